@@ -1,0 +1,57 @@
+//! Encounters (visits, admissions).
+
+use super::ids::{EncounterId, PatientId, ProviderId};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum EncounterClass {
+    Inpatient,
+    Outpatient,
+    Emergency,
+    /// Ambulatory, wellness, virtual... kept apart from outpatient by source systems.
+    Ambulatory,
+}
+
+impl EncounterClass {
+    pub fn label(self) -> &'static str {
+        match self {
+            EncounterClass::Inpatient => "inpatient",
+            EncounterClass::Outpatient => "outpatient",
+            EncounterClass::Emergency => "emergency",
+            EncounterClass::Ambulatory => "ambulatory",
+        }
+    }
+
+    /// Reads Synthea/FHIR class codes (`inpatient`, `IMP`, `emergency`, `EMER`, ...).
+    pub fn parse(code: &str) -> Option<EncounterClass> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "inpatient" | "imp" | "acute" => Some(EncounterClass::Inpatient),
+            "outpatient" | "amb_out" | "outpt" => Some(EncounterClass::Outpatient),
+            "emergency" | "emer" | "urgentcare" | "urgent" => Some(EncounterClass::Emergency),
+            "ambulatory" | "amb" | "wellness" | "virtual" | "home" | "hh" | "snf" | "vr" => {
+                Some(EncounterClass::Ambulatory)
+            }
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Encounter {
+    pub id: EncounterId,
+    /// Account / visit number a caller or a bill quotes.
+    pub number: String,
+    pub patient: PatientId,
+    pub class: EncounterClass,
+    pub admit: NaiveDateTime,
+    /// `None` while the patient is still in house.
+    pub discharge: Option<NaiveDateTime>,
+    pub attending: Option<ProviderId>,
+    pub other_providers: Vec<ProviderId>,
+    pub location: String,
+    /// Free-text reason (chief complaint or encounter description).
+    pub reason: String,
+    /// Identifier in the source system (Synthea encounter `Id`).
+    pub source_id: Option<String>,
+}

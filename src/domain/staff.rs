@@ -1,0 +1,64 @@
+//! Providers (who care for patients) and staff users (who use chartroom).
+
+use super::ids::{PatientId, ProviderId, UserId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Provider {
+    pub id: ProviderId,
+    pub name: String,
+    pub specialty: String,
+    /// National provider identifier when known.
+    pub npi: Option<String>,
+    pub source_id: Option<String>,
+}
+
+/// What a chartroom user does all day; it decides what they may see and do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum Role {
+    Clerk,
+    Analyst,
+    Roi,
+    Privacy,
+    Supervisor,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Clerk,
+        Role::Analyst,
+        Role::Roi,
+        Role::Privacy,
+        Role::Supervisor,
+        Role::Admin,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Clerk => "clerk",
+            Role::Analyst => "analyst",
+            Role::Roi => "roi",
+            Role::Privacy => "privacy",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(code.trim()))
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffUser {
+    pub id: UserId,
+    /// Login name (SSH user name).
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub department: String,
+    pub disabled: bool,
+    /// The user's own patient record, if they are also a patient here.
+    pub patient_link: Option<PatientId>,
+}

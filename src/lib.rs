@@ -1,0 +1,10 @@
+//! chartroom: a keyboard-driven terminal application for a hospital records room.
+//!
+//! Layers (dependencies point one way):
+//! `domain` ← `store` (redb), `search` (tantivy) ← `services` ← `ui` (ratatui)
+//! ← `term` (crossterm) / `cli` (clap). See docs/ARCHITECTURE.md.
+
+pub mod domain;
+pub mod search;
+pub mod store;
+pub mod services;
