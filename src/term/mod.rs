@@ -84,7 +84,7 @@ fn event_loop(services: Arc<dyn ChartServices>, session: Session, config: UiConf
                 recv(ticker) -> _ => {
                     app.tick();
                     ticks = ticks.wrapping_add(1);
-                    if ticks % STATUS_EVERY_TICKS == 0 {
+                    if ticks.is_multiple_of(STATUS_EVERY_TICKS) {
                         app.refresh_status();
                     }
                 },

@@ -174,9 +174,9 @@ impl State {
         usize::from(self.height.saturating_sub(9)).max(1)
     }
 
-    /// Width the reading pane wraps text to (inside borders).
+    /// Width the reading pane wraps text to (inside borders and a one-column margin).
     pub fn reading_width(&self) -> usize {
-        usize::from(self.width.saturating_sub(2)).max(1)
+        usize::from(self.width.saturating_sub(4)).max(1)
     }
 }
 

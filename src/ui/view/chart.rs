@@ -212,14 +212,14 @@ fn draw_documents(state: &State, chart: &ChartState, frame: &mut Frame, area: Re
         return;
     }
     let w = usize::from(area.width);
-    // marker 2, date 16, type 18, signature 10, author 18, 4 gaps; title gets the rest.
-    let title_w = w.saturating_sub(2 + 16 + 18 + 10 + 18 + 4);
+    // marker 2, date 16, type 18, author 16, signature 11, 4 gaps; title gets the rest.
+    let title_w = w.saturating_sub(2 + 16 + 18 + 16 + 11 + 4);
     let head = format!(
         "  {} {} {} {} {}",
         fit("Date", 16),
         fit("Type", 18),
-        fit("Author", 18),
-        fit("Signature", 10),
+        fit("Author", 16),
+        fit("Signature", 11),
         fit("Title", title_w)
     );
     let rows = usize::from(area.height.saturating_sub(1));
@@ -233,8 +233,8 @@ fn draw_documents(state: &State, chart: &ChartState, frame: &mut Frame, area: Re
             if selected { "> " } else { "  " },
             fit(&date_time(d.time), 16),
             fit(d.doc_type.label(), 18),
-            fit(dv.author_name.as_deref().unwrap_or("—"), 18),
-            fit(signature_short(d.signature), 10),
+            fit(dv.author_name.as_deref().unwrap_or("—"), 16),
+            fit(signature_short(d.signature), 11),
             fit(&d.title, title_w)
         );
         lines.push(Line::styled(text, row_style(theme, selected)));
@@ -268,6 +268,8 @@ fn draw_reading(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect
         d.signature.label()
     );
     let [meta_area, text_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    // One column of margin each side: notes read better off the border.
+    let text_area = text_area.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
     frame.render_widget(Paragraph::new(Line::styled(meta, theme.style("label"))), meta_area);
     let lines = wrap_text(&d.text, state.reading_width());
     let rows = usize::from(text_area.height).min(reading_rows(state)).max(1);

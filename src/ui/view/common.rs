@@ -53,7 +53,7 @@ pub fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -100,15 +100,35 @@ fn flag_short(word: &str) -> &str {
     }
 }
 
-/// Flags as styled words (never colour alone), fitted to `cols` columns.
+/// One-letter forms, the last resort in a narrow column (the help overlay has the legend).
+pub const FLAG_LETTERS: &[(&str, &str)] =
+    &[("DECEASED", "D"), ("VIP", "V"), ("EMPLOYEE", "E"), ("RESTRICTED", "R"), ("SENSITIVE", "S")];
+
+fn flag_letter(word: &str) -> &str {
+    FLAG_LETTERS.iter().find(|(w, _)| *w == word).map(|(_, l)| *l).unwrap_or(word)
+}
+
+/// Flags as styled words (never colour alone) in `cols` columns: full words when they
+/// fit, else short forms, else single letters. A flag is never dropped for lack of room
+/// unless even the letters do not fit.
 pub fn flag_spans(flags: &PatientFlags, theme: &Theme, cols: usize) -> Vec<Span<'static>> {
     let words = flags.words();
-    let full: usize = words.iter().map(|w| w.len() + 1).sum::<usize>().saturating_sub(1);
-    let short = full > cols;
+    let joined_len = |f: &dyn Fn(&'static str) -> String| -> usize {
+        words.iter().map(|w| f(w).len() + 1).sum::<usize>().saturating_sub(1)
+    };
+    let full = joined_len(&|w| w.to_string());
+    let short = joined_len(&|w| flag_short(w).to_string());
+    let form: &dyn Fn(&'static str) -> String = if full <= cols {
+        &|w| w.to_string()
+    } else if short <= cols {
+        &|w| flag_short(w).to_string()
+    } else {
+        &|w| flag_letter(w).to_string()
+    };
     let mut spans = Vec::new();
     let mut used = 0;
     for (i, word) in words.iter().enumerate() {
-        let shown = if short { flag_short(word) } else { word };
+        let shown = form(word);
         let sep = usize::from(i > 0);
         if used + sep + shown.len() > cols {
             break;
@@ -116,8 +136,8 @@ pub fn flag_spans(flags: &PatientFlags, theme: &Theme, cols: usize) -> Vec<Span<
         if sep == 1 {
             spans.push(Span::raw(" "));
         }
-        spans.push(Span::styled(shown.to_string(), theme.style(flag_role(word))));
         used += sep + shown.len();
+        spans.push(Span::styled(shown, theme.style(flag_role(word))));
     }
     if used < cols {
         spans.push(Span::raw(" ".repeat(cols - used)));

@@ -47,6 +47,12 @@ fn rows(state: &State) -> Vec<(String, String)> {
     }
     if mode.has_text_field() {
         out.push(("other keys".to_string(), "type into the search box".to_string()));
+        out.push((String::new(), String::new()));
+    }
+    // Narrow lists shorten flags; the legend says what the letters mean.
+    out.push(("flags in lists".to_string(), String::new()));
+    for (word, letter) in super::common::FLAG_LETTERS {
+        out.push((format!("{letter}"), format!("{word}")));
     }
     out
 }

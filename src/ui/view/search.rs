@@ -9,12 +9,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-/// Column widths for a list of `width` columns: (name, flags, why).
+/// Column widths for a list of `width` columns: (name, flags, why). At 80 columns
+/// every column still shows; wider terminals give the name and the "why" more room.
 fn columns(width: usize, widest_flags: usize) -> (usize, usize, usize) {
     // marker 2, DOB 10, sex 3, MRN 11 and five single-space gaps.
     let fixed = 2 + 10 + 3 + 11 + 5;
-    let name = (width / 3).clamp(18, 36);
-    let flags = widest_flags.min(22).max(5);
+    let name = (width * 3 / 10).clamp(18, 36);
+    // Flags shrink to short forms or letters before the why column loses its room.
+    let flags_cap = if width >= 110 { 22 } else { 13 };
+    let flags = widest_flags.clamp(5, flags_cap);
     let why = width.saturating_sub(fixed + name + flags);
     (name, flags, why)
 }

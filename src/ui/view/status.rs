@@ -10,15 +10,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-/// Actions hinted in the status bar, per mode (keys come from the keymap).
+/// Actions hinted in the status bar, per mode, most useful first: when the bar is
+/// narrow the later ones go. Keys come from the live keymap.
 fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
     match mode {
-        Mode::Search => &[(Action::Open, "open"), (Action::Help, "help"), (Action::Quit, "quit")],
+        Mode::Search => &[(Action::Help, "help"), (Action::Open, "open"), (Action::Quit, "quit")],
         Mode::Chart => &[
+            (Action::Help, "help"),
+            (Action::Back, "back"),
             (Action::NextSection, "section"),
             (Action::Open, "open"),
-            (Action::Back, "back"),
-            (Action::Help, "help"),
         ],
         Mode::Help => &[(Action::Back, "close"), (Action::Down, "scroll")],
         Mode::Popup => &[(Action::Confirm, "confirm"), (Action::Cancel, "cancel")],
@@ -45,26 +46,27 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(what) = state.loading {
         left.push_str(&format!(" │ {what}…"));
     }
+    let clock = format!("{} ", clock(state));
+    let total = usize::from(area.width);
+    let mut room = total.saturating_sub(width(&left) + width(&clock) + 2);
     let mut hints: Vec<Span> = Vec::new();
     let mode = state.mode();
     for (action, label) in hinted(mode) {
-        if let Some(key) = state.keymap.hint(mode, *action) {
-            hints.push(Span::styled(key.to_string(), key_style));
-            hints.push(Span::styled(format!(" {label}  "), bar));
+        let Some(key) = state.keymap.hint(mode, *action) else { continue };
+        let key = key.to_string();
+        let label = format!(" {label}  ");
+        let need = width(&key) + width(&label);
+        if need > room {
+            break;
         }
+        room -= need;
+        hints.push(Span::styled(key, key_style));
+        hints.push(Span::styled(label, bar));
     }
-    let clock = format!("{} ", clock(state));
     let hints_width: usize = hints.iter().map(|s| s.width()).sum();
-    let total = usize::from(area.width);
-    let mut spans = vec![Span::styled(left.clone(), bar)];
-    let used = width(&left) + width(&clock);
-    // Hints go only when they fit; the identity and clock always show.
-    if used + hints_width + 2 <= total {
-        spans.push(Span::styled(" ".repeat(total - used - hints_width), bar));
-        spans.extend(hints);
-    } else {
-        spans.push(Span::styled(" ".repeat(total.saturating_sub(used)), bar));
-    }
+    let used = width(&left) + width(&clock) + hints_width;
+    let mut spans = vec![Span::styled(left, bar), Span::styled(" ".repeat(total.saturating_sub(used)), bar)];
+    spans.extend(hints);
     spans.push(Span::styled(clock, bar));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
 }
