@@ -221,9 +221,16 @@ impl Keymap {
 
     /// The first key for `action` in `mode`, for hints (`enter open`).
     pub fn hint(&self, mode: Mode, action: Action) -> Option<Key> {
-        let keys = self.keys_for(mode, action);
-        // Prefer a key without modifiers: it is what people remember.
-        keys.iter().find(|k| k.modifiers() == super::key::Modifiers::NONE).or(keys.first()).copied()
+        use super::key::KeyCode;
+        // Prefer what people remember: esc, enter, tab, then a plain character, then
+        // anything else (f-keys, modified keys).
+        let rank = |k: &Key| match (k.code(), k.modifiers() == super::key::Modifiers::NONE) {
+            (KeyCode::Esc | KeyCode::Enter | KeyCode::Tab, true) => 0,
+            (KeyCode::Char(_), true) => 1,
+            (_, true) => 2,
+            _ => 3,
+        };
+        self.keys_for(mode, action).into_iter().min_by_key(rank)
     }
 
     pub fn binding_count(&self) -> usize {

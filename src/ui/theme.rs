@@ -228,7 +228,8 @@ fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<Strin
         for (role, value) in roles.iter() {
             let role_name = role.get_ref().as_ref();
             if !ROLES.iter().any(|(r, _)| *r == role_name) {
-                return Err(err(role.span(), format!("unknown role `{role_name}` (see `chartroom check-config --roles` or src/ui/theme.rs ROLES)")));
+                let known: Vec<&str> = ROLES.iter().map(|(r, _)| *r).collect();
+                return Err(err(role.span(), format!("unknown role `{role_name}` (known roles: {})", known.join(", "))));
             }
             let style = parse_style(role_name, value.get_ref(), value.span(), &theme.palette)
                 .map_err(|(span, why)| err(span, why))?;

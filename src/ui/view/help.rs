@@ -81,7 +81,13 @@ pub fn draw(state: &State, frame: &mut Frame, body: Rect) {
     let inner = block.inner(area);
     let key_w = 22.min(usize::from(inner.width) / 2);
     let scroll = state.help.unwrap_or(0);
-    let lines: Vec<Line> = rows(state)
+    let all = rows(state);
+    let block = if scroll + usize::from(inner.height) < all.len() {
+        block.title_bottom(Line::styled(" more below ", theme.style("text.dim")).right_aligned())
+    } else {
+        block
+    };
+    let lines: Vec<Line> = all
         .into_iter()
         .skip(scroll)
         .take(usize::from(inner.height))

@@ -57,7 +57,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if state.showing_results() {
         let widest = state.search.results.iter().map(|r| flags_width(&r.patient)).max().unwrap_or(0);
         let (name_w, flags_w, why_w) = columns(width, widest);
-        frame.render_widget(Paragraph::new(heading(state, name_w, flags_w, why_w, "Why it matched")), head_area);
+        frame.render_widget(Paragraph::new(heading(state, name_w, flags_w, why_w, "Why")), head_area);
         if state.search.results.is_empty() {
             let text = if state.search.pending || state.search.shown_generation != state.search.generation {
                 "  searching…"
@@ -66,6 +66,22 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             };
             frame.render_widget(Paragraph::new(Line::styled(text, theme.style("text.dim"))), list_area);
             return;
+        }
+        // The last row spells out why the selected patient matched, in full: the
+        // column is cut short at 80 columns, and this is what tells look-alikes apart.
+        let (list_area, detail_area) = if list_area.height >= 4 {
+            let [l, d] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(list_area);
+            (l, Some(d))
+        } else {
+            (list_area, None)
+        };
+        if let (Some(area), Some(r)) = (detail_area, state.search.results.get(state.search.selected)) {
+            let why = if r.why.is_empty() { "no reason given".to_string() } else { r.why.join("; ") };
+            let line = Line::from(vec![
+                Span::styled("  why: ", theme.style("label")),
+                Span::styled(why, theme.style("why")),
+            ]);
+            frame.render_widget(Paragraph::new(line), area);
         }
         let rows = usize::from(list_area.height);
         let offset = scroll_offset(state.search.selected, rows);
