@@ -102,3 +102,30 @@ proptest! {
         prop_assert_eq!(parsed, key);
     }
 }
+
+#[test]
+fn user_files_load_through_ui_options() {
+    use chartroom::ui::{Action, Mode, UiConfig, UiOptions};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let keymap = dir.path().join("my-keys.toml");
+    std::fs::write(&keymap, "inherits = \"vim\"\n[search]\n\"ctrl-o\" = \"open\"\n").expect("write");
+    let theme = dir.path().join("my-theme.toml");
+    std::fs::write(&theme, "inherits = \"light\"\n[roles]\n\"flag.vip\" = { fg = \"#ff0000\", bold = true }\n").expect("write");
+    let opts = UiOptions {
+        keymap: Some(keymap.display().to_string()),
+        theme: Some(theme.display().to_string()),
+        no_color: true,
+    };
+    let config = UiConfig::load(&opts).expect("valid user files");
+    assert_eq!(config.keymap.resolve(Mode::Search, Key::ctrl('o')), Some(Action::Open));
+    assert_eq!(config.keymap.resolve(Mode::Chart, Key::char('j')), Some(Action::Down), "vim base");
+    // An explicit theme wins over NO_COLOR; unset roles come from the parents.
+    assert_eq!(config.theme.style("flag.vip").fg, Some(ratatui::style::Color::Rgb(255, 0, 0)));
+    let light = chartroom::ui::Theme::builtin("light").expect("valid");
+    assert_eq!(config.theme.style("selection"), light.style("selection"));
+
+    // A bad user file is an error naming it, not a silent fallback to defaults.
+    std::fs::write(&keymap, "[chart]\n\"j\" = \"dwon\"\n").expect("write");
+    let err = UiConfig::load(&opts).expect_err("refused").to_string();
+    assert!(err.contains("my-keys.toml:2:") && err.contains("dwon"), "{err}");
+}

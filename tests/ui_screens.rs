@@ -161,3 +161,21 @@ fn every_screen_survives_every_size() {
         }
     }
 }
+
+#[test]
+fn help_lists_the_live_keymap() {
+    let vim = UiConfig::load(&UiOptions { keymap: Some("vim".into()), ..UiOptions::default() }).expect("valid");
+    let mut s = state_with(&vim);
+    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+    key(&mut s, "?");
+    let screen = render(&s, 100, 40).backend().to_string();
+    assert!(screen.contains("j, down") || screen.contains("down, j"), "{screen}");
+    assert!(screen.contains("shift-tab, h") || screen.contains("h, shift-tab"), "{screen}");
+}
+
+#[test]
+fn search_results_wide() {
+    let mut s = with_results();
+    update(&mut s, Msg::Resize { width: 132, height: 20 });
+    insta::assert_snapshot!(render(&s, 132, 20).backend());
+}
