@@ -1,10 +1,13 @@
 //! Key-flow tests of `update` (no I/O) and of the runtime with fake services.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
 mod ui_support;
 
 use chartroom::domain::{DocumentId, PatientId};
 use chartroom::services::{
-    BreakGlass, BreakGlassReason, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError, Session,
+    BreakGlass, BreakGlassReason, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError,
+    Session,
 };
 use chartroom::ui::msg::BreakGlassRequest;
 use chartroom::ui::runtime::ChartServices;
@@ -22,12 +25,27 @@ fn typing_emits_searches_with_increasing_generations() {
     assert_eq!(
         effects,
         vec![
-            Effect::SearchPatients { generation: 1, query: "s".into() },
-            Effect::SearchPatients { generation: 2, query: "sm".into() },
-            Effect::SearchPatients { generation: 3, query: "smi".into() },
+            Effect::SearchPatients {
+                generation: 1,
+                query: "s".into()
+            },
+            Effect::SearchPatients {
+                generation: 2,
+                query: "sm".into()
+            },
+            Effect::SearchPatients {
+                generation: 3,
+                query: "smi".into()
+            },
         ]
     );
-    assert_eq!(key(&mut s, "backspace"), vec![Effect::SearchPatients { generation: 4, query: "sm".into() }]);
+    assert_eq!(
+        key(&mut s, "backspace"),
+        vec![Effect::SearchPatients {
+            generation: 4,
+            query: "sm".into()
+        }]
+    );
     // Clearing the query searches nothing and shows recent charts again.
     assert_eq!(key(&mut s, "ctrl-u"), vec![]);
     assert_eq!(s.search.generation, 5);
@@ -40,14 +58,32 @@ fn stale_results_are_dropped() {
     type_text(&mut s, "smith");
     let all = results();
     // Results for "smit" (generation 4) arrive after "smith" (5) was typed: dropped.
-    update(&mut s, Msg::SearchResults { generation: 4, results: all[1..].to_vec() });
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation: 4,
+            results: all[1..].to_vec(),
+        },
+    );
     assert!(s.search.results.is_empty());
     assert!(s.search.pending);
-    update(&mut s, Msg::SearchResults { generation: 5, results: all.clone() });
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation: 5,
+            results: all.clone(),
+        },
+    );
     assert_eq!(s.search.results.len(), all.len());
     assert!(!s.search.pending);
     // And an even older one arriving late does not replace the newest.
-    update(&mut s, Msg::SearchResults { generation: 3, results: vec![] });
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation: 3,
+            results: vec![],
+        },
+    );
     assert_eq!(s.search.results.len(), all.len());
 }
 
@@ -56,11 +92,23 @@ fn enter_opens_the_selected_chart() {
     let mut s = state();
     type_text(&mut s, "smith");
     let generation = s.search.generation;
-    update(&mut s, Msg::SearchResults { generation, results: results() });
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: results(),
+        },
+    );
     key(&mut s, "down");
     key(&mut s, "down");
     key(&mut s, "up");
-    assert_eq!(key(&mut s, "enter"), vec![Effect::OpenChart { patient: PatientId(2), reason: None }]);
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenChart {
+            patient: PatientId(2),
+            reason: None
+        }]
+    );
     update(&mut s, Msg::ChartOpened(Box::new(chart())));
     assert_eq!(s.screen, Screen::Chart);
     assert_eq!(s.recent.first().map(|p| p.id), Some(PatientId(1)));
@@ -75,12 +123,30 @@ fn needs_reason_opens_the_popup_and_confirm_sends_the_reason() {
     let mut s = state();
     type_text(&mut s, "smith");
     let generation = s.search.generation;
-    update(&mut s, Msg::SearchResults { generation, results: results() });
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: results(),
+        },
+    );
     for _ in 0..3 {
         key(&mut s, "down");
     }
-    assert_eq!(key(&mut s, "enter"), vec![Effect::OpenChart { patient: PatientId(4), reason: None }]);
-    update(&mut s, Msg::ChartNeedsReason { patient: PatientId(4), flags: vec!["RESTRICTED"] });
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenChart {
+            patient: PatientId(4),
+            reason: None
+        }]
+    );
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: PatientId(4),
+            flags: vec!["RESTRICTED"],
+        },
+    );
     assert!(s.popup.is_some());
     // Typing goes to the explanation, even letters bound elsewhere (q, j, ?).
     key(&mut s, "down");
@@ -90,7 +156,10 @@ fn needs_reason_opens_the_popup_and_confirm_sends_the_reason() {
         effects,
         vec![Effect::OpenChart {
             patient: PatientId(4),
-            reason: Some(BreakGlassRequest { reason: BreakGlassReason::ReleaseOfInformation, explanation: "req 4471?".into() }),
+            reason: Some(BreakGlassRequest {
+                reason: BreakGlassReason::ReleaseOfInformation,
+                explanation: "req 4471?".into()
+            }),
         }]
     );
     assert!(s.popup.is_none());
@@ -99,11 +168,21 @@ fn needs_reason_opens_the_popup_and_confirm_sends_the_reason() {
 #[test]
 fn popup_other_needs_an_explanation_and_esc_cancels() {
     let mut s = state();
-    update(&mut s, Msg::ChartNeedsReason { patient: PatientId(4), flags: vec!["VIP"] });
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: PatientId(4),
+            flags: vec!["VIP"],
+        },
+    );
     for _ in 0..9 {
         key(&mut s, "down");
     }
-    assert_eq!(key(&mut s, "enter"), vec![], "other without an explanation is refused");
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![],
+        "other without an explanation is refused"
+    );
     assert!(s.popup.as_ref().and_then(|p| p.problem.as_ref()).is_some());
     assert_eq!(key(&mut s, "esc"), vec![]);
     assert!(s.popup.is_none());
@@ -115,7 +194,10 @@ fn chart_sections_and_document_opening() {
     let mut s = state();
     update(&mut s, Msg::ChartOpened(Box::new(chart())));
     key(&mut s, "tab");
-    assert_eq!(s.chart.as_ref().map(|c| c.section), Some(Section::Encounters));
+    assert_eq!(
+        s.chart.as_ref().map(|c| c.section),
+        Some(Section::Encounters)
+    );
     key(&mut s, "shift-tab");
     key(&mut s, "shift-tab");
     assert_eq!(s.chart.as_ref().map(|c| c.section), Some(Section::Reading));
@@ -125,15 +207,25 @@ fn chart_sections_and_document_opening() {
     key(&mut s, "enter");
     let c = s.chart.as_ref().expect("chart open");
     assert_eq!((c.section, c.document_selected), (Section::Documents, 1));
-    assert_eq!(key(&mut s, "enter"), vec![Effect::OpenDocument { id: DocumentId(22) }]);
-    update(&mut s, Msg::DocumentLoaded(Box::new(chart().documents[1].clone())));
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenDocument { id: DocumentId(22) }]
+    );
+    update(
+        &mut s,
+        Msg::DocumentLoaded(Box::new(chart().documents[1].clone())),
+    );
     let c = s.chart.as_ref().expect("chart open");
     assert_eq!(c.section, Section::Reading);
     key(&mut s, "end");
     let bottom = s.chart.as_ref().map(|c| c.reading_scroll).unwrap_or(0);
     assert!(bottom > 0);
     key(&mut s, "down");
-    assert_eq!(s.chart.as_ref().map(|c| c.reading_scroll), Some(bottom), "scrolling stops at the end");
+    assert_eq!(
+        s.chart.as_ref().map(|c| c.reading_scroll),
+        Some(bottom),
+        "scrolling stops at the end"
+    );
 }
 
 #[test]
@@ -164,7 +256,12 @@ impl ChartServices for Fake {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         now()
     }
-    fn search_patients(&self, _: &Session, query: &str, _: usize) -> Result<Vec<PatientResult>, ServiceError> {
+    fn search_patients(
+        &self,
+        _: &Session,
+        query: &str,
+        _: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError> {
         self.running.fetch_add(1, Ordering::SeqCst);
         std::thread::sleep(self.delay);
         if let Ok(mut v) = self.searches.lock() {
@@ -174,9 +271,17 @@ impl ChartServices for Fake {
         r.truncate(query.len().min(5));
         Ok(r)
     }
-    fn open_chart(&self, _: &Session, patient: PatientId, reason: Option<BreakGlass>) -> Result<OpenChart, ServiceError> {
+    fn open_chart(
+        &self,
+        _: &Session,
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError> {
         if patient == PatientId(4) && reason.is_none() {
-            return Ok(OpenChart::NeedsReason { patient, flags: vec!["RESTRICTED"] });
+            return Ok(OpenChart::NeedsReason {
+                patient,
+                flags: vec!["RESTRICTED"],
+            });
         }
         Ok(OpenChart::Opened(Box::new(chart())))
     }
@@ -200,24 +305,39 @@ fn wait_until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
 
 #[test]
 fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
-    let fake = Arc::new(Fake { searches: Mutex::new(vec![]), delay: Duration::from_millis(150), running: AtomicUsize::new(0) });
+    let fake = Arc::new(Fake {
+        searches: Mutex::new(vec![]),
+        delay: Duration::from_millis(150),
+        running: AtomicUsize::new(0),
+    });
     let mut app = App::new(fake.clone(), session(), &config(), 80, 24);
     let started = Instant::now();
     for c in "smith, john".chars() {
         app.handle(Msg::Key(chartroom::ui::Key::char(c)));
     }
-    assert!(started.elapsed() < Duration::from_millis(100), "typing must not wait for searches");
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "typing must not wait for searches"
+    );
     wait_until(&mut app, "the newest results", |a| {
         a.state.search.shown_generation == a.state.search.generation && !a.state.search.pending
     });
     let ran = fake.searches.lock().map(|v| v.clone()).unwrap_or_default();
     assert_eq!(ran.last().map(String::as_str), Some("smith, john"));
-    assert!(ran.len() <= 3, "queued stale searches are dropped, ran: {ran:?}");
+    assert!(
+        ran.len() <= 3,
+        "queued stale searches are dropped, ran: {ran:?}"
+    );
     assert_eq!(app.state.search.results.len(), 5);
 
     // The status worker panicked (caught): an error line, and the worker still serves.
     wait_until(&mut app, "the status error", |a| a.state.error.is_some());
-    assert!(app.state.error.as_deref().unwrap_or("").contains("internal error"));
+    assert!(app
+        .state
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("internal error"));
 
     // Open a restricted chart: popup, reason, chart.
     for _ in 0..3 {
@@ -232,6 +352,9 @@ fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
     app.handle(Msg::Key("3".parse().expect("key")));
     app.handle(Msg::Key("enter".parse().expect("key")));
     wait_until(&mut app, "the document error", |a| a.state.error.is_some());
-    assert_eq!(app.state.error.as_deref(), Some("opening the document failed: no such document"));
+    assert_eq!(
+        app.state.error.as_deref(),
+        Some("opening the document failed: no such document")
+    );
     assert!(!app.handle(Msg::Key("ctrl-c".parse().expect("key"))));
 }

@@ -38,13 +38,21 @@ static HOOK: Once = Once::new();
 
 /// Runs the app in the local terminal until the user quits. The terminal is restored on
 /// every exit path: normal return, error, and panic (panic hook + drop guard).
-pub fn run_local(services: Arc<Services>, session: Session, config: UiConfig) -> Result<(), TermError> {
+pub fn run_local(
+    services: Arc<Services>,
+    session: Session,
+    config: UiConfig,
+) -> Result<(), TermError> {
     let services: Arc<dyn ChartServices> = services;
     run_with(services, session, config)
 }
 
 /// `run_local` over any `ChartServices` (tests and alternative service stacks).
-pub fn run_with(services: Arc<dyn ChartServices>, session: Session, config: UiConfig) -> Result<(), TermError> {
+pub fn run_with(
+    services: Arc<dyn ChartServices>,
+    session: Session,
+    config: UiConfig,
+) -> Result<(), TermError> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(TermError::NotATerminal);
     }
@@ -55,7 +63,11 @@ pub fn run_with(services: Arc<dyn ChartServices>, session: Session, config: UiCo
     result
 }
 
-fn event_loop(services: Arc<dyn ChartServices>, session: Session, config: UiConfig) -> Result<(), TermError> {
+fn event_loop(
+    services: Arc<dyn ChartServices>,
+    session: Session,
+    config: UiConfig,
+) -> Result<(), TermError> {
     let backend = ratatui::backend::CrosstermBackend::new(io::stdout());
     let mut terminal = ratatui::Terminal::new(backend)?;
     let size = terminal.size()?;
@@ -66,7 +78,9 @@ fn event_loop(services: Arc<dyn ChartServices>, session: Session, config: UiConf
     let (input_tx, input_rx) = unbounded();
     let reader = {
         let stop = stop.clone();
-        thread::Builder::new().name("chartroom-input".into()).spawn(move || read_input(&stop, &input_tx))?
+        thread::Builder::new()
+            .name("chartroom-input".into())
+            .spawn(move || read_input(&stop, &input_tx))?
     };
     let ticker = tick(TICK);
     let mut ticks = 0u32;
@@ -134,7 +148,10 @@ fn read_input(stop: &AtomicBool, tx: &Sender<io::Result<Msg>>) {
 pub fn translate(event: &Event) -> Option<Msg> {
     match event {
         Event::Key(k) if k.kind != KeyEventKind::Release => translate_key(k).map(Msg::Key),
-        Event::Resize(width, height) => Some(Msg::Resize { width: *width, height: *height }),
+        Event::Resize(width, height) => Some(Msg::Resize {
+            width: *width,
+            height: *height,
+        }),
         _ => None,
     }
 }
@@ -209,7 +226,9 @@ fn install_panic_hook() {
     HOOK.call_once(|| {
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            let on_worker = thread::current().name().is_some_and(|n| n.starts_with(WORKER_THREAD_PREFIX));
+            let on_worker = thread::current()
+                .name()
+                .is_some_and(|n| n.starts_with(WORKER_THREAD_PREFIX));
             if on_worker && ACTIVE.load(Ordering::SeqCst) {
                 // Printing now would scribble over the TUI; the runtime reports it.
                 tracing::error!(thread = ?thread::current().name(), "worker panicked (caught)");

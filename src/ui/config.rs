@@ -31,21 +31,30 @@ impl UiOptions {
     /// Options with `no_color` read from the environment (<https://no-color.org>).
     pub fn from_env(keymap: Option<String>, theme: Option<String>) -> UiOptions {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        UiOptions { keymap, theme, no_color }
+        UiOptions {
+            keymap,
+            theme,
+            no_color,
+        }
     }
 }
 
 impl UiConfig {
     /// Default keymap and the dark theme (or mono for `NO_COLOR`).
     pub fn builtin(no_color: bool) -> Result<UiConfig, ConfigError> {
-        UiConfig::load(&UiOptions { no_color, ..UiOptions::default() })
+        UiConfig::load(&UiOptions {
+            no_color,
+            ..UiOptions::default()
+        })
     }
 
     /// Loads and validates; a bad file is an error, never a silent fallback.
     pub fn load(options: &UiOptions) -> Result<UiConfig, ConfigError> {
         let keymap = match options.keymap.as_deref() {
             None => Keymap::builtin("default")?,
-            Some(name) if keymap::BUILTIN.iter().any(|(n, _, _)| *n == name) => Keymap::builtin(name)?,
+            Some(name) if keymap::BUILTIN.iter().any(|(n, _, _)| *n == name) => {
+                Keymap::builtin(name)?
+            }
             Some(path) => {
                 let text = read(Path::new(path))?;
                 Keymap::from_user_file(path, &text)?
@@ -54,10 +63,15 @@ impl UiConfig {
         let theme = match options.theme.as_deref() {
             None if options.no_color => Theme::builtin("mono")?,
             None => Theme::builtin("dark")?,
-            Some(name) if theme::BUILTIN.iter().any(|(n, _, _)| *n == name) => Theme::builtin(name)?,
+            Some(name) if theme::BUILTIN.iter().any(|(n, _, _)| *n == name) => {
+                Theme::builtin(name)?
+            }
             Some(path) => Theme::from_file(Path::new(path))?,
         };
-        Ok(UiConfig { keymap: Arc::new(keymap), theme: Arc::new(theme) })
+        Ok(UiConfig {
+            keymap: Arc::new(keymap),
+            theme: Arc::new(theme),
+        })
     }
 }
 
@@ -94,12 +108,21 @@ pub fn check_config_file(path: &Path) -> Result<Summary, ConfigError> {
     match kind {
         Kind::Keymap => {
             let km = Keymap::from_user_file(&file, &text)?;
-            let modes = Mode::ALL.iter().filter(|m| !km.bindings(**m).is_empty()).count();
-            Ok(Summary::Keymap { bindings: km.binding_count(), modes })
+            let modes = Mode::ALL
+                .iter()
+                .filter(|m| !km.bindings(**m).is_empty())
+                .count();
+            Ok(Summary::Keymap {
+                bindings: km.binding_count(),
+                modes,
+            })
         }
         Kind::Theme => {
             let theme = Theme::from_file(path)?;
-            Ok(Summary::Theme { name: theme.name.clone(), roles: theme.role_count() })
+            Ok(Summary::Theme {
+                name: theme.name.clone(),
+                roles: theme.role_count(),
+            })
         }
     }
 }
@@ -111,14 +134,22 @@ fn detect_kind(file: &str, text: &str) -> Result<Kind, ConfigError> {
         return match kind.get_ref().as_str() {
             Some("keymap") => Ok(Kind::Keymap),
             Some("theme") => Ok(Kind::Theme),
-            _ => Err(ConfigError::at(file, text, kind.span(), "`kind` must be \"keymap\" or \"theme\"")),
+            _ => Err(ConfigError::at(
+                file,
+                text,
+                kind.span(),
+                "`kind` must be \"keymap\" or \"theme\"",
+            )),
         };
     }
     let has = |name: &str| root.get(name).is_some();
     if has("roles") || has("palette") {
         return Ok(Kind::Theme);
     }
-    if root.iter().any(|(k, _)| Mode::from_name(k.get_ref()).is_some()) {
+    if root
+        .iter()
+        .any(|(k, _)| Mode::from_name(k.get_ref()).is_some())
+    {
         return Ok(Kind::Keymap);
     }
     Err(ConfigError::File {
@@ -128,5 +159,8 @@ fn detect_kind(file: &str, text: &str) -> Result<Kind, ConfigError> {
 }
 
 fn read(path: &Path) -> Result<String, ConfigError> {
-    std::fs::read_to_string(path).map_err(|source| ConfigError::Io { file: path.display().to_string(), source })
+    std::fs::read_to_string(path).map_err(|source| ConfigError::Io {
+        file: path.display().to_string(),
+        source,
+    })
 }

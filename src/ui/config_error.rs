@@ -7,18 +7,36 @@ use std::ops::Range;
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{file}: cannot read: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("{file}:{line}:{column}: {message}")]
-    At { file: String, line: usize, column: usize, message: String },
+    At {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{file}: {message}")]
     File { file: String, message: String },
 }
 
 impl ConfigError {
     /// An error at byte `span` of `text` (the file's contents).
-    pub fn at(file: &str, text: &str, span: Range<usize>, message: impl Into<String>) -> ConfigError {
+    pub fn at(
+        file: &str,
+        text: &str,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> ConfigError {
         let (line, column) = line_column(text, span.start);
-        ConfigError::At { file: file.to_string(), line, column, message: message.into() }
+        ConfigError::At {
+            file: file.to_string(),
+            line,
+            column,
+            message: message.into(),
+        }
     }
 
     /// A TOML syntax error, positioned with the span toml reports.
@@ -26,7 +44,10 @@ impl ConfigError {
         let message = err.message().trim().to_string();
         match err.span() {
             Some(span) => ConfigError::at(file, text, span, message),
-            None => ConfigError::File { file: file.to_string(), message },
+            None => ConfigError::File {
+                file: file.to_string(),
+                message,
+            },
         }
     }
 
@@ -45,7 +66,11 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let before = text.get(..offset).unwrap_or(text);
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
-    let column = before.get(line_start..).map(|s| s.chars().count()).unwrap_or(0) + 1;
+    let column = before
+        .get(line_start..)
+        .map(|s| s.chars().count())
+        .unwrap_or(0)
+        + 1;
     (line, column)
 }
 

@@ -36,10 +36,26 @@ pub struct Modifiers {
 }
 
 impl Modifiers {
-    pub const NONE: Modifiers = Modifiers { ctrl: false, alt: false, shift: false };
-    pub const CTRL: Modifiers = Modifiers { ctrl: true, alt: false, shift: false };
-    pub const ALT: Modifiers = Modifiers { ctrl: false, alt: true, shift: false };
-    pub const SHIFT: Modifiers = Modifiers { ctrl: false, alt: false, shift: true };
+    pub const NONE: Modifiers = Modifiers {
+        ctrl: false,
+        alt: false,
+        shift: false,
+    };
+    pub const CTRL: Modifiers = Modifiers {
+        ctrl: true,
+        alt: false,
+        shift: false,
+    };
+    pub const ALT: Modifiers = Modifiers {
+        ctrl: false,
+        alt: true,
+        shift: false,
+    };
+    pub const SHIFT: Modifiers = Modifiers {
+        ctrl: false,
+        alt: false,
+        shift: true,
+    };
 }
 
 /// One key press. Built only through [`Key::new`], which normalises the forms terminals
@@ -268,7 +284,10 @@ mod tests {
 
     #[test]
     fn shift_on_chars_is_carried_by_case() {
-        assert_eq!(Key::new(KeyCode::Char('A'), Modifiers::SHIFT), Key::char('A'));
+        assert_eq!(
+            Key::new(KeyCode::Char('A'), Modifiers::SHIFT),
+            Key::char('A')
+        );
         assert_eq!(Key::char('a').text(), Some('a'));
         assert_eq!(Key::ctrl('a').text(), None);
     }

@@ -50,7 +50,12 @@ impl KeymapLayer {
             match name.get_ref().as_ref() {
                 "kind" => match value.get_ref().as_str() {
                     Some("keymap") => {}
-                    _ => return Err(err(value.span(), "`kind` must be \"keymap\" in a keymap file".into())),
+                    _ => {
+                        return Err(err(
+                            value.span(),
+                            "`kind` must be \"keymap\" in a keymap file".into(),
+                        ))
+                    }
                 },
                 "inherits" => match value.get_ref().as_str() {
                     Some(base) if BUILTIN.iter().any(|(n, _, _)| *n == base) => {
@@ -59,7 +64,10 @@ impl KeymapLayer {
                     _ => {
                         return Err(err(
                             value.span(),
-                            format!("`inherits` must name a built-in keymap ({})", builtin_names()),
+                            format!(
+                                "`inherits` must name a built-in keymap ({})",
+                                builtin_names()
+                            ),
                         ))
                     }
                 },
@@ -71,16 +79,22 @@ impl KeymapLayer {
                         ));
                     };
                     let Some(table) = value.get_ref().as_table() else {
-                        return Err(err(value.span(), format!("[{section}] must be a table of \"key\" = \"action\"")));
+                        return Err(err(
+                            value.span(),
+                            format!("[{section}] must be a table of \"key\" = \"action\""),
+                        ));
                     };
                     let entries = layer.entries.entry(mode).or_default();
                     // Where each normalised key was first bound, to name both lines on a clash.
                     let mut first_seen: BTreeMap<Key, Range<usize>> = BTreeMap::new();
                     for (key_name, action_value) in in_file_order(table) {
                         let key_text = key_name.get_ref().as_ref();
-                        let key: Key = key_text
-                            .parse()
-                            .map_err(|_| err(key_name.span(), format!("unknown key `{key_text}` in [{section}]")))?;
+                        let key: Key = key_text.parse().map_err(|_| {
+                            err(
+                                key_name.span(),
+                                format!("unknown key `{key_text}` in [{section}]"),
+                            )
+                        })?;
                         let Some(action_text) = action_value.get_ref().as_str() else {
                             return Err(err(
                                 action_value.span(),
@@ -94,7 +108,8 @@ impl KeymapLayer {
                                 err(action_value.span(), format!("unknown action `{action_text}` for `{key_text}` in [{section}]"))
                             })?;
                             if !action.allowed_in(mode) {
-                                let allowed: Vec<&str> = action.modes().iter().map(|m| m.name()).collect();
+                                let allowed: Vec<&str> =
+                                    action.modes().iter().map(|m| m.name()).collect();
                                 return Err(err(
                                     action_value.span(),
                                     format!(
@@ -106,7 +121,8 @@ impl KeymapLayer {
                             Some(action)
                         };
                         if let Some(first) = first_seen.get(&key) {
-                            let (first_line, _) = super::config_error::line_column(text, first.start);
+                            let (first_line, _) =
+                                super::config_error::line_column(text, first.start);
                             return Err(err(
                                 key_name.span(),
                                 format!(
@@ -128,18 +144,29 @@ impl KeymapLayer {
 /// so errors point at the first problem a reader would meet.
 fn in_file_order<'a, 'i>(
     table: &'a DeTable<'i>,
-) -> Vec<(&'a Spanned<std::borrow::Cow<'i, str>>, &'a Spanned<DeValue<'i>>)> {
+) -> Vec<(
+    &'a Spanned<std::borrow::Cow<'i, str>>,
+    &'a Spanned<DeValue<'i>>,
+)> {
     let mut items: Vec<_> = table.iter().collect();
     items.sort_by_key(|(k, _)| k.span().start);
     items
 }
 
 fn builtin_names() -> String {
-    BUILTIN.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
+    BUILTIN
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn mode_names() -> String {
-    Mode::ALL.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+    Mode::ALL
+        .iter()
+        .map(|m| m.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl Keymap {
@@ -195,7 +222,10 @@ impl Keymap {
         if mode.has_text_field() && key.text().is_some() {
             return None;
         }
-        self.bindings.get(&Mode::Global).and_then(|m| m.get(&key)).copied()
+        self.bindings
+            .get(&Mode::Global)
+            .and_then(|m| m.get(&key))
+            .copied()
     }
 
     /// Bindings of one section, in key order.
@@ -208,7 +238,12 @@ impl Keymap {
 
     /// Keys that run `action` in `mode`, counting global bindings that reach the mode.
     pub fn keys_for(&self, mode: Mode, action: Action) -> Vec<Key> {
-        let mut keys: Vec<Key> = self.bindings(mode).into_iter().filter(|(_, a)| *a == action).map(|(k, _)| k).collect();
+        let mut keys: Vec<Key> = self
+            .bindings(mode)
+            .into_iter()
+            .filter(|(_, a)| *a == action)
+            .map(|(k, _)| k)
+            .collect();
         if mode != Mode::Global {
             for (key, a) in self.bindings(Mode::Global) {
                 if a == action && !keys.contains(&key) && self.resolve(mode, key) == Some(action) {
@@ -243,7 +278,11 @@ impl Keymap {
         for mode in Mode::ALL {
             out.push_str(&format!("\n[{}]\n", mode.name()));
             for (key, action) in self.bindings(*mode) {
-                out.push_str(&format!("{} = \"{}\"\n", quote(&key.to_string()), action.name()));
+                out.push_str(&format!(
+                    "{} = \"{}\"\n",
+                    quote(&key.to_string()),
+                    action.name()
+                ));
             }
         }
         out
@@ -277,12 +316,18 @@ mod tests {
 
     #[test]
     fn user_file_overrides_and_unbinds_single_bindings() {
-        let km = Keymap::from_user_file("user.toml", "[search]\n\"ctrl-n\" = \"down\"\n\"pgdn\" = \"none\"\n")
-            .expect("valid");
+        let km = Keymap::from_user_file(
+            "user.toml",
+            "[search]\n\"ctrl-n\" = \"down\"\n\"pgdn\" = \"none\"\n",
+        )
+        .expect("valid");
         let def = Keymap::builtin("default").expect("valid");
         assert_eq!(km.resolve(Mode::Search, Key::ctrl('n')), Some(Action::Down));
         assert_eq!(km.resolve(Mode::Search, "pgdn".parse().expect("key")), None);
-        assert_eq!(km.resolve(Mode::Search, "up".parse().expect("key")), def.resolve(Mode::Search, "up".parse().expect("key")));
+        assert_eq!(
+            km.resolve(Mode::Search, "up".parse().expect("key")),
+            def.resolve(Mode::Search, "up".parse().expect("key"))
+        );
     }
 
     #[test]

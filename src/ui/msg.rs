@@ -9,28 +9,53 @@ use chrono::{DateTime, Utc};
 #[derive(Clone, Debug)]
 pub enum Msg {
     Key(Key),
-    Resize { width: u16, height: u16 },
+    Resize {
+        width: u16,
+        height: u16,
+    },
     /// The clock moved (the runtime asks `Services::now`, so tests can fix it).
-    Tick { now: DateTime<Utc> },
+    Tick {
+        now: DateTime<Utc>,
+    },
     Status(DataStatus),
     /// Results of the search tagged `generation`; older generations are dropped.
-    SearchResults { generation: u64, results: Vec<PatientResult> },
-    SearchFailed { generation: u64, message: String },
+    SearchResults {
+        generation: u64,
+        results: Vec<PatientResult>,
+    },
+    SearchFailed {
+        generation: u64,
+        message: String,
+    },
     ChartOpened(Box<Chart>),
     /// The chart needs a break-the-glass reason before it opens.
-    ChartNeedsReason { patient: PatientId, flags: Vec<&'static str> },
+    ChartNeedsReason {
+        patient: PatientId,
+        flags: Vec<&'static str>,
+    },
     DocumentLoaded(Box<DocumentView>),
     /// A failed operation. The message comes from `ServiceError`, which names tables
     /// and ids, never patient data.
-    Failed { what: &'static str, message: String },
+    Failed {
+        what: &'static str,
+        message: String,
+    },
 }
 
 /// Work for the runtime. `update` only asks; the runtime does the I/O.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Effect {
-    SearchPatients { generation: u64, query: String },
-    OpenChart { patient: PatientId, reason: Option<BreakGlassRequest> },
-    OpenDocument { id: DocumentId },
+    SearchPatients {
+        generation: u64,
+        query: String,
+    },
+    OpenChart {
+        patient: PatientId,
+        reason: Option<BreakGlassRequest>,
+    },
+    OpenDocument {
+        id: DocumentId,
+    },
     RefreshStatus,
     Quit,
 }
@@ -44,6 +69,9 @@ pub struct BreakGlassRequest {
 
 impl From<BreakGlassRequest> for BreakGlass {
     fn from(r: BreakGlassRequest) -> BreakGlass {
-        BreakGlass { reason: r.reason, explanation: r.explanation }
+        BreakGlass {
+            reason: r.reason,
+            explanation: r.explanation,
+        }
     }
 }

@@ -16,9 +16,14 @@ use crate::services::{
     BreakGlass, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError, Services, Session,
 };
 use chrono::{DateTime, Utc};
-use crossbeam_channel::{unbounded, Receiver, Sender};
+use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the search worker waits for another keystroke before searching. Short
+/// enough to feel instant, long enough that a typed word is one search, not five.
+pub const SEARCH_SETTLE: Duration = Duration::from_millis(60);
 
 /// Prefix of worker thread names; `term/`'s panic hook leaves the screen alone for
 /// these, because the runtime catches their panics and reports them as errors.
@@ -27,9 +32,23 @@ pub const WORKER_THREAD_PREFIX: &str = "chartroom-worker";
 /// What the UI needs from the services. `Services` implements it; tests use fakes.
 pub trait ChartServices: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
-    fn search_patients(&self, session: &Session, query: &str, limit: usize) -> Result<Vec<PatientResult>, ServiceError>;
-    fn open_chart(&self, session: &Session, patient: PatientId, reason: Option<BreakGlass>) -> Result<OpenChart, ServiceError>;
-    fn open_document(&self, session: &Session, document: DocumentId) -> Result<DocumentView, ServiceError>;
+    fn search_patients(
+        &self,
+        session: &Session,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError>;
+    fn open_chart(
+        &self,
+        session: &Session,
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError>;
+    fn open_document(
+        &self,
+        session: &Session,
+        document: DocumentId,
+    ) -> Result<DocumentView, ServiceError>;
     fn status(&self) -> Result<DataStatus, ServiceError>;
 }
 
@@ -37,13 +56,27 @@ impl ChartServices for Services {
     fn now(&self) -> DateTime<Utc> {
         Services::now(self)
     }
-    fn search_patients(&self, session: &Session, query: &str, limit: usize) -> Result<Vec<PatientResult>, ServiceError> {
+    fn search_patients(
+        &self,
+        session: &Session,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError> {
         Services::search_patients(self, session, query, limit)
     }
-    fn open_chart(&self, session: &Session, patient: PatientId, reason: Option<BreakGlass>) -> Result<OpenChart, ServiceError> {
+    fn open_chart(
+        &self,
+        session: &Session,
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError> {
         Services::open_chart(self, session, patient, reason)
     }
-    fn open_document(&self, session: &Session, document: DocumentId) -> Result<DocumentView, ServiceError> {
+    fn open_document(
+        &self,
+        session: &Session,
+        document: DocumentId,
+    ) -> Result<DocumentView, ServiceError> {
         Services::open_document(self, session, document)
     }
     fn status(&self) -> Result<DataStatus, ServiceError> {
@@ -52,7 +85,10 @@ impl ChartServices for Services {
 }
 
 enum Work {
-    OpenChart { patient: PatientId, reason: Option<BreakGlass> },
+    OpenChart {
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    },
     OpenDocument(DocumentId),
     Status,
 }
@@ -76,14 +112,28 @@ impl Runtime {
             let msg_tx = msg_tx.clone();
             spawn("search", move || {
                 while let Ok(mut job) = search_rx.recv() {
-                    // Only the newest queued search runs; the ones typed past are dropped.
-                    while let Ok(newer) = search_rx.try_recv() {
-                        job = newer;
+                    // Only the newest search runs: wait a moment for the next keystroke,
+                    // and drop every query typed past. Each search is audited, so this
+                    // also keeps the audit trail to what the clerk meant to look up.
+                    loop {
+                        match search_rx.recv_timeout(SEARCH_SETTLE) {
+                            Ok(newer) => job = newer,
+                            Err(RecvTimeoutError::Timeout) => break,
+                            Err(RecvTimeoutError::Disconnected) => return,
+                        }
                     }
                     let (generation, query) = job;
-                    let msg = match guarded(|| services.search_patients(&session, &query, SEARCH_LIMIT)) {
-                        Ok(results) => Msg::SearchResults { generation, results },
-                        Err(message) => Msg::SearchFailed { generation, message },
+                    let msg = match guarded(|| {
+                        services.search_patients(&session, &query, SEARCH_LIMIT)
+                    }) {
+                        Ok(results) => Msg::SearchResults {
+                            generation,
+                            results,
+                        },
+                        Err(message) => Msg::SearchFailed {
+                            generation,
+                            message,
+                        },
                     };
                     if msg_tx.send(msg).is_err() {
                         break;
@@ -97,19 +147,33 @@ impl Runtime {
                 while let Ok(job) = work_rx.recv() {
                     let msg = match job {
                         Work::OpenChart { patient, reason } => {
-                            match guarded(|| services.open_chart(&session, patient, reason.clone())) {
+                            match guarded(|| services.open_chart(&session, patient, reason.clone()))
+                            {
                                 Ok(OpenChart::Opened(chart)) => Msg::ChartOpened(chart),
-                                Ok(OpenChart::NeedsReason { patient, flags }) => Msg::ChartNeedsReason { patient, flags },
-                                Err(message) => Msg::Failed { what: "opening the chart", message },
+                                Ok(OpenChart::NeedsReason { patient, flags }) => {
+                                    Msg::ChartNeedsReason { patient, flags }
+                                }
+                                Err(message) => Msg::Failed {
+                                    what: "opening the chart",
+                                    message,
+                                },
                             }
                         }
-                        Work::OpenDocument(id) => match guarded(|| services.open_document(&session, id)) {
-                            Ok(doc) => Msg::DocumentLoaded(Box::new(doc)),
-                            Err(message) => Msg::Failed { what: "opening the document", message },
-                        },
+                        Work::OpenDocument(id) => {
+                            match guarded(|| services.open_document(&session, id)) {
+                                Ok(doc) => Msg::DocumentLoaded(Box::new(doc)),
+                                Err(message) => Msg::Failed {
+                                    what: "opening the document",
+                                    message,
+                                },
+                            }
+                        }
                         Work::Status => match guarded(|| services.status()) {
                             Ok(status) => Msg::Status(status),
-                            Err(message) => Msg::Failed { what: "reading the data status", message },
+                            Err(message) => Msg::Failed {
+                                what: "reading the data status",
+                                message,
+                            },
                         },
                     };
                     if msg_tx.send(msg).is_err() {
@@ -118,7 +182,12 @@ impl Runtime {
                 }
             });
         }
-        Runtime { services, searches, work, messages }
+        Runtime {
+            services,
+            searches,
+            work,
+            messages,
+        }
     }
 
     /// Starts an effect. Returns `false` for `Quit`: the frontend ends the session.
@@ -129,7 +198,10 @@ impl Runtime {
                 let _ = self.searches.send((generation, query));
             }
             Effect::OpenChart { patient, reason } => {
-                let _ = self.work.send(Work::OpenChart { patient, reason: reason.map(BreakGlass::from) });
+                let _ = self.work.send(Work::OpenChart {
+                    patient,
+                    reason: reason.map(BreakGlass::from),
+                });
             }
             Effect::OpenDocument { id } => {
                 let _ = self.work.send(Work::OpenDocument(id));
@@ -155,7 +227,9 @@ impl Runtime {
 fn spawn(name: &str, f: impl FnOnce() + Send + 'static) {
     // If the OS refuses a thread the effects of that worker never answer; the session
     // still draws and quits, and the status line stays "loading".
-    let _ = std::thread::Builder::new().name(format!("{WORKER_THREAD_PREFIX}-{name}")).spawn(f);
+    let _ = std::thread::Builder::new()
+        .name(format!("{WORKER_THREAD_PREFIX}-{name}"))
+        .spawn(f);
 }
 
 /// Runs a service call, turning an error or a panic into a one-line message. A panic in
@@ -176,7 +250,13 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(services: Arc<dyn ChartServices>, session: Session, config: &UiConfig, width: u16, height: u16) -> App {
+    pub fn new(
+        services: Arc<dyn ChartServices>,
+        session: Session,
+        config: &UiConfig,
+        width: u16,
+        height: u16,
+    ) -> App {
         let runtime = Runtime::start(services, session.clone());
         let mut state = State::new(config, &session, runtime.now(), width, height);
         state.utc_offset_seconds = chrono::Local::now().offset().local_minus_utc();
@@ -222,7 +302,12 @@ impl App {
         self.state.quit
     }
 
-    pub fn draw<B: ratatui::backend::Backend>(&self, terminal: &mut ratatui::Terminal<B>) -> Result<(), B::Error> {
-        terminal.draw(|frame| super::view::view(&self.state, frame)).map(|_| ())
+    pub fn draw<B: ratatui::backend::Backend>(
+        &self,
+        terminal: &mut ratatui::Terminal<B>,
+    ) -> Result<(), B::Error> {
+        terminal
+            .draw(|frame| super::view::view(&self.state, frame))
+            .map(|_| ())
     }
 }

@@ -45,7 +45,12 @@ pub enum Section {
 }
 
 impl Section {
-    pub const ALL: [Section; 4] = [Section::Demographics, Section::Encounters, Section::Documents, Section::Reading];
+    pub const ALL: [Section; 4] = [
+        Section::Demographics,
+        Section::Encounters,
+        Section::Documents,
+        Section::Reading,
+    ];
 
     pub fn title(self) -> &'static str {
         match self {
@@ -126,7 +131,13 @@ pub struct State {
 }
 
 impl State {
-    pub fn new(config: &UiConfig, session: &Session, now: DateTime<Utc>, width: u16, height: u16) -> State {
+    pub fn new(
+        config: &UiConfig,
+        session: &Session,
+        now: DateTime<Utc>,
+        width: u16,
+        height: u16,
+    ) -> State {
         State {
             keymap: config.keymap.clone(),
             theme: config.theme.clone(),

@@ -52,9 +52,21 @@ pub const ROLES: &[(&str, &str)] = &[
 ];
 
 pub const BUILTIN: &[(&str, &str, &str)] = &[
-    ("dark", "themes/dark.toml", include_str!("../../themes/dark.toml")),
-    ("light", "themes/light.toml", include_str!("../../themes/light.toml")),
-    ("mono", "themes/mono.toml", include_str!("../../themes/mono.toml")),
+    (
+        "dark",
+        "themes/dark.toml",
+        include_str!("../../themes/dark.toml"),
+    ),
+    (
+        "light",
+        "themes/light.toml",
+        include_str!("../../themes/light.toml"),
+    ),
+    (
+        "mono",
+        "themes/mono.toml",
+        include_str!("../../themes/mono.toml"),
+    ),
 ];
 
 /// Longest `inherits` chain followed: deeper is certainly a mistake.
@@ -70,7 +82,11 @@ pub struct Theme {
 impl Default for Theme {
     /// No colours at all; what a broken terminal shows. Not used in place of a bad file.
     fn default() -> Theme {
-        Theme { name: "none".into(), palette: BTreeMap::new(), styles: BTreeMap::new() }
+        Theme {
+            name: "none".into(),
+            palette: BTreeMap::new(),
+            styles: BTreeMap::new(),
+        }
     }
 }
 
@@ -81,10 +97,13 @@ enum Source {
 
 impl Theme {
     pub fn builtin(name: &str) -> Result<Theme, ConfigError> {
-        load(builtin_source(name).ok_or_else(|| ConfigError::File {
-            file: name.to_string(),
-            message: format!("no built-in theme named `{name}` ({})", builtin_names()),
-        })?, &mut Vec::new())
+        load(
+            builtin_source(name).ok_or_else(|| ConfigError::File {
+                file: name.to_string(),
+                message: format!("no built-in theme named `{name}` ({})", builtin_names()),
+            })?,
+            &mut Vec::new(),
+        )
     }
 
     /// A user theme file; `inherits` may name a built-in or another file.
@@ -95,7 +114,12 @@ impl Theme {
     /// Parses a theme from text (the file name is for errors; relative `inherits`
     /// paths resolve against its directory).
     pub fn parse(file: &str, text: &str) -> Result<Theme, ConfigError> {
-        parse_theme(file, text, Path::new(file).parent(), &mut vec![file.to_string()])
+        parse_theme(
+            file,
+            text,
+            Path::new(file).parent(),
+            &mut vec![file.to_string()],
+        )
     }
 
     /// The style of `role`, falling back along the dots to `text`.
@@ -120,11 +144,18 @@ impl Theme {
 }
 
 fn builtin_source(name: &str) -> Option<Source> {
-    BUILTIN.iter().find(|(n, _, _)| *n == name).map(|(n, f, t)| Source::Builtin(n, f, t))
+    BUILTIN
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(n, f, t)| Source::Builtin(n, f, t))
 }
 
 fn builtin_names() -> String {
-    BUILTIN.iter().map(|(n, _, _)| *n).collect::<Vec<_>>().join(", ")
+    BUILTIN
+        .iter()
+        .map(|(n, _, _)| *n)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn load(source: Source, chain: &mut Vec<String>) -> Result<Theme, ConfigError> {
@@ -137,18 +168,29 @@ fn load(source: Source, chain: &mut Vec<String>) -> Result<Theme, ConfigError> {
         }
         Source::File(path) => {
             let file = path.display().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { file: file.clone(), source })?;
+            let text = std::fs::read_to_string(&path).map_err(|source| ConfigError::Io {
+                file: file.clone(),
+                source,
+            })?;
             chain.push(file.clone());
             let mut theme = parse_theme(&file, &text, path.parent(), chain)?;
             if theme.name.is_empty() || theme.name == "none" {
-                theme.name = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                theme.name = path
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
             }
             Ok(theme)
         }
     }
 }
 
-fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<String>) -> Result<Theme, ConfigError> {
+fn parse_theme(
+    file: &str,
+    text: &str,
+    dir: Option<&Path>,
+    chain: &mut Vec<String>,
+) -> Result<Theme, ConfigError> {
     let root = DeTable::parse(text).map_err(|e| ConfigError::from_toml(file, text, &e))?;
     let err = |span: Range<usize>, msg: String| ConfigError::at(file, text, span, msg);
     let root = root.get_ref();
@@ -186,7 +228,9 @@ fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<Strin
             let source = match builtin_source(parent) {
                 Some(s) => s,
                 None => {
-                    let path = dir.map(|d| d.join(parent)).unwrap_or_else(|| PathBuf::from(parent));
+                    let path = dir
+                        .map(|d| d.join(parent))
+                        .unwrap_or_else(|| PathBuf::from(parent));
                     if !path.exists() {
                         return Err(err(
                             value.span(),
@@ -203,7 +247,10 @@ fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<Strin
             if chain.contains(&id) || chain.len() >= MAX_DEPTH {
                 return Err(err(
                     value.span(),
-                    format!("`inherits = \"{parent}\"` makes a cycle: {} → {id}", chain.join(" → ")),
+                    format!(
+                        "`inherits = \"{parent}\"` makes a cycle: {} → {id}",
+                        chain.join(" → ")
+                    ),
                 ));
             }
             load(source, chain)?
@@ -216,10 +263,17 @@ fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<Strin
     if let Some(palette) = root.get("palette").and_then(|v| v.get_ref().as_table()) {
         for (name, value) in palette.iter() {
             let Some(text_value) = value.get_ref().as_str() else {
-                return Err(err(value.span(), format!("palette colour `{}` must be a string", name.get_ref())));
+                return Err(err(
+                    value.span(),
+                    format!("palette colour `{}` must be a string", name.get_ref()),
+                ));
             };
-            let color = parse_color(text_value, &theme.palette)
-                .map_err(|why| err(value.span(), format!("palette colour `{}`: {why}", name.get_ref())))?;
+            let color = parse_color(text_value, &theme.palette).map_err(|why| {
+                err(
+                    value.span(),
+                    format!("palette colour `{}`: {why}", name.get_ref()),
+                )
+            })?;
             theme.palette.insert(name.get_ref().to_string(), color);
         }
     }
@@ -229,7 +283,13 @@ fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<Strin
             let role_name = role.get_ref().as_ref();
             if !ROLES.iter().any(|(r, _)| *r == role_name) {
                 let known: Vec<&str> = ROLES.iter().map(|(r, _)| *r).collect();
-                return Err(err(role.span(), format!("unknown role `{role_name}` (known roles: {})", known.join(", "))));
+                return Err(err(
+                    role.span(),
+                    format!(
+                        "unknown role `{role_name}` (known roles: {})",
+                        known.join(", ")
+                    ),
+                ));
             }
             let style = parse_style(role_name, value.get_ref(), value.span(), &theme.palette)
                 .map_err(|(span, why)| err(span, why))?;
@@ -241,9 +301,15 @@ fn parse_theme(file: &str, text: &str, dir: Option<&Path>, chain: &mut Vec<Strin
 
 type SpannedError = (Range<usize>, String);
 
-fn parse_style(role: &str, value: &DeValue<'_>, span: Range<usize>, palette: &BTreeMap<String, Color>) -> Result<Style, SpannedError> {
+fn parse_style(
+    role: &str,
+    value: &DeValue<'_>,
+    span: Range<usize>,
+    palette: &BTreeMap<String, Color>,
+) -> Result<Style, SpannedError> {
     if let Some(color) = value.as_str() {
-        let fg = parse_color(color, palette).map_err(|why| (span.clone(), format!("role `{role}`: {why}")))?;
+        let fg = parse_color(color, palette)
+            .map_err(|why| (span.clone(), format!("role `{role}`: {why}")))?;
         return Ok(Style::new().fg(fg));
     }
     let Some(table) = value.as_table() else {
@@ -276,7 +342,12 @@ fn parse_style(role: &str, value: &DeValue<'_>, span: Range<usize>, palette: &BT
         match v.get_ref().as_bool() {
             Some(true) => style = style.add_modifier(modifier),
             Some(false) => style = style.remove_modifier(modifier),
-            None => return Err((v.span(), format!("role `{role}`: `{name}` must be true or false"))),
+            None => {
+                return Err((
+                    v.span(),
+                    format!("role `{role}`: `{name}` must be true or false"),
+                ))
+            }
         }
     }
     Ok(style)
@@ -319,7 +390,9 @@ pub fn parse_color(text: &str, palette: &BTreeMap<String, Color>) -> Result<Colo
             let v = u32::from_str_radix(hex, 16).map_err(|e| e.to_string())?;
             return Ok(Color::Rgb((v >> 16) as u8, (v >> 8) as u8, v as u8));
         }
-        return Err(format!("bad colour `{text}`: a hex colour is # and six hex digits"));
+        return Err(format!(
+            "bad colour `{text}`: a hex colour is # and six hex digits"
+        ));
     }
     if let Ok(index) = text.parse::<u8>() {
         return Ok(Color::Indexed(index));
@@ -340,7 +413,8 @@ mod tests {
             assert_eq!(&theme.name, name);
         }
         let dark = Theme::builtin("dark").expect("valid");
-        let t = Theme::parse("t.toml", "inherits = \"dark\"\n[roles]\nflag = \"red\"\n").expect("valid");
+        let t = Theme::parse("t.toml", "inherits = \"dark\"\n[roles]\nflag = \"red\"\n")
+            .expect("valid");
         assert_eq!(t.style("flag.employee").fg, Some(Color::Red));
         assert_eq!(t.style("flag.vip"), dark.style("flag.vip"));
         assert_eq!(t.style("nonexistent.role"), dark.style("text"));

@@ -29,7 +29,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.status = Some(status);
             Vec::new()
         }
-        Msg::SearchResults { generation, results } => {
+        Msg::SearchResults {
+            generation,
+            results,
+        } => {
             // A stale answer (the query changed since) is dropped: only the newest counts.
             if generation == state.search.generation && state.showing_results() {
                 state.search.results = results;
@@ -39,7 +42,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
-        Msg::SearchFailed { generation, message } => {
+        Msg::SearchFailed {
+            generation,
+            message,
+        } => {
             if generation == state.search.generation {
                 state.search.pending = false;
                 state.error = Some(format!("search failed: {message}"));
@@ -60,7 +66,13 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::ChartNeedsReason { patient, flags } => {
             state.loading = None;
-            state.popup = Some(BreakGlassPopup { patient, flags, selected: 0, explanation: String::new(), problem: None });
+            state.popup = Some(BreakGlassPopup {
+                patient,
+                flags,
+                selected: 0,
+                explanation: String::new(),
+                problem: None,
+            });
             Vec::new()
         }
         Msg::DocumentLoaded(doc) => {
@@ -130,7 +142,10 @@ fn query_changed(state: &mut State) -> Vec<Effect> {
         return Vec::new();
     }
     state.search.pending = true;
-    vec![Effect::SearchPatients { generation: state.search.generation, query }]
+    vec![Effect::SearchPatients {
+        generation: state.search.generation,
+        query,
+    }]
 }
 
 fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
@@ -170,7 +185,11 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
             if let Some(chart) = state.chart.as_mut() {
                 let n = Section::ALL.len();
                 let i = chart.section.index();
-                let next = if action == Action::NextSection { (i + 1) % n } else { (i + n - 1) % n };
+                let next = if action == Action::NextSection {
+                    (i + 1) % n
+                } else {
+                    (i + n - 1) % n
+                };
                 chart.section = Section::ALL[next];
             }
             Vec::new()
@@ -225,20 +244,29 @@ fn open(state: &mut State, mode: Mode) -> Vec<Effect> {
     match mode {
         Mode::Search => {
             let patient = if state.showing_results() {
-                state.search.results.get(state.search.selected).map(|r| r.patient.id)
+                state
+                    .search
+                    .results
+                    .get(state.search.selected)
+                    .map(|r| r.patient.id)
             } else {
                 state.recent.get(state.recent_selected).map(|p| p.id)
             };
             match patient {
                 Some(patient) => {
                     state.loading = Some("opening chart");
-                    vec![Effect::OpenChart { patient, reason: None }]
+                    vec![Effect::OpenChart {
+                        patient,
+                        reason: None,
+                    }]
                 }
                 None => Vec::new(),
             }
         }
         Mode::Chart => {
-            let Some(chart) = state.chart.as_mut() else { return Vec::new() };
+            let Some(chart) = state.chart.as_mut() else {
+                return Vec::new();
+            };
             match chart.section {
                 Section::Documents => match chart.chart.documents.get(chart.document_selected) {
                     Some(doc) => {
@@ -252,7 +280,12 @@ fn open(state: &mut State, mode: Mode) -> Vec<Effect> {
                 Section::Encounters => {
                     if let Some(enc) = chart.chart.encounters.get(chart.encounter_selected) {
                         let id = enc.encounter.id;
-                        if let Some(i) = chart.chart.documents.iter().position(|d| d.document.encounter == Some(id)) {
+                        if let Some(i) = chart
+                            .chart
+                            .documents
+                            .iter()
+                            .position(|d| d.document.encounter == Some(id))
+                        {
                             chart.document_selected = i;
                         }
                         chart.section = Section::Documents;
@@ -267,8 +300,13 @@ fn open(state: &mut State, mode: Mode) -> Vec<Effect> {
 }
 
 fn confirm(state: &mut State) -> Vec<Effect> {
-    let Some(popup) = state.popup.as_mut() else { return Vec::new() };
-    let reason = BreakGlassReason::ALL.get(popup.selected).copied().unwrap_or(BreakGlassReason::Other);
+    let Some(popup) = state.popup.as_mut() else {
+        return Vec::new();
+    };
+    let reason = BreakGlassReason::ALL
+        .get(popup.selected)
+        .copied()
+        .unwrap_or(BreakGlassReason::Other);
     let explanation = popup.explanation.trim().to_string();
     if reason == BreakGlassReason::Other && explanation.is_empty() {
         popup.problem = Some("type an explanation for \"other\"".to_string());
@@ -277,7 +315,13 @@ fn confirm(state: &mut State) -> Vec<Effect> {
     let patient = popup.patient;
     state.popup = None;
     state.loading = Some("opening chart");
-    vec![Effect::OpenChart { patient, reason: Some(BreakGlassRequest { reason, explanation }) }]
+    vec![Effect::OpenChart {
+        patient,
+        reason: Some(BreakGlassRequest {
+            reason,
+            explanation,
+        }),
+    }]
 }
 
 /// Moves a cursor or scroll offset by `delta`, clamped (`isize::MIN/MAX` = top/bottom).
@@ -297,7 +341,8 @@ fn move_by(state: &mut State, mode: Mode, delta: isize) -> Vec<Effect> {
     match mode {
         Mode::Search => {
             if state.showing_results() {
-                state.search.selected = step(state.search.selected, delta, state.search.results.len());
+                state.search.selected =
+                    step(state.search.selected, delta, state.search.results.len());
             } else {
                 state.recent_selected = step(state.recent_selected, delta, state.recent.len());
             }
@@ -317,20 +362,32 @@ fn move_by(state: &mut State, mode: Mode, delta: isize) -> Vec<Effect> {
             let today = state.now.date_naive();
             let reading_rows = reading_rows(state);
             let width = state.reading_width();
-            let Some(chart) = state.chart.as_mut() else { return Vec::new() };
+            let Some(chart) = state.chart.as_mut() else {
+                return Vec::new();
+            };
             match chart.section {
                 Section::Demographics => {
-                    let n = super::view::chart::demographics_lines(&chart.chart.patient, today).len();
+                    let n =
+                        super::view::chart::demographics_lines(&chart.chart.patient, today).len();
                     chart.demographics_scroll = step(chart.demographics_scroll, delta, n);
                 }
                 Section::Encounters => {
-                    chart.encounter_selected = step(chart.encounter_selected, delta, chart.chart.encounters.len());
+                    chart.encounter_selected = step(
+                        chart.encounter_selected,
+                        delta,
+                        chart.chart.encounters.len(),
+                    );
                 }
                 Section::Documents => {
-                    chart.document_selected = step(chart.document_selected, delta, chart.chart.documents.len());
+                    chart.document_selected =
+                        step(chart.document_selected, delta, chart.chart.documents.len());
                 }
                 Section::Reading => {
-                    let lines = chart.reading.as_ref().map(|d| wrap_text(&d.document.text, width).len()).unwrap_or(0);
+                    let lines = chart
+                        .reading
+                        .as_ref()
+                        .map(|d| wrap_text(&d.document.text, width).len())
+                        .unwrap_or(0);
                     let max = lines.saturating_sub(reading_rows);
                     chart.reading_scroll = step(chart.reading_scroll, delta, max + 1);
                 }
@@ -351,7 +408,11 @@ fn clamp_chart(state: &mut State) {
     let rows = reading_rows(state);
     let width = state.reading_width();
     if let Some(chart) = state.chart.as_mut() {
-        let lines = chart.reading.as_ref().map(|d| wrap_text(&d.document.text, width).len()).unwrap_or(0);
+        let lines = chart
+            .reading
+            .as_ref()
+            .map(|d| wrap_text(&d.document.text, width).len())
+            .unwrap_or(0);
         chart.reading_scroll = chart.reading_scroll.min(lines.saturating_sub(rows));
     }
 }

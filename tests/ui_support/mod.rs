@@ -1,5 +1,5 @@
 //! Hand-built patients, charts and states for the UI tests (no store needed).
-#![allow(dead_code)]
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use chartroom::domain::*;
 use chartroom::services::{Chart, DocumentView, EncounterView, PatientResult, Session};
@@ -58,35 +58,110 @@ fn patient(id: u64, mrn: u32, n: PersonName, dob: NaiveDate, sex: Sex) -> Patien
 
 /// John Q Smith Jr, VIP, with aliases, address, phones, SSN and identifiers.
 pub fn john() -> Patient {
-    let mut p = patient(1, 123456, name("John", Some("Q"), "Smith", Some("Jr")), d(1984, 3, 2), Sex::Male);
+    let mut p = patient(
+        1,
+        123456,
+        name("John", Some("Q"), "Smith", Some("Jr")),
+        d(1984, 3, 2),
+        Sex::Male,
+    );
     p.other_names = vec![
-        AltName { kind: NameKind::Alias, name: name("Johnny", None, "Smith", None) },
-        AltName { kind: NameKind::Previous, name: name("John", Some("Q"), "Smithe", None) },
+        AltName {
+            kind: NameKind::Alias,
+            name: name("Johnny", None, "Smith", None),
+        },
+        AltName {
+            kind: NameKind::Previous,
+            name: name("John", Some("Q"), "Smithe", None),
+        },
     ];
-    p.address = Some(Address { line: "12 Elm Street Apt 4".into(), city: "Springfield".into(), state: "IL".into(), zip: "62704".into() });
+    p.address = Some(Address {
+        line: "12 Elm Street Apt 4".into(),
+        city: "Springfield".into(),
+        state: "IL".into(),
+        zip: "62704".into(),
+    });
     p.phones = vec!["(217) 555-0142".into(), "217-555-0199".into()];
     p.ssn = Ssn::parse("999-12-5772");
     p.flags.vip = true;
-    p.identifiers = vec![Identifier { system: "synthea".into(), value: "b7e3c1d2-0001".into() }];
+    p.identifiers = vec![Identifier {
+        system: "synthea".into(),
+        value: "b7e3c1d2-0001".into(),
+    }];
     p
 }
 
 pub fn results() -> Vec<PatientResult> {
-    let jonathan = patient(2, 2345678, name("Jonathan", None, "Smith", None), d(1984, 3, 12), Sex::Male);
-    let mut joan = patient(3, 88001, name("Joan", Some("Marie"), "Smyth", None), d(1952, 7, 19), Sex::Female);
+    let jonathan = patient(
+        2,
+        2345678,
+        name("Jonathan", None, "Smith", None),
+        d(1984, 3, 12),
+        Sex::Male,
+    );
+    let mut joan = patient(
+        3,
+        88001,
+        name("Joan", Some("Marie"), "Smyth", None),
+        d(1952, 7, 19),
+        Sex::Female,
+    );
     joan.flags.deceased = Some(d(2024, 1, 3));
-    let mut jon = patient(4, 5550123, name("Jon", None, "Smith-Jones", None), d(1990, 11, 30), Sex::Male);
+    let mut jon = patient(
+        4,
+        5550123,
+        name("Jon", None, "Smith-Jones", None),
+        d(1990, 11, 30),
+        Sex::Male,
+    );
     jon.flags.restricted = true;
     jon.flags.employee = true;
     jon.flags.sensitive = vec![SensitiveCategory::MentalHealth];
-    let mut everything = patient(5, 99999999, name("Maximilian", Some("Alexander"), "Featherstonehaugh-Smith", Some("III")), d(1931, 1, 1), Sex::Unknown);
-    everything.flags = PatientFlags { deceased: Some(d(2020, 2, 2)), vip: true, employee: true, restricted: true, sensitive: vec![SensitiveCategory::HivSti] };
+    let mut everything = patient(
+        5,
+        99999999,
+        name(
+            "Maximilian",
+            Some("Alexander"),
+            "Featherstonehaugh-Smith",
+            Some("III"),
+        ),
+        d(1931, 1, 1),
+        Sex::Unknown,
+    );
+    everything.flags = PatientFlags {
+        deceased: Some(d(2020, 2, 2)),
+        vip: true,
+        employee: true,
+        restricted: true,
+        sensitive: vec![SensitiveCategory::HivSti],
+    };
     vec![
-        PatientResult { patient: john(), score: 9.5, why: vec!["last name = smith; first jon→john (nickname); DOB = 3/2/1984".into()] },
-        PatientResult { patient: jonathan, score: 7.1, why: vec!["last name = smith; first jon→jonathan (prefix)".into()] },
-        PatientResult { patient: joan, score: 5.0, why: vec!["last name ~ smyth (sounds like smith)".into()] },
-        PatientResult { patient: jon, score: 4.2, why: vec!["last name = smith-jones (hyphenated)".into()] },
-        PatientResult { patient: everything, score: 1.0, why: vec![] },
+        PatientResult {
+            patient: john(),
+            score: 9.5,
+            why: vec!["last name = smith; first jon→john (nickname); DOB = 3/2/1984".into()],
+        },
+        PatientResult {
+            patient: jonathan,
+            score: 7.1,
+            why: vec!["last name = smith; first jon→jonathan (prefix)".into()],
+        },
+        PatientResult {
+            patient: joan,
+            score: 5.0,
+            why: vec!["last name ~ smyth (sounds like smith)".into()],
+        },
+        PatientResult {
+            patient: jon,
+            score: 4.2,
+            why: vec!["last name = smith-jones (hyphenated)".into()],
+        },
+        PatientResult {
+            patient: everything,
+            score: 1.0,
+            why: vec![],
+        },
     ]
 }
 
@@ -94,7 +169,13 @@ pub const DISCHARGE_TEXT: &str = "DISCHARGE SUMMARY\n\nAdmission date: 10/02/202
 
 pub fn chart() -> Chart {
     let p = john();
-    let enc = |id: u64, number: &str, class: EncounterClass, admit: NaiveDateTime, discharge: Option<NaiveDateTime>, who: Option<&str>, reason: &str| EncounterView {
+    let enc = |id: u64,
+               number: &str,
+               class: EncounterClass,
+               admit: NaiveDateTime,
+               discharge: Option<NaiveDateTime>,
+               who: Option<&str>,
+               reason: &str| EncounterView {
         encounter: Encounter {
             id: EncounterId(id),
             number: number.into(),
@@ -110,7 +191,14 @@ pub fn chart() -> Chart {
         },
         attending_name: who.map(Into::into),
     };
-    let doc = |id: u64, enc: u64, t: DocumentType, title: &str, time: NaiveDateTime, author: Option<&str>, sig: SignatureStatus, text: &str| DocumentView {
+    let doc = |id: u64,
+               enc: u64,
+               t: DocumentType,
+               title: &str,
+               time: NaiveDateTime,
+               author: Option<&str>,
+               sig: SignatureStatus,
+               text: &str| DocumentView {
         document: Document {
             id: DocumentId(id),
             patient: p.id,
@@ -127,20 +215,73 @@ pub fn chart() -> Chart {
     Chart {
         patient: p.clone(),
         encounters: vec![
-            enc(13, "A26-004411", EncounterClass::Emergency, dt(2026, 11, 20, 22, 15), None, Some("Dr. Okafor"), "chest pain"),
-            enc(12, "A26-003187", EncounterClass::Inpatient, dt(2026, 10, 2, 9, 30), Some(dt(2026, 10, 6, 14, 0)), Some("Priya Raman, MD"), "pneumonia"),
-            enc(11, "A25-017702", EncounterClass::Outpatient, dt(2025, 6, 14, 8, 0), Some(dt(2025, 6, 14, 9, 10)), None, "annual wellness visit"),
+            enc(
+                13,
+                "A26-004411",
+                EncounterClass::Emergency,
+                dt(2026, 11, 20, 22, 15),
+                None,
+                Some("Dr. Okafor"),
+                "chest pain",
+            ),
+            enc(
+                12,
+                "A26-003187",
+                EncounterClass::Inpatient,
+                dt(2026, 10, 2, 9, 30),
+                Some(dt(2026, 10, 6, 14, 0)),
+                Some("Priya Raman, MD"),
+                "pneumonia",
+            ),
+            enc(
+                11,
+                "A25-017702",
+                EncounterClass::Outpatient,
+                dt(2025, 6, 14, 8, 0),
+                Some(dt(2025, 6, 14, 9, 10)),
+                None,
+                "annual wellness visit",
+            ),
         ],
         documents: vec![
-            doc(23, 13, DocumentType::EmergencyNote, "ED provider note", dt(2026, 11, 20, 23, 40), Some("Dr. Okafor"), SignatureStatus::Unsigned, "Chest pain, troponin pending."),
-            doc(22, 12, DocumentType::DischargeSummary, "Discharge summary: pneumonia", dt(2026, 10, 6, 15, 5), Some("Priya Raman, MD"), SignatureStatus::Signed, DISCHARGE_TEXT),
-            doc(21, 12, DocumentType::HistoryAndPhysical, "Admission H&P", dt(2026, 10, 2, 11, 0), Some("Lee Chen, MD (resident)"), SignatureStatus::AwaitingCosignature, "History and physical."),
+            doc(
+                23,
+                13,
+                DocumentType::EmergencyNote,
+                "ED provider note",
+                dt(2026, 11, 20, 23, 40),
+                Some("Dr. Okafor"),
+                SignatureStatus::Unsigned,
+                "Chest pain, troponin pending.",
+            ),
+            doc(
+                22,
+                12,
+                DocumentType::DischargeSummary,
+                "Discharge summary: pneumonia",
+                dt(2026, 10, 6, 15, 5),
+                Some("Priya Raman, MD"),
+                SignatureStatus::Signed,
+                DISCHARGE_TEXT,
+            ),
+            doc(
+                21,
+                12,
+                DocumentType::HistoryAndPhysical,
+                "Admission H&P",
+                dt(2026, 10, 2, 11, 0),
+                Some("Lee Chen, MD (resident)"),
+                SignatureStatus::AwaitingCosignature,
+                "History and physical.",
+            ),
         ],
     }
 }
 
 pub fn now() -> chrono::DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0).single().expect("valid time")
+    Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
+        .single()
+        .expect("valid time")
 }
 
 pub fn config() -> UiConfig {
@@ -149,7 +290,11 @@ pub fn config() -> UiConfig {
 
 pub fn state_with(config: &UiConfig) -> State {
     let mut s = State::new(config, &session(), now(), 80, 24);
-    s.status = Some(chartroom::services::DataStatus { patients: 20_000, documents: 184_311, bytes_on_disk: 1_288_490_188 });
+    s.status = Some(chartroom::services::DataStatus {
+        patients: 20_000,
+        documents: 184_311,
+        bytes_on_disk: 1_288_490_188,
+    });
     s
 }
 

@@ -12,9 +12,15 @@ use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let Some(chart) = state.chart.as_ref() else { return };
-    let [header, tabs, body] =
-        Layout::vertical([Constraint::Length(2), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let Some(chart) = state.chart.as_ref() else {
+        return;
+    };
+    let [header, tabs, body] = Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
     draw_header(state, &chart.chart.patient, frame, header);
     draw_tabs(state, chart, frame, tabs);
     let theme = &state.theme;
@@ -45,11 +51,17 @@ fn draw_header(state: &State, p: &Patient, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let today = state.now.date_naive();
     let line1 = Line::from(vec![
-        Span::styled(format!(" {}", p.name.display_last_first()), theme.style("header")),
+        Span::styled(
+            format!(" {}", p.name.display_last_first()),
+            theme.style("header"),
+        ),
         Span::styled("   MRN ", theme.style("label")),
         Span::styled(p.mrn.to_string(), theme.style("text")),
         Span::styled("   DOB ", theme.style("label")),
-        Span::styled(format!("{} ({}y)", date(p.dob), p.age_on(today)), theme.style("text")),
+        Span::styled(
+            format!("{} ({}y)", date(p.dob), p.age_on(today)),
+            theme.style("text"),
+        ),
         Span::styled("   Sex ", theme.style("label")),
         Span::styled(p.sex.letter().to_string(), theme.style("text")),
     ]);
@@ -89,7 +101,10 @@ fn draw_tabs(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect) {
         } else {
             format!(" {} {}{} ", i + 1, section.title(), count)
         };
-        spans.push(Span::styled(label, theme.style(if active { "tab.active" } else { "tab" })));
+        spans.push(Span::styled(
+            label,
+            theme.style(if active { "tab.active" } else { "tab" }),
+        ));
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
@@ -106,7 +121,10 @@ pub fn demographics_lines(p: &Patient, today: NaiveDate) -> Vec<(&'static str, S
         };
         rows.push((label, alt.name.display_last_first()));
     }
-    rows.push(("Date of birth", format!("{} (age {})", date(p.dob), p.age_on(today))));
+    rows.push((
+        "Date of birth",
+        format!("{} (age {})", date(p.dob), p.age_on(today)),
+    ));
     let sex = match p.sex {
         crate::domain::Sex::Female => "F (female)",
         crate::domain::Sex::Male => "M (male)",
@@ -117,8 +135,17 @@ pub fn demographics_lines(p: &Patient, today: NaiveDate) -> Vec<(&'static str, S
     if let Some(d) = p.flags.deceased {
         rows.push(("Deceased", date(d)));
     }
-    rows.push(("MRN", format!("{} (shelf {:02})", p.mrn, p.mrn.terminal_digits())));
-    rows.push(("SSN", p.ssn.as_ref().map(|s| s.masked()).unwrap_or_else(|| "not on file".into())));
+    rows.push((
+        "MRN",
+        format!("{} (shelf {:02})", p.mrn, p.mrn.terminal_digits()),
+    ));
+    rows.push((
+        "SSN",
+        p.ssn
+            .as_ref()
+            .map(|s| s.masked())
+            .unwrap_or_else(|| "not on file".into()),
+    ));
     match &p.address {
         Some(a) => {
             rows.push(("Address", a.line.clone()));
@@ -133,10 +160,20 @@ pub fn demographics_lines(p: &Patient, today: NaiveDate) -> Vec<(&'static str, S
         rows.push((if i == 0 { "Phone" } else { "" }, phone.clone()));
     }
     for (i, id) in p.identifiers.iter().enumerate() {
-        rows.push((if i == 0 { "Identifiers" } else { "" }, format!("{}: {}", id.system, id.value)));
+        rows.push((
+            if i == 0 { "Identifiers" } else { "" },
+            format!("{}: {}", id.system, id.value),
+        ));
     }
     let words = p.flags.words();
-    rows.push(("Flags", if words.is_empty() { "none".into() } else { words.join(" ") }));
+    rows.push((
+        "Flags",
+        if words.is_empty() {
+            "none".into()
+        } else {
+            words.join(" ")
+        },
+    ));
     if !p.flags.sensitive.is_empty() {
         let cats: Vec<&str> = p.flags.sensitive.iter().map(|c| c.label()).collect();
         rows.push(("Sensitive", cats.join(", ")));
@@ -147,14 +184,27 @@ pub fn demographics_lines(p: &Patient, today: NaiveDate) -> Vec<(&'static str, S
     rows
 }
 
-fn draw_demographics(state: &State, chart: &ChartState, today: NaiveDate, frame: &mut Frame, area: Rect) {
+fn draw_demographics(
+    state: &State,
+    chart: &ChartState,
+    today: NaiveDate,
+    frame: &mut Frame,
+    area: Rect,
+) {
     let theme = &state.theme;
     let lines: Vec<Line> = demographics_lines(&chart.chart.patient, today)
         .into_iter()
         .skip(chart.demographics_scroll)
         .map(|(label, value)| {
-            let style = if label == "Flags" && value != "none" { theme.style("flag") } else { theme.style("text") };
-            Line::from(vec![Span::styled(format!(" {}", fit(label, 14)), theme.style("label")), Span::styled(value, style)])
+            let style = if label == "Flags" && value != "none" {
+                theme.style("flag")
+            } else {
+                theme.style("text")
+            };
+            Line::from(vec![
+                Span::styled(format!(" {}", fit(label, 14)), theme.style("label")),
+                Span::styled(value, style),
+            ])
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), area);
@@ -164,7 +214,13 @@ fn draw_encounters(state: &State, chart: &ChartState, frame: &mut Frame, area: R
     let theme = &state.theme;
     let encounters = &chart.chart.encounters;
     if encounters.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(" no encounters on file", theme.style("text.dim"))), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " no encounters on file",
+                theme.style("text.dim"),
+            )),
+            area,
+        );
         return;
     }
     let w = usize::from(area.width);
@@ -184,7 +240,10 @@ fn draw_encounters(state: &State, chart: &ChartState, frame: &mut Frame, area: R
     for (i, ev) in encounters.iter().enumerate().skip(offset).take(rows) {
         let e = &ev.encounter;
         let selected = i == chart.encounter_selected;
-        let discharge = e.discharge.map(date_time).unwrap_or_else(|| "in house".to_string());
+        let discharge = e
+            .discharge
+            .map(date_time)
+            .unwrap_or_else(|| "in house".to_string());
         let who = match (&ev.attending_name, e.reason.is_empty()) {
             (Some(a), true) => a.clone(),
             (Some(a), false) => format!("{a} · {}", e.reason),
@@ -208,7 +267,13 @@ fn draw_documents(state: &State, chart: &ChartState, frame: &mut Frame, area: Re
     let theme = &state.theme;
     let documents = &chart.chart.documents;
     if documents.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(" no documents on file", theme.style("text.dim"))), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(
+                " no documents on file",
+                theme.style("text.dim"),
+            )),
+            area,
+        );
         return;
     }
     let w = usize::from(area.width);
@@ -256,7 +321,10 @@ fn draw_reading(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect
     let theme = &state.theme;
     let Some(doc) = chart.reading.as_ref() else {
         let text = " No document open. Pick one in 3 Documents and press enter.";
-        frame.render_widget(Paragraph::new(Line::styled(text, theme.style("text.dim"))), area);
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.style("text.dim"))),
+            area,
+        );
         return;
     };
     let d = &doc.document;
@@ -267,14 +335,28 @@ fn draw_reading(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect
         doc.author_name.as_deref().unwrap_or("author unknown"),
         d.signature.label()
     );
-    let [meta_area, text_area] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [meta_area, text_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
     // One column of margin each side: notes read better off the border.
-    let text_area = text_area.inner(ratatui::layout::Margin { horizontal: 1, vertical: 0 });
-    frame.render_widget(Paragraph::new(Line::styled(meta, theme.style("label"))), meta_area);
+    let text_area = text_area.inner(ratatui::layout::Margin {
+        horizontal: 1,
+        vertical: 0,
+    });
+    frame.render_widget(
+        Paragraph::new(Line::styled(meta, theme.style("label"))),
+        meta_area,
+    );
     let lines = wrap_text(&d.text, state.reading_width());
-    let rows = usize::from(text_area.height).min(reading_rows(state)).max(1);
+    let rows = usize::from(text_area.height)
+        .min(reading_rows(state))
+        .max(1);
     let scroll = chart.reading_scroll.min(lines.len().saturating_sub(rows));
-    let shown: Vec<Line> = lines.iter().skip(scroll).take(usize::from(text_area.height)).map(|l| Line::styled(l.clone(), theme.style("text"))).collect();
+    let shown: Vec<Line> = lines
+        .iter()
+        .skip(scroll)
+        .take(usize::from(text_area.height))
+        .map(|l| Line::styled(l.clone(), theme.style("text")))
+        .collect();
     frame.render_widget(Paragraph::new(shown), text_area);
     // Where we are in the note, on the bottom border.
     if !lines.is_empty() && outer.height > 1 {
@@ -283,7 +365,15 @@ fn draw_reading(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect
         let x = outer.right().saturating_sub(pos.len() as u16 + 1);
         let y = outer.bottom().saturating_sub(1);
         if x > outer.x {
-            frame.render_widget(Paragraph::new(Line::styled(pos, theme.style("text.dim"))), Rect { x, y, width: outer.right() - x, height: 1 });
+            frame.render_widget(
+                Paragraph::new(Line::styled(pos, theme.style("text.dim"))),
+                Rect {
+                    x,
+                    y,
+                    width: outer.right() - x,
+                    height: 1,
+                },
+            );
         }
     }
 }

@@ -101,11 +101,20 @@ fn flag_short(word: &str) -> &str {
 }
 
 /// One-letter forms, the last resort in a narrow column (the help overlay has the legend).
-pub const FLAG_LETTERS: &[(&str, &str)] =
-    &[("DECEASED", "D"), ("VIP", "V"), ("EMPLOYEE", "E"), ("RESTRICTED", "R"), ("SENSITIVE", "S")];
+pub const FLAG_LETTERS: &[(&str, &str)] = &[
+    ("DECEASED", "D"),
+    ("VIP", "V"),
+    ("EMPLOYEE", "E"),
+    ("RESTRICTED", "R"),
+    ("SENSITIVE", "S"),
+];
 
 fn flag_letter(word: &str) -> &str {
-    FLAG_LETTERS.iter().find(|(w, _)| *w == word).map(|(_, l)| *l).unwrap_or(word)
+    FLAG_LETTERS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, l)| *l)
+        .unwrap_or(word)
 }
 
 /// Flags as styled words (never colour alone) in `cols` columns: full words when they
@@ -114,7 +123,11 @@ fn flag_letter(word: &str) -> &str {
 pub fn flag_spans(flags: &PatientFlags, theme: &Theme, cols: usize) -> Vec<Span<'static>> {
     let words = flags.words();
     let joined_len = |f: &dyn Fn(&'static str) -> String| -> usize {
-        words.iter().map(|w| f(w).len() + 1).sum::<usize>().saturating_sub(1)
+        words
+            .iter()
+            .map(|w| f(w).len() + 1)
+            .sum::<usize>()
+            .saturating_sub(1)
     };
     let full = joined_len(&|w| w.to_string());
     let short = joined_len(&|w| flag_short(w).to_string());
@@ -147,14 +160,25 @@ pub fn flag_spans(flags: &PatientFlags, theme: &Theme, cols: usize) -> Vec<Span<
 
 /// Widest the flag words of `patient` get.
 pub fn flags_width(patient: &Patient) -> usize {
-    patient.flags.words().iter().map(|w| w.len() + 1).sum::<usize>().saturating_sub(1)
+    patient
+        .flags
+        .words()
+        .iter()
+        .map(|w| w.len() + 1)
+        .sum::<usize>()
+        .saturating_sub(1)
 }
 
 /// A `w`×`h` rectangle centred in `area`, shrunk to fit.
 pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
     let w = w.min(area.width);
     let h = h.min(area.height);
-    Rect { x: area.x + (area.width - w) / 2, y: area.y + (area.height - h) / 2, width: w, height: h }
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
 }
 
 /// Style of a row: the selection style when selected.

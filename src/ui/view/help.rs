@@ -46,13 +46,16 @@ fn rows(state: &State) -> Vec<(String, String)> {
         out.push((String::new(), String::new()));
     }
     if mode.has_text_field() {
-        out.push(("other keys".to_string(), "type into the search box".to_string()));
+        out.push((
+            "other keys".to_string(),
+            "type into the search box".to_string(),
+        ));
         out.push((String::new(), String::new()));
     }
     // Narrow lists shorten flags; the legend says what the letters mean.
     out.push(("flags in lists".to_string(), String::new()));
     for (word, letter) in super::common::FLAG_LETTERS {
-        out.push((format!("{letter}"), format!("{word}")));
+        out.push((letter.to_string(), word.to_string()));
     }
     out
 }
@@ -73,11 +76,18 @@ fn overlay_height(body_height: u16) -> u16 {
 
 pub fn draw(state: &State, frame: &mut Frame, body: Rect) {
     let theme = &state.theme;
-    let area = centered(body, body.width.saturating_sub(8).min(76), overlay_height(body.height));
+    let area = centered(
+        body,
+        body.width.saturating_sub(8).min(76),
+        overlay_height(body.height),
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border.focus"))
-        .title(Span::styled(" Keys (from your keymap) ", theme.style("title")));
+        .title(Span::styled(
+            " Keys (from your keymap) ",
+            theme.style("title"),
+        ));
     let inner = block.inner(area);
     let key_w = 22.min(usize::from(inner.width) / 2);
     let scroll = state.help.unwrap_or(0);
@@ -96,12 +106,20 @@ pub fn draw(state: &State, frame: &mut Frame, body: Rect) {
                 Line::styled(format!(" {keys}"), theme.style("title"))
             } else {
                 Line::from(vec![
-                    Span::styled(format!("   {}", fit(&keys, key_w)), theme.style("status.key")),
+                    Span::styled(
+                        format!("   {}", fit(&keys, key_w)),
+                        theme.style("status.key"),
+                    ),
                     Span::styled(format!(" {desc}"), theme.style("text")),
                 ])
             }
         })
         .collect();
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(block).style(theme.style("popup")), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .style(theme.style("popup")),
+        area,
+    );
 }

@@ -21,8 +21,12 @@ pub fn view(state: &State, frame: &mut Frame) {
         return;
     }
     let error_rows = u16::from(state.error.is_some());
-    let [body, error, status_area] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(error_rows), Constraint::Length(1)]).areas(area);
+    let [body, error, status_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(error_rows),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     match state.screen {
         Screen::Search => search::draw(state, frame, body),
         Screen::Chart => chart::draw(state, frame, body),
@@ -46,6 +50,8 @@ fn too_small(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     let text = format!("terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT})");
-    let paragraph = Paragraph::new(text).style(state.theme.style("error")).wrap(Wrap { trim: true });
+    let paragraph = Paragraph::new(text)
+        .style(state.theme.style("error"))
+        .wrap(Wrap { trim: true });
     frame.render_widget(paragraph, area);
 }

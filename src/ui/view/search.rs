@@ -24,8 +24,12 @@ fn columns(width: usize, widest_flags: usize) -> (usize, usize, usize) {
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
-    let [query_area, head_area, list_area] =
-        Layout::vertical([Constraint::Length(3), Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    let [query_area, head_area, list_area] = Layout::vertical([
+        Constraint::Length(3),
+        Constraint::Length(1),
+        Constraint::Min(0),
+    ])
+    .areas(area);
 
     let count = if state.showing_results() {
         if state.search.pending {
@@ -39,7 +43,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border.focus"))
-        .title(Span::styled(" Find a patient: name, DOB, MRN, phone or account ", theme.style("title")))
+        .title(Span::styled(
+            " Find a patient: name, DOB, MRN, phone or account ",
+            theme.style("title"),
+        ))
         .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
     let input = Line::from(vec![
         Span::styled("> ", theme.style("text.dim")),
@@ -55,28 +62,49 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
 
     let width = usize::from(area.width);
     if state.showing_results() {
-        let widest = state.search.results.iter().map(|r| flags_width(&r.patient)).max().unwrap_or(0);
+        let widest = state
+            .search
+            .results
+            .iter()
+            .map(|r| flags_width(&r.patient))
+            .max()
+            .unwrap_or(0);
         let (name_w, flags_w, why_w) = columns(width, widest);
-        frame.render_widget(Paragraph::new(heading(state, name_w, flags_w, why_w, "Why")), head_area);
+        frame.render_widget(
+            Paragraph::new(heading(state, name_w, flags_w, why_w, "Why")),
+            head_area,
+        );
         if state.search.results.is_empty() {
-            let text = if state.search.pending || state.search.shown_generation != state.search.generation {
+            let text = if state.search.pending
+                || state.search.shown_generation != state.search.generation
+            {
                 "  searching…"
             } else {
                 "  No patient matches. Try fewer words, a date of birth (3/2/1984) or the MRN."
             };
-            frame.render_widget(Paragraph::new(Line::styled(text, theme.style("text.dim"))), list_area);
+            frame.render_widget(
+                Paragraph::new(Line::styled(text, theme.style("text.dim"))),
+                list_area,
+            );
             return;
         }
         // The last row spells out why the selected patient matched, in full: the
         // column is cut short at 80 columns, and this is what tells look-alikes apart.
         let (list_area, detail_area) = if list_area.height >= 4 {
-            let [l, d] = Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(list_area);
+            let [l, d] =
+                Layout::vertical([Constraint::Min(1), Constraint::Length(1)]).areas(list_area);
             (l, Some(d))
         } else {
             (list_area, None)
         };
-        if let (Some(area), Some(r)) = (detail_area, state.search.results.get(state.search.selected)) {
-            let why = if r.why.is_empty() { "no reason given".to_string() } else { r.why.join("; ") };
+        if let (Some(area), Some(r)) =
+            (detail_area, state.search.results.get(state.search.selected))
+        {
+            let why = if r.why.is_empty() {
+                "no reason given".to_string()
+            } else {
+                r.why.join("; ")
+            };
             let line = Line::from(vec![
                 Span::styled("  why: ", theme.style("label")),
                 Span::styled(why, theme.style("why")),
@@ -94,7 +122,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             .take(rows)
             .map(|(i, r)| {
                 let why = r.why.first().map(String::as_str).unwrap_or("");
-                patient_row(state, &r.patient, i == state.search.selected, (name_w, flags_w, why_w), why)
+                patient_row(
+                    state,
+                    &r.patient,
+                    i == state.search.selected,
+                    (name_w, flags_w, why_w),
+                    why,
+                )
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), list_area);
@@ -109,12 +143,24 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                     "  Type what the caller says: \"smith, jon 3/2/84\", an MRN (12-34-56),",
                     theme.style("text.dim"),
                 ),
-                Line::styled("  a phone number or an account number. Charts you open appear here.", theme.style("text.dim")),
+                Line::styled(
+                    "  a phone number or an account number. Charts you open appear here.",
+                    theme.style("text.dim"),
+                ),
             ];
-            frame.render_widget(Paragraph::new(lines), Rect { height: area.height.saturating_sub(3), ..head_area });
+            frame.render_widget(
+                Paragraph::new(lines),
+                Rect {
+                    height: area.height.saturating_sub(3),
+                    ..head_area
+                },
+            );
             return;
         }
-        frame.render_widget(Paragraph::new(heading(state, name_w, flags_w, why_w, "Recent charts")), head_area);
+        frame.render_widget(
+            Paragraph::new(heading(state, name_w, flags_w, why_w, "Recent charts")),
+            head_area,
+        );
         let rows = usize::from(list_area.height);
         let offset = scroll_offset(state.recent_selected, rows);
         let lines: Vec<Line> = state
@@ -123,13 +169,27 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             .enumerate()
             .skip(offset)
             .take(rows)
-            .map(|(i, p)| patient_row(state, p, i == state.recent_selected, (name_w, flags_w, why_w), ""))
+            .map(|(i, p)| {
+                patient_row(
+                    state,
+                    p,
+                    i == state.recent_selected,
+                    (name_w, flags_w, why_w),
+                    "",
+                )
+            })
             .collect();
         frame.render_widget(Paragraph::new(lines), list_area);
     }
 }
 
-fn heading(state: &State, name_w: usize, flags_w: usize, why_w: usize, last: &str) -> Line<'static> {
+fn heading(
+    state: &State,
+    name_w: usize,
+    flags_w: usize,
+    why_w: usize,
+    last: &str,
+) -> Line<'static> {
     let text = format!(
         "  {} {} {} {} {} {}",
         fit("Name", name_w),
@@ -144,7 +204,13 @@ fn heading(state: &State, name_w: usize, flags_w: usize, why_w: usize, last: &st
 
 /// One list row: marker, name, DOB, sex, MRN, flags (words), why. The `>` marker shows
 /// the selection without colour.
-fn patient_row(state: &State, p: &Patient, selected: bool, cols: (usize, usize, usize), why: &str) -> Line<'static> {
+fn patient_row(
+    state: &State,
+    p: &Patient,
+    selected: bool,
+    cols: (usize, usize, usize),
+    why: &str,
+) -> Line<'static> {
     let theme = &state.theme;
     let (name_w, flags_w, why_w) = cols;
     let base = row_style(theme, selected);
@@ -173,6 +239,9 @@ fn patient_row(state: &State, p: &Patient, selected: bool, cols: (usize, usize, 
         spans.push(Span::styled(span.content.into_owned(), style));
     }
     spans.push(Span::styled(" ", base));
-    spans.push(Span::styled(fit(why, why_w), if selected { base } else { theme.style("why") }));
+    spans.push(Span::styled(
+        fit(why, why_w),
+        if selected { base } else { theme.style("why") },
+    ));
     Line::from(spans)
 }

@@ -14,7 +14,11 @@ use ratatui::Frame;
 /// narrow the later ones go. Keys come from the live keymap.
 fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
     match mode {
-        Mode::Search => &[(Action::Help, "help"), (Action::Open, "open"), (Action::Quit, "quit")],
+        Mode::Search => &[
+            (Action::Help, "help"),
+            (Action::Open, "open"),
+            (Action::Quit, "quit"),
+        ],
         Mode::Chart => &[
             (Action::Help, "help"),
             (Action::Back, "back"),
@@ -41,7 +45,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let key_style = theme.style("status.key");
     let mut left = format!(" {} ({})", state.username, state.role.code());
     if let Some(s) = state.status {
-        left.push_str(&format!(" │ {} patients · {}", thousands(s.patients), human_bytes(s.bytes_on_disk)));
+        left.push_str(&format!(
+            " │ {} patients · {}",
+            thousands(s.patients),
+            human_bytes(s.bytes_on_disk)
+        ));
     }
     if let Some(what) = state.loading {
         left.push_str(&format!(" │ {what}…"));
@@ -52,7 +60,9 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let mut hints: Vec<Span> = Vec::new();
     let mode = state.mode();
     for (action, label) in hinted(mode) {
-        let Some(key) = state.keymap.hint(mode, *action) else { continue };
+        let Some(key) = state.keymap.hint(mode, *action) else {
+            continue;
+        };
         let key = key.to_string();
         let label = format!(" {label}  ");
         let need = width(&key) + width(&label);
@@ -65,7 +75,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     let hints_width: usize = hints.iter().map(|s| s.width()).sum();
     let used = width(&left) + width(&clock) + hints_width;
-    let mut spans = vec![Span::styled(left, bar), Span::styled(" ".repeat(total.saturating_sub(used)), bar)];
+    let mut spans = vec![
+        Span::styled(left, bar),
+        Span::styled(" ".repeat(total.saturating_sub(used)), bar),
+    ];
     spans.extend(hints);
     spans.push(Span::styled(clock, bar));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
