@@ -213,7 +213,14 @@ impl Drop for ScreenGuard {
 fn restore() {
     if ACTIVE.swap(false, Ordering::SeqCst) {
         let mut out = io::stdout();
-        let _ = execute!(out, terminal::LeaveAlternateScreen, cursor::Show);
+        // Clearing the alternate screen first matters in tmux: after a resize it
+        // otherwise leaves the last frame's top lines on the shell's screen.
+        let _ = execute!(
+            out,
+            terminal::Clear(terminal::ClearType::All),
+            terminal::LeaveAlternateScreen,
+            cursor::Show
+        );
         let _ = terminal::disable_raw_mode();
         let _ = out.flush();
     }
