@@ -13,6 +13,8 @@ use std::sync::Arc;
 
 struct Fake {
     patients: Vec<Patient>,
+    /// `TUI_FAKE_PANIC=1`: the clock panics after a few ticks (checks the panic hook).
+    panic_clock: std::sync::atomic::AtomicU32,
 }
 
 fn patient(id: u64, given: &str, family: &str, dob: (i32, u32, u32), flags: PatientFlags) -> Patient {
@@ -34,6 +36,11 @@ fn patient(id: u64, given: &str, family: &str, dob: (i32, u32, u32), flags: Pati
 
 impl ChartServices for Fake {
     fn now(&self) -> DateTime<Utc> {
+        if std::env::var_os("TUI_FAKE_PANIC").is_some()
+            && self.panic_clock.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 3
+        {
+            panic!("fake clock panicked on purpose");
+        }
         Utc::now()
     }
     fn search_patients(&self, _: &Session, query: &str, limit: usize) -> Result<Vec<PatientResult>, ServiceError> {
@@ -80,6 +87,7 @@ fn main() {
             patient(3, "Jonathan", "Smith", (1984, 3, 12), PatientFlags::default()),
             patient(4, "Ana", "Lopez", (1990, 11, 30), PatientFlags::default()),
         ],
+        panic_clock: std::sync::atomic::AtomicU32::new(0),
     };
     let session = Session {
         user: StaffUser {

@@ -219,8 +219,10 @@ impl Runtime {
         &self.messages
     }
 
+    /// The services' clock. Called on the frontend's thread and deliberately not
+    /// guarded: a panic here is a bug the frontend's panic handling must see.
     pub fn now(&self) -> DateTime<Utc> {
-        guarded(|| Ok(self.services.now())).unwrap_or_else(|_| Utc::now())
+        self.services.now()
     }
 }
 
