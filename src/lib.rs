@@ -8,3 +8,4 @@ pub mod domain;
 pub mod search;
 pub mod store;
 pub mod services;
+pub mod cli;
