@@ -8,4 +8,3 @@ pub mod domain;
 pub mod search;
 pub mod store;
 pub mod services;
-pub mod cli;

@@ -6,7 +6,7 @@ mod charts;
 mod index_sync;
 pub use index_sync::{drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport};
 mod session;
-mod pending_stubs;
+mod pending_stubs; // removed when store and search merge
 
 pub use charts::may_open_charts;
 
