@@ -47,10 +47,11 @@ impl VerifyReport {
 }
 
 fn patient_record(read: &ReadTx, patient: crate::domain::Patient) -> Result<PatientRecord> {
+    // Callers quote either our account number or the source system's encounter id.
     let encounter_numbers = read
         .encounters_of(patient.id)?
         .into_iter()
-        .map(|e| e.number)
+        .flat_map(|e| std::iter::once(e.number).chain(e.source_id))
         .collect();
     Ok(PatientRecord { patient, encounter_numbers })
 }
