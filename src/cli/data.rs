@@ -136,3 +136,20 @@ pub fn check_config(file: &Path) -> Result<ExitCode> {
     println!("{}: {summary}", file.display());
     Ok(ExitCode::SUCCESS)
 }
+
+pub fn export_synthea(dir: &Path, out: &Path, synthea_name_digits: bool) -> Result<ExitCode> {
+    let services = open_services(dir)?;
+    let read = services.store().read()?;
+    let started = std::time::Instant::now();
+    let options = import::ExportOptions { synthea_name_digits };
+    let report = import::export_synthea_csv(&read, out, options)?;
+    eprintln!(
+        "exported {} patients, {} encounters, {} providers to {} in {:.1} s",
+        report.patients,
+        report.encounters,
+        report.providers,
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -2,6 +2,7 @@
 
 mod bench;
 mod data;
+mod eval;
 mod search;
 
 use anyhow::{Context, Result};
@@ -51,6 +52,16 @@ enum Command {
         #[command(subcommand)]
         kind: ImportKind,
     },
+    /// Export charts for another system (and for round trips and benchmarks).
+    Export {
+        #[command(subcommand)]
+        kind: ExportKind,
+    },
+    /// Measure search quality: recall@1/@5 per query kind.
+    Eval {
+        #[command(subcommand)]
+        command: eval::EvalCommand,
+    },
     /// Search patients (or notes with --notes) from the command line.
     Search(search::SearchArgs),
     /// Rebuild the search index from the store.
@@ -88,6 +99,19 @@ enum ImportKind {
         dir: PathBuf,
         #[arg(long)]
         data: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportKind {
+    /// Synthea v3 CSV (patients, encounters, providers, organizations) into OUT.
+    SyntheaCsv {
+        out: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        /// Append Synthea-style digits to names (`Alva958`), as real Synthea output has.
+        #[arg(long)]
+        synthea_name_digits: bool,
     },
 }
 
@@ -137,6 +161,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import { kind: ImportKind::SyntheaCsv { dir, data } } => {
             data::import_synthea(&dir, &data)
         }
+        Command::Export { kind: ExportKind::SyntheaCsv { out, data, synthea_name_digits } } => {
+            data::export_synthea(&data, &out, synthea_name_digits)
+        }
+        Command::Eval { command } => eval::run(&command),
         Command::Search(args) => search::run(&args),
         Command::Reindex { data } => data::reindex(&data),
         Command::Verify { data } => data::verify(&data),
