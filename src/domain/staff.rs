@@ -61,4 +61,6 @@ pub struct StaffUser {
     pub disabled: bool,
     /// The user's own patient record, if they are also a patient here.
     pub patient_link: Option<PatientId>,
+    /// OpenSSH public keys (`ssh-ed25519 AAAA... comment`) this user logs in with.
+    pub ssh_keys: Vec<String>,
 }

@@ -22,6 +22,7 @@ impl Services {
                     department: "HIM".into(),
                     disabled: false,
                     patient_link: None,
+                    ssh_keys: Vec::new(),
                 };
                 tx.put_user(&user)?;
                 tx.commit()?;
