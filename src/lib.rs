@@ -6,5 +6,5 @@
 
 pub mod domain;
 pub mod search;
-pub mod store;
 pub mod services;
+pub mod store;

@@ -4,9 +4,11 @@
 
 mod charts;
 mod index_sync;
-pub use index_sync::{drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport};
-mod session;
-mod pending_stubs; // removed when store and search merge
+pub use index_sync::{
+    drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
+};
+mod pending_stubs;
+mod session; // removed when store and search merge
 
 pub use charts::may_open_charts;
 
@@ -24,7 +26,10 @@ pub enum ServiceError {
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
     #[error("{role} users may not {action}")]
-    Forbidden { role: &'static str, action: &'static str },
+    Forbidden {
+        role: &'static str,
+        action: &'static str,
+    },
     #[error("no such {what}")]
     NotFound { what: &'static str },
 }
@@ -109,7 +114,10 @@ pub struct BreakGlass {
 pub enum OpenChart {
     Opened(Box<Chart>),
     /// The chart is restricted/VIP/employee/sensitive or the user's own: ask for a reason.
-    NeedsReason { patient: PatientId, flags: Vec<&'static str> },
+    NeedsReason {
+        patient: PatientId,
+        flags: Vec<&'static str>,
+    },
 }
 
 #[derive(Clone, Debug)]
