@@ -47,7 +47,7 @@ fn patient(id: u64, mrn: u32) -> Patient {
         ssn: Ssn::parse("999-12-5772"),
         flags: PatientFlags {
             deceased: None,
-            vip: id % 2 == 0,
+            vip: id.is_multiple_of(2),
             employee: false,
             restricted: false,
             sensitive: vec![SensitiveCategory::HivSti],
@@ -316,7 +316,8 @@ fn duplicate_keys_fail_the_whole_commit() {
     tx.put_user(&user(1, "clerk")).unwrap();
     tx.commit().unwrap();
 
-    let cases: Vec<Box<dyn Fn(&mut WriteTx<'_>)>> = vec![
+    type Case = Box<dyn Fn(&mut WriteTx<'_>)>;
+    let cases: Vec<Case> = vec![
         Box::new(|tx| tx.put_patient(&patient(2, 100_001)).unwrap()),
         Box::new(|tx| {
             let mut p = patient(2, 100_002);
