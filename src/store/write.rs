@@ -65,10 +65,14 @@ impl<'s> WriteTx<'s> {
     }
 
     /// Bulk mode for the demo generator and large imports: the commit uses redb's
-    /// `Durability::None`, which skips the fsync, so a series of large batches is not
-    /// bounded by disk flushes. Such a commit survives a process exit but not a power loss
-    /// until a later durable commit: finish a bulk run with [`Store::sync`] (or any normal
-    /// commit). Never use it for a user action.
+    /// `Durability::None`, which skips the fsync. Such a commit survives a process exit
+    /// but not a power loss until a later durable commit, so finish a bulk run with
+    /// [`Store::sync`] (or any normal commit). Never use it for a user action.
+    ///
+    /// Measured (debug build, busy 2-core machine, 10,000 patients + 50,000 encounters +
+    /// 30,000 notes per batch): no measurable difference, since such a commit is
+    /// dominated by B-tree work, not by the one fsync. It pays off only for many small
+    /// batches; the generator may leave it off.
     pub fn set_bulk(&mut self, bulk: bool) {
         self.bulk = bulk;
     }
