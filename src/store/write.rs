@@ -10,7 +10,7 @@
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
-use super::{OutboxItem, Result, Store, StoreError};
+use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use crate::domain::{
     AccessEvent, Document, DocumentId, Encounter, EncounterId, Mrn, NewAccessEvent, Patient,
     PatientId, Provider, ProviderId, StaffUser, UserId,
@@ -31,11 +31,12 @@ enum Op {
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
 pub struct WriteTx<'s> {
-    _store: &'s Store,
     txn: WriteTransaction,
     counters: Counters,
     ops: Vec<Op>,
     bulk: bool,
+    // Dropped after `txn` (fields drop in order), so the thread mark outlives the lock.
+    _writer: WriterGuard<'s>,
 }
 
 fn bump(counter: &mut u64, used: u64) {
@@ -50,17 +51,19 @@ fn take(counter: &mut u64, what: &'static str) -> Result<u64> {
 
 impl<'s> WriteTx<'s> {
     pub(crate) fn begin(store: &'s Store) -> Result<WriteTx<'s>> {
+        let mut writer = store.writer_guard()?;
         let txn = store.db().begin_write()?;
+        writer.arm();
         let counters = {
             let meta_table = txn.open_table(META)?;
             Counters::load(&meta_table)?
         };
         Ok(WriteTx {
-            _store: store,
             txn,
             counters,
             ops: Vec::new(),
             bulk: false,
+            _writer: writer,
         })
     }
 

@@ -189,4 +189,5 @@ fn handles_can_be_shared_across_threads() {
     fn assert_send<T: Send>() {}
     assert_send_sync::<Store>();
     assert_send::<ReadTx>();
+    assert_send::<WriteTx<'static>>();
 }

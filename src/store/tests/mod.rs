@@ -453,3 +453,29 @@ fn corrupt_index_value_is_corrupt() {
         "{err}"
     );
 }
+
+#[test]
+fn nested_write_on_one_thread_is_refused_not_a_hang() {
+    let (_dir, store) = open();
+    let tx = store.write().unwrap();
+    assert!(matches!(store.write(), Err(StoreError::NestedWrite)));
+    assert!(matches!(
+        store.append_audit(event(1, None, "x")),
+        Err(StoreError::NestedWrite)
+    ));
+    assert!(matches!(store.ack_outbox(1), Err(StoreError::NestedWrite)));
+    // Another thread simply waits for the first write to finish.
+    std::thread::scope(|s| {
+        let waiter = s.spawn(|| {
+            store
+                .append_audit(event(1, None, "other thread"))
+                .map(|e| e.seq)
+        });
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        tx.commit().unwrap();
+        assert_eq!(waiter.join().unwrap().unwrap(), FIRST_AUDIT_SEQ);
+    });
+    // After commit (and after a dropped tx) this thread may write again.
+    drop(store.write().unwrap());
+    store.append_audit(event(1, None, "again")).unwrap();
+}
