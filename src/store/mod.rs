@@ -9,8 +9,14 @@
 //! two sessions can never hand out the same id) and blocks while another `WriteTx` is
 //! alive. Keep a `WriteTx` short, and never call a `Store` method that writes
 //! ([`Store::append_audit`], [`Store::ack_outbox`], [`Store::write`]) on a thread that
-//! already holds a `WriteTx`: it would wait for itself. Use [`WriteTx::append_audit`]
-//! inside an action instead. Reads ([`Store::read`]) never block.
+//! already holds a `WriteTx`: redb would wait for itself, so the store refuses it with
+//! [`StoreError::NestedWrite`]. Use [`WriteTx::append_audit`] inside an action instead.
+//! Reads ([`Store::read`]) never block and see the last committed state.
+//!
+//! Ids start at [`FIRST_ID`], MRNs at [`FIRST_MRN`], audit seqs at [`FIRST_AUDIT_SEQ`].
+//! MRNs, (identifier system, value), encounter numbers and usernames are unique: a put
+//! that would take one from another row fails its whole commit with `Duplicate`.
+//! See docs/store.md for the design notes.
 
 mod audit;
 mod codec;
