@@ -7,7 +7,7 @@
 use chartroom::domain::{
     AccessAction, AccessEvent, Document, DocumentId, DocumentType, Encounter, EncounterClass,
     EncounterId, Identifier, Mrn, NewAccessEvent, Patient, PatientFlags, PatientId, PersonName,
-    Role, Sex, SignatureStatus, UserId,
+    Role, Sex, SignatureStatus, StaffUser, UserId,
 };
 use chartroom::store::{ChainCheck, OutboxItem, Store, StoreError, FIRST_AUDIT_SEQ, FIRST_MRN};
 use chrono::{NaiveDate, TimeZone, Utc};
@@ -41,6 +41,10 @@ enum Op {
     Audit {
         patient: Option<u64>,
         user: Option<u64>,
+    },
+    User {
+        id: u64,
+        name: u8,
     },
 }
 
@@ -89,7 +93,20 @@ fn op() -> impl Strategy<Value = Op> {
             proptest::option::of(1..=USER_IDS)
         )
             .prop_map(|(patient, user)| Op::Audit { patient, user }),
+        (1..=USER_IDS, 0..3u8).prop_map(|(id, name)| Op::User { id, name }),
     ]
+}
+
+fn build_user(id: u64, name: u8) -> StaffUser {
+    StaffUser {
+        id: UserId(id),
+        username: format!("clerk{name}"),
+        display_name: format!("Clerk {id}"),
+        role: Role::Clerk,
+        department: "HIM".into(),
+        disabled: false,
+        patient_link: None,
+    }
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -181,6 +198,7 @@ struct Model {
     patients: BTreeMap<u64, Patient>,
     encounters: BTreeMap<u64, Encounter>,
     documents: BTreeMap<u64, Document>,
+    users: BTreeMap<u64, StaffUser>,
     /// (patient, user, detail) in append order; seq = FIRST_AUDIT_SEQ + index.
     audit: Vec<(Option<u64>, Option<u64>, String)>,
     outbox: Vec<(u64, OutboxItem)>,
@@ -245,6 +263,17 @@ impl Model {
                 self.events_made += 1;
                 self.audit
                     .push((patient, user, format!("event {}", self.events_made)));
+            }
+            Op::User { id, name } => {
+                let u = build_user(id, name);
+                if self
+                    .users
+                    .values()
+                    .any(|v| v.id != u.id && v.username == u.username)
+                {
+                    return false;
+                }
+                self.users.insert(id, u);
             }
         }
         true
@@ -376,6 +405,23 @@ fn check(store: &Store, model: &Model) -> Result<(), TestCaseError> {
     prop_assert_eq!(counts.documents, model.documents.len() as u64);
     prop_assert_eq!(counts.audit_events, model.audit.len() as u64);
     prop_assert_eq!(counts.outbox, model.outbox.len() as u64);
+    prop_assert_eq!(counts.users, model.users.len() as u64);
+    prop_assert_eq!(
+        r.users().unwrap(),
+        model.users.values().cloned().collect::<Vec<_>>()
+    );
+    for id in 1..=USER_IDS {
+        prop_assert_eq!(r.user(UserId(id)).unwrap(), model.users.get(&id).cloned());
+    }
+    for name in 0..3 {
+        let username = format!("clerk{name}");
+        let want = model
+            .users
+            .values()
+            .find(|u| u.username == username)
+            .cloned();
+        prop_assert_eq!(r.user_by_name(&username).unwrap(), want);
+    }
     Ok(())
 }
 
@@ -419,6 +465,7 @@ fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
                                 FIRST_AUDIT_SEQ + next.audit.len() as u64 - 1
                             );
                         }
+                        Op::User { id, name } => tx.put_user(&build_user(id, name)).unwrap(),
                     }
                 }
                 if commit {
