@@ -191,3 +191,21 @@ fn handles_can_be_shared_across_threads() {
     assert_send::<ReadTx>();
     assert_send::<WriteTx<'static>>();
 }
+
+#[test]
+fn meta_without_schema_version_is_corrupt_not_reinitialised() {
+    let (dir, store) = open();
+    let txn = store.db.begin_write().unwrap();
+    txn.open_table(META)
+        .unwrap()
+        .remove(META_SCHEMA_VERSION.as_bytes())
+        .unwrap();
+    txn.commit().unwrap();
+    drop(store);
+    match Store::open(dir.path()) {
+        Err(StoreError::Corrupt { table, key, .. }) => {
+            assert_eq!((table, key.as_str()), (META_NAME, META_SCHEMA_VERSION));
+        }
+        other => panic!("expected Corrupt, got {other:?}"),
+    }
+}
