@@ -371,6 +371,7 @@ fn outbox_lists_oldest_first_and_ack_removes_up_to_seq() {
         ]
     );
     assert_eq!(r.outbox(1).unwrap().len(), 1);
+    assert_eq!(r.outbox_last_seq().unwrap(), Some(3));
     drop(r);
     store.ack_outbox(2).unwrap();
     assert_eq!(
@@ -379,6 +380,7 @@ fn outbox_lists_oldest_first_and_ack_removes_up_to_seq() {
     );
     store.ack_outbox(3).unwrap();
     assert!(store.read().unwrap().outbox(10).unwrap().is_empty());
+    assert_eq!(store.read().unwrap().outbox_last_seq().unwrap(), None);
     // Seqs are never reused after the outbox drains.
     let mut tx = store.write().unwrap();
     tx.put_patient(&patient(1, 100_001)).unwrap();
