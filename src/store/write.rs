@@ -152,7 +152,9 @@ impl<'s> WriteTx<'s> {
         Ok(())
     }
     /// Appends an audit event inside this transaction: it is chained now (the returned
-    /// event carries its seq and hashes) and stored with the rest at commit.
+    /// event carries its seq and hashes) and stored with the rest at commit. If the
+    /// transaction is dropped or its commit fails, the event was never recorded and its
+    /// seq is handed out again.
     pub fn append_audit(&mut self, event: NewAccessEvent) -> Result<AccessEvent> {
         let seq = self.counters.next_audit_seq();
         let chained = AccessEvent::chain(seq, self.counters.audit_prev_hash(), event);
