@@ -5,6 +5,8 @@
 //! search, re-ranked with explanations by `ranking`) and `notes/` (full text of clinical
 //! documents with snippets). See docs/SEARCH.md for the design and measured figures.
 
+#[cfg(test)]
+mod bench_tests;
 mod index_files;
 mod note_index;
 mod note_query;

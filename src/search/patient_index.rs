@@ -194,7 +194,9 @@ impl PatientIndex {
         ))
     }
 
-    fn word_query(&self, word: &str) -> Option<Box<dyn Query>> {
+    /// Alternatives for one name word. The exact pass looks up the word, its nicknames and
+    /// sound-alike codes; the fuzzy pass adds typos and prefixes.
+    fn word_query(&self, word: &str, fuzzy: bool, last: bool) -> Option<Box<dyn Query>> {
         let len = word.chars().count();
         if len < 2 {
             return None;
@@ -211,7 +213,7 @@ impl PatientIndex {
         if let Some(q) = self.terms_q(f.nick, &nicks, 0.9) {
             alts.push(q);
         }
-        let typos = allowed_typos(len);
+        let typos = if fuzzy { allowed_typos(len) } else { 0 };
         for d in 1..=typos {
             let term = Term::from_field_text(f.name, word);
             let score = if d == 1 { 0.8 } else { 0.6 };
@@ -225,17 +227,21 @@ impl PatientIndex {
                 alts.push(q);
             }
         }
-        alts.push(self.prefix_q(f.name, word, 0.5));
+        // Prefixes of short words match too much to be worth it, except for the word
+        // being typed (the last one).
+        if fuzzy && (len >= 3 || last) {
+            alts.push(self.prefix_q(f.name, word, 0.5));
+        }
         Some(Box::new(DisjunctionMaxQuery::new(alts)))
     }
 
-    fn dob_queries(&self, dob: &DobQuery, exact: f32, slip: f32) -> Vec<Box<dyn Query>> {
+    fn dob_queries(&self, dob: &DobQuery, exact: f32, slip: f32, fuzzy: bool) -> Vec<Box<dyn Query>> {
         let f = &self.f;
         match dob {
             DobQuery::Year(y) => vec![self.term_q(f.dob, &format!("y{y}"), exact * 0.4)],
             DobQuery::Date(_) => {
                 let close = lookup_keys(dob, false);
-                let all = lookup_keys(dob, true);
+                let all = if fuzzy { lookup_keys(dob, true) } else { Vec::new() };
                 let slips: Vec<String> = all.into_iter().filter(|k| !close.contains(k)).collect();
                 let mut out = Vec::new();
                 out.extend(self.terms_q(f.dob, &close, exact));
@@ -245,16 +251,19 @@ impl PatientIndex {
         }
     }
 
-    fn candidate_query(&self, q: &PatientQuery) -> Option<Box<dyn Query>> {
+    fn candidate_query(&self, q: &PatientQuery, fuzzy: bool) -> Option<Box<dyn Query>> {
         let f = &self.f;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for w in q.lookup_words() {
-            if let Some(query) = self.word_query(&w) {
+        let words = q.lookup_words();
+        let last_typed = q.words.last().map(|w| w.text.as_str());
+        for w in &words {
+            let last = Some(w.as_str()) == last_typed;
+            if let Some(query) = self.word_query(w, fuzzy, last) {
                 clauses.push((Occur::Should, query));
             }
         }
         if let Some(dob) = &q.dob {
-            let alts = self.dob_queries(dob, 2.0, 1.0);
+            let alts = self.dob_queries(dob, 2.0, 1.0, fuzzy);
             if !alts.is_empty() {
                 clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
             }
@@ -274,29 +283,30 @@ impl PatientIndex {
                     exact.push(format!("s4:{d}"));
                     exact.push(format!("p4:{d}"));
                 }
+                9 => exact.push(format!("s4:{}", &d[5..])),
                 _ => {}
             }
             let mut alts: Vec<Box<dyn Query>> = Vec::new();
             alts.extend(self.terms_q(f.ident, &exact, 3.0));
-            if d.len() >= 3 {
+            if fuzzy && d.len() >= 3 {
                 alts.push(self.prefix_q(f.ident, &format!("m:{d}"), 1.0));
             }
-            if d.len() >= 4 {
+            if fuzzy && d.len() >= 4 {
                 alts.push(self.prefix_q(f.ident, &format!("e:{d}"), 1.0));
             }
-            if d.len() >= 6 {
+            if fuzzy && d.len() >= 6 {
                 alts.push(self.prefix_q(f.ident, &format!("p:{d}"), 1.0));
             }
             if let Some(dob) = &n.dob {
-                alts.extend(self.dob_queries(dob, 2.0, 1.0));
+                alts.extend(self.dob_queries(dob, 2.0, 1.0, fuzzy));
             }
             clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         for code in &q.codes {
-            let alts: Vec<Box<dyn Query>> = vec![
-                self.term_q(f.ident, &format!("e:{code}"), 3.0),
-                self.prefix_q(f.ident, &format!("e:{code}"), 1.0),
-            ];
+            let mut alts: Vec<Box<dyn Query>> = vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
+            if fuzzy {
+                alts.push(self.prefix_q(f.ident, &format!("e:{code}"), 1.0));
+            }
             clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         if clauses.is_empty() {
@@ -311,18 +321,36 @@ impl PatientIndex {
         if q.is_empty() || limit == 0 {
             return Ok(Vec::new());
         }
-        let Some(query) = self.candidate_query(&q) else {
-            return Ok(Vec::new());
-        };
         let searcher = self.sub.reader.searcher();
+        let mut ranker = Ranker::new(&q);
+        // Exact pass first: when its best candidate matches every part exactly, typo and
+        // prefix candidates cannot outrank it, and the expensive pass is skipped.
+        let (hits, complete) = self.pass(&searcher, &q, &mut ranker, false, limit)?;
+        if complete {
+            return Ok(hits);
+        }
+        let (hits, _) = self.pass(&searcher, &q, &mut ranker, true, limit)?;
+        Ok(hits)
+    }
+
+    fn pass(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &PatientQuery,
+        ranker: &mut Ranker<'_>,
+        fuzzy: bool,
+        limit: usize,
+    ) -> Result<(Vec<PatientHit>, bool)> {
+        let Some(query) = self.candidate_query(q, fuzzy) else {
+            return Ok((Vec::new(), false));
+        };
         let want = MIN_CANDIDATES.max(limit * 2);
         let top = searcher
             .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| SearchError::Index(e.to_string()))?;
         let mut columns: Vec<Option<Option<BytesColumn>>> =
             vec![None; searcher.segment_readers().len()];
-        let mut ranker = Ranker::new(&q);
-        let mut hits: Vec<PatientHit> = Vec::with_capacity(top.len());
+        let mut hits: Vec<(PatientHit, bool)> = Vec::with_capacity(top.len());
         let mut buf = Vec::new();
         for (_, addr) in top {
             let seg = addr.segment_ord as usize;
@@ -355,19 +383,23 @@ impl PatientIndex {
                 continue;
             };
             let scored = ranker.score(&rec);
-            hits.push(PatientHit {
-                patient: rec.id,
-                score: scored.score,
-                why: scored.why,
-            });
+            hits.push((
+                PatientHit {
+                    patient: rec.id,
+                    score: scored.score,
+                    why: scored.why,
+                },
+                scored.complete,
+            ));
         }
-        hits.sort_by(|a, b| {
+        hits.sort_by(|(a, _), (b, _)| {
             b.score
                 .total_cmp(&a.score)
                 .then(a.patient.cmp(&b.patient))
         });
+        let complete = hits.first().is_some_and(|(_, c)| *c);
         hits.truncate(limit);
-        Ok(hits)
+        Ok((hits.into_iter().map(|(h, _)| h).collect(), complete))
     }
 
     pub fn ids(&self) -> Result<Vec<PatientId>> {

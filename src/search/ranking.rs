@@ -7,7 +7,7 @@
 use super::patient_query::{NumberToken, PatientQuery};
 use super::record::{NameTok, Position, RankRecord, Source};
 use crate::domain::matching::{
-    compare_dob, nickname_relation, phonetic_keys, DobMatch, DobQuery, NicknameRelation,
+    compare_dob, nickname_keys, nickname_relation, phonetic_keys, DobMatch, DobQuery, NicknameRelation,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -82,18 +82,35 @@ fn explain(kind: MatchKind, word: &str, t: &NameTok) -> String {
 pub struct Scored {
     pub score: f32,
     pub why: Vec<String>,
+    /// Every query part matched exactly (or by a listed nickname): no fuzzy search can
+    /// find a better candidate.
+    pub complete: bool,
 }
 
 /// Scores records against one parsed query; caches phonetic keys across candidates.
 pub struct Ranker<'q> {
     query: &'q PatientQuery,
-    segments: Vec<Vec<(String, usize, Vec<String>)>>,
-    phonetic: HashMap<String, Vec<String>>,
+    segments: Vec<Vec<(String, usize, TokenKeys)>>,
+    /// Keys of registered name tokens, shared by the many candidates with common names.
+    cache: HashMap<String, TokenKeys>,
 }
+
+/// Phonetic codes and nickname keys of a word.
+#[derive(Clone, Debug, Default)]
+struct TokenKeys {
+    phonetic: Vec<String>,
+    nicknames: &'static [&'static str],
+}
+
+static EMPTY_KEYS: TokenKeys = TokenKeys {
+    phonetic: Vec::new(),
+    nicknames: &[],
+};
 
 struct NameResult {
     score: f32,
     why: Vec<String>,
+    complete: bool,
 }
 
 impl<'q> Ranker<'q> {
@@ -104,7 +121,10 @@ impl<'q> Ranker<'q> {
             .map(|seg| {
                 seg.into_iter()
                     .map(|(w, cover)| {
-                        let keys = phonetic_keys(&w);
+                        let keys = TokenKeys {
+                            phonetic: phonetic_keys(&w),
+                            nicknames: nickname_keys(&w),
+                        };
                         (w, cover, keys)
                     })
                     .collect()
@@ -113,18 +133,22 @@ impl<'q> Ranker<'q> {
         Ranker {
             query,
             segments,
-            phonetic: HashMap::new(),
+            cache: HashMap::new(),
         }
     }
 
-    fn token_keys(&mut self, text: &str) -> &[String] {
-        if !self.phonetic.contains_key(text) {
-            self.phonetic.insert(text.to_string(), phonetic_keys(text));
+    fn token_keys(&mut self, text: &str) -> &TokenKeys {
+        if !self.cache.contains_key(text) {
+            let keys = TokenKeys {
+                phonetic: phonetic_keys(text),
+                nicknames: nickname_keys(text),
+            };
+            self.cache.insert(text.to_string(), keys);
         }
-        self.phonetic.get(text).map(Vec::as_slice).unwrap_or(&[])
+        self.cache.get(text).unwrap_or(&EMPTY_KEYS)
     }
 
-    fn match_word(&mut self, word: &str, word_keys: &[String], t: &NameTok) -> Option<MatchKind> {
+    fn match_word(&mut self, word: &str, wk: &TokenKeys, t: &NameTok) -> Option<MatchKind> {
         if word == t.text {
             return Some(MatchKind::Exact);
         }
@@ -133,13 +157,18 @@ impl<'q> Ranker<'q> {
             let initial = t.position != Position::Family && t.text.starts_with(word);
             return initial.then_some(MatchKind::Initial);
         }
-        if t.position != Position::Family {
+        let tlen = t.text.chars().count();
+        let tk = self.token_keys(&t.text);
+        if t.position != Position::Family
+            && !wk.nicknames.is_empty()
+            && wk.nicknames.iter().any(|k| tk.nicknames.contains(k))
+        {
             if let Some(rel) = nickname_relation(word, &t.text) {
                 return Some(MatchKind::Nickname(rel));
             }
         }
+        let sounds = wlen >= 3 && tlen >= 3 && wk.phonetic.iter().any(|k| tk.phonetic.contains(k));
         let allowed = allowed_typos(wlen);
-        let tlen = t.text.chars().count();
         let dist = if allowed > 0 && tlen >= 3 && wlen.abs_diff(tlen) <= allowed {
             strsim::osa_distance(word, &t.text)
         } else {
@@ -148,11 +177,8 @@ impl<'q> Ranker<'q> {
         if dist == 1 {
             return Some(MatchKind::Typo(1));
         }
-        if wlen >= 3 && tlen >= 3 {
-            let tk = self.token_keys(&t.text);
-            if word_keys.iter().any(|k| tk.contains(k)) {
-                return Some(MatchKind::Phonetic);
-            }
+        if sounds {
+            return Some(MatchKind::Phonetic);
         }
         if dist <= allowed && dist > 0 {
             return Some(MatchKind::Typo(dist));
@@ -173,10 +199,11 @@ impl<'q> Ranker<'q> {
         best.unwrap_or(NameResult {
             score: 0.0,
             why: Vec::new(),
+            complete: false,
         })
     }
 
-    fn score_segment(&mut self, seg: &[(String, usize, Vec<String>)], rec: &RankRecord) -> NameResult {
+    fn score_segment(&mut self, seg: &[(String, usize, TokenKeys)], rec: &RankRecord) -> NameResult {
         // every (word, token) pair that matches, with its weighted value
         let mut pairs: Vec<(f32, usize, usize, MatchKind)> = Vec::new();
         for (wi, (word, cover, keys)) in seg.iter().enumerate() {
@@ -203,10 +230,17 @@ impl<'q> Ranker<'q> {
         }
         let mut why = Vec::new();
         let mut positions: Vec<Position> = Vec::new();
+        let mut complete = true;
         for (wi, done) in word_done.iter().enumerate() {
             let (word, cover, _) = &seg[wi];
             match done {
                 Some((ti, kind)) => {
+                    complete &= matches!(
+                        kind,
+                        MatchKind::Exact
+                            | MatchKind::Nickname(NicknameRelation::Direct)
+                            | MatchKind::Initial
+                    );
                     let t = &rec.tokens[*ti];
                     why.push(explain(*kind, word, t));
                     if t.source == Source::Primary {
@@ -214,6 +248,7 @@ impl<'q> Ranker<'q> {
                     }
                 }
                 None => {
+                    complete = false;
                     let cost = if word.chars().count() == 1 { 0.2 } else { 1.0 };
                     score -= cost * *cover as f32;
                     why.push(format!("no name matches {word}"));
@@ -241,7 +276,11 @@ impl<'q> Ranker<'q> {
             })
             .count();
         score -= 0.02 * unmatched_primary as f32;
-        NameResult { score, why }
+        NameResult {
+            score,
+            why,
+            complete,
+        }
     }
 
     /// Scores one candidate record.
@@ -249,10 +288,12 @@ impl<'q> Ranker<'q> {
         let q = self.query;
         let mut total = 0.0f32;
         let mut why = Vec::new();
+        let mut complete = true;
         if !q.words.is_empty() {
             let names = self.score_names(rec);
             total += names.score;
             why.extend(names.why);
+            complete &= names.complete;
         }
         // Suffix: the son (`Jr`) above the father.
         match (q.suffix, rec.suffix) {
@@ -261,30 +302,41 @@ impl<'q> Ranker<'q> {
                 why.push(format!("suffix {}", have.label()));
             }
             (Some(_), Some(have)) => {
+                complete = false;
                 total -= 0.6;
                 why.push(format!("suffix differs ({})", have.label()));
             }
-            (Some(_), None) => total -= 0.2,
+            (Some(_), None) => {
+                complete = false;
+                total -= 0.2;
+            }
             (None, Some(_)) => total -= 0.02,
             (None, None) => {}
         }
         let dob = dob_of(rec.dob);
         if let (Some(query_dob), Some(dob)) = (&q.dob, dob) {
             let m = compare_dob(query_dob, dob);
+            complete &= m == DobMatch::Exact;
             total += dob_value(m, false);
             why.push(m.label().to_string());
         }
         for n in &q.numbers {
-            let (value, reason) = number_match(n, rec, dob);
+            let (value, reason, exact) = number_match(n, rec, dob);
+            complete &= exact;
             total += value;
             why.push(reason);
         }
         for code in &q.codes {
             let (value, reason) = code_match(code, rec);
+            complete &= value >= 4.0;
             total += value;
             why.push(reason);
         }
-        Scored { score: total, why }
+        Scored {
+            score: total,
+            why,
+            complete,
+        }
     }
 }
 
@@ -327,7 +379,11 @@ fn digits_of(s: &str) -> String {
 }
 
 /// The best reading of a digits token for this patient, or a penalty.
-fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f32, String) {
+fn number_match(
+    n: &NumberToken,
+    rec: &RankRecord,
+    dob: Option<NaiveDate>,
+) -> (f32, String, bool) {
     let d = n.digits.as_str();
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {d}"));
     let mut consider = |value: f32, reason: String| {
@@ -365,7 +421,9 @@ fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f
             consider(1.0, format!("phone starts with {d}"));
         }
     }
-    if d.len() == 4 && rec.ssn4.is_some_and(|s| format!("{s:04}") == d) {
+    // SSN: the last 4 digits (a full SSN typed is compared by its last 4 only; the index
+    // never holds more).
+    if (d.len() == 4 || d.len() == 9) && rec.ssn4.is_some_and(|s| d.ends_with(&format!("{s:04}"))) {
         consider(1.5, "SSN last 4".to_string());
     }
     if let (Some(q), Some(dob)) = (&n.dob, dob) {
@@ -381,7 +439,15 @@ fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f
             consider(value, label);
         }
     }
-    best
+    // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB or year
+    let exact = best.1 == "MRN exact"
+        || best.1 == "encounter number exact"
+        || best.1 == "phone"
+        || best.1 == "phone (last 7)"
+        || best.1 == "SSN last 4"
+        || best.1 == "DOB exact"
+        || best.1 == "DOB year";
+    (best.0, best.1, exact)
 }
 
 fn code_match(code: &str, rec: &RankRecord) -> (f32, String) {
