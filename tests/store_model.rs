@@ -106,6 +106,7 @@ fn build_user(id: u64, name: u8) -> StaffUser {
         department: "HIM".into(),
         disabled: false,
         patient_link: None,
+        ssh_keys: Vec::new(),
     }
 }
 

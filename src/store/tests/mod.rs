@@ -112,6 +112,7 @@ fn user(id: u64, name: &str) -> StaffUser {
         department: "HIM".into(),
         disabled: false,
         patient_link: None,
+        ssh_keys: Vec::new(),
     }
 }
 
