@@ -6,6 +6,7 @@
 //! `Services` on worker threads and feeds results back as `Msg`s.
 
 pub mod action;
+pub mod bench;
 pub mod config;
 pub mod config_error;
 pub mod key;
@@ -18,6 +19,7 @@ pub mod update;
 pub mod view;
 
 pub use action::{Action, Mode};
+pub use bench::bench_first_frame;
 pub use config::{check_config_file, ConfigError, Summary, UiConfig, UiOptions};
 pub use key::{Key, KeyCode, Modifiers};
 pub use keymap::Keymap;

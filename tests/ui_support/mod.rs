@@ -26,6 +26,7 @@ pub fn session() -> Session {
             department: "HIM".into(),
             disabled: false,
             patient_link: None,
+            ssh_keys: vec![],
         },
         id: "test-session".into(),
         client: "local".into(),
