@@ -30,7 +30,11 @@ fn patient(
         name: PersonName::new(given, family),
         other_names: vec![],
         dob: NaiveDate::from_ymd_opt(dob.0, dob.1, dob.2).unwrap_or_default(),
-        sex: if id.is_multiple_of(2) { Sex::Female } else { Sex::Male },
+        sex: if id.is_multiple_of(2) {
+            Sex::Female
+        } else {
+            Sex::Male
+        },
         address: None,
         phones: vec![format!("555-01{id:02}")],
         ssn: None,

@@ -179,8 +179,12 @@ fn mono_theme_results_use_no_colour() {
         .modifier
         .contains(Modifier::REVERSED));
     // Matched words are marked by underline (highlight.match), not colour.
-    assert!(buffer[(2, selected_row + 1)].modifier.contains(Modifier::UNDERLINED));
-    assert!(!buffer[(7, selected_row + 1)].modifier.contains(Modifier::UNDERLINED));
+    assert!(buffer[(2, selected_row + 1)]
+        .modifier
+        .contains(Modifier::UNDERLINED));
+    assert!(!buffer[(7, selected_row + 1)]
+        .modifier
+        .contains(Modifier::UNDERLINED));
     insta::assert_snapshot!(t.backend());
 }
 
