@@ -38,8 +38,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             format!(" {} found ", state.search.results.len())
         }
-    } else {
+    } else if state.recent.is_empty() {
         String::new()
+    } else {
+        format!(" recent charts: {} ", state.recent.len())
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -159,7 +161,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             return;
         }
         frame.render_widget(
-            Paragraph::new(heading(state, name_w, flags_w, why_w, "Recent charts")),
+            Paragraph::new(heading(state, name_w, flags_w, why_w, "")),
             head_area,
         );
         let rows = usize::from(list_area.height);
