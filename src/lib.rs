@@ -5,6 +5,8 @@
 //! ← `term` (crossterm) / `cli` (clap). See docs/ARCHITECTURE.md.
 
 pub mod domain;
+pub mod generate;
+pub mod import;
 pub mod search;
 pub mod store;
 pub mod services;
