@@ -8,5 +8,5 @@ pub mod domain;
 pub mod generate;
 pub mod import;
 pub mod search;
-pub mod store;
 pub mod services;
+pub mod store;

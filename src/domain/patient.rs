@@ -149,6 +149,16 @@ impl Ssn {
         (digits.len() == 9 && only_digits_and_separators).then_some(Ssn(digits))
     }
 
+    /// All nine digits: for exports to systems that hold the full number, never for screens.
+    pub fn digits(&self) -> &str {
+        &self.0
+    }
+
+    /// `123-45-6789`, the form interchange files use.
+    pub fn dashed(&self) -> String {
+        format!("{}-{}-{}", &self.0[0..3], &self.0[3..5], &self.0[5..])
+    }
+
     pub fn last4(&self) -> &str {
         &self.0[self.0.len().saturating_sub(4)..]
     }
@@ -288,7 +298,9 @@ impl Patient {
 impl fmt::Debug for Patient {
     // Only row ids reach logs: never names, MRN, DOB or notes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Patient").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Patient")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 

@@ -46,7 +46,9 @@ impl Role {
     }
 
     pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(code.trim()))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(code.trim()))
     }
 }
 
@@ -61,4 +63,6 @@ pub struct StaffUser {
     pub disabled: bool,
     /// The user's own patient record, if they are also a patient here.
     pub patient_link: Option<PatientId>,
+    /// OpenSSH public keys (`ssh-ed25519 AAAA... comment`) this user logs in with.
+    pub ssh_keys: Vec<String>,
 }

@@ -1,15 +1,23 @@
 //! Use cases: what a records-room user does, with authorisation checked and every read
 //! of a chart, search and export audited. The UI, CLI and SSH edges call only this.
 //!
-//! INTERFACE (bodies being filled in; signatures are the contract for ui/ and cli/).
 
-use crate::domain::{
-    Clock, Document, DocumentId, Encounter, Patient, PatientId, Role, StaffUser,
+mod charts;
+mod index_sync;
+pub use index_sync::{
+    drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
 };
-use crate::search::{NoteHit, NoteQuery};
+mod pending_stubs;
+mod session; // removed when store and search merge
+
+pub use charts::may_open_charts;
+
+use crate::domain::{Clock, Document, Encounter, Patient, PatientId, StaffUser};
+use crate::search::{ChartIndex, NoteHit, TantivyIndex};
+use crate::store::Store;
 use chrono::{DateTime, Utc};
-use std::path::Path;
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -18,7 +26,10 @@ pub enum ServiceError {
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
     #[error("{role} users may not {action}")]
-    Forbidden { role: &'static str, action: &'static str },
+    Forbidden {
+        role: &'static str,
+        action: &'static str,
+    },
     #[error("no such {what}")]
     NotFound { what: &'static str },
 }
@@ -103,7 +114,10 @@ pub struct BreakGlass {
 pub enum OpenChart {
     Opened(Box<Chart>),
     /// The chart is restricted/VIP/employee/sensitive or the user's own: ask for a reason.
-    NeedsReason { patient: PatientId, flags: Vec<&'static str> },
+    NeedsReason {
+        patient: PatientId,
+        flags: Vec<&'static str>,
+    },
 }
 
 #[derive(Clone, Debug)]
@@ -124,49 +138,51 @@ pub struct DataStatus {
 
 /// Everything sessions share: store, index, clock. Send + Sync; hold it in an `Arc`.
 pub struct Services {
-    _clock: Arc<dyn Clock>,
+    data_dir: PathBuf,
+    store: Store,
+    index: Box<dyn ChartIndex>,
+    clock: Arc<dyn Clock>,
+    /// Serialises outbox draining so two sessions never apply the same change twice.
+    index_sync: Mutex<()>,
 }
 
 impl Services {
-    /// Opens the data directory (store + index), bringing the index up to date.
+    /// Opens the data directory (store + index) and brings the index up to date:
+    /// a missing or empty index is rebuilt, pending outbox entries are applied.
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Services> {
-        let _ = (data_dir, clock);
-        todo!("services")
+        let store = Store::open(data_dir)?;
+        let index = TantivyIndex::open(data_dir)?;
+        let services = Services {
+            data_dir: data_dir.to_path_buf(),
+            store,
+            index: Box::new(index),
+            clock,
+            index_sync: Mutex::new(()),
+        };
+        services.bring_index_up_to_date()?;
+        Ok(services)
     }
-    pub fn now(&self) -> DateTime<Utc> {
-        todo!("services")
-    }
-    /// Ranked patients for a query; audited as a search.
-    pub fn search_patients(&self, session: &Session, query: &str, limit: usize) -> Result<Vec<PatientResult>> {
-        let _ = (session, query, limit);
-        todo!("services")
-    }
-    /// Opens a chart (audited). Sensitive charts need `reason`, else `NeedsReason`.
-    pub fn open_chart(&self, session: &Session, patient: PatientId, reason: Option<BreakGlass>) -> Result<OpenChart> {
-        let _ = (session, patient, reason);
-        todo!("services")
-    }
-    /// Opens one document in the reading pane (audited).
-    pub fn open_document(&self, session: &Session, document: DocumentId) -> Result<DocumentView> {
-        let _ = (session, document);
-        todo!("services")
-    }
-    pub fn search_notes(&self, session: &Session, query: &NoteQuery, limit: usize) -> Result<Vec<NoteResult>> {
-        let _ = (session, query, limit);
-        todo!("services")
-    }
-    pub fn status(&self) -> Result<DataStatus> {
-        todo!("services")
-    }
-    /// The local operator of `chartroom tui` (an admin unless the roster says otherwise).
-    pub fn local_session(&self, username: &str) -> Result<Session> {
-        let _ = username;
-        todo!("services")
-    }
-}
 
-/// Whether a role may open charts at all (every HIM role reads charts; admin too).
-pub fn may_open_charts(role: Role) -> bool {
-    let _ = role;
-    true
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    /// The store, for edges that load or inspect data in bulk (generate, import, verify).
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    /// Figures for the status bar.
+    pub fn status(&self) -> Result<DataStatus> {
+        let counts = self.store.read()?.counts()?;
+        Ok(DataStatus {
+            patients: counts.patients,
+            documents: counts.documents,
+            bytes_on_disk: self.store.file_size_bytes() + self.index.size_bytes(),
+        })
+    }
 }

@@ -1,0 +1,197 @@
+//! `chartroom bench`: prints one `name value unit` line per figure. Figures, never
+//! timed assertions: tests stay deterministic, numbers go into notes.
+
+use super::os_user;
+use crate::domain::{Patient, SystemClock};
+use crate::generate::{self, GenerateOptions, NoProgress};
+use crate::services::Services;
+use anyhow::{Context, Result};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Args, Debug)]
+pub struct BenchArgs {
+    /// Data directory; generated first (timed) when empty.
+    #[arg(long)]
+    data: PathBuf,
+    /// Patients to generate when the directory is empty.
+    #[arg(long, default_value_t = 20_000)]
+    patients: u64,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Patients sampled to build search queries from.
+    #[arg(long, default_value_t = 500)]
+    sample: usize,
+    /// Skip the full index rebuild (slow at 1M).
+    #[arg(long)]
+    skip_reindex: bool,
+}
+
+fn figure(name: &str, value: f64, unit: &str) {
+    println!("{name} {value:.3} {unit}");
+}
+
+fn dir_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|e| match e.metadata() {
+            Ok(m) if m.is_dir() => dir_size(&e.path()),
+            Ok(m) => m.len(),
+            Err(_) => 0,
+        })
+        .sum()
+}
+
+/// Resident set size now and at its peak, from /proc (Linux).
+fn memory_kib() -> (u64, u64) {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0)
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
+}
+
+/// Queries of several kinds built from a sampled patient, each with its known answer.
+fn queries_for(p: &Patient) -> Vec<(&'static str, String)> {
+    let given = p.name.given.to_lowercase();
+    let family = p.name.family.to_lowercase();
+    let dob = p.dob.format("%-m/%-d/%Y").to_string();
+    let mut typo = family.clone();
+    if typo.len() > 4 {
+        typo.remove(typo.len() / 2);
+    }
+    let mut out = vec![
+        ("last_first", format!("{family} {given}")),
+        ("comma", format!("{}, {}", p.name.family, p.name.given)),
+        ("name_dob", format!("{given} {family} {dob}")),
+        ("typo_dob", format!("{typo} {given} {dob}")),
+        ("mrn", p.mrn.to_string()),
+    ];
+    if let Some(phone) = p.phones.first() {
+        out.push(("phone", phone.clone()));
+    }
+    out
+}
+
+pub fn run(args: &BenchArgs) -> Result<ExitCode> {
+    let fresh = !args.data.join("chartroom.redb").exists();
+    let started = Instant::now();
+    let services = Services::open(&args.data, Arc::new(SystemClock))
+        .with_context(|| format!("cannot open {}", args.data.display()))?;
+    if fresh {
+        let options = GenerateOptions {
+            patients: args.patients,
+            seed: args.seed,
+            ..GenerateOptions::default()
+        };
+        let gen_started = Instant::now();
+        generate::generate(services.store(), &options, &NoProgress)?;
+        let secs = gen_started.elapsed().as_secs_f64();
+        figure("generate_patients", args.patients as f64, "patients");
+        figure("generate_seconds", secs, "s");
+        figure(
+            "generate_rate",
+            args.patients as f64 / secs.max(1e-9),
+            "patients/s",
+        );
+    }
+    if fresh || !args.skip_reindex {
+        let report = services.rebuild_index()?;
+        figure("index_build_seconds", report.elapsed.as_secs_f64(), "s");
+        figure("index_patients", report.counts.patients as f64, "patients");
+        figure(
+            "index_documents",
+            report.counts.documents as f64,
+            "documents",
+        );
+    }
+    figure("data_dir_size", dir_size(&args.data) as f64 / 1e6, "MB");
+    figure(
+        "index_size",
+        dir_size(&args.data.join("index")) as f64 / 1e6,
+        "MB",
+    );
+    let _ = started;
+
+    // Cold start: open store and index as a fresh process would (after this process
+    // released them), then build the first screen's data.
+    drop(services);
+    let cold = Instant::now();
+    let services = Services::open(&args.data, Arc::new(SystemClock))?;
+    let session = services.local_session(&os_user())?;
+    let _status = services.status()?;
+    let first_frame = crate::ui::bench_first_frame(&services, &session)?;
+    figure(
+        "cold_start_to_first_frame",
+        (cold.elapsed()).as_secs_f64() * 1000.0,
+        "ms",
+    );
+    figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");
+
+    search_figures(&services, args.sample)?;
+    let (rss, peak) = memory_kib();
+    figure("resident_memory", rss as f64 / 1024.0, "MB");
+    figure("peak_resident_memory", peak as f64 / 1024.0, "MB");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn search_figures(services: &Services, sample: usize) -> Result<()> {
+    let read = services.store().read()?;
+    let total = read.counts()?.patients.max(1);
+    let step = (total / sample.max(1) as u64).max(1) as usize;
+    let sampled: Vec<Patient> = read
+        .patients()?
+        .step_by(step)
+        .take(sample)
+        .collect::<std::result::Result<_, _>>()?;
+    drop(read);
+    let mut latencies = Vec::new();
+    let mut by_kind: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
+    for patient in &sampled {
+        for (kind, q) in queries_for(patient) {
+            let t = Instant::now();
+            let hits = services.find_patients(&q, 10)?;
+            latencies.push(t.elapsed());
+            let rank = hits.iter().position(|h| h.patient.id == patient.id);
+            let entry = by_kind.entry(kind).or_default();
+            entry.0 += 1;
+            entry.1 += usize::from(rank == Some(0));
+            entry.2 += usize::from(rank.is_some_and(|r| r < 5));
+        }
+    }
+    latencies.sort_unstable();
+    figure("search_queries", latencies.len() as f64, "queries");
+    figure("search_p50", percentile(&latencies, 0.50), "ms");
+    figure("search_p99", percentile(&latencies, 0.99), "ms");
+    for (kind, (n, at1, at5)) in by_kind {
+        figure(
+            &format!("recall_at_1_{kind}"),
+            at1 as f64 / n.max(1) as f64,
+            "ratio",
+        );
+        figure(
+            &format!("recall_at_5_{kind}"),
+            at5 as f64 / n.max(1) as f64,
+            "ratio",
+        );
+    }
+    Ok(())
+}

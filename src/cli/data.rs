@@ -1,0 +1,176 @@
+//! Commands that create, load, check and show data, and the interactive screens.
+
+use super::{init_logging, os_user, UiArgs};
+use crate::domain::{Mrn, SystemClock};
+use crate::generate::{self, GenerateOptions, IndicatifProgress};
+use crate::services::{self, Services};
+use crate::{import, term, ui};
+use anyhow::{bail, Context, Result};
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+fn open_services(data: &Path) -> Result<Services> {
+    Services::open(data, Arc::new(SystemClock))
+        .with_context(|| format!("cannot open the data directory {}", data.display()))
+}
+
+/// Whether a data directory holds no store yet (or does not exist).
+fn is_empty_data_dir(dir: &Path) -> bool {
+    !dir.join("chartroom.redb").exists()
+}
+
+pub fn demo(dir: &Path, patients: u64, seed: u64, ui_args: &UiArgs) -> Result<ExitCode> {
+    if is_empty_data_dir(dir) {
+        eprintln!(
+            "chartroom: generating a demo population of {patients} patients into {}",
+            dir.display()
+        );
+        generate(dir, patients, seed)?;
+    }
+    tui(dir, ui_args)
+}
+
+pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {
+    let _log = init_logging(dir);
+    let config = ui::config::UiConfig::load(ui_args.keymap.as_deref(), ui_args.theme.as_deref())?;
+    let services = Arc::new(open_services(dir)?);
+    let username = ui_args.user.clone().unwrap_or_else(os_user);
+    let session = services.local_session(&username)?;
+    term::run_local(services, session, config)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn generate(dir: &Path, patients: u64, seed: u64) -> Result<ExitCode> {
+    let _log = init_logging(dir);
+    let services = open_services(dir)?;
+    let options = GenerateOptions {
+        patients,
+        seed,
+        ..GenerateOptions::default()
+    };
+    let progress = IndicatifProgress::new(patients);
+    let report = generate::generate(services.store(), &options, &progress)?;
+    progress.finish();
+    eprintln!("{report}");
+    let reindexed = services.rebuild_index()?;
+    eprintln!(
+        "indexed {} patients and {} notes in {:.1} s",
+        reindexed.counts.patients,
+        reindexed.counts.documents,
+        reindexed.elapsed.as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
+    let _log = init_logging(dir);
+    let services = open_services(dir)?;
+    let report = import::import_synthea_csv(services.store(), source)?;
+    let applied = services.sync_index()?;
+    println!("{report}");
+    eprintln!("index updated with {applied} changes");
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn reindex(dir: &Path) -> Result<ExitCode> {
+    let _log = init_logging(dir);
+    let report = services::reindex(dir)?;
+    println!(
+        "reindexed {} patients and {} notes in {:.2} s",
+        report.counts.patients,
+        report.counts.documents,
+        report.elapsed.as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn verify(dir: &Path) -> Result<ExitCode> {
+    if is_empty_data_dir(dir) {
+        bail!(
+            "{} holds no chartroom data (no chartroom.redb)",
+            dir.display()
+        );
+    }
+    let report = services::verify(dir)?;
+    for check in &report.checks {
+        println!(
+            "{:<4} {:<12} {}",
+            if check.ok { "ok" } else { "FAIL" },
+            check.name,
+            check.detail
+        );
+    }
+    match report.first_problem() {
+        None => Ok(ExitCode::SUCCESS),
+        Some(problem) => {
+            eprintln!("chartroom verify: {}: {}", problem.name, problem.detail);
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
+    let services = open_services(dir)?;
+    let read = services.store().read()?;
+    let events = match mrn {
+        Some(text) => {
+            let mrn = Mrn::parse(text).context("not an MRN (digits, dashes optional)")?;
+            let patient = read
+                .patient_by_mrn(mrn)?
+                .context("no patient has that MRN")?;
+            let mut events = read.audit_for_patient(patient.id, limit)?;
+            events.reverse();
+            events
+        }
+        None => {
+            let total = read.counts()?.audit_events;
+            read.audit_events(total.saturating_sub(limit as u64), limit)?
+        }
+    };
+    for e in events {
+        let ev = &e.event;
+        println!(
+            "{:>6} {} {:<12} {:<10} {:<13} patient:{:<8} {}{}",
+            e.seq,
+            ev.time.format("%Y-%m-%d %H:%M:%S"),
+            ev.username,
+            ev.role.map(|r| r.code()).unwrap_or("-"),
+            ev.action.code(),
+            ev.patient
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
+            ev.detail,
+            ev.reason
+                .as_deref()
+                .map(|r| format!(" reason: {r}"))
+                .unwrap_or_default(),
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn check_config(file: &Path) -> Result<ExitCode> {
+    let summary = ui::config::check_config_file(file)?;
+    println!("{}: {summary}", file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export_synthea(dir: &Path, out: &Path, synthea_name_digits: bool) -> Result<ExitCode> {
+    let services = open_services(dir)?;
+    let read = services.store().read()?;
+    let started = std::time::Instant::now();
+    let options = import::ExportOptions {
+        synthea_name_digits,
+    };
+    let report = import::export_synthea_csv(&read, out, options)?;
+    eprintln!(
+        "exported {} patients, {} encounters, {} providers to {} in {:.1} s",
+        report.patients,
+        report.encounters,
+        report.providers,
+        out.display(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,181 @@
+//! `chartroom eval make|run`: search quality measured as recall@1 and recall@5 per
+//! query kind, on queries with known answers made from the data directory itself.
+
+use crate::domain::{Patient, SystemClock};
+use crate::generate::eval_queries::{eval_queries, EvalPatient, KINDS};
+use crate::services::Services;
+use anyhow::{Context, Result};
+use serde::Deserialize;
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Write evaluation queries (JSONL: q, kind, expect) made from sampled patients.
+    Make {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+        /// Queries per kind.
+        #[arg(long, default_value_t = 200)]
+        per_kind: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Run evaluation queries and print recall@1/@5 per kind and latency figures.
+    Run {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        queries: PathBuf,
+        /// Print each query that missed the top 5 (to stderr; may contain names).
+        #[arg(long)]
+        show_misses: bool,
+    },
+}
+
+#[derive(Deserialize)]
+struct Line {
+    q: String,
+    #[serde(default)]
+    kind: Option<String>,
+    #[serde(alias = "id", alias = "expected")]
+    expect: String,
+}
+
+pub fn run(command: &EvalCommand) -> Result<ExitCode> {
+    match command {
+        EvalCommand::Make {
+            data,
+            out,
+            per_kind,
+            seed,
+        } => make(data, out, *per_kind, *seed),
+        EvalCommand::Run {
+            data,
+            queries,
+            show_misses,
+        } => score(data, queries, *show_misses),
+    }
+}
+
+fn open(data: &PathBuf) -> Result<Services> {
+    Services::open(data, Arc::new(SystemClock))
+        .with_context(|| format!("cannot open {}", data.display()))
+}
+
+fn make(data: &PathBuf, out: &PathBuf, per_kind: usize, seed: u64) -> Result<ExitCode> {
+    let services = open(data)?;
+    let read = services.store().read()?;
+    let total = read.counts()?.patients.max(1);
+    // Sample evenly through the id space, more than needed: rare kinds (suffix,
+    // maiden, hyphenated) need many patients to fill.
+    let want = (per_kind * 40).max(1) as u64;
+    let step = (total / want).max(1) as usize;
+    let mut sampled: Vec<(Patient, Vec<String>)> = Vec::new();
+    for patient in read.patients()?.step_by(step) {
+        let patient = patient?;
+        let numbers = read
+            .encounters_of(patient.id)?
+            .into_iter()
+            .flat_map(|e| std::iter::once(e.number).chain(e.source_id))
+            .collect();
+        sampled.push((patient, numbers));
+    }
+    let eval: Vec<EvalPatient<'_>> = sampled
+        .iter()
+        .map(|(patient, numbers)| EvalPatient {
+            patient,
+            encounter_numbers: numbers,
+        })
+        .collect();
+    let nickname_of = |given: &str| crate::domain::matching::nickname_in_use(given);
+    let queries = eval_queries(&eval, per_kind, seed, &nickname_of);
+    let file =
+        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut w = BufWriter::new(file);
+    for q in &queries {
+        writeln!(
+            w,
+            "{}",
+            json!({ "q": q.q, "kind": q.kind, "expect": q.expect })
+        )?;
+    }
+    w.flush()?;
+    eprintln!(
+        "wrote {} queries of {} kinds to {}",
+        queries.len(),
+        KINDS.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+fn score(data: &PathBuf, queries: &PathBuf, show_misses: bool) -> Result<ExitCode> {
+    let services = open(data)?;
+    let input = std::fs::File::open(queries)
+        .with_context(|| format!("cannot read {}", queries.display()))?;
+    let mut per_kind: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut latencies = Vec::new();
+    for (n, line) in std::io::BufReader::new(input).lines().enumerate() {
+        let line = line?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let parsed: Line = serde_json::from_str(&line).map_err(|_| {
+            anyhow::anyhow!(
+                "{} line {}: expected {{\"q\", \"expect\"[, \"kind\"]}}",
+                queries.display(),
+                n + 1
+            )
+        })?;
+        let started = Instant::now();
+        let hits = services.find_patients(&parsed.q, 10)?;
+        latencies.push(started.elapsed());
+        let rank = hits
+            .iter()
+            .position(|h| h.patient.source_id() == parsed.expect);
+        let kind = parsed.kind.unwrap_or_else(|| "all".into());
+        if show_misses && !rank.is_some_and(|r| r < 5) {
+            eprintln!("miss {kind}: {:?} (rank {:?})", parsed.q, rank);
+        }
+        for key in [kind, "overall".to_string()] {
+            let e = per_kind.entry(key).or_default();
+            e.0 += 1;
+            e.1 += usize::from(rank == Some(0));
+            e.2 += usize::from(rank.is_some_and(|r| r < 5));
+        }
+    }
+    for (kind, (n, at1, at5)) in &per_kind {
+        println!(
+            "recall_at_1_{kind} {:.4} ratio (n={n})",
+            *at1 as f64 / (*n).max(1) as f64
+        );
+        println!(
+            "recall_at_5_{kind} {:.4} ratio (n={n})",
+            *at5 as f64 / (*n).max(1) as f64
+        );
+    }
+    latencies.sort_unstable();
+    let pick = |p: f64| {
+        latencies
+            .get(((latencies.len().saturating_sub(1)) as f64 * p).round() as usize)
+            .copied()
+            .map(ms)
+            .unwrap_or(0.0)
+    };
+    println!("search_p50 {:.3} ms", pick(0.5));
+    println!("search_p99 {:.3} ms", pick(0.99));
+    println!("search_max {:.3} ms", pick(1.0));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,233 @@
+//! The command line (clap): a thin edge over services. `anyhow` is used here only.
+
+mod bench;
+mod data;
+mod eval;
+mod search;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "chartroom",
+    version,
+    about = "Keyboard-driven records-room (HIM) terminal application"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Generate a demo population into the default data directory if it is empty, then open the TUI.
+    Demo {
+        /// Data directory (default: $CHARTROOM_DATA or ~/.local/share/chartroom/demo).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value_t = 20_000)]
+        patients: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        ui: UiArgs,
+    },
+    /// Open the TUI on a data directory in this terminal.
+    Tui {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(flatten)]
+        ui: UiArgs,
+    },
+    /// Generate a deterministic demo population.
+    Generate {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 20_000)]
+        patients: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Import charts from another system.
+    Import {
+        #[command(subcommand)]
+        kind: ImportKind,
+    },
+    /// Export charts for another system (and for round trips and benchmarks).
+    Export {
+        #[command(subcommand)]
+        kind: ExportKind,
+    },
+    /// Measure search quality: recall@1/@5 per query kind.
+    Eval {
+        #[command(subcommand)]
+        command: eval::EvalCommand,
+    },
+    /// Search patients (or notes with --notes) from the command line.
+    Search(search::SearchArgs),
+    /// Rebuild the search index from the store.
+    Reindex {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Check store/index agreement and the audit chain; exits non-zero naming the first problem.
+    Verify {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// List audit events, newest last (all, or for one patient by MRN).
+    Audit {
+        #[arg(long)]
+        data: PathBuf,
+        /// Only events about this patient (MRN in any form).
+        #[arg(long)]
+        mrn: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
+    /// Validate a keymap or theme file.
+    CheckConfig { file: PathBuf },
+    /// Print benchmark figures (`name value unit` per line).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportKind {
+    /// Synthea v3 CSV export directory (patients.csv, encounters.csv, providers.csv, organizations.csv).
+    SyntheaCsv {
+        dir: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportKind {
+    /// Synthea v3 CSV (patients, encounters, providers, organizations) into OUT.
+    SyntheaCsv {
+        out: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+        /// Append Synthea-style digits to names (`Alva958`), as real Synthea output has.
+        #[arg(long)]
+        synthea_name_digits: bool,
+    },
+}
+
+/// Options of the interactive screens.
+#[derive(clap::Args, Debug, Clone)]
+pub struct UiArgs {
+    /// Log in as this roster user (default: the OS user, registered as a local admin).
+    #[arg(long)]
+    user: Option<String>,
+    /// A keymap file to merge over the defaults.
+    #[arg(long)]
+    keymap: Option<PathBuf>,
+    /// Theme name (dark, light, mono) or a theme file.
+    #[arg(long)]
+    theme: Option<String>,
+}
+
+/// Runs the command line and turns errors into a message and exit code 1 (2 for usage).
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("chartroom: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Demo {
+            data,
+            patients,
+            seed,
+            ui,
+        } => {
+            let dir = match data {
+                Some(d) => d,
+                None => default_demo_dir()?,
+            };
+            data::demo(&dir, patients, seed, &ui)
+        }
+        Command::Tui { data, ui } => data::tui(&data, &ui),
+        Command::Generate {
+            data,
+            patients,
+            seed,
+        } => data::generate(&data, patients, seed),
+        Command::Import {
+            kind: ImportKind::SyntheaCsv { dir, data },
+        } => data::import_synthea(&dir, &data),
+        Command::Export {
+            kind:
+                ExportKind::SyntheaCsv {
+                    out,
+                    data,
+                    synthea_name_digits,
+                },
+        } => data::export_synthea(&data, &out, synthea_name_digits),
+        Command::Eval { command } => eval::run(&command),
+        Command::Search(args) => search::run(&args),
+        Command::Reindex { data } => data::reindex(&data),
+        Command::Verify { data } => data::verify(&data),
+        Command::Audit { data, mrn, limit } => data::audit(&data, mrn.as_deref(), limit),
+        Command::CheckConfig { file } => data::check_config(&file),
+        Command::Bench(args) => bench::run(&args),
+    }
+}
+
+/// `$CHARTROOM_DATA`, else `$XDG_DATA_HOME/chartroom/demo`, else `~/.local/share/chartroom/demo`.
+fn default_demo_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("CHARTROOM_DATA") {
+        return Ok(PathBuf::from(dir));
+    }
+    if let Some(xdg) = std::env::var_os("XDG_DATA_HOME") {
+        return Ok(Path::new(&xdg).join("chartroom/demo"));
+    }
+    let home = std::env::var_os("HOME")
+        .context("neither CHARTROOM_DATA nor HOME is set; pass --data DIR")?;
+    Ok(Path::new(&home).join(".local/share/chartroom/demo"))
+}
+
+/// The OS user name, for the local operator's roster entry.
+fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("LOGNAME"))
+        .unwrap_or_else(|_| "local".into())
+}
+
+/// Sends tracing output to `DIR/logs/chartroom.log` (never to the terminal the TUI
+/// draws on). Logs carry ids, counts and durations only, never patient data.
+fn init_logging(data_dir: &Path) -> Option<tracing_appender::non_blocking::WorkerGuard> {
+    let logs = data_dir.join("logs");
+    std::fs::create_dir_all(&logs).ok()?;
+    let appender = tracing_appender::rolling::daily(logs, "chartroom.log");
+    let (writer, guard) = tracing_appender::non_blocking(appender);
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CHARTROOM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_writer(writer)
+        .with_ansi(false)
+        .with_env_filter(filter)
+        .try_init()
+        .ok()?;
+    Some(guard)
+}
