@@ -356,7 +356,12 @@ impl Generator {
     ) -> Result<(), GenerateError> {
         let templates = self.templates;
         let age = patient.age_on(encounter.admit.date());
+        let now = self.as_of.and_time(NaiveTime::MIN) + Duration::days(1);
         for note in notes {
+            // In-house stays have no notes from the future yet.
+            if note.time >= now {
+                continue;
+            }
             let recent = (self.as_of.and_time(NaiveTime::MIN) - note.time).num_days() <= RECENT_DAYS;
             let signature = match (note.author, note.cosigner) {
                 (None, _) => SignatureStatus::Signed,

@@ -12,6 +12,7 @@
 //! `WriteTx` and, for unit tests, by an in-memory sink.
 
 mod encounters;
+pub mod eval_queries;
 mod names;
 mod notes;
 mod places;
@@ -145,6 +146,40 @@ impl GenerateReport {
     }
 }
 
+impl std::fmt::Display for GenerateReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(
+            f,
+            "generated {} patients, {} encounters, {} notes, {} providers, {} staff users in {:.1} s ({:.0} patients/s)",
+            self.patients,
+            self.encounters,
+            self.documents,
+            self.providers,
+            self.users,
+            self.elapsed.as_secs_f64(),
+            self.patients_per_second()
+        )?;
+        writeln!(
+            f,
+            "  names: {} suffix pairs, {} twin pairs, {} look-alike pairs, {} married (maiden kept), {} hyphenated, {} nickname aliases",
+            self.suffix_pairs, self.twin_pairs, self.lookalike_pairs, self.married_names, self.hyphenated_names, self.nickname_aliases
+        )?;
+        writeln!(
+            f,
+            "  flags: {} deceased, {} VIP, {} restricted, {} sensitive, {} staff with own chart; {} in house; {} notes unsigned or awaiting co-signature",
+            self.deceased, self.vip, self.restricted, self.sensitive, self.staff_patients, self.in_house, self.unsigned_documents
+        )?;
+        write!(f, "  planted duplicates: {}", self.duplicates.len())?;
+        for d in self.duplicates.iter().take(10) {
+            write!(f, "\n    MRN {} = MRN {} ({})", d.original_mrn, d.duplicate_mrn, d.change.label())?;
+        }
+        if self.duplicates.len() > 10 {
+            write!(f, "\n    ... and {} more", self.duplicates.len() - 10)?;
+        }
+        Ok(())
+    }
+}
+
 /// A problem with the embedded demo data files.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("demo-data/{file} line {line}: {reason}")]
@@ -180,12 +215,15 @@ pub fn generate(
     generator.write_roster(&mut tx)?;
     tx.commit()?;
 
+    // Batches skip the fsync (bulk mode); one sync at the end makes them all durable.
     while generator.remaining() > 0 {
         let mut tx = store.write()?;
+        tx.set_bulk(true);
         let written = generator.write_batch(&mut tx, options.batch_size as u64)?;
         tx.commit()?;
         progress.advance(written);
     }
+    store.sync()?;
     progress.finish();
     let mut report = generator.into_report();
     report.elapsed = started.elapsed();

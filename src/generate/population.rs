@@ -137,7 +137,7 @@ impl Generator {
             return vec![self.single()];
         }
         match unit.len() {
-            2 if roll >= 950 && roll < 980 => self.report.twin_pairs += 1,
+            2 if (950..980).contains(&roll) => self.report.twin_pairs += 1,
             2 if roll >= 980 => self.report.lookalike_pairs += 1,
             2 if (900..950).contains(&roll) => self.report.suffix_pairs += 1,
             _ => {}

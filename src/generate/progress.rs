@@ -28,8 +28,9 @@ pub struct IndicatifProgress {
 }
 
 impl IndicatifProgress {
-    pub fn new() -> Self {
-        let bar = ProgressBar::new(0);
+    /// A bar for `total` patients (`Progress::begin` may reset it).
+    pub fn new(total: u64) -> Self {
+        let bar = ProgressBar::new(total);
         if let Ok(style) = ProgressStyle::with_template(
             "{spinner} {msg} [{bar:40}] {pos}/{len} patients ({per_sec}, eta {eta})",
         ) {
@@ -37,12 +38,6 @@ impl IndicatifProgress {
         }
         bar.set_message("generating");
         IndicatifProgress { bar }
-    }
-}
-
-impl Default for IndicatifProgress {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

@@ -24,6 +24,9 @@
 
 mod csv_file;
 mod synthea;
+mod synthea_export;
+
+pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
 use crate::domain::{
     AltName, Encounter, EncounterId, Identifier, NameKind, Patient, PatientFlags, PatientId, PersonName, Provider,
@@ -81,6 +84,27 @@ impl ImportReport {
         } else {
             0.0
         }
+    }
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "imported patients: {} added, {} updated; encounters: {} added, {} updated; providers: {} added, {} updated; {} organizations; {:.2} s",
+            self.patients_added,
+            self.patients_updated,
+            self.encounters_added,
+            self.encounters_updated,
+            self.providers_added,
+            self.providers_updated,
+            self.organizations,
+            self.elapsed.as_secs_f64()
+        )?;
+        if !self.skipped_files.is_empty() {
+            write!(f, " (not present: {})", self.skipped_files.join(", "))?;
+        }
+        Ok(())
     }
 }
 
