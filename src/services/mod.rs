@@ -7,7 +7,6 @@ mod index_sync;
 pub use index_sync::{
     drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
 };
-mod pending_stubs;
 mod session; // removed when store and search merge
 
 pub use charts::may_open_charts;
@@ -182,7 +181,7 @@ impl Services {
         Ok(DataStatus {
             patients: counts.patients,
             documents: counts.documents,
-            bytes_on_disk: self.store.file_size_bytes() + self.index.size_bytes(),
+            bytes_on_disk: self.store.file_size_bytes()? + self.index.size_bytes(),
         })
     }
 }
