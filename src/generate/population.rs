@@ -71,16 +71,19 @@ impl Generator {
         Ok(())
     }
 
-    /// Writes up to `max` patients (with their encounters and notes); returns how many.
+    /// Writes about `max` patients (with their encounters and notes); returns how many.
+    /// A household is never split across batches, so a batch may run a few over `max`;
+    /// all decisions depend on the overall remainder only, so the batch size never
+    /// changes the data.
     pub(crate) fn write_batch<S: Sink>(&mut self, sink: &mut S, max: u64) -> Result<u64, GenerateError> {
-        let budget = max.min(self.remaining());
+        let target = max.min(self.remaining());
         let mut done = 0;
         if !self.staff_charts_done {
             self.staff_charts_done = true;
-            done += self.write_staff_charts(sink, budget)?;
+            done += self.write_staff_charts(sink, self.total)?;
         }
-        while done < budget {
-            let left = budget - done;
+        while done < target {
+            let left = self.remaining() - done;
             let unit = self.unit(left);
             done += self.write_unit(sink, unit, left)?;
         }

@@ -311,6 +311,7 @@ pub(crate) fn write_staff<S: Sink, R: Rng + ?Sized>(
             // One former employee keeps an account, disabled, as rosters do.
             disabled: index == 3,
             patient_link: None,
+            ssh_keys: Vec::new(),
         };
         sink.put_user(&user)?;
         people.push(StaffPerson { user, given, family, sex });

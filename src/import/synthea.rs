@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::path::Path;
 
 pub(crate) struct PatientRow {
-    pub line: u64,
     pub id: String,
     pub name: PersonName,
     pub maiden: Option<String>,
@@ -107,7 +106,6 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
             zip: parts[3].unwrap_or_default().to_string(),
         });
         rows.push(PatientRow {
-            line: row.line,
             id: source_id.to_string(),
             name,
             maiden: row.text_opt(maiden)?.map(str::to_string),
