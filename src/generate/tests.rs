@@ -130,3 +130,68 @@ fn roster_covers_every_role_and_links_staff_charts() {
 fn bad_options_are_refused() {
     assert!(matches!(generate_in_memory(&options(0, 1)), Err(GenerateError::Options(_))));
 }
+
+/// Discards everything: how fast is generation without a store?
+#[derive(Default)]
+struct CountingSink {
+    n: [u64; 6],
+    bytes: u64,
+}
+
+impl sink::Sink for CountingSink {
+    fn next_patient_id(&mut self) -> Result<PatientId, StoreError> {
+        self.n[0] += 1;
+        Ok(PatientId(self.n[0]))
+    }
+    fn next_encounter_id(&mut self) -> Result<crate::domain::EncounterId, StoreError> {
+        self.n[1] += 1;
+        Ok(crate::domain::EncounterId(self.n[1]))
+    }
+    fn next_document_id(&mut self) -> Result<crate::domain::DocumentId, StoreError> {
+        self.n[2] += 1;
+        Ok(crate::domain::DocumentId(self.n[2]))
+    }
+    fn next_provider_id(&mut self) -> Result<crate::domain::ProviderId, StoreError> {
+        self.n[3] += 1;
+        Ok(crate::domain::ProviderId(self.n[3]))
+    }
+    fn next_user_id(&mut self) -> Result<crate::domain::UserId, StoreError> {
+        self.n[4] += 1;
+        Ok(crate::domain::UserId(self.n[4]))
+    }
+    fn next_mrn(&mut self) -> Result<Mrn, StoreError> {
+        self.n[5] += 1;
+        Ok(Mrn(self.n[5] as u32))
+    }
+    fn put_patient(&mut self, _: &crate::domain::Patient) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_encounter(&mut self, _: &crate::domain::Encounter) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_document(&mut self, d: &crate::domain::Document) -> Result<(), StoreError> {
+        self.bytes += d.text.len() as u64;
+        Ok(())
+    }
+    fn put_provider(&mut self, _: &crate::domain::Provider) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_user(&mut self, _: &crate::domain::StaffUser) -> Result<(), StoreError> {
+        Ok(())
+    }
+}
+
+#[test]
+#[ignore = "measurement"]
+fn measure_generation_without_store() {
+    let options = GenerateOptions { patients: 100_000, ..GenerateOptions::default() };
+    let started = std::time::Instant::now();
+    let mut generator = Generator::new(&options).unwrap();
+    let mut sink = CountingSink::default();
+    generator.write_roster(&mut sink).unwrap();
+    while generator.remaining() > 0 {
+        generator.write_batch(&mut sink, 10_000).unwrap();
+    }
+    let secs = started.elapsed().as_secs_f64();
+    println!("generator only: {:.0} patients/s, {} docs, {} text bytes", 100_000.0 / secs, sink.n[2], sink.bytes);
+}
