@@ -128,7 +128,7 @@ pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
         }
         None => {
             let total = read.counts()?.audit_events;
-            read.audit_events(total.saturating_sub(limit as u64), limit)?
+            read.audit_events(total.saturating_sub(limit as u64) + 1, limit)?
         }
     };
     for e in events {
