@@ -113,7 +113,7 @@ impl ChartServices for Fake {
 fn main() {
     let mut args = std::env::args().skip(1);
     let options = UiOptions::from_env(args.next(), args.next());
-    let config = match UiConfig::load_with(&options) {
+    let config = match UiConfig::load(&options) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");

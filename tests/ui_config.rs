@@ -159,7 +159,7 @@ fn user_files_load_through_ui_options() {
         theme: Some(theme.display().to_string()),
         no_color: true,
     };
-    let config = UiConfig::load_with(&opts).expect("valid user files");
+    let config = UiConfig::load(&opts).expect("valid user files");
     assert_eq!(
         config.keymap.resolve(Mode::Search, Key::ctrl('o')),
         Some(Action::Open)
@@ -179,7 +179,7 @@ fn user_files_load_through_ui_options() {
 
     // A bad user file is an error naming it, not a silent fallback to defaults.
     std::fs::write(&keymap, "[chart]\n\"j\" = \"dwon\"\n").expect("write");
-    let err = UiConfig::load_with(&opts).expect_err("refused").to_string();
+    let err = UiConfig::load(&opts).expect_err("refused").to_string();
     assert!(
         err.contains("my-keys.toml:2:") && err.contains("dwon"),
         "{err}"

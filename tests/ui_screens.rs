@@ -144,7 +144,7 @@ fn too_small_terminal() {
 
 #[test]
 fn mono_theme_results_use_no_colour() {
-    let mono = UiConfig::load_with(&UiOptions {
+    let mono = UiConfig::load(&UiOptions {
         no_color: true,
         ..UiOptions::default()
     })
@@ -251,7 +251,7 @@ fn every_screen_survives_every_size() {
 
 #[test]
 fn help_lists_the_live_keymap() {
-    let vim = UiConfig::load_with(&UiOptions {
+    let vim = UiConfig::load(&UiOptions {
         keymap: Some("vim".into()),
         ..UiOptions::default()
     })

@@ -19,8 +19,7 @@ use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::BytesColumn;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query,
-    TermQuery,
+    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
@@ -128,10 +127,7 @@ impl PatientIndex {
         }
         doc.add_text(f.dob, r.dob_key());
         doc.add_text(f.dob, format!("y{}", r.dob / 10_000));
-        let mut idents: Vec<String> = vec![
-            format!("m:{:08}", r.mrn),
-            format!("m:{}", r.mrn),
-        ];
+        let mut idents: Vec<String> = vec![format!("m:{:08}", r.mrn), format!("m:{}", r.mrn)];
         for e in &r.encounters {
             idents.push(format!("e:{e}"));
             let d = digits_of(e);
@@ -235,13 +231,23 @@ impl PatientIndex {
         Some(Box::new(DisjunctionMaxQuery::new(alts)))
     }
 
-    fn dob_queries(&self, dob: &DobQuery, exact: f32, slip: f32, fuzzy: bool) -> Vec<Box<dyn Query>> {
+    fn dob_queries(
+        &self,
+        dob: &DobQuery,
+        exact: f32,
+        slip: f32,
+        fuzzy: bool,
+    ) -> Vec<Box<dyn Query>> {
         let f = &self.f;
         match dob {
             DobQuery::Year(y) => vec![self.term_q(f.dob, &format!("y{y}"), exact * 0.4)],
             DobQuery::Date(_) => {
                 let close = lookup_keys(dob, false);
-                let all = if fuzzy { lookup_keys(dob, true) } else { Vec::new() };
+                let all = if fuzzy {
+                    lookup_keys(dob, true)
+                } else {
+                    Vec::new()
+                };
                 let slips: Vec<String> = all.into_iter().filter(|k| !close.contains(k)).collect();
                 let mut out = Vec::new();
                 out.extend(self.terms_q(f.dob, &close, exact));
@@ -303,7 +309,8 @@ impl PatientIndex {
             clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         for code in &q.codes {
-            let mut alts: Vec<Box<dyn Query>> = vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
+            let mut alts: Vec<Box<dyn Query>> =
+                vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
             if fuzzy {
                 alts.push(self.prefix_q(f.ident, &format!("e:{code}"), 1.0));
             }
@@ -392,11 +399,7 @@ impl PatientIndex {
                 scored.complete,
             ));
         }
-        hits.sort_by(|(a, _), (b, _)| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.patient.cmp(&b.patient))
-        });
+        hits.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.patient.cmp(&b.patient)));
         let complete = hits.first().is_some_and(|(_, c)| *c);
         hits.truncate(limit);
         Ok((hits.into_iter().map(|(h, _)| h).collect(), complete))

@@ -55,7 +55,10 @@ impl PatientQuery {
             while i + 1 < self.words.len() && self.words[i].joins_next {
                 i += 1;
             }
-            let run: Vec<&str> = self.words[start..=i].iter().map(|w| w.text.as_str()).collect();
+            let run: Vec<&str> = self.words[start..=i]
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
             i += 1;
             let mut next = Vec::new();
             let room = out.len() < 8;
@@ -195,7 +198,9 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             let is_name = letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && letters.chars().last().is_some_and(char::is_alphabetic)
                 && digit_count <= 3
-                && letters.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
+                && letters
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
             if is_name {
                 name_tokens.push((letters, before_comma));
             } else {

@@ -1,36 +1,25 @@
-//! Figures for `chartroom bench`: how long the first screen takes to build and draw.
+//! Frame timing for `chartroom bench`: the app drawn into an in-memory backend, so the
+//! figure is the app's own work, not a terminal emulator's.
 
-use super::config::{ConfigError, UiConfig};
-use super::state::State;
-use crate::services::{ServiceError, Services, Session};
+use super::runtime::{App, ChartServices};
+use super::UiConfig;
+use crate::services::Session;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, thiserror::Error)]
-pub enum FirstFrameError {
-    #[error(transparent)]
-    Config(#[from] ConfigError),
-    #[error(transparent)]
-    Service(#[from] ServiceError),
-    #[error("drawing the first frame failed: {0}")]
-    Draw(String),
-}
-
-/// Builds the search screen as a session starts (config, state, status figures) and
-/// draws it at 80×24 off-screen; returns the time taken.
-pub fn bench_first_frame(
-    services: &Services,
-    session: &Session,
-) -> Result<Duration, FirstFrameError> {
+/// Builds an app at 80×24 and draws its first frame; returns the time it took.
+pub fn first_frame(
+    services: Arc<dyn ChartServices>,
+    session: Session,
+    config: &UiConfig,
+) -> Result<Duration, std::io::Error> {
     let started = Instant::now();
-    let config = UiConfig::builtin(false)?;
-    let mut state = State::new(&config, session, services.now(), 80, 24);
-    state.status = Some(services.status()?);
+    let app = App::new(services, session, config, 80, 24);
     let mut terminal = Terminal::new(TestBackend::new(80, 24))
-        .map_err(|e| FirstFrameError::Draw(e.to_string()))?;
-    terminal
-        .draw(|frame| super::view::view(&state, frame))
-        .map_err(|e| FirstFrameError::Draw(e.to_string()))?;
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    app.draw(&mut terminal)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
     Ok(started.elapsed())
 }

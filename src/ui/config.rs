@@ -42,22 +42,14 @@ impl UiOptions {
 impl UiConfig {
     /// Default keymap and the dark theme (or mono for `NO_COLOR`).
     pub fn builtin(no_color: bool) -> Result<UiConfig, ConfigError> {
-        UiConfig::load_with(&UiOptions {
+        UiConfig::load(&UiOptions {
             no_color,
             ..UiOptions::default()
         })
     }
 
-    /// What the CLI calls (`--keymap FILE`, `--theme NAME|FILE`), with `NO_COLOR` read
-    /// from the environment. A keymap "path" that is not a file but names a built-in
-    /// keymap (`vim`) selects that built-in.
-    pub fn load(keymap: Option<&Path>, theme: Option<&str>) -> Result<UiConfig, ConfigError> {
-        let keymap = keymap.map(|p| p.display().to_string());
-        UiConfig::load_with(&UiOptions::from_env(keymap, theme.map(str::to_string)))
-    }
-
     /// Loads and validates; a bad file is an error, never a silent fallback.
-    pub fn load_with(options: &UiOptions) -> Result<UiConfig, ConfigError> {
+    pub fn load(options: &UiOptions) -> Result<UiConfig, ConfigError> {
         let builtin_keymap = |name: &str| {
             keymap::BUILTIN.iter().any(|(n, _, _)| *n == name) && !Path::new(name).is_file()
         };

@@ -19,7 +19,6 @@ pub mod update;
 pub mod view;
 
 pub use action::{Action, Mode};
-pub use bench::bench_first_frame;
 pub use config::{check_config_file, ConfigError, Summary, UiConfig, UiOptions};
 pub use key::{Key, KeyCode, Modifiers};
 pub use keymap::Keymap;

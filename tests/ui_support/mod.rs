@@ -26,7 +26,7 @@ pub fn session() -> Session {
             department: "HIM".into(),
             disabled: false,
             patient_link: None,
-            ssh_keys: vec![],
+            ssh_keys: Vec::new(),
         },
         id: "test-session".into(),
         client: "local".into(),
