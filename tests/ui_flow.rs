@@ -433,3 +433,27 @@ mod never_panics {
         }
     }
 }
+
+#[test]
+fn wake_is_called_when_answers_arrive() {
+    let fake = Arc::new(Fake {
+        searches: Mutex::new(vec![]),
+        delay: Duration::from_millis(1),
+        running: AtomicUsize::new(0),
+    });
+    let woken = Arc::new(AtomicUsize::new(0));
+    let counter = woken.clone();
+    let wake: chartroom::ui::runtime::Wake = Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let mut app = App::with_wake(fake, session(), &config(), 80, 24, Some(wake));
+    app.handle(Msg::Key(chartroom::ui::Key::char('s')));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // The status answer (a caught panic) and the search answer each wake once.
+    while woken.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "not woken");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(app.drain());
+    assert_eq!(app.state.search.results.len(), 1);
+}
