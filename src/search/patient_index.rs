@@ -5,7 +5,9 @@
 //! Metaphone codes), `nick` (formal names a given name is a nickname of), `dob`
 //! (`yyyymmdd`, `y` + year) and `ident` (prefixed identifiers: `m:` MRN with and without
 //! leading zeros, `e:` encounter numbers, `p:`/`p7:`/`p4:` phone digits, `s4:` SSN last 4).
-//! `rec` is a bytes fast field with the [`RankRecord`].
+//! `rec` is a multi-valued u64 fast field holding the encoded [`RankRecord`], 7 bytes per
+//! value with the value's sequence number in the top byte (bytes fast fields are zstd
+//! compressed dictionaries: decompressing one per candidate dominated query time).
 
 use super::index_files::{open_index, SubIndex};
 use super::patient_query::{parse_patient_query, PatientQuery, WordKeys};
@@ -17,7 +19,7 @@ use crate::domain::PatientId;
 use chrono::Datelike;
 use std::path::Path;
 use tantivy::collector::TopDocs;
-use tantivy::columnar::BytesColumn;
+use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query,
     TermQuery,
@@ -56,7 +58,7 @@ pub fn patient_schema() -> (Schema, PatientFields) {
         nick: b.add_text_field("nick", terms.clone()),
         dob: b.add_text_field("dob", terms.clone()),
         ident: b.add_text_field("ident", terms),
-        rec: b.add_bytes_field("rec", FAST),
+        rec: b.add_u64_field("rec", FAST),
     };
     (b.build(), fields)
 }
@@ -155,7 +157,9 @@ impl PatientIndex {
         for i in idents {
             doc.add_text(f.ident, i);
         }
-        doc.add_bytes(f.rec, &r.encode());
+        for v in pack_words(&r.encode()) {
+            doc.add_u64(f.rec, v);
+        }
         doc
     }
 
@@ -348,10 +352,9 @@ impl PatientIndex {
         let top = searcher
             .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| SearchError::Index(e.to_string()))?;
-        let mut columns: Vec<Option<Option<BytesColumn>>> =
-            vec![None; searcher.segment_readers().len()];
+        let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
         let mut hits: Vec<(PatientHit, bool)> = Vec::with_capacity(top.len());
-        let mut buf = Vec::new();
+        let mut words: Vec<u64> = Vec::with_capacity(32);
         for (_, addr) in top {
             let seg = addr.segment_ord as usize;
             let Some(slot) = columns.get_mut(seg) else {
@@ -361,25 +364,17 @@ impl PatientIndex {
                 let col = searcher
                     .segment_reader(addr.segment_ord)
                     .fast_fields()
-                    .bytes("rec")
+                    .u64("rec")
                     .map_err(|e| SearchError::Index(e.to_string()))?;
                 *slot = Some(col);
             }
-            let Some(Some(col)) = slot.as_ref() else {
+            let Some(col) = slot.as_ref() else {
                 continue;
             };
-            let Some(ord) = col.term_ords(addr.doc_id).next() else {
-                continue;
-            };
-            buf.clear();
-            if !col
-                .ord_to_bytes(ord, &mut buf)
-                .map_err(|e| SearchError::Index(e.to_string()))?
-            {
-                continue;
-            }
+            words.clear();
+            words.extend(col.values_for_doc(addr.doc_id));
             // An unreadable record is skipped here; `verify` reports index drift.
-            let Some(rec) = RankRecord::decode(&buf) else {
+            let Some(rec) = unpack_words(&mut words).and_then(|b| RankRecord::decode(&b)) else {
                 continue;
             };
             let scored = ranker.score(&rec);
@@ -405,5 +400,55 @@ impl PatientIndex {
     pub fn ids(&self) -> Result<Vec<PatientId>> {
         let ids = self.sub.all_u64("id")?;
         Ok(ids.into_iter().map(PatientId).collect())
+    }
+}
+
+/// Packs bytes into u64 values: 7 payload bytes each, the value's sequence number in the top
+/// byte (so the order survives however the column stores a row's values). The first value's
+/// payload starts with the byte length (u16).
+fn pack_words(bytes: &[u8]) -> Vec<u64> {
+    let len = bytes.len().min(7 * 255 - 2);
+    let mut payload = Vec::with_capacity(len + 2);
+    payload.extend_from_slice(&(len as u16).to_le_bytes());
+    payload.extend_from_slice(&bytes[..len]);
+    payload
+        .chunks(7)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            word[7] = i as u8;
+            u64::from_le_bytes(word)
+        })
+        .collect()
+}
+
+fn unpack_words(words: &mut [u64]) -> Option<Vec<u8>> {
+    words.sort_unstable_by_key(|w| w >> 56);
+    let mut payload = Vec::with_capacity(words.len() * 7);
+    for (i, w) in words.iter().enumerate() {
+        let b = w.to_le_bytes();
+        if b[7] as usize != i {
+            return None;
+        }
+        payload.extend_from_slice(&b[..7]);
+    }
+    let len = u16::from_le_bytes([*payload.first()?, *payload.get(1)?]) as usize;
+    payload.get(2..2 + len).map(<[u8]>::to_vec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_round_trip_in_any_order() {
+        for n in [0usize, 1, 5, 6, 7, 13, 200] {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 37 % 251) as u8).collect();
+            let mut words = pack_words(&bytes);
+            words.reverse();
+            assert_eq!(unpack_words(&mut words), Some(bytes));
+        }
+        assert_eq!(unpack_words(&mut []), None);
     }
 }

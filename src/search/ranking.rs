@@ -403,9 +403,12 @@ fn number_match(
     }
     for e in &rec.encounters {
         let ed = digits_of(e);
-        if e == d || (!ed.is_empty() && strip_zeros(&ed) == strip_zeros(d) && ed.len() + 1 >= e.len())
-        {
+        if e == d {
             consider(4.0, "encounter number exact".to_string());
+        } else if !ed.is_empty() && strip_zeros(&ed) == strip_zeros(d) && ed.len() + 1 >= e.len() {
+            // digits of a number with a letter prefix (`E-0012345` typed `12345`): a little
+            // below an exact MRN with the same digits
+            consider(3.8, "encounter number exact".to_string());
         } else if d.len() >= 4 && (e.starts_with(d) || ed.starts_with(d)) {
             consider(0.6 + 0.1 * d.len() as f32, format!("encounter number starts with {d}"));
         }
