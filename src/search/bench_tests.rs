@@ -217,12 +217,15 @@ fn synthetic_recall_and_latency() {
     let mut rng = Rng(7);
     let qs = queries(&pop, 2_000, &mut rng);
     let mut per_kind: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+    let mut kind_times: HashMap<&str, Vec<f64>> = HashMap::new();
     let mut times = Vec::with_capacity(qs.len());
     let mut misses = Vec::new();
     for (kind, q, want) in &qs {
         let t = Instant::now();
         let hits = idx.search_patients(q, 10).expect("search");
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        kind_times.entry(kind).or_default().push(ms);
         let rank = hits.iter().position(|h| h.patient.0 == *want);
         let e = per_kind.entry(kind).or_default();
         e.0 += 1;
@@ -241,7 +244,16 @@ fn synthetic_recall_and_latency() {
     let mut kinds: Vec<_> = per_kind.iter().collect();
     kinds.sort();
     for (kind, (c, a, b)) in kinds {
-        println!("recall {kind:>16}: @1 {:.3} @5 {:.3} (n={c})", *a as f64 / *c as f64, *b as f64 / *c as f64);
+        let mut kt = kind_times.get(kind).cloned().unwrap_or_default();
+        kt.sort_by(f64::total_cmp);
+        let kp = |p: f64| kt.get(((kt.len() as f64 * p) as usize).min(kt.len().saturating_sub(1))).copied().unwrap_or(0.0);
+        println!(
+            "recall {kind:>16}: @1 {:.3} @5 {:.3} (n={c})  ms p50 {:.2} p99 {:.2}",
+            *a as f64 / *c as f64,
+            *b as f64 / *c as f64,
+            kp(0.5),
+            kp(0.99)
+        );
         total += c;
         r1 += a;
         r5 += b;
