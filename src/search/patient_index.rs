@@ -63,6 +63,24 @@ pub fn patient_schema() -> (Schema, PatientFields) {
     (b.build(), fields)
 }
 
+/// Candidate passes, cheapest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// Exact terms, nicknames, sound-alikes, exact identifiers, DOB and its day/month swap.
+    Exact,
+    /// Everything, restricted to patients matching a typed date or number.
+    Anchored,
+    /// Everything: typos, prefixes, DOB slips, identifier prefixes.
+    Fuzzy,
+}
+
+/// How well the best candidate of a pass matched.
+#[derive(Clone, Copy, Debug)]
+struct TopQuality {
+    complete: bool,
+    all_parts: bool,
+}
+
 pub struct PatientIndex {
     pub sub: SubIndex,
     pub f: PatientFields,
@@ -255,9 +273,11 @@ impl PatientIndex {
         }
     }
 
-    fn candidate_query(&self, q: &PatientQuery, fuzzy: bool) -> Option<Box<dyn Query>> {
+    fn candidate_query(&self, q: &PatientQuery, pass: Pass) -> Option<Box<dyn Query>> {
         let f = &self.f;
+        let fuzzy = pass != Pass::Exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words = q.lookup_words();
         let last_typed = q.words.last().map(|w| w.text.as_str());
         for w in &words {
@@ -269,7 +289,7 @@ impl PatientIndex {
         if let Some(dob) = &q.dob {
             let alts = self.dob_queries(dob, 2.0, 1.0, fuzzy);
             if !alts.is_empty() {
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+                anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
             }
         }
         for n in &q.numbers {
@@ -304,14 +324,24 @@ impl PatientIndex {
             if let Some(dob) = &n.dob {
                 alts.extend(self.dob_queries(dob, 2.0, 1.0, fuzzy));
             }
-            clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+            anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         for code in &q.codes {
             let mut alts: Vec<Box<dyn Query>> = vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
             if fuzzy {
                 alts.push(self.prefix_q(f.ident, &format!("e:{code}"), 1.0));
             }
-            clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+            anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+        }
+        if pass == Pass::Anchored {
+            // Only patients matching a date or number part are candidates: the fuzzy name
+            // alternatives are then checked on a few hundred documents, not the whole index.
+            if anchors.is_empty() {
+                return None;
+            }
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(anchors))));
+        } else {
+            clauses.extend(anchors);
         }
         if clauses.is_empty() {
             return None;
@@ -328,12 +358,20 @@ impl PatientIndex {
         let searcher = self.sub.reader.searcher();
         let mut ranker = Ranker::new(&q);
         // Exact pass first: when its best candidate matches every part exactly, typo and
-        // prefix candidates cannot outrank it, and the expensive pass is skipped.
-        let (hits, complete) = self.pass(&searcher, &q, &mut ranker, false, limit)?;
-        if complete {
+        // prefix candidates cannot outrank it, and the expensive passes are skipped.
+        let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Exact, limit)?;
+        if top.is_some_and(|t| t.complete) {
             return Ok(hits);
         }
-        let (hits, _) = self.pass(&searcher, &q, &mut ranker, true, limit)?;
+        // With a date or number typed, look for typos among the patients matching it; when
+        // the best of those matches every part at least loosely, it stands.
+        if q.dob.is_some() || !q.numbers.is_empty() || !q.codes.is_empty() {
+            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
+            if top.is_some_and(|t| t.all_parts) {
+                return Ok(hits);
+            }
+        }
+        let (hits, _) = self.pass(&searcher, &q, &mut ranker, Pass::Fuzzy, limit)?;
         Ok(hits)
     }
 
@@ -342,18 +380,18 @@ impl PatientIndex {
         searcher: &tantivy::Searcher,
         q: &PatientQuery,
         ranker: &mut Ranker<'_>,
-        fuzzy: bool,
+        pass: Pass,
         limit: usize,
-    ) -> Result<(Vec<PatientHit>, bool)> {
-        let Some(query) = self.candidate_query(q, fuzzy) else {
-            return Ok((Vec::new(), false));
+    ) -> Result<(Vec<PatientHit>, Option<TopQuality>)> {
+        let Some(query) = self.candidate_query(q, pass) else {
+            return Ok((Vec::new(), None));
         };
         let want = MIN_CANDIDATES.max(limit * 2);
         let top = searcher
             .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| SearchError::Index(e.to_string()))?;
         let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
-        let mut hits: Vec<(PatientHit, bool)> = Vec::with_capacity(top.len());
+        let mut hits: Vec<(PatientHit, TopQuality)> = Vec::with_capacity(top.len());
         let mut words: Vec<u64> = Vec::with_capacity(32);
         for (_, addr) in top {
             let seg = addr.segment_ord as usize;
@@ -384,7 +422,10 @@ impl PatientIndex {
                     score: scored.score,
                     why: scored.why,
                 },
-                scored.complete,
+                TopQuality {
+                    complete: scored.complete,
+                    all_parts: scored.all_parts,
+                },
             ));
         }
         hits.sort_by(|(a, _), (b, _)| {
@@ -392,9 +433,9 @@ impl PatientIndex {
                 .total_cmp(&a.score)
                 .then(a.patient.cmp(&b.patient))
         });
-        let complete = hits.first().is_some_and(|(_, c)| *c);
+        let quality = hits.first().map(|(_, t)| *t);
         hits.truncate(limit);
-        Ok((hits.into_iter().map(|(h, _)| h).collect(), complete))
+        Ok((hits.into_iter().map(|(h, _)| h).collect(), quality))
     }
 
     pub fn ids(&self) -> Result<Vec<PatientId>> {
