@@ -31,6 +31,9 @@ use tantivy::{TantivyDocument, Term};
 
 /// Candidates fetched from tantivy before re-ranking.
 const MIN_CANDIDATES: usize = 200;
+/// Anchored-pass ceiling: a DOB and its swap match ~60 of 1M patients; more than this means
+/// the anchor was not selective and the pass is not trusted.
+const ANCHORED_CANDIDATES: usize = 1000;
 
 #[derive(Clone, Copy)]
 pub struct PatientFields {
@@ -68,7 +71,8 @@ pub fn patient_schema() -> (Schema, PatientFields) {
 enum Pass {
     /// Exact terms, nicknames, sound-alikes, exact identifiers, DOB and its day/month swap.
     Exact,
-    /// Everything, restricted to patients matching a typed date or number.
+    /// Patients matching the typed full date or an exact identifier, all of them re-ranked
+    /// (typos judged by the ranker, no fuzzy term expansion).
     Anchored,
     /// Everything: typos, prefixes, DOB slips, identifier prefixes.
     Fuzzy,
@@ -79,6 +83,8 @@ enum Pass {
 struct TopQuality {
     complete: bool,
     all_parts: bool,
+    /// The pass had more candidates than it fetched.
+    truncated: bool,
 }
 
 pub struct PatientIndex {
@@ -235,12 +241,14 @@ impl PatientIndex {
         if let Some(q) = self.terms_q(f.nick, &nicks, 0.9) {
             alts.push(q);
         }
+        // One automaton at the word's largest distance (each is a walk of the term
+        // dictionary); the ranker tells 1 typo from 2.
         let typos = if fuzzy { allowed_typos(len) } else { 0 };
-        for d in 1..=typos {
+        if typos > 0 {
             let term = Term::from_field_text(f.name, word);
-            let score = if d == 1 { 0.8 } else { 0.6 };
+            let score = if typos == 1 { 0.8 } else { 0.7 };
             alts.push(Box::new(ConstScoreQuery::new(
-                Box::new(FuzzyTermQuery::new(term, d as u8, true)),
+                Box::new(FuzzyTermQuery::new(term, typos as u8, true)),
                 score,
             )));
         }
@@ -273,7 +281,49 @@ impl PatientIndex {
         }
     }
 
+    /// The anchored pass: only the typed full date (exact or day/month swapped) and exact
+    /// identifiers; the ranker then judges names (typos included) on those few patients.
+    fn anchor_query(&self, q: &PatientQuery) -> Option<Box<dyn Query>> {
+        let f = &self.f;
+        let mut keys: Vec<String> = Vec::new();
+        let mut idents: Vec<String> = Vec::new();
+        let mut dates: Vec<&DobQuery> = q.dob.iter().collect();
+        for n in &q.numbers {
+            let d = n.digits.as_str();
+            if let Some(dob) = &n.dob {
+                dates.push(dob);
+            }
+            // 4 digits (SSN or phone last 4, a year) are too common to anchor on
+            if d.len() >= 5 {
+                idents.push(format!("m:{d}"));
+                idents.push(format!("e:{d}"));
+                idents.push(format!("p:{d}"));
+                if let Ok(m) = d.parse::<u32>() {
+                    idents.push(format!("m:{m}"));
+                }
+                if d.len() == 7 {
+                    idents.push(format!("p7:{d}"));
+                }
+            }
+        }
+        for code in &q.codes {
+            idents.push(format!("e:{code}"));
+        }
+        for dob in dates {
+            if matches!(dob, DobQuery::Date(_)) {
+                keys.extend(lookup_keys(dob, false));
+            }
+        }
+        let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        alts.extend(self.terms_q(f.dob, &keys, 1.0).map(|q| (Occur::Should, q)));
+        alts.extend(self.terms_q(f.ident, &idents, 1.0).map(|q| (Occur::Should, q)));
+        (!alts.is_empty()).then(|| Box::new(BooleanQuery::new(alts)) as Box<dyn Query>)
+    }
+
     fn candidate_query(&self, q: &PatientQuery, pass: Pass) -> Option<Box<dyn Query>> {
+        if pass == Pass::Anchored {
+            return self.anchor_query(q);
+        }
         let f = &self.f;
         let fuzzy = pass != Pass::Exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -333,16 +383,7 @@ impl PatientIndex {
             }
             anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
-        if pass == Pass::Anchored {
-            // Only patients matching a date or number part are candidates: the fuzzy name
-            // alternatives are then checked on a few hundred documents, not the whole index.
-            if anchors.is_empty() {
-                return None;
-            }
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(anchors))));
-        } else {
-            clauses.extend(anchors);
-        }
+        clauses.extend(anchors);
         if clauses.is_empty() {
             return None;
         }
@@ -365,9 +406,9 @@ impl PatientIndex {
         }
         // With a date or number typed, look for typos among the patients matching it; when
         // the best of those matches every part at least loosely, it stands.
-        if q.dob.is_some() || !q.numbers.is_empty() || !q.codes.is_empty() {
+        if !q.words.is_empty() {
             let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
-            if top.is_some_and(|t| t.all_parts) {
+            if top.is_some_and(|t| t.all_parts && !t.truncated) {
                 return Ok(hits);
             }
         }
@@ -386,10 +427,15 @@ impl PatientIndex {
         let Some(query) = self.candidate_query(q, pass) else {
             return Ok((Vec::new(), None));
         };
-        let want = MIN_CANDIDATES.max(limit * 2);
+        let want = if pass == Pass::Anchored {
+            ANCHORED_CANDIDATES
+        } else {
+            MIN_CANDIDATES.max(limit * 2)
+        };
         let top = searcher
             .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| SearchError::Index(e.to_string()))?;
+        let truncated = top.len() >= want;
         let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
         let mut hits: Vec<(PatientHit, TopQuality)> = Vec::with_capacity(top.len());
         let mut words: Vec<u64> = Vec::with_capacity(32);
@@ -425,6 +471,7 @@ impl PatientIndex {
                 TopQuality {
                     complete: scored.complete,
                     all_parts: scored.all_parts,
+                    truncated,
                 },
             ));
         }
