@@ -398,19 +398,30 @@ impl PatientIndex {
         }
         let searcher = self.sub.reader.searcher();
         let mut ranker = Ranker::new(&q);
-        // Exact pass first: when its best candidate matches every part exactly, typo and
-        // prefix candidates cannot outrank it, and the expensive passes are skipped.
+        // Cheapest first. The anchored pass looks only at patients with the typed full date
+        // or identifier (a few dozen of 1M) and lets the ranker judge the names; when its
+        // best candidate matches every part exactly, nothing can outrank it.
+        let mut anchored = None;
+        if !q.words.is_empty() {
+            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
+            if let Some(t) = top.filter(|t| !t.truncated) {
+                if t.complete {
+                    return Ok(hits);
+                }
+                if t.all_parts {
+                    anchored = Some(hits);
+                }
+            }
+        }
+        // Exact pass: when its best candidate matches every part exactly, typo and prefix
+        // candidates cannot outrank it, and the expensive pass is skipped.
         let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Exact, limit)?;
         if top.is_some_and(|t| t.complete) {
             return Ok(hits);
         }
-        // With a date or number typed, look for typos among the patients matching it; when
-        // the best of those matches every part at least loosely, it stands.
-        if !q.words.is_empty() {
-            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
-            if top.is_some_and(|t| t.all_parts && !t.truncated) {
-                return Ok(hits);
-            }
+        // Every part matched among the anchored patients (typos, swaps): it stands.
+        if let Some(hits) = anchored {
+            return Ok(hits);
         }
         let (hits, _) = self.pass(&searcher, &q, &mut ranker, Pass::Fuzzy, limit)?;
         Ok(hits)
