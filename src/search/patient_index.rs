@@ -419,9 +419,17 @@ impl PatientIndex {
         if top.is_some_and(|t| t.complete) {
             return Ok(hits);
         }
-        // Every part matched among the anchored patients (typos, swaps): it stands.
-        if let Some(hits) = anchored {
-            return Ok(hits);
+        // Every part matched among the anchored patients (typos, swaps): those stand, next
+        // to whatever the exact pass found (a DOB slip with exact names stays in the list).
+        if let Some(mut merged) = anchored {
+            for h in hits {
+                if !merged.iter().any(|m| m.patient == h.patient) {
+                    merged.push(h);
+                }
+            }
+            sort_hits(&mut merged);
+            merged.truncate(limit);
+            return Ok(merged);
         }
         let (hits, _) = self.pass(&searcher, &q, &mut ranker, Pass::Fuzzy, limit)?;
         Ok(hits)
@@ -486,11 +494,7 @@ impl PatientIndex {
                 },
             ));
         }
-        hits.sort_by(|(a, _), (b, _)| {
-            b.score
-                .total_cmp(&a.score)
-                .then(a.patient.cmp(&b.patient))
-        });
+        hits.sort_by(|(a, _), (b, _)| by_score(a, b));
         let quality = hits.first().map(|(_, t)| *t);
         hits.truncate(limit);
         Ok((hits.into_iter().map(|(h, _)| h).collect(), quality))
@@ -500,6 +504,15 @@ impl PatientIndex {
         let ids = self.sub.all_u64("id")?;
         Ok(ids.into_iter().map(PatientId).collect())
     }
+}
+
+/// Best first; equal scores by patient id, so results never flicker.
+fn by_score(a: &PatientHit, b: &PatientHit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.patient.cmp(&b.patient))
+}
+
+fn sort_hits(hits: &mut [PatientHit]) {
+    hits.sort_by(by_score);
 }
 
 /// Packs bytes into u64 values: 7 payload bytes each, the value's sequence number in the top
