@@ -101,8 +101,26 @@ impl PatientQuery {
 /// Labels and titles a caller or clerk may type around the real parts
 /// (`DOB: 3/2/84`, `MRN 123456`, `Mrs. Smith`); they are not names.
 const IGNORED_WORDS: &[&str] = &[
-    "dob", "mrn", "born", "phone", "ph", "tel", "ssn", "acct", "account", "enc", "encounter",
-    "mr", "mrs", "ms", "miss", "dr", "no", "nr", "num", "number",
+    "dob",
+    "mrn",
+    "born",
+    "phone",
+    "ph",
+    "tel",
+    "ssn",
+    "acct",
+    "account",
+    "enc",
+    "encounter",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "no",
+    "nr",
+    "num",
+    "number",
 ];
 
 fn is_number_like(token: &str) -> bool {
