@@ -10,7 +10,8 @@ use super::roster::Specialty;
 use super::sink::Sink;
 use super::GenerateError;
 use crate::domain::{
-    Document, DocumentType, Encounter, EncounterClass, Patient, PatientId, ProviderId, Sex, SignatureStatus,
+    Document, DocumentType, Encounter, EncounterClass, Patient, PatientId, ProviderId, Sex,
+    SignatureStatus,
 };
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use rand::Rng;
@@ -61,7 +62,11 @@ impl Generator {
     }
 
     /// Writes a patient's encounters and notes.
-    pub(super) fn write_history<S: Sink>(&mut self, sink: &mut S, patient: &Patient) -> Result<(), GenerateError> {
+    pub(super) fn write_history<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        patient: &Patient,
+    ) -> Result<(), GenerateError> {
         let end = patient.flags.deceased.unwrap_or(self.as_of).min(self.as_of);
         let start = (self.as_of - Duration::days(HISTORY_DAYS)).max(patient.dob);
         let span = (end - start).num_days();
@@ -72,11 +77,17 @@ impl Generator {
         let count = self.encounter_count(age);
         let mut days: Vec<i64> = (0..count).map(|_| self.rng.random_range(0..span)).collect();
         days.sort_unstable();
-        let chronic_count = if age >= 40 { self.rng.random_range(0..4) } else { self.rng.random_range(0..2) };
+        let chronic_count = if age >= 40 {
+            self.rng.random_range(0..4)
+        } else {
+            self.rng.random_range(0..2)
+        };
         let templates = self.templates;
-        let chronic: Vec<&Chronic> =
-            (0..chronic_count).map(|_| &templates.chronic[self.rng.random_range(0..templates.chronic.len())]).collect();
-        let allergy = templates.allergies[self.rng.random_range(0..templates.allergies.len())].as_str();
+        let chronic: Vec<&Chronic> = (0..chronic_count)
+            .map(|_| &templates.chronic[self.rng.random_range(0..templates.chronic.len())])
+            .collect();
+        let allergy =
+            templates.allergies[self.rng.random_range(0..templates.allergies.len())].as_str();
         for day in days {
             let date = start + Duration::days(day);
             self.write_encounter(sink, patient, date, end, &chronic, allergy)?;
@@ -118,16 +129,28 @@ impl Generator {
             }
             EncounterClass::Outpatient => match self.rng.random_range(0..20) {
                 0..=9 => Visit::Imaging(templates.study(&mut self.rng)),
-                10..=13 if age >= 40 => {
-                    Visit::OutpatientProcedure(Specialty::Gastroenterology, templates.procedure_for("gi", &mut self.rng))
-                }
+                10..=13 if age >= 40 => Visit::OutpatientProcedure(
+                    Specialty::Gastroenterology,
+                    templates.procedure_for("gi", &mut self.rng),
+                ),
                 14..=16 if age >= 16 => Visit::OutpatientProcedure(
                     Specialty::GeneralSurgery,
-                    templates.procedure_for(if self.rng.random_bool(0.6) { "surgery" } else { "orthopedics" }, &mut self.rng),
+                    templates.procedure_for(
+                        if self.rng.random_bool(0.6) {
+                            "surgery"
+                        } else {
+                            "orthopedics"
+                        },
+                        &mut self.rng,
+                    ),
                 ),
                 _ => Visit::Consult(
-                    [Specialty::Cardiology, Specialty::Oncology, Specialty::Neurology, Specialty::Pulmonology]
-                        [self.rng.random_range(0..4)],
+                    [
+                        Specialty::Cardiology,
+                        Specialty::Oncology,
+                        Specialty::Neurology,
+                        Specialty::Pulmonology,
+                    ][self.rng.random_range(0..4)],
                 ),
             },
         }
@@ -164,9 +187,16 @@ impl Generator {
         let templates = self.templates;
         let (setting, specialty, procedure, study) = match &visit {
             Visit::Emergency => (Setting::Emergency, Specialty::Emergency, None, None),
-            Visit::Medical => {
-                (Setting::Inpatient, if age < 16 { Specialty::Pediatrics } else { Specialty::Hospitalist }, None, None)
-            }
+            Visit::Medical => (
+                Setting::Inpatient,
+                if age < 16 {
+                    Specialty::Pediatrics
+                } else {
+                    Specialty::Hospitalist
+                },
+                None,
+                None,
+            ),
             Visit::Surgical(s, p) => (Setting::Inpatient, *s, Some(*p), None),
             Visit::Office(s) => (Setting::Clinic, *s, None, None),
             Visit::Imaging(st) => (Setting::Clinic, Specialty::Radiology, None, Some(*st)),
@@ -174,11 +204,12 @@ impl Generator {
             Visit::Consult(s) => (Setting::Clinic, *s, None, None),
         };
         let problem = self.suitable_problem(setting, age, patient.sex);
-        let specialty = if setting == Setting::Inpatient && problem.assessment.contains("depressive") {
-            Specialty::Psychiatry
-        } else {
-            specialty
-        };
+        let specialty =
+            if setting == Setting::Inpatient && problem.assessment.contains("depressive") {
+                Specialty::Psychiatry
+            } else {
+                specialty
+            };
         let attending = self.providers.physician(specialty, &mut self.rng);
         let admit = match class {
             EncounterClass::Emergency | EncounterClass::Inpatient => self.time_on(date, 0, 24),
@@ -186,14 +217,17 @@ impl Generator {
         };
         let stay_minutes = match &visit {
             Visit::Emergency => self.rng.random_range(90..720),
-            Visit::Medical | Visit::Surgical(..) => self.rng.random_range(1..9) * 1440 + self.rng.random_range(0..600),
+            Visit::Medical | Visit::Surgical(..) => {
+                self.rng.random_range(1..9) * 1440 + self.rng.random_range(0..600)
+            }
             Visit::Office(_) | Visit::Consult(_) => self.rng.random_range(15..60),
             Visit::Imaging(_) => self.rng.random_range(20..90),
             Visit::OutpatientProcedure(..) => self.rng.random_range(90..360),
         };
         let mut discharge = admit + Duration::minutes(stay_minutes);
         let cutoff = end.and_time(NaiveTime::MIN) + Duration::days(1);
-        let in_house = class == EncounterClass::Inpatient && discharge >= cutoff && end == self.as_of;
+        let in_house =
+            class == EncounterClass::Inpatient && discharge >= cutoff && end == self.as_of;
         if discharge >= cutoff {
             discharge = cutoff - Duration::minutes(1);
         }
@@ -205,7 +239,9 @@ impl Generator {
         };
         let reason = match (&visit, procedure, study) {
             (Visit::Imaging(_), _, Some(st)) => st.name.clone(),
-            (Visit::OutpatientProcedure(..), Some(p), _) | (Visit::Surgical(..), Some(p), _) => p.indication.clone(),
+            (Visit::OutpatientProcedure(..), Some(p), _) | (Visit::Surgical(..), Some(p), _) => {
+                p.indication.clone()
+            }
             (Visit::Medical, _, _) => problem.assessment.clone(),
             _ => capitalise(&problem.complaint),
         };
@@ -232,9 +268,17 @@ impl Generator {
         match &visit {
             Visit::Emergency => {
                 let (author, cosigner) = self.author_for(Specialty::Emergency, attending, 0.25);
-                notes.push(Note { kind: NoteKind::Emergency, time: discharge, author, cosigner, title: None });
+                notes.push(Note {
+                    kind: NoteKind::Emergency,
+                    time: discharge,
+                    author,
+                    cosigner,
+                    title: None,
+                });
                 if self.rng.random_bool(0.35) {
-                    let radiologist = self.providers.physician(Specialty::Radiology, &mut self.rng);
+                    let radiologist = self
+                        .providers
+                        .physician(Specialty::Radiology, &mut self.rng);
                     let st = templates.study(&mut self.rng);
                     notes.push(Note {
                         kind: NoteKind::Radiology,
@@ -243,7 +287,19 @@ impl Generator {
                         cosigner: None,
                         title: Some(st.name.as_str()),
                     });
-                    return self.write_notes(sink, patient, &encounter, notes, problem, chronic, allergy, procedure, Some(st), los, location);
+                    return self.write_notes(
+                        sink,
+                        patient,
+                        &encounter,
+                        notes,
+                        problem,
+                        chronic,
+                        allergy,
+                        procedure,
+                        Some(st),
+                        los,
+                        location,
+                    );
                 }
             }
             Visit::Medical | Visit::Surgical(..) => {
@@ -261,60 +317,147 @@ impl Generator {
                 if let Some(p) = procedure {
                     let surgeon = attending;
                     let op_time = admit + Duration::minutes(self.rng.random_range(120..1440));
-                    notes.push(Note { kind: NoteKind::Operative, time: op_time, author: surgeon, cosigner: None, title: Some(p.name.as_str()) });
+                    notes.push(Note {
+                        kind: NoteKind::Operative,
+                        time: op_time,
+                        author: surgeon,
+                        cosigner: None,
+                        title: Some(p.name.as_str()),
+                    });
                     if p.specimen != "none" && self.rng.random_bool(0.8) {
-                        let pathologist = self.providers.physician(Specialty::Pathology, &mut self.rng);
-                        notes.push(Note { kind: NoteKind::Pathology, time: op_time + Duration::days(2), author: pathologist, cosigner: None, title: None });
+                        let pathologist = self
+                            .providers
+                            .physician(Specialty::Pathology, &mut self.rng);
+                        notes.push(Note {
+                            kind: NoteKind::Pathology,
+                            time: op_time + Duration::days(2),
+                            author: pathologist,
+                            cosigner: None,
+                            title: None,
+                        });
                     }
                 }
                 let progress = (los - 1).clamp(0, 3);
                 for day in 1..=progress {
                     let (author, cosigner) = self.author_for(specialty, attending, 0.3);
                     let time = self.time_on((admit + Duration::days(day)).date(), 7, 12);
-                    notes.push(Note { kind: NoteKind::Progress, time, author, cosigner, title: None });
+                    notes.push(Note {
+                        kind: NoteKind::Progress,
+                        time,
+                        author,
+                        cosigner,
+                        title: None,
+                    });
                 }
                 if self.rng.random_bool(0.25) {
-                    let consultant_specialty = [Specialty::Cardiology, Specialty::Pulmonology, Specialty::Neurology, Specialty::Gastroenterology][self.rng.random_range(0..4)];
-                    let consultant = self.providers.physician(consultant_specialty, &mut self.rng);
-                    notes.push(Note { kind: NoteKind::Consult, time: admit + Duration::hours(self.rng.random_range(6..40)), author: consultant, cosigner: None, title: None });
+                    let consultant_specialty = [
+                        Specialty::Cardiology,
+                        Specialty::Pulmonology,
+                        Specialty::Neurology,
+                        Specialty::Gastroenterology,
+                    ][self.rng.random_range(0..4)];
+                    let consultant = self
+                        .providers
+                        .physician(consultant_specialty, &mut self.rng);
+                    notes.push(Note {
+                        kind: NoteKind::Consult,
+                        time: admit + Duration::hours(self.rng.random_range(6..40)),
+                        author: consultant,
+                        cosigner: None,
+                        title: None,
+                    });
                 }
                 if self.rng.random_bool(0.2) {
-                    notes.push(Note { kind: NoteKind::Nursing, time: admit + Duration::hours(self.rng.random_range(2..20)), author: None, cosigner: None, title: None });
+                    notes.push(Note {
+                        kind: NoteKind::Nursing,
+                        time: admit + Duration::hours(self.rng.random_range(2..20)),
+                        author: None,
+                        cosigner: None,
+                        title: None,
+                    });
                 }
-                if !in_house && !(recent && self.rng.random_bool(0.15)) {
+                if !in_house && (!recent || !self.rng.random_bool(0.15)) {
                     let (author, cosigner) = self.author_for(specialty, attending, 0.2);
-                    notes.push(Note { kind: NoteKind::Discharge, time: discharge, author, cosigner, title: None });
+                    notes.push(Note {
+                        kind: NoteKind::Discharge,
+                        time: discharge,
+                        author,
+                        cosigner,
+                        title: None,
+                    });
                 }
             }
             Visit::Office(s) | Visit::Consult(s) => {
                 let (author, cosigner) = self.author_for(*s, attending, 0.2);
-                let kind = if matches!(visit, Visit::Consult(_)) { NoteKind::Consult } else { NoteKind::Office };
-                notes.push(Note { kind, time: discharge, author, cosigner, title: None });
+                let kind = if matches!(visit, Visit::Consult(_)) {
+                    NoteKind::Consult
+                } else {
+                    NoteKind::Office
+                };
+                notes.push(Note {
+                    kind,
+                    time: discharge,
+                    author,
+                    cosigner,
+                    title: None,
+                });
             }
             Visit::Imaging(st) => {
-                notes.push(Note { kind: NoteKind::Radiology, time: discharge + Duration::minutes(self.rng.random_range(20..600)), author: attending, cosigner: None, title: Some(st.name.as_str()) });
+                notes.push(Note {
+                    kind: NoteKind::Radiology,
+                    time: discharge + Duration::minutes(self.rng.random_range(20..600)),
+                    author: attending,
+                    cosigner: None,
+                    title: Some(st.name.as_str()),
+                });
             }
             Visit::OutpatientProcedure(_, p) => {
-                notes.push(Note { kind: NoteKind::Procedure, time: discharge, author: attending, cosigner: None, title: Some(p.name.as_str()) });
+                notes.push(Note {
+                    kind: NoteKind::Procedure,
+                    time: discharge,
+                    author: attending,
+                    cosigner: None,
+                    title: Some(p.name.as_str()),
+                });
                 if p.specimen != "none" && self.rng.random_bool(0.7) {
-                    let pathologist = self.providers.physician(Specialty::Pathology, &mut self.rng);
-                    notes.push(Note { kind: NoteKind::Pathology, time: discharge + Duration::days(3), author: pathologist, cosigner: None, title: None });
+                    let pathologist = self
+                        .providers
+                        .physician(Specialty::Pathology, &mut self.rng);
+                    notes.push(Note {
+                        kind: NoteKind::Pathology,
+                        time: discharge + Duration::days(3),
+                        author: pathologist,
+                        cosigner: None,
+                        title: None,
+                    });
                 }
             }
         }
-        self.write_notes(sink, patient, &encounter, notes, problem, chronic, allergy, procedure, study, los, location)
+        self.write_notes(
+            sink, patient, &encounter, notes, problem, chronic, allergy, procedure, study, los,
+            location,
+        )
     }
 
     /// A problem that fits the patient (no prenatal visits for men, no well-child
     /// visits for adults).
-    fn suitable_problem(&mut self, setting: Setting, age: i32, sex: Sex) -> &'static super::notes::Problem {
+    fn suitable_problem(
+        &mut self,
+        setting: Setting,
+        age: i32,
+        sex: Sex,
+    ) -> &'static super::notes::Problem {
         let templates = self.templates;
         let mut problem = templates.problem(setting, &mut self.rng);
         for _ in 0..8 {
             let a = problem.assessment.as_str();
-            let fits = !(a.starts_with("Prenatal") && !(sex == Sex::Female && (16..=46).contains(&age)))
+            let fits = !(a.starts_with("Prenatal")
+                && !(sex == Sex::Female && (16..=46).contains(&age)))
                 && !(a.starts_with("Well-child") && age >= 18)
-                && !(age < 18 && setting == Setting::Clinic && !a.starts_with("Well-child") && self.rng.random_bool(0.6));
+                && !(age < 18
+                    && setting == Setting::Clinic
+                    && !a.starts_with("Well-child")
+                    && self.rng.random_bool(0.6));
             if fits {
                 break;
             }
@@ -362,7 +505,8 @@ impl Generator {
             if note.time >= now {
                 continue;
             }
-            let recent = (self.as_of.and_time(NaiveTime::MIN) - note.time).num_days() <= RECENT_DAYS;
+            let recent =
+                (self.as_of.and_time(NaiveTime::MIN) - note.time).num_days() <= RECENT_DAYS;
             let signature = match (note.author, note.cosigner) {
                 (None, _) => SignatureStatus::Signed,
                 (Some(_), Some(_)) => {
@@ -415,8 +559,10 @@ impl Generator {
             };
             sink.put_document(&document)?;
             self.report.documents += 1;
-            self.report.unsigned_documents +=
-                u64::from(matches!(signature, SignatureStatus::Unsigned | SignatureStatus::AwaitingCosignature));
+            self.report.unsigned_documents += u64::from(matches!(
+                signature,
+                SignatureStatus::Unsigned | SignatureStatus::AwaitingCosignature
+            ));
         }
         Ok(())
     }
@@ -433,7 +579,9 @@ impl Generator {
         };
         let name = self.providers.name(author);
         let when = time.format("%m/%d/%Y %H:%M");
-        let cosigner = cosigner.map(|c| self.providers.name(c)).unwrap_or("the attending");
+        let cosigner = cosigner
+            .map(|c| self.providers.name(c))
+            .unwrap_or("the attending");
         match signature {
             SignatureStatus::Unsigned => format!("Dictated by {name}; not yet signed."),
             SignatureStatus::Signed => format!("Electronically signed by {name} on {when}."),

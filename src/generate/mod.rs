@@ -171,7 +171,13 @@ impl std::fmt::Display for GenerateReport {
         )?;
         write!(f, "  planted duplicates: {}", self.duplicates.len())?;
         for d in self.duplicates.iter().take(10) {
-            write!(f, "\n    MRN {} = MRN {} ({})", d.original_mrn, d.duplicate_mrn, d.change.label())?;
+            write!(
+                f,
+                "\n    MRN {} = MRN {} ({})",
+                d.original_mrn,
+                d.duplicate_mrn,
+                d.change.label()
+            )?;
         }
         if self.duplicates.len() > 10 {
             write!(f, "\n    ... and {} more", self.duplicates.len() - 10)?;
@@ -232,7 +238,9 @@ pub fn generate(
 
 fn validate(options: &GenerateOptions) -> Result<(), GenerateError> {
     if options.patients == 0 {
-        return Err(GenerateError::Options("the number of patients must be at least 1".into()));
+        return Err(GenerateError::Options(
+            "the number of patients must be at least 1".into(),
+        ));
     }
     if options.patients > u64::from(Mrn::MAX) / 2 {
         return Err(GenerateError::Options(format!(
@@ -241,14 +249,18 @@ fn validate(options: &GenerateOptions) -> Result<(), GenerateError> {
         )));
     }
     if options.batch_size == 0 {
-        return Err(GenerateError::Options("the batch size must be at least 1".into()));
+        return Err(GenerateError::Options(
+            "the batch size must be at least 1".into(),
+        ));
     }
     Ok(())
 }
 
 /// Runs the generator against an in-memory sink (tests and size estimates).
 #[cfg(test)]
-pub(crate) fn generate_in_memory(options: &GenerateOptions) -> Result<(sink::MemorySink, GenerateReport), GenerateError> {
+pub(crate) fn generate_in_memory(
+    options: &GenerateOptions,
+) -> Result<(sink::MemorySink, GenerateReport), GenerateError> {
     validate(options)?;
     let mut generator = Generator::new(options)?;
     let mut sink = sink::MemorySink::default();

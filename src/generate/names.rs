@@ -25,7 +25,11 @@ pub(crate) struct NameTable {
 
 impl NameTable {
     /// Parses the census fixed-width format: `NAME  freq  cumulative  rank`.
-    fn parse(file: &'static str, text: &str, case: fn(&str) -> String) -> Result<NameTable, DataError> {
+    fn parse(
+        file: &'static str,
+        text: &str,
+        case: fn(&str) -> String,
+    ) -> Result<NameTable, DataError> {
         let mut names = Vec::new();
         let mut cumulative = Vec::new();
         let mut total = 0.0;
@@ -35,7 +39,11 @@ impl NameTable {
                 if line.trim().is_empty() {
                     continue;
                 }
-                return Err(DataError { file, line: index + 1, reason: "expected a name and a frequency".into() });
+                return Err(DataError {
+                    file,
+                    line: index + 1,
+                    reason: "expected a name and a frequency".into(),
+                });
             };
             let freq: f64 = freq.parse().map_err(|_| DataError {
                 file,
@@ -47,7 +55,11 @@ impl NameTable {
             cumulative.push(total);
         }
         if names.is_empty() {
-            return Err(DataError { file, line: 0, reason: "no names".into() });
+            return Err(DataError {
+                file,
+                line: 0,
+                reason: "no names".into(),
+            });
         }
         Ok(NameTable { names, cumulative })
     }
@@ -93,7 +105,10 @@ fn load() -> Result<Names, DataError> {
         let mut parts = line.split(',');
         match (parts.next(), parts.next(), parts.next()) {
             (Some(name), Some("has_nickname"), Some(nick)) => {
-                nicknames.entry(name.trim().to_string()).or_default().push(nick.trim().to_string());
+                nicknames
+                    .entry(name.trim().to_string())
+                    .or_default()
+                    .push(nick.trim().to_string());
             }
             _ if line.trim().is_empty() => {}
             _ => {
@@ -268,12 +283,24 @@ fn neighbour_key(c: char) -> char {
     for row in ROWS {
         if let Some(i) = row.find(lower) {
             let bytes = row.as_bytes();
-            let n = if i + 1 < bytes.len() { bytes[i + 1] } else { bytes[i - 1] };
+            let n = if i + 1 < bytes.len() {
+                bytes[i + 1]
+            } else {
+                bytes[i - 1]
+            };
             let n = n as char;
-            return if c.is_uppercase() { n.to_ascii_uppercase() } else { n };
+            return if c.is_uppercase() {
+                n.to_ascii_uppercase()
+            } else {
+                n
+            };
         }
     }
-    if c == 'e' { 'r' } else { 'e' }
+    if c == 'e' {
+        'r'
+    } else {
+        'e'
+    }
 }
 
 #[cfg(test)]
@@ -316,7 +343,10 @@ mod tests {
         let mut rng = ChaCha8Rng::seed_from_u64(3);
         assert!(names.has_nickname("Robert"));
         let nick = names.nickname("Robert", &mut rng).unwrap();
-        assert!(["Bob", "Bobby", "Rob", "Robby", "Robbie", "Bert", "Rob"].contains(&nick.as_str()) || !nick.is_empty());
+        assert!(
+            ["Bob", "Bobby", "Rob", "Robby", "Robbie", "Bert", "Rob"].contains(&nick.as_str())
+                || !nick.is_empty()
+        );
         for _ in 0..100 {
             let t = typo("Johnson", &mut rng);
             assert_ne!(t, "Johnson");

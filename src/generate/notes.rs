@@ -189,17 +189,30 @@ pub(crate) struct Templates {
 static TEMPLATES: OnceLock<Result<Templates, DataError>> = OnceLock::new();
 
 pub(crate) fn templates() -> Result<&'static Templates, DataError> {
-    TEMPLATES.get_or_init(|| parse(TEXT)).as_ref().map_err(Clone::clone)
+    TEMPLATES
+        .get_or_init(|| parse(TEXT))
+        .as_ref()
+        .map_err(Clone::clone)
 }
 
 fn error(line: usize, reason: impl Into<String>) -> DataError {
-    DataError { file: FILE, line, reason: reason.into() }
+    DataError {
+        file: FILE,
+        line,
+        reason: reason.into(),
+    }
 }
 
 fn fields(line: &str, count: usize, number: usize) -> Result<Vec<String>, DataError> {
     let parts: Vec<String> = line.split('|').map(|p| p.trim().to_string()).collect();
     if parts.len() != count {
-        return Err(error(number, format!("expected {count} fields separated by |, found {}", parts.len())));
+        return Err(error(
+            number,
+            format!(
+                "expected {count} fields separated by |, found {}",
+                parts.len()
+            ),
+        ));
     }
     Ok(parts)
 }
@@ -221,7 +234,8 @@ fn parse(text: &str) -> Result<Templates, DataError> {
         let trimmed = line.trim();
         if trimmed.starts_with('[') && trimmed.ends_with(']') {
             if let Some((kind, body)) = template.take() {
-                out.templates.insert(kind, compile(body.trim_end(), number)?);
+                out.templates
+                    .insert(kind, compile(body.trim_end(), number)?);
             }
             section = trimmed[1..trimmed.len() - 1].trim().to_string();
             if let Some(code) = section.strip_prefix("template ") {
@@ -273,22 +287,34 @@ fn parse(text: &str) -> Result<Templates, DataError> {
             }
             "study" => {
                 let f = fields(trimmed, 2, number)?;
-                out.studies.push(Study { name: f[0].clone(), impression: f[1].clone() });
+                out.studies.push(Study {
+                    name: f[0].clone(),
+                    impression: f[1].clone(),
+                });
             }
             "chronic" => {
                 let f = fields(trimmed, 2, number)?;
-                out.chronic.push(Chronic { condition: f[0].clone(), medication: f[1].clone() });
+                out.chronic.push(Chronic {
+                    condition: f[0].clone(),
+                    medication: f[1].clone(),
+                });
             }
             "allergy" => out.allergies.push(trimmed.to_string()),
             "pathology" => {
                 let f = fields(trimmed, 2, number)?;
                 out.pathology.push((f[0].clone(), f[1].clone()));
             }
-            other => return Err(error(number, format!("line outside a known section (`{other}`)"))),
+            other => {
+                return Err(error(
+                    number,
+                    format!("line outside a known section (`{other}`)"),
+                ))
+            }
         }
     }
     if let Some((kind, body)) = template.take() {
-        out.templates.insert(kind, compile(body.trim_end(), text.lines().count())?);
+        out.templates
+            .insert(kind, compile(body.trim_end(), text.lines().count())?);
     }
     for kind in NoteKind::ALL {
         if !out.templates.contains_key(&kind) {
@@ -300,8 +326,15 @@ fn parse(text: &str) -> Result<Templates, DataError> {
             return Err(error(0, format!("no [problem] for setting {setting:?}")));
         }
     }
-    if out.procedures.is_empty() || out.studies.is_empty() || out.chronic.is_empty() || out.allergies.is_empty() {
-        return Err(error(0, "[procedure], [study], [chronic] and [allergy] need entries"));
+    if out.procedures.is_empty()
+        || out.studies.is_empty()
+        || out.chronic.is_empty()
+        || out.allergies.is_empty()
+    {
+        return Err(error(
+            0,
+            "[procedure], [study], [chronic] and [allergy] need entries",
+        ));
     }
     Ok(out)
 }
@@ -314,13 +347,20 @@ fn compile(body: &str, line: usize) -> Result<Vec<Piece>, DataError> {
             pieces.push(Piece::Text(rest[..open].to_string()));
         }
         let after = &rest[open + 1..];
-        let close = after.find('}').ok_or_else(|| error(line, "a `{` without `}` in the template before this line"))?;
+        let close = after
+            .find('}')
+            .ok_or_else(|| error(line, "a `{` without `}` in the template before this line"))?;
         let name = &after[..close];
         let slot = SLOTS
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, s)| *s)
-            .ok_or_else(|| error(line, format!("unknown slot {{{name}}} in the template before this line")))?;
+            .ok_or_else(|| {
+                error(
+                    line,
+                    format!("unknown slot {{{name}}} in the template before this line"),
+                )
+            })?;
         pieces.push(Piece::Slot(slot));
         rest = &after[close + 1..];
     }
@@ -353,7 +393,11 @@ impl Templates {
     }
 
     pub(crate) fn procedure_for<R: Rng + ?Sized>(&self, service: &str, rng: &mut R) -> &Procedure {
-        let matching: Vec<&Procedure> = self.procedures.iter().filter(|p| p.service == service).collect();
+        let matching: Vec<&Procedure> = self
+            .procedures
+            .iter()
+            .filter(|p| p.service == service)
+            .collect();
         if matching.is_empty() {
             &self.procedures[rng.random_range(0..self.procedures.len())]
         } else {
@@ -375,8 +419,16 @@ impl Templates {
     }
 
     /// Renders a note of `kind` into `out`.
-    pub(crate) fn render<R: Rng + ?Sized>(&self, kind: NoteKind, ctx: &NoteContext<'_>, rng: &mut R, out: &mut String) {
-        let Some(pieces) = self.templates.get(&kind) else { return };
+    pub(crate) fn render<R: Rng + ?Sized>(
+        &self,
+        kind: NoteKind,
+        ctx: &NoteContext<'_>,
+        rng: &mut R,
+        out: &mut String,
+    ) {
+        let Some(pieces) = self.templates.get(&kind) else {
+            return;
+        };
         for piece in pieces {
             match piece {
                 Piece::Text(text) => out.push_str(text),
@@ -385,7 +437,13 @@ impl Templates {
         }
     }
 
-    fn fill<R: Rng + ?Sized>(&self, slot: Slot, ctx: &NoteContext<'_>, rng: &mut R, out: &mut String) {
+    fn fill<R: Rng + ?Sized>(
+        &self,
+        slot: Slot,
+        ctx: &NoteContext<'_>,
+        rng: &mut R,
+        out: &mut String,
+    ) {
         use std::fmt::Write;
         let p = ctx.problem;
         // `write!` into a String cannot fail.
@@ -403,7 +461,17 @@ impl Templates {
             }
             Slot::Complaint => push(out, &p.complaint),
             Slot::History => push(out, &p.history),
-            Slot::Duration => push(out, ["one day", "two days", "three days", "a week", "several hours", "two weeks"][rng.random_range(0..6)]),
+            Slot::Duration => push(
+                out,
+                [
+                    "one day",
+                    "two days",
+                    "three days",
+                    "a week",
+                    "several hours",
+                    "two weeks",
+                ][rng.random_range(0..6)],
+            ),
             Slot::PastHistory => {
                 if ctx.chronic.is_empty() {
                     push(out, "none")
@@ -412,7 +480,12 @@ impl Templates {
                 }
             }
             Slot::Medications => {
-                let meds: Vec<&str> = ctx.chronic.iter().map(|c| c.medication.as_str()).filter(|m| *m != "none").collect();
+                let meds: Vec<&str> = ctx
+                    .chronic
+                    .iter()
+                    .map(|c| c.medication.as_str())
+                    .filter(|m| *m != "none")
+                    .collect();
                 if meds.is_empty() {
                     push(out, "none")
                 } else {
@@ -438,30 +511,108 @@ impl Templates {
             Slot::Problem => push(out, &p.assessment),
             Slot::Plan => push(out, &p.plan),
             Slot::Medication => push(out, &p.medication),
-            Slot::Procedure => push(out, ctx.procedure.map_or("bedside procedure", |x| x.name.as_str())),
-            Slot::Indication => push(out, ctx.procedure.map_or(p.assessment.as_str(), |x| x.indication.as_str())),
-            Slot::Findings => push(out, ctx.procedure.map_or("as expected", |x| x.findings.as_str())),
+            Slot::Procedure => push(
+                out,
+                ctx.procedure
+                    .map_or("bedside procedure", |x| x.name.as_str()),
+            ),
+            Slot::Indication => push(
+                out,
+                ctx.procedure
+                    .map_or(p.assessment.as_str(), |x| x.indication.as_str()),
+            ),
+            Slot::Findings => push(
+                out,
+                ctx.procedure.map_or("as expected", |x| x.findings.as_str()),
+            ),
             Slot::Study => push(out, ctx.study.map_or("Imaging study", |s| s.name.as_str())),
-            Slot::Impression => push(out, ctx.study.map_or("No acute findings.", |s| s.impression.as_str())),
+            Slot::Impression => push(
+                out,
+                ctx.study
+                    .map_or("No acute findings.", |s| s.impression.as_str()),
+            ),
             Slot::LengthOfStay => write!(out, "{}", ctx.length_of_stay),
             Slot::Day => write!(out, "{}", ctx.day),
             Slot::Disposition => push(out, ctx.ward),
-            Slot::Followup => push(out, ["primary care in 1 week", "clinic in 2 weeks", "primary care in 7-10 days", "specialist in 4 weeks", "as needed"][rng.random_range(0..5)]),
+            Slot::Followup => push(
+                out,
+                [
+                    "primary care in 1 week",
+                    "clinic in 2 weeks",
+                    "primary care in 7-10 days",
+                    "specialist in 4 weeks",
+                    "as needed",
+                ][rng.random_range(0..5)],
+            ),
             Slot::Author => push(out, ctx.author_line),
             Slot::BloodLoss => write!(out, "{}", rng.random_range(1..40) * 10),
             Slot::Specimen => push(out, ctx.procedure.map_or("none", |x| x.specimen.as_str())),
-            Slot::Diagnosis => push(out, self.diagnosis_for(ctx.procedure.map_or("default", |x| x.specimen.as_str()))),
-            Slot::Subjective => push(out, ["feeling better", "less short of breath", "mild pain, controlled", "no new complaints", "poor sleep overnight"][rng.random_range(0..5)]),
-            Slot::Trend => push(out, ["improving", "stable", "slowly improving", "improving, afebrile"][rng.random_range(0..4)]),
+            Slot::Diagnosis => push(
+                out,
+                self.diagnosis_for(ctx.procedure.map_or("default", |x| x.specimen.as_str())),
+            ),
+            Slot::Subjective => push(
+                out,
+                [
+                    "feeling better",
+                    "less short of breath",
+                    "mild pain, controlled",
+                    "no new complaints",
+                    "poor sleep overnight",
+                ][rng.random_range(0..5)],
+            ),
+            Slot::Trend => push(
+                out,
+                [
+                    "improving",
+                    "stable",
+                    "slowly improving",
+                    "improving, afebrile",
+                ][rng.random_range(0..4)],
+            ),
             Slot::Remaining => {
                 let left = (ctx.length_of_stay - ctx.day).max(1);
                 write!(out, "{left} day{}", if left == 1 { "" } else { "s" })
             }
-            Slot::DischargeTo => push(out, ["home", "home", "home with home health", "skilled nursing facility", "acute rehabilitation"][rng.random_range(0..5)]),
-            Slot::Anesthesia => push(out, ["general endotracheal", "spinal", "monitored anesthesia care", "general"][rng.random_range(0..4)]),
-            Slot::EdDisposition => push(out, ["discharged home", "discharged home", "discharged home", "admitted", "observation"][rng.random_range(0..5)]),
+            Slot::DischargeTo => push(
+                out,
+                [
+                    "home",
+                    "home",
+                    "home with home health",
+                    "skilled nursing facility",
+                    "acute rehabilitation",
+                ][rng.random_range(0..5)],
+            ),
+            Slot::Anesthesia => push(
+                out,
+                [
+                    "general endotracheal",
+                    "spinal",
+                    "monitored anesthesia care",
+                    "general",
+                ][rng.random_range(0..4)],
+            ),
+            Slot::EdDisposition => push(
+                out,
+                [
+                    "discharged home",
+                    "discharged home",
+                    "discharged home",
+                    "admitted",
+                    "observation",
+                ][rng.random_range(0..5)],
+            ),
             Slot::Pain => write!(out, "{}", rng.random_range(0..8)),
-            Slot::Comfort => push(out, ["repositioned", "medicated per order", "declined medication", "family at bedside"][rng.random_range(0..4)]),
+            Slot::Comfort => push(
+                out,
+                [
+                    "repositioned",
+                    "medicated per order",
+                    "declined medication",
+                    "family at bedside",
+                ][rng.random_range(0..4)],
+            ),
         };
     }
 }
@@ -516,7 +667,9 @@ mod tests {
     fn bad_templates_name_the_line() {
         let err = parse("[problem]\ned | too few\n").err().unwrap();
         assert_eq!(err.line, 2);
-        let err = parse("[template hp]\nHello {nope}\n[study]\n").err().unwrap();
+        let err = parse("[template hp]\nHello {nope}\n[study]\n")
+            .err()
+            .unwrap();
         assert!(err.reason.contains("unknown slot {nope}"), "{err}");
     }
 }

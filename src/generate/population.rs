@@ -13,7 +13,8 @@ use super::roster::{self, ProviderRoster, StaffPerson};
 use super::sink::Sink;
 use super::{DuplicateChange, GenerateError, GenerateOptions, GenerateReport, PlantedDuplicate};
 use crate::domain::{
-    AltName, Identifier, Mrn, NameKind, Patient, PatientFlags, PatientId, PersonName, SensitiveCategory, Sex, Ssn,
+    AltName, Identifier, Mrn, NameKind, Patient, PatientFlags, PatientId, PersonName,
+    SensitiveCategory, Sex, Ssn,
 };
 use chrono::{Datelike, Days, NaiveDate};
 use rand::{Rng, SeedableRng};
@@ -82,7 +83,11 @@ impl Generator {
     /// A household is never split across batches, so a batch may run a few over `max`;
     /// all decisions depend on the overall remainder only, so the batch size never
     /// changes the data.
-    pub(crate) fn write_batch<S: Sink>(&mut self, sink: &mut S, max: u64) -> Result<u64, GenerateError> {
+    pub(crate) fn write_batch<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        max: u64,
+    ) -> Result<u64, GenerateError> {
         let target = max.min(self.remaining());
         let mut done = 0;
         if !self.staff_charts_done {
@@ -112,7 +117,12 @@ impl Generator {
 
     /// Writes a unit (`budget` ≥ its size); some of its people get a duplicate chart
     /// queued for later while the budget has room for it.
-    fn write_unit<S: Sink>(&mut self, sink: &mut S, unit: Unit, budget: u64) -> Result<u64, GenerateError> {
+    fn write_unit<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        unit: Unit,
+        budget: u64,
+    ) -> Result<u64, GenerateError> {
         let size = unit.len() as u64;
         let mut spare = budget - size;
         for patient in unit {
@@ -131,7 +141,11 @@ impl Generator {
     }
 
     /// Gives the patient its ids, writes it and its encounter history.
-    fn emit<S: Sink>(&mut self, sink: &mut S, mut patient: Patient) -> Result<(PatientId, Mrn), GenerateError> {
+    fn emit<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        mut patient: Patient,
+    ) -> Result<(PatientId, Mrn), GenerateError> {
         patient.id = sink.next_patient_id()?;
         patient.mrn = sink.next_mrn()?;
         sink.put_patient(&patient)?;
@@ -141,8 +155,18 @@ impl Generator {
         r.vip += u64::from(patient.flags.vip);
         r.restricted += u64::from(patient.flags.restricted);
         r.sensitive += u64::from(!patient.flags.sensitive.is_empty());
-        r.nickname_aliases += u64::from(patient.other_names.iter().any(|a| a.kind == NameKind::Alias));
-        r.married_names += u64::from(patient.other_names.iter().any(|a| a.kind == NameKind::Maiden));
+        r.nickname_aliases += u64::from(
+            patient
+                .other_names
+                .iter()
+                .any(|a| a.kind == NameKind::Alias),
+        );
+        r.married_names += u64::from(
+            patient
+                .other_names
+                .iter()
+                .any(|a| a.kind == NameKind::Maiden),
+        );
         r.hyphenated_names += u64::from(patient.name.family.contains('-'));
         self.write_history(sink, &patient)?;
         Ok((patient.id, patient.mrn))
@@ -186,7 +210,11 @@ impl Generator {
             Sex::Male => false,
             _ => self.rng.random_bool(0.5),
         };
-        let table = if female { &self.names.female } else { &self.names.male };
+        let table = if female {
+            &self.names.female
+        } else {
+            &self.names.male
+        };
         table.sample(&mut self.rng).to_string()
     }
 
@@ -210,11 +238,19 @@ impl Generator {
 
     fn dob_for_age(&mut self, age: u32) -> NaiveDate {
         let days = u64::from(age) * 365 + u64::from(age / 4) + self.rng.random_range(0..365);
-        self.as_of.checked_sub_days(Days::new(days + 1)).unwrap_or(self.as_of)
+        self.as_of
+            .checked_sub_days(Days::new(days + 1))
+            .unwrap_or(self.as_of)
     }
 
     /// A new person in `household`, with everything but names of relatives decided.
-    fn person(&mut self, sex: Sex, family: String, dob: NaiveDate, household: &Household) -> Patient {
+    fn person(
+        &mut self,
+        sex: Sex,
+        family: String,
+        dob: NaiveDate,
+        household: &Household,
+    ) -> Patient {
         let given = self.given(sex);
         let middle = match self.rng.random_range(0..100) {
             0..=54 => Some(self.given(sex)),
@@ -274,7 +310,10 @@ impl Generator {
             if nick != patient.name.given {
                 let mut alias = PersonName::new(nick, patient.name.family.clone());
                 alias.suffix = patient.name.suffix.clone();
-                patient.other_names.push(AltName { kind: NameKind::Alias, name: alias });
+                patient.other_names.push(AltName {
+                    kind: NameKind::Alias,
+                    name: alias,
+                });
             }
         }
     }
@@ -292,10 +331,12 @@ impl Generator {
         patient.flags.restricted = self.rng.random_bool(0.003);
         patient.flags.employee = self.rng.random_bool(0.006) && age >= 18.0;
         if self.rng.random_bool(0.03) {
-            let first = SensitiveCategory::ALL[self.rng.random_range(0..SensitiveCategory::ALL.len())];
+            let first =
+                SensitiveCategory::ALL[self.rng.random_range(0..SensitiveCategory::ALL.len())];
             patient.flags.sensitive.push(first);
             if self.rng.random_bool(0.2) {
-                let second = SensitiveCategory::ALL[self.rng.random_range(0..SensitiveCategory::ALL.len())];
+                let second =
+                    SensitiveCategory::ALL[self.rng.random_range(0..SensitiveCategory::ALL.len())];
                 if second != first {
                     patient.flags.sensitive.push(second);
                     patient.flags.sensitive.sort();
@@ -318,14 +359,22 @@ impl Generator {
         } else {
             spouse_family.to_string()
         };
-        patient.other_names.push(AltName { kind: NameKind::Maiden, name: maiden });
+        patient.other_names.push(AltName {
+            kind: NameKind::Maiden,
+            name: maiden,
+        });
         if self.rng.random_bool(0.08) {
             let earlier = self.surname();
-            patient
-                .other_names
-                .push(AltName { kind: NameKind::Previous, name: PersonName::new(patient.name.given.clone(), earlier) });
+            patient.other_names.push(AltName {
+                kind: NameKind::Previous,
+                name: PersonName::new(patient.name.given.clone(), earlier),
+            });
         }
-        for alias in patient.other_names.iter_mut().filter(|a| a.kind == NameKind::Alias) {
+        for alias in patient
+            .other_names
+            .iter_mut()
+            .filter(|a| a.kind == NameKind::Alias)
+        {
             alias.name.family = patient.name.family.clone();
         }
     }
@@ -415,7 +464,11 @@ impl Generator {
         let family = self.surname();
         let first_sex = self.sex();
         let a = self.person(first_sex, family.clone(), dob, &household);
-        let second_sex = if self.rng.random_bool(0.6) { first_sex } else { self.sex() };
+        let second_sex = if self.rng.random_bool(0.6) {
+            first_sex
+        } else {
+            self.sex()
+        };
         let mut b = self.person(second_sex, family, dob, &household);
         while b.name.given == a.name.given {
             b.name.given = self.given(second_sex);
@@ -428,13 +481,15 @@ impl Generator {
         let mut a = self.single();
         let mut b = self.single();
         if self.rng.random_bool(0.5) {
-            let (one, other) = SURNAME_LOOKALIKES[self.rng.random_range(0..SURNAME_LOOKALIKES.len())];
+            let (one, other) =
+                SURNAME_LOOKALIKES[self.rng.random_range(0..SURNAME_LOOKALIKES.len())];
             a.name.family = one.to_string();
             b.name.family = other.to_string();
             b.name.given = a.name.given.clone();
             b.sex = a.sex;
         } else {
-            let (one, other, female) = GIVEN_LOOKALIKES[self.rng.random_range(0..GIVEN_LOOKALIKES.len())];
+            let (one, other, female) =
+                GIVEN_LOOKALIKES[self.rng.random_range(0..GIVEN_LOOKALIKES.len())];
             let sex = if female { Sex::Female } else { Sex::Male };
             a.name.given = one.to_string();
             b.name.given = other.to_string();
@@ -450,7 +505,11 @@ impl Generator {
 
     /// Staff users who are also patients here (`staff_link` both ways); some with a
     /// spouse at the same address (same last name: a privacy-rule case).
-    fn write_staff_charts<S: Sink>(&mut self, sink: &mut S, budget: u64) -> Result<u64, GenerateError> {
+    fn write_staff_charts<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        budget: u64,
+    ) -> Result<u64, GenerateError> {
         let wanted = (self.staff.len() as u64 / 5).max(1).min(budget / 4);
         let mut done = 0;
         let mut staff = std::mem::take(&mut self.staff);
@@ -464,10 +523,17 @@ impl Generator {
             let mut patient = self.person(person.sex, person.family.clone(), dob, &household);
             patient.name.given = person.given.clone();
             patient.other_names.clear();
-            patient.flags = PatientFlags { employee: true, ..PatientFlags::default() };
+            patient.flags = PatientFlags {
+                employee: true,
+                ..PatientFlags::default()
+            };
             patient.staff_link = Some(person.user.id);
             let spouse = self.rng.random_bool(0.5).then(|| {
-                let spouse_sex = if person.sex == Sex::Female { Sex::Male } else { Sex::Female };
+                let spouse_sex = if person.sex == Sex::Female {
+                    Sex::Male
+                } else {
+                    Sex::Female
+                };
                 let age = (age as i64 + self.rng.random_range(-5..6)).clamp(20, 90) as u32;
                 let dob = self.dob_for_age(age);
                 self.person(spouse_sex, person.family.clone(), dob, &household)
@@ -487,10 +553,17 @@ impl Generator {
     }
 
     /// Registers `original` a second time, the way registration slips make it happen.
-    fn plant_duplicate<S: Sink>(&mut self, sink: &mut S, original: &Patient) -> Result<(), GenerateError> {
+    fn plant_duplicate<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        original: &Patient,
+    ) -> Result<(), GenerateError> {
         let mut dup = original.clone();
         dup.other_names.clear();
-        dup.flags = PatientFlags { deceased: original.flags.deceased, ..PatientFlags::default() };
+        dup.flags = PatientFlags {
+            deceased: original.flags.deceased,
+            ..PatientFlags::default()
+        };
         dup.staff_link = None;
         if self.rng.random_bool(0.7) {
             dup.ssn = None;
@@ -501,8 +574,12 @@ impl Generator {
         if self.rng.random_bool(0.4) {
             dup.phones.clear();
         }
-        let swapped = NaiveDate::from_ymd_opt(original.dob.year(), original.dob.day(), original.dob.month())
-            .filter(|d| *d != original.dob);
+        let swapped = NaiveDate::from_ymd_opt(
+            original.dob.year(),
+            original.dob.day(),
+            original.dob.month(),
+        )
+        .filter(|d| *d != original.dob);
         let change = match self.rng.random_range(0..5) {
             0 => DuplicateChange::FamilyTypo,
             1 => DuplicateChange::GivenTypo,
@@ -511,8 +588,12 @@ impl Generator {
             _ => DuplicateChange::SameDetails,
         };
         match change {
-            DuplicateChange::FamilyTypo => dup.name.family = names::typo(&original.name.family, &mut self.rng),
-            DuplicateChange::GivenTypo => dup.name.given = names::typo(&original.name.given, &mut self.rng),
+            DuplicateChange::FamilyTypo => {
+                dup.name.family = names::typo(&original.name.family, &mut self.rng)
+            }
+            DuplicateChange::GivenTypo => {
+                dup.name.given = names::typo(&original.name.given, &mut self.rng)
+            }
             DuplicateChange::Nickname => {
                 if let Some(nick) = self.names.nickname(&original.name.given, &mut self.rng) {
                     dup.name.given = nick;

@@ -139,18 +139,29 @@ pub(crate) struct ProviderRoster {
 }
 
 impl ProviderRoster {
-    pub(crate) fn physician<R: Rng + ?Sized>(&self, specialty: Specialty, rng: &mut R) -> Option<ProviderId> {
+    pub(crate) fn physician<R: Rng + ?Sized>(
+        &self,
+        specialty: Specialty,
+        rng: &mut R,
+    ) -> Option<ProviderId> {
         let list = self.physicians.get(&specialty)?;
         (!list.is_empty()).then(|| list[rng.random_range(0..list.len())])
     }
 
-    pub(crate) fn app<R: Rng + ?Sized>(&self, specialty: Specialty, rng: &mut R) -> Option<ProviderId> {
+    pub(crate) fn app<R: Rng + ?Sized>(
+        &self,
+        specialty: Specialty,
+        rng: &mut R,
+    ) -> Option<ProviderId> {
         let list = self.apps.get(&specialty)?;
         (!list.is_empty()).then(|| list[rng.random_range(0..list.len())])
     }
 
     pub(crate) fn name(&self, id: ProviderId) -> &str {
-        self.names.get(&id).map(String::as_str).unwrap_or("Unknown Provider")
+        self.names
+            .get(&id)
+            .map(String::as_str)
+            .unwrap_or("Unknown Provider")
     }
 }
 
@@ -182,10 +193,18 @@ pub(crate) fn write_providers<S: Sink, R: Rng + ?Sized>(
             (chosen, app_allowed && rng.random_bool(0.22))
         };
         let female = rng.random_bool(0.5);
-        let given = if female { names.female.sample(rng) } else { names.male.sample(rng) };
+        let given = if female {
+            names.female.sample(rng)
+        } else {
+            names.male.sample(rng)
+        };
         let family = names.last.sample(rng);
         let credential = if is_app {
-            if rng.random_bool(0.5) { "NP" } else { "PA-C" }
+            if rng.random_bool(0.5) {
+                "NP"
+            } else {
+                "PA-C"
+            }
         } else if rng.random_bool(0.12) {
             "DO"
         } else {
@@ -202,7 +221,11 @@ pub(crate) fn write_providers<S: Sink, R: Rng + ?Sized>(
         };
         sink.put_provider(&provider)?;
         roster.names.insert(id, name);
-        let group = if is_app { &mut roster.apps } else { &mut roster.physicians };
+        let group = if is_app {
+            &mut roster.apps
+        } else {
+            &mut roster.physicians
+        };
         group.entry(specialty).or_default().push(id);
         roster.count += 1;
     }
@@ -213,7 +236,10 @@ pub(crate) fn write_providers<S: Sink, R: Rng + ?Sized>(
 /// real provider's number is produced) with a valid Luhn check digit (prefix 80840).
 fn fake_npi<R: Rng + ?Sized>(serial: u64, rng: &mut R) -> String {
     let body = format!("9{:04}{:04}", serial % 10_000, rng.random_range(0..10_000));
-    let digits: Vec<u32> = format!("80840{body}").chars().filter_map(|c| c.to_digit(10)).collect();
+    let digits: Vec<u32> = format!("80840{body}")
+        .chars()
+        .filter_map(|c| c.to_digit(10))
+        .collect();
     // Luhn over the 14 digits: double every second digit from the right.
     let mut sum = 0;
     for (i, d) in digits.iter().rev().enumerate() {
@@ -267,13 +293,29 @@ pub(crate) fn staff<R: Rng + ?Sized>(
     for role in Role::ALL {
         // The demo logins: role name as user name.
         let female = rng.random_bool(0.6);
-        let given = if female { names.female.sample(rng) } else { names.male.sample(rng) }.to_string();
+        let given = if female {
+            names.female.sample(rng)
+        } else {
+            names.male.sample(rng)
+        }
+        .to_string();
         let family = names.last.sample(rng).to_string();
         taken.insert(role.code().to_string());
-        out.push((role, role.code().to_string(), given, family, if female { Sex::Female } else { Sex::Male }));
+        out.push((
+            role,
+            role.code().to_string(),
+            given,
+            family,
+            if female { Sex::Female } else { Sex::Male },
+        ));
         for _ in 0..per_role(role) {
             let female = rng.random_bool(0.7);
-            let given = if female { names.female.sample(rng) } else { names.male.sample(rng) }.to_string();
+            let given = if female {
+                names.female.sample(rng)
+            } else {
+                names.male.sample(rng)
+            }
+            .to_string();
             let family = names.last.sample(rng).to_string();
             let base: String = given
                 .chars()
@@ -288,7 +330,13 @@ pub(crate) fn staff<R: Rng + ?Sized>(
                 n += 1;
                 username = format!("{base}{n}");
             }
-            out.push((role, username, given, family, if female { Sex::Female } else { Sex::Male }));
+            out.push((
+                role,
+                username,
+                given,
+                family,
+                if female { Sex::Female } else { Sex::Male },
+            ));
         }
     }
     out
@@ -301,7 +349,9 @@ pub(crate) fn write_staff<S: Sink, R: Rng + ?Sized>(
     patients: u64,
 ) -> Result<Vec<StaffPerson>, StoreError> {
     let mut people = Vec::new();
-    for (index, (role, username, given, family, sex)) in staff(rng, names, patients).into_iter().enumerate() {
+    for (index, (role, username, given, family, sex)) in
+        staff(rng, names, patients).into_iter().enumerate()
+    {
         let user = StaffUser {
             id: sink.next_user_id()?,
             username,
@@ -314,7 +364,12 @@ pub(crate) fn write_staff<S: Sink, R: Rng + ?Sized>(
             ssh_keys: Vec::new(),
         };
         sink.put_user(&user)?;
-        people.push(StaffPerson { user, given, family, sex });
+        people.push(StaffPerson {
+            user,
+            given,
+            family,
+            sex,
+        });
     }
     Ok(people)
 }
@@ -331,7 +386,10 @@ mod tests {
             let npi = fake_npi(serial, &mut rng);
             assert_eq!(npi.len(), 10);
             assert!(npi.starts_with('9'));
-            let digits: Vec<u32> = format!("80840{npi}").chars().filter_map(|c| c.to_digit(10)).collect();
+            let digits: Vec<u32> = format!("80840{npi}")
+                .chars()
+                .filter_map(|c| c.to_digit(10))
+                .collect();
             let mut sum = 0;
             for (i, d) in digits.iter().rev().enumerate() {
                 let v = if i % 2 == 1 { d * 2 } else { *d };

@@ -21,9 +21,18 @@ pub(crate) struct CsvFile {
 impl CsvFile {
     pub(crate) fn open(dir: &Path, name: &'static str) -> Result<CsvFile, ImportError> {
         let path = dir.join(name);
-        let file = File::open(&path).map_err(|source| ImportError::Io { file: name.to_string(), source })?;
-        let mut reader = ReaderBuilder::new().has_headers(true).flexible(false).from_reader(file);
-        let headers = reader.byte_headers().map_err(|e| csv_error(name, e))?.clone();
+        let file = File::open(&path).map_err(|source| ImportError::Io {
+            file: name.to_string(),
+            source,
+        })?;
+        let mut reader = ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(file);
+        let headers = reader
+            .byte_headers()
+            .map_err(|e| csv_error(name, e))?
+            .clone();
         let mut columns = HashMap::new();
         for (index, raw) in headers.iter().enumerate() {
             let text = std::str::from_utf8(raw).map_err(|_| ImportError::Malformed {
@@ -31,19 +40,32 @@ impl CsvFile {
                 line: 1,
                 reason: format!("header {} is not valid UTF-8", index + 1),
             })?;
-            let text = text.trim_start_matches('\u{feff}').trim().to_ascii_uppercase();
+            let text = text
+                .trim_start_matches('\u{feff}')
+                .trim()
+                .to_ascii_uppercase();
             columns.entry(text).or_insert(index);
         }
-        Ok(CsvFile { name, reader, columns })
+        Ok(CsvFile {
+            name,
+            reader,
+            columns,
+        })
     }
 
     /// The index of a column the file must have.
     pub(crate) fn required(&self, column: &'static str) -> Result<Column, ImportError> {
-        self.optional(column).ok_or(ImportError::MissingColumn { file: self.name.to_string(), column })
+        self.optional(column).ok_or(ImportError::MissingColumn {
+            file: self.name.to_string(),
+            column,
+        })
     }
 
     pub(crate) fn optional(&self, column: &'static str) -> Option<Column> {
-        self.columns.get(column).map(|&index| Column { name: column, index })
+        self.columns.get(column).map(|&index| Column {
+            name: column,
+            index,
+        })
     }
 
     /// The first of several spellings (`SPECIALITY` / `SPECIALTY`) present.
@@ -51,7 +73,10 @@ impl CsvFile {
         names
             .iter()
             .find_map(|n| self.optional(n))
-            .ok_or(ImportError::MissingColumn { file: self.name.to_string(), column: names[0] })
+            .ok_or(ImportError::MissingColumn {
+                file: self.name.to_string(),
+                column: names[0],
+            })
     }
 
     /// Calls `each` for every record.
@@ -71,7 +96,11 @@ impl CsvFile {
             if record.len() == 1 && record.get(0).is_some_and(<[u8]>::is_empty) {
                 continue;
             }
-            each(&Row { file: self.name, line, record: &record })?;
+            each(&Row {
+                file: self.name,
+                line,
+                record: &record,
+            })?;
         }
     }
 }
@@ -79,16 +108,27 @@ impl CsvFile {
 fn csv_error(file: &str, error: csv::Error) -> ImportError {
     let line = error.position().map_or(0, |p| p.line());
     match error.into_kind() {
-        csv::ErrorKind::Io(source) => ImportError::Io { file: file.to_string(), source },
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => ImportError::Malformed {
+        csv::ErrorKind::Io(source) => ImportError::Io {
+            file: file.to_string(),
+            source,
+        },
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => ImportError::Malformed {
             file: file.to_string(),
             line,
             reason: format!("has {len} fields where the header has {expected_len}"),
         },
-        csv::ErrorKind::Utf8 { .. } => {
-            ImportError::Malformed { file: file.to_string(), line, reason: "is not valid UTF-8".into() }
-        }
-        _ => ImportError::Malformed { file: file.to_string(), line, reason: "is not valid CSV".into() },
+        csv::ErrorKind::Utf8 { .. } => ImportError::Malformed {
+            file: file.to_string(),
+            line,
+            reason: "is not valid UTF-8".into(),
+        },
+        _ => ImportError::Malformed {
+            file: file.to_string(),
+            line,
+            reason: "is not valid CSV".into(),
+        },
     }
 }
 
@@ -107,13 +147,20 @@ pub(crate) struct Row<'r> {
 
 impl<'r> Row<'r> {
     pub(crate) fn error(&self, column: Column, problem: impl Into<String>) -> ImportError {
-        ImportError::Field { file: self.file.to_string(), line: self.line, column: column.name, problem: problem.into() }
+        ImportError::Field {
+            file: self.file.to_string(),
+            line: self.line,
+            column: column.name,
+            problem: problem.into(),
+        }
     }
 
     /// The trimmed text of a column (empty when the cell is empty).
     pub(crate) fn text(&self, column: Column) -> Result<&'r str, ImportError> {
         let raw = self.record.get(column.index).unwrap_or(b"");
-        std::str::from_utf8(raw).map(str::trim).map_err(|_| self.error(column, "is not valid UTF-8"))
+        std::str::from_utf8(raw)
+            .map(str::trim)
+            .map_err(|_| self.error(column, "is not valid UTF-8"))
     }
 
     pub(crate) fn text_opt(&self, column: Option<Column>) -> Result<Option<&'r str>, ImportError> {
@@ -137,26 +184,36 @@ impl<'r> Row<'r> {
         parse_date(text).ok_or_else(|| self.error(column, "is not a date (expected YYYY-MM-DD)"))
     }
 
-    pub(crate) fn date_opt(&self, column: Option<Column>) -> Result<Option<NaiveDate>, ImportError> {
+    pub(crate) fn date_opt(
+        &self,
+        column: Option<Column>,
+    ) -> Result<Option<NaiveDate>, ImportError> {
         match (column, self.text_opt(column)?) {
-            (Some(c), Some(text)) => {
-                parse_date(text).map(Some).ok_or_else(|| self.error(c, "is not a date (expected YYYY-MM-DD)"))
-            }
+            (Some(c), Some(text)) => parse_date(text)
+                .map(Some)
+                .ok_or_else(|| self.error(c, "is not a date (expected YYYY-MM-DD)")),
             _ => Ok(None),
         }
     }
 
     pub(crate) fn datetime(&self, column: Column) -> Result<NaiveDateTime, ImportError> {
         let text = self.non_empty(column)?;
-        parse_datetime(text)
-            .ok_or_else(|| self.error(column, "is not a date and time (expected YYYY-MM-DDTHH:MM:SSZ)"))
+        parse_datetime(text).ok_or_else(|| {
+            self.error(
+                column,
+                "is not a date and time (expected YYYY-MM-DDTHH:MM:SSZ)",
+            )
+        })
     }
 
-    pub(crate) fn datetime_opt(&self, column: Option<Column>) -> Result<Option<NaiveDateTime>, ImportError> {
+    pub(crate) fn datetime_opt(
+        &self,
+        column: Option<Column>,
+    ) -> Result<Option<NaiveDateTime>, ImportError> {
         match (column, self.text_opt(column)?) {
-            (Some(c), Some(text)) => parse_datetime(text)
-                .map(Some)
-                .ok_or_else(|| self.error(c, "is not a date and time (expected YYYY-MM-DDTHH:MM:SSZ)")),
+            (Some(c), Some(text)) => parse_datetime(text).map(Some).ok_or_else(|| {
+                self.error(c, "is not a date and time (expected YYYY-MM-DDTHH:MM:SSZ)")
+            }),
             _ => Ok(None),
         }
     }
@@ -185,7 +242,10 @@ mod tests {
 
     #[test]
     fn datetimes_in_synthea_and_nearby_forms() {
-        let want = NaiveDate::from_ymd_opt(2023, 1, 27).unwrap().and_hms_opt(16, 17, 47).unwrap();
+        let want = NaiveDate::from_ymd_opt(2023, 1, 27)
+            .unwrap()
+            .and_hms_opt(16, 17, 47)
+            .unwrap();
         assert_eq!(parse_datetime("2023-01-27T16:17:47Z"), Some(want));
         assert_eq!(parse_datetime("2023-01-27T16:17:47"), Some(want));
         assert_eq!(parse_datetime("2023-01-27T17:17:47+01:00"), Some(want));

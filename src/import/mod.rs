@@ -29,8 +29,8 @@ mod synthea_export;
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
 use crate::domain::{
-    AltName, Encounter, EncounterId, Identifier, NameKind, Patient, PatientFlags, PatientId, PersonName, Provider,
-    ProviderId,
+    AltName, Encounter, EncounterId, Identifier, NameKind, Patient, PatientFlags, PatientId,
+    PersonName, Provider, ProviderId,
 };
 use crate::store::{ReadTx, Store, StoreError};
 use std::collections::HashMap;
@@ -48,15 +48,30 @@ pub enum ImportError {
     #[error("{file} is missing from {dir}")]
     MissingFile { file: &'static str, dir: PathBuf },
     #[error("cannot read {file}: {source}")]
-    Io { file: String, source: std::io::Error },
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
     #[error("{file}: missing required column {column}")]
     MissingColumn { file: String, column: &'static str },
     #[error("{file} line {line}: {reason}")]
-    Malformed { file: String, line: u64, reason: String },
+    Malformed {
+        file: String,
+        line: u64,
+        reason: String,
+    },
     #[error("{file} line {line}, column {column}: {problem}")]
-    Field { file: String, line: u64, column: &'static str, problem: String },
+    Field {
+        file: String,
+        line: u64,
+        column: &'static str,
+        problem: String,
+    },
     #[error("importing {file}: {source}")]
-    Store { file: &'static str, source: StoreError },
+    Store {
+        file: &'static str,
+        source: StoreError,
+    },
 }
 
 /// What an import did.
@@ -112,10 +127,15 @@ impl std::fmt::Display for ImportReport {
 pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, ImportError> {
     let started = Instant::now();
     if !dir.is_dir() {
-        return Err(ImportError::NotADirectory { dir: dir.to_path_buf() });
+        return Err(ImportError::NotADirectory {
+            dir: dir.to_path_buf(),
+        });
     }
     if !dir.join("patients.csv").is_file() {
-        return Err(ImportError::MissingFile { file: "patients.csv", dir: dir.to_path_buf() });
+        return Err(ImportError::MissingFile {
+            file: "patients.csv",
+            dir: dir.to_path_buf(),
+        });
     }
     let mut report = ImportReport::default();
     let present = |name: &'static str, report: &mut ImportReport| {
@@ -137,26 +157,50 @@ pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, Imp
     let have_providers = present("providers.csv", &mut report);
     if have_providers {
         let rows = synthea::read_providers(dir)?;
-        write_providers(store, rows, &mut providers, &mut report)
-            .map_err(|source| ImportError::Store { file: "providers.csv", source })?;
+        write_providers(store, rows, &mut providers, &mut report).map_err(|source| {
+            ImportError::Store {
+                file: "providers.csv",
+                source,
+            }
+        })?;
     }
 
     let rows = synthea::read_patients(dir)?;
-    let patients = write_patients(store, rows, &mut report)
-        .map_err(|source| ImportError::Store { file: "patients.csv", source })?;
+    let patients =
+        write_patients(store, rows, &mut report).map_err(|source| ImportError::Store {
+            file: "patients.csv",
+            source,
+        })?;
 
     if present("encounters.csv", &mut report) {
         let rows = synthea::read_encounters(dir)?;
-        write_encounters(store, rows, &patients, &providers, have_providers, &organizations, &mut report)?;
+        write_encounters(
+            store,
+            rows,
+            &patients,
+            &providers,
+            have_providers,
+            &organizations,
+            &mut report,
+        )?;
     }
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
 fn existing_providers(store: &Store) -> Result<HashMap<String, ProviderId>, ImportError> {
-    let read = store.read().map_err(|source| ImportError::Store { file: "providers.csv", source })?;
-    let list = read.providers().map_err(|source| ImportError::Store { file: "providers.csv", source })?;
-    Ok(list.into_iter().filter_map(|p| p.source_id.map(|s| (s, p.id))).collect())
+    let read = store.read().map_err(|source| ImportError::Store {
+        file: "providers.csv",
+        source,
+    })?;
+    let list = read.providers().map_err(|source| ImportError::Store {
+        file: "providers.csv",
+        source,
+    })?;
+    Ok(list
+        .into_iter()
+        .filter_map(|p| p.source_id.map(|s| (s, p.id)))
+        .collect())
 }
 
 fn write_providers(
@@ -228,7 +272,10 @@ fn write_patients(
                     phones: Vec::new(),
                     ssn: None,
                     flags: PatientFlags::default(),
-                    identifiers: vec![Identifier { system: SYNTHEA_SYSTEM.into(), value: row.id.clone() }],
+                    identifiers: vec![Identifier {
+                        system: SYNTHEA_SYSTEM.into(),
+                        value: row.id.clone(),
+                    }],
                     staff_link: None,
                 };
                 apply(&mut p, row);
@@ -249,7 +296,10 @@ fn apply(patient: &mut Patient, row: PatientRow) {
     if let Some(maiden) = row.maiden.filter(|m| *m != row.name.family) {
         let mut birth = PersonName::new(row.name.given.clone(), maiden);
         birth.middle = row.name.middle.clone();
-        patient.other_names.push(AltName { kind: NameKind::Maiden, name: birth });
+        patient.other_names.push(AltName {
+            kind: NameKind::Maiden,
+            name: birth,
+        });
     }
     patient.name = row.name;
     patient.dob = row.dob;
@@ -262,13 +312,25 @@ fn apply(patient: &mut Patient, row: PatientRow) {
     }
     patient.flags.deceased = row.deceased;
     // The Synthea Id stays the first identifier (source_id()).
-    patient.identifiers.retain(|i| !(i.system == SYNTHEA_SYSTEM && i.value == row.id));
-    patient.identifiers.insert(0, Identifier { system: SYNTHEA_SYSTEM.into(), value: row.id });
+    patient
+        .identifiers
+        .retain(|i| !(i.system == SYNTHEA_SYSTEM && i.value == row.id));
+    patient.identifiers.insert(
+        0,
+        Identifier {
+            system: SYNTHEA_SYSTEM.into(),
+            value: row.id,
+        },
+    );
 }
 
 /// `SY` + the first 12 hex digits of the Id; `long` gives all of them.
 fn account_number(source_id: &str, long: bool) -> String {
-    let hex: String = source_id.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_uppercase();
+    let hex: String = source_id
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_uppercase();
     let take = if long { hex.len() } else { hex.len().min(12) };
     format!("SY{}", &hex[..take])
 }
@@ -325,7 +387,12 @@ fn write_encounters(
                 tx.next_encounter_id().map_err(store_error)?
             }
         };
-        let location = row.organization.as_ref().and_then(|o| organizations.get(o)).cloned().unwrap_or_default();
+        let location = row
+            .organization
+            .as_ref()
+            .and_then(|o| organizations.get(o))
+            .cloned()
+            .unwrap_or_default();
         let encounter = Encounter {
             id,
             number,
@@ -377,8 +444,14 @@ mod tests {
 
     #[test]
     fn account_numbers_from_synthea_ids() {
-        assert_eq!(account_number("57f2562b-445c-f11c-ba40-edc55af3c84f", false), "SY57F2562B445C");
-        assert_eq!(account_number("57f2562b-445c-f11c-ba40-edc55af3c84f", true), "SY57F2562B445CF11CBA40EDC55AF3C84F");
+        assert_eq!(
+            account_number("57f2562b-445c-f11c-ba40-edc55af3c84f", false),
+            "SY57F2562B445C"
+        );
+        assert_eq!(
+            account_number("57f2562b-445c-f11c-ba40-edc55af3c84f", true),
+            "SY57F2562B445CF11CBA40EDC55AF3C84F"
+        );
         assert_eq!(account_number("abc", false), "SYABC");
     }
 }

@@ -80,10 +80,12 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
         let dob = row.date(birth)?;
         let deceased = row.date_opt(death)?;
         let ssn = match (ssn, row.text_opt(ssn)?) {
-            (Some(column), Some(text)) => Some(
-                Ssn::parse(text)
-                    .ok_or_else(|| row.error(column, "is not a social security number (expected 9 digits)"))?,
-            ),
+            (Some(column), Some(text)) => Some(Ssn::parse(text).ok_or_else(|| {
+                row.error(
+                    column,
+                    "is not a social security number (expected 9 digits)",
+                )
+            })?),
             _ => None,
         };
         let name = PersonName {
