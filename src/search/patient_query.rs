@@ -55,7 +55,10 @@ impl PatientQuery {
             while i + 1 < self.words.len() && self.words[i].joins_next {
                 i += 1;
             }
-            let run: Vec<&str> = self.words[start..=i].iter().map(|w| w.text.as_str()).collect();
+            let run: Vec<&str> = self.words[start..=i]
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
             i += 1;
             let mut next = Vec::new();
             let room = out.len() < 8;
@@ -94,6 +97,13 @@ impl PatientQuery {
         out
     }
 }
+
+/// Labels and titles a caller or clerk may type around the real parts
+/// (`DOB: 3/2/84`, `MRN 123456`, `Mrs. Smith`); they are not names.
+const IGNORED_WORDS: &[&str] = &[
+    "dob", "mrn", "born", "phone", "ph", "tel", "ssn", "acct", "account", "enc", "encounter",
+    "mr", "mrs", "ms", "miss", "dr", "no", "nr", "num", "number",
+];
 
 fn is_number_like(token: &str) -> bool {
     token.chars().any(|c| c.is_ascii_digit())
@@ -195,7 +205,9 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             let is_name = letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && letters.chars().last().is_some_and(char::is_alphabetic)
                 && digit_count <= 3
-                && letters.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
+                && letters
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
             if is_name {
                 name_tokens.push((letters, before_comma));
             } else {
@@ -204,6 +216,10 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                     q.codes.push(code);
                 }
             }
+            continue;
+        }
+        let lowered = trimmed.trim_end_matches([':', '#', '.']).to_lowercase();
+        if IGNORED_WORDS.contains(&lowered.as_str()) || lowered == "#" {
             continue;
         }
         name_tokens.push((trimmed.to_string(), before_comma));
@@ -295,6 +311,10 @@ mod tests {
         assert_eq!(q.codes, vec!["e10023"]);
         let q = parse_patient_query("ACC10023", 2026);
         assert_eq!(q.codes, vec!["acc10023"]);
+
+        let q = parse_patient_query("Mrs. Smith DOB: 3/2/84", 2026);
+        assert_eq!(words(&q), vec!["smith"]);
+        assert!(q.dob.is_some());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use super::{DocumentRecord, PatientRecord};
 use crate::domain::{
     Document, DocumentId, DocumentType, Mrn, Patient, PatientFlags, PatientId, PersonName,
-    ProviderId, SignatureStatus, Sex,
+    ProviderId, Sex, SignatureStatus,
 };
 use chrono::NaiveDate;
 
@@ -32,7 +32,13 @@ pub fn patient(id: u64, given: &str, family: &str, dob: &str) -> PatientRecord {
     }
 }
 
-pub fn note(id: u64, patient: u64, doc_type: DocumentType, time: &str, text: &str) -> DocumentRecord {
+pub fn note(
+    id: u64,
+    patient: u64,
+    doc_type: DocumentType,
+    time: &str,
+    text: &str,
+) -> DocumentRecord {
     DocumentRecord {
         document: Document {
             id: DocumentId(id),

@@ -53,6 +53,20 @@ pub fn nickname_keys(name: &str) -> &'static [&'static str] {
         .unwrap_or(&[])
 }
 
+/// A nickname in use for a formal given name (`robert` → `bob`), the first listed;
+/// `None` when the name has none. Used to make evaluation queries.
+pub fn nickname_for(formal: &str) -> Option<String> {
+    let t = table();
+    let mut nicks: Vec<&str> = t
+        .pairs
+        .iter()
+        .filter(|(f, _)| *f == formal)
+        .map(|(_, n)| *n)
+        .collect();
+    nicks.sort_unstable();
+    nicks.first().map(|n| n.to_string())
+}
+
 /// How two given names relate through nicknames.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NicknameRelation {
@@ -83,10 +97,22 @@ mod tests {
 
     #[test]
     fn nicknames_work_both_ways() {
-        assert_eq!(nickname_relation("bob", "robert"), Some(NicknameRelation::Direct));
-        assert_eq!(nickname_relation("robert", "bob"), Some(NicknameRelation::Direct));
-        assert_eq!(nickname_relation("peggy", "margaret"), Some(NicknameRelation::Direct));
-        assert_eq!(nickname_relation("jon", "john"), Some(NicknameRelation::Direct));
+        assert_eq!(
+            nickname_relation("bob", "robert"),
+            Some(NicknameRelation::Direct)
+        );
+        assert_eq!(
+            nickname_relation("robert", "bob"),
+            Some(NicknameRelation::Direct)
+        );
+        assert_eq!(
+            nickname_relation("peggy", "margaret"),
+            Some(NicknameRelation::Direct)
+        );
+        assert_eq!(
+            nickname_relation("jon", "john"),
+            Some(NicknameRelation::Direct)
+        );
         assert_eq!(nickname_relation("john", "mary"), None);
         assert_eq!(nickname_relation("john", "john"), None);
         assert!(nickname_keys("bob").contains(&"robert"));
