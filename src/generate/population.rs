@@ -131,7 +131,8 @@ impl Generator {
                 let mut original = patient;
                 original.id = id;
                 original.mrn = mrn;
-                let due = self.report.patients + self.rng.random_range(20..3000);
+                let due = self.report.patients
+                    + self.rng.random_range(20..(self.total / 8).clamp(21, 3000));
                 self.pending.push_back((original, due));
                 self.reserved += 1;
                 spare -= 1;
