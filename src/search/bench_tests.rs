@@ -3,6 +3,8 @@
 //!
 //! `SEARCH_BENCH_N=100000 cargo test --release --lib search::bench_tests -- --ignored --nocapture`
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use super::test_support::patient;
 use super::{ChartIndex, PatientRecord, TantivyIndex};
 use crate::domain::{AltName, NameKind, PersonName, Ssn};
@@ -56,7 +58,10 @@ impl Weighted {
     fn pick(&self, rng: &mut Rng) -> &str {
         let top = self.cumulative.last().copied().unwrap_or(1.0);
         let x = (rng.next() % 1_000_000) as f64 / 1_000_000.0 * top;
-        let i = self.cumulative.partition_point(|c| *c < x).min(self.names.len() - 1);
+        let i = self
+            .cumulative
+            .partition_point(|c| *c < x)
+            .min(self.names.len() - 1);
         &self.names[i]
     }
 }
@@ -82,7 +87,11 @@ pub fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
         let twin = i > 0 && rng.chance(1);
         let (given, mut family, dob) = if twin {
             let prev = &out[i - 1].patient;
-            (firsts.pick(&mut rng).to_string(), prev.name.family.clone(), prev.dob.to_string())
+            (
+                firsts.pick(&mut rng).to_string(),
+                prev.name.family.clone(),
+                prev.dob.to_string(),
+            )
         } else {
             (
                 firsts.pick(&mut rng).to_string(),
@@ -98,7 +107,11 @@ pub fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
         p.mrn = crate::domain::Mrn(((id * 7_919) % 90_000_000 + 1_000) as u32);
         if rng.chance(50) {
             let m = firsts.pick(&mut rng).to_string();
-            p.name.middle = Some(if rng.chance(50) { m[..1].to_string() } else { m });
+            p.name.middle = Some(if rng.chance(50) {
+                m[..1].to_string()
+            } else {
+                m
+            });
         }
         if !is_female && rng.chance(4) {
             p.name.suffix = Some(["Jr", "Sr", "III"][rng.below(3)].to_string());
@@ -115,9 +128,15 @@ pub fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
             200 + rng.below(800),
             rng.below(10_000)
         )];
-        p.ssn = Ssn::parse(&format!("9{:02}-{:02}-{:04}", rng.below(100), rng.below(100), rng.below(10_000)));
+        p.ssn = Ssn::parse(&format!(
+            "9{:02}-{:02}-{:04}",
+            rng.below(100),
+            rng.below(100),
+            rng.below(10_000)
+        ));
         for _ in 0..rng.below(4) {
-            rec.encounter_numbers.push(format!("E{:08}", rng.next() % 100_000_000));
+            rec.encounter_numbers
+                .push(format!("E{:08}", rng.next() % 100_000_000));
         }
         out.push(rec);
     }
@@ -142,7 +161,14 @@ fn typo(word: &str, rng: &mut Rng) -> String {
 }
 
 fn date_forms(dob: chrono::NaiveDate, rng: &mut Rng) -> String {
-    let f = ["%-m/%-d/%Y", "%m/%d/%y", "%Y-%m-%d", "%Y%m%d", "%m%d%Y", "%m/%d/%Y"];
+    let f = [
+        "%-m/%-d/%Y",
+        "%m/%d/%y",
+        "%Y-%m-%d",
+        "%Y%m%d",
+        "%m%d%Y",
+        "%m/%d/%Y",
+    ];
     dob.format(f[rng.below(f.len())]).to_string()
 }
 
@@ -169,8 +195,14 @@ fn queries(pop: &[PatientRecord], count: usize, rng: &mut Rng) -> Vec<(&'static 
         let (kind, q) = match k % 10 {
             0 => ("name+dob", format!("{given} {family} {dob}")),
             1 => ("last, first dob", format!("{family}, {given} {dob}")),
-            2 => ("typo last+dob", format!("{given} {} {dob}", typo(&family, rng))),
-            3 => ("typo first+dob", format!("{} {family} {dob}", typo(&given, rng))),
+            2 => (
+                "typo last+dob",
+                format!("{given} {} {dob}", typo(&family, rng)),
+            ),
+            3 => (
+                "typo first+dob",
+                format!("{} {family} {dob}", typo(&given, rng)),
+            ),
             4 => {
                 let nicks = nicknames_of(&given.to_lowercase());
                 match nicks.get(rng.below(nicks.len().max(1))) {
@@ -187,7 +219,10 @@ fn queries(pop: &[PatientRecord], count: usize, rng: &mut Rng) -> Vec<(&'static 
                 Some(s) => ("last+ssn4", format!("{family} {}", s.last4())),
                 None => ("name", format!("{given} {family}")),
             },
-            8 => ("swapped dob", format!("{family} {given} {}", p.dob.format("%d/%m/%Y"))),
+            8 => (
+                "swapped dob",
+                format!("{family} {given} {}", p.dob.format("%d/%m/%Y")),
+            ),
             _ => ("name only", format!("{given} {family}")),
         };
         out.push((kind, q, p.id.0));
@@ -198,7 +233,10 @@ fn queries(pop: &[PatientRecord], count: usize, rng: &mut Rng) -> Vec<(&'static 
 #[test]
 #[ignore]
 fn synthetic_recall_and_latency() {
-    let n: usize = std::env::var("SEARCH_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("SEARCH_BENCH_N")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let Some(pop) = population(n, 42) else {
         eprintln!("../shared/data/us-names missing: skipped");
         return;
@@ -207,7 +245,8 @@ fn synthetic_recall_and_latency() {
     let idx = TantivyIndex::open(dir.path()).expect("open");
     let t = Instant::now();
     let mut it = pop.clone().into_iter();
-    idx.rebuild(&mut it, &mut std::iter::empty()).expect("rebuild");
+    idx.rebuild(&mut it, &mut std::iter::empty())
+        .expect("rebuild");
     let build = t.elapsed().as_secs_f64();
     println!("patients {n}");
     println!("index_build_seconds {build:.2}");
@@ -232,7 +271,10 @@ fn synthetic_recall_and_latency() {
         if rank == Some(0) {
             e.1 += 1;
         } else if misses.len() < 40 {
-            misses.push(format!("{kind}: {q:?} rank {rank:?} top {:?}", hits.first().map(|h| (&h.why, h.score))));
+            misses.push(format!(
+                "{kind}: {q:?} rank {rank:?} top {:?}",
+                hits.first().map(|h| (&h.why, h.score))
+            ));
         }
         if rank.is_some_and(|r| r < 5) {
             e.2 += 1;
@@ -246,7 +288,11 @@ fn synthetic_recall_and_latency() {
     for (kind, (c, a, b)) in kinds {
         let mut kt = kind_times.get(kind).cloned().unwrap_or_default();
         kt.sort_by(f64::total_cmp);
-        let kp = |p: f64| kt.get(((kt.len() as f64 * p) as usize).min(kt.len().saturating_sub(1))).copied().unwrap_or(0.0);
+        let kp = |p: f64| {
+            kt.get(((kt.len() as f64 * p) as usize).min(kt.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(0.0)
+        };
         println!(
             "recall {kind:>16}: @1 {:.3} @5 {:.3} (n={c})  ms p50 {:.2} p99 {:.2}",
             *a as f64 / *c as f64,
@@ -260,7 +306,13 @@ fn synthetic_recall_and_latency() {
     }
     println!("recall_at_1 {:.3}", r1 as f64 / total as f64);
     println!("recall_at_5 {:.3}", r5 as f64 / total as f64);
-    println!("query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}", pct(0.5), pct(0.9), pct(0.99), pct(1.0));
+    println!(
+        "query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    );
     for m in misses {
         println!("miss {m}");
     }
@@ -304,7 +356,10 @@ fn note_population(n: usize, patients: u64) -> Option<Vec<super::DocumentRecord>
 #[test]
 #[ignore]
 fn synthetic_notes_build_and_latency() {
-    let n: usize = std::env::var("SEARCH_BENCH_NOTES").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let n: usize = std::env::var("SEARCH_BENCH_NOTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
     let Some(notes) = note_population(n, 30_000) else {
         eprintln!("../shared/data/notes-mts-dialog missing: skipped");
         return;
@@ -313,7 +368,8 @@ fn synthetic_notes_build_and_latency() {
     let dir = tempfile::tempdir().expect("temp dir");
     let idx = TantivyIndex::open(dir.path()).expect("open");
     let t = Instant::now();
-    idx.rebuild(&mut std::iter::empty(), &mut notes.into_iter()).expect("rebuild");
+    idx.rebuild(&mut std::iter::empty(), &mut notes.into_iter())
+        .expect("rebuild");
     let build = t.elapsed().as_secs_f64();
     println!("notes {n} ({} MB of text)", bytes / 1_000_000);
     println!("notes_build_seconds {build:.2}");
@@ -349,5 +405,11 @@ fn synthetic_notes_build_and_latency() {
     }
     times.sort_by(f64::total_cmp);
     let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
-    println!("note_query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}", pct(0.5), pct(0.9), pct(0.99), pct(1.0));
+    println!(
+        "note_query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    );
 }

@@ -15,8 +15,7 @@ use tantivy::query::{
 };
 use tantivy::schema::document::Value;
 use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
-    STRING,
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -49,7 +48,10 @@ pub fn note_schema() -> (Schema, NoteFields) {
         doc_type: b.add_text_field("doc_type", STRING | STORED),
         title: b.add_text_field("title", text.clone()),
         text: b.add_text_field("text", text),
-        author_name: b.add_text_field("author_name", TextOptions::default().set_indexing_options(stemmed)),
+        author_name: b.add_text_field(
+            "author_name",
+            TextOptions::default().set_indexing_options(stemmed),
+        ),
     };
     (b.build(), fields)
 }
@@ -126,7 +128,10 @@ impl NoteIndex {
                 ))
             })),
             many => Some(self.in_fields(|field| {
-                let terms = many.iter().map(|t| Term::from_field_text(field, t)).collect();
+                let terms = many
+                    .iter()
+                    .map(|t| Term::from_field_text(field, t))
+                    .collect();
                 Box::new(PhraseQuery::new(terms))
             })),
         }
@@ -189,7 +194,8 @@ impl NoteIndex {
                     .filter_map(|i| self.build(i, hl, negated))
                     .map(|q| (Occur::Should, q))
                     .collect();
-                (!clauses.is_empty()).then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
+                (!clauses.is_empty())
+                    .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
             }
             Node::Not(inner) => {
                 let q = self.build(inner, hl, !negated)?;
@@ -233,11 +239,19 @@ impl NoteIndex {
         }
         if q.from.is_some() || q.to.is_some() {
             let lower = q.from.map_or(Bound::Unbounded, |d| {
-                Bound::Included(Term::from_field_i64(f.time, seconds(d.and_time(NaiveTime::MIN))))
+                Bound::Included(Term::from_field_i64(
+                    f.time,
+                    seconds(d.and_time(NaiveTime::MIN)),
+                ))
             });
-            let upper = q.to.and_then(|d| d.succ_opt()).map_or(Bound::Unbounded, |d| {
-                Bound::Excluded(Term::from_field_i64(f.time, seconds(d.and_time(NaiveTime::MIN))))
-            });
+            let upper =
+                q.to.and_then(|d| d.succ_opt())
+                    .map_or(Bound::Unbounded, |d| {
+                        Bound::Excluded(Term::from_field_i64(
+                            f.time,
+                            seconds(d.and_time(NaiveTime::MIN)),
+                        ))
+                    });
             out.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
         out
@@ -286,7 +300,11 @@ impl NoteIndex {
             let (Some(id), Some(patient)) = (get_u64("id")?, get_u64("patient")?) else {
                 continue;
             };
-            let secs = ff.i64("time").map_err(index_err)?.first(addr.doc_id).unwrap_or(0);
+            let secs = ff
+                .i64("time")
+                .map_err(index_err)?
+                .first(addr.doc_id)
+                .unwrap_or(0);
             let time = DateTime::from_timestamp(secs, 0)
                 .map(|d| d.naive_utc())
                 .unwrap_or_default();

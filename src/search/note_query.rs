@@ -70,7 +70,9 @@ fn lex(text: &str) -> Result<Vec<(Tok, usize)>> {
             }
             _ => {
                 let start = i;
-                while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | '"')
+                while i < chars.len()
+                    && !chars[i].is_whitespace()
+                    && !matches!(chars[i], '(' | ')' | '"')
                 {
                     i += 1;
                 }
@@ -107,7 +109,10 @@ impl Parser {
         while self.peek() == Some(&Tok::Or) {
             let pos = self.pos();
             self.at += 1;
-            if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)) {
+            if matches!(
+                self.peek(),
+                None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)
+            ) {
                 return Err(err(pos, "OR needs a word after it"));
             }
             items.push(self.and()?);
@@ -130,7 +135,10 @@ impl Parser {
                         return Err(err(pos, "AND needs a word before it"));
                     }
                     self.at += 1;
-                    if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)) {
+                    if matches!(
+                        self.peek(),
+                        None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)
+                    ) {
                         return Err(err(pos, "AND needs a word after it"));
                     }
                 }
@@ -152,7 +160,10 @@ impl Parser {
         match self.peek() {
             Some(Tok::Not) | Some(Tok::Minus) => {
                 self.at += 1;
-                if matches!(self.peek(), None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)) {
+                if matches!(
+                    self.peek(),
+                    None | Some(Tok::Close) | Some(Tok::Or) | Some(Tok::And)
+                ) {
                     return Err(err(pos, "NOT needs a word after it"));
                 }
                 Ok(Node::Not(Box::new(self.unary()?)))
@@ -222,6 +233,7 @@ pub fn parse_note_query(text: &str) -> Result<Option<Node>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -21,8 +21,7 @@ use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::columnar::Column;
 use tantivy::query::{
-    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query,
-    TermQuery,
+    BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
@@ -154,10 +153,7 @@ impl PatientIndex {
         }
         doc.add_text(f.dob, r.dob_key());
         doc.add_text(f.dob, format!("y{}", r.dob / 10_000));
-        let mut idents: Vec<String> = vec![
-            format!("m:{:08}", r.mrn),
-            format!("m:{}", r.mrn),
-        ];
+        let mut idents: Vec<String> = vec![format!("m:{:08}", r.mrn), format!("m:{}", r.mrn)];
         for e in &r.encounters {
             idents.push(format!("e:{e}"));
             let d = digits_of(e);
@@ -265,13 +261,23 @@ impl PatientIndex {
         Some(Box::new(DisjunctionMaxQuery::new(alts)))
     }
 
-    fn dob_queries(&self, dob: &DobQuery, exact: f32, slip: f32, fuzzy: bool) -> Vec<Box<dyn Query>> {
+    fn dob_queries(
+        &self,
+        dob: &DobQuery,
+        exact: f32,
+        slip: f32,
+        fuzzy: bool,
+    ) -> Vec<Box<dyn Query>> {
         let f = &self.f;
         match dob {
             DobQuery::Year(y) => vec![self.term_q(f.dob, &format!("y{y}"), exact * 0.4)],
             DobQuery::Date(_) => {
                 let close = lookup_keys(dob, false);
-                let all = if fuzzy { lookup_keys(dob, true) } else { Vec::new() };
+                let all = if fuzzy {
+                    lookup_keys(dob, true)
+                } else {
+                    Vec::new()
+                };
                 let slips: Vec<String> = all.into_iter().filter(|k| !close.contains(k)).collect();
                 let mut out = Vec::new();
                 out.extend(self.terms_q(f.dob, &close, exact));
@@ -316,7 +322,10 @@ impl PatientIndex {
         }
         let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         alts.extend(self.terms_q(f.dob, &keys, 1.0).map(|q| (Occur::Should, q)));
-        alts.extend(self.terms_q(f.ident, &idents, 1.0).map(|q| (Occur::Should, q)));
+        alts.extend(
+            self.terms_q(f.ident, &idents, 1.0)
+                .map(|q| (Occur::Should, q)),
+        );
         (!alts.is_empty()).then(|| Box::new(BooleanQuery::new(alts)) as Box<dyn Query>)
     }
 
@@ -377,7 +386,8 @@ impl PatientIndex {
             anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         for code in &q.codes {
-            let mut alts: Vec<Box<dyn Query>> = vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
+            let mut alts: Vec<Box<dyn Query>> =
+                vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
             if fuzzy {
                 alts.push(self.prefix_q(f.ident, &format!("e:{code}"), 1.0));
             }
@@ -550,6 +560,7 @@ fn unpack_words(words: &mut [u64]) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

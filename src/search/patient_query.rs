@@ -55,7 +55,10 @@ impl PatientQuery {
             while i + 1 < self.words.len() && self.words[i].joins_next {
                 i += 1;
             }
-            let run: Vec<&str> = self.words[start..=i].iter().map(|w| w.text.as_str()).collect();
+            let run: Vec<&str> = self.words[start..=i]
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
             i += 1;
             let mut next = Vec::new();
             let room = out.len() < 8;
@@ -98,8 +101,26 @@ impl PatientQuery {
 /// Labels and titles a caller or clerk may type around the real parts
 /// (`DOB: 3/2/84`, `MRN 123456`, `Mrs. Smith`); they are not names.
 const IGNORED_WORDS: &[&str] = &[
-    "dob", "mrn", "born", "phone", "ph", "tel", "ssn", "acct", "account", "enc", "encounter",
-    "mr", "mrs", "ms", "miss", "dr", "no", "nr", "num", "number",
+    "dob",
+    "mrn",
+    "born",
+    "phone",
+    "ph",
+    "tel",
+    "ssn",
+    "acct",
+    "account",
+    "enc",
+    "encounter",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "no",
+    "nr",
+    "num",
+    "number",
 ];
 
 fn is_number_like(token: &str) -> bool {
@@ -202,7 +223,9 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             let is_name = letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && letters.chars().last().is_some_and(char::is_alphabetic)
                 && digit_count <= 3
-                && letters.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
+                && letters
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
             if is_name {
                 name_tokens.push((letters, before_comma));
             } else {
@@ -267,6 +290,7 @@ impl WordKeys {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

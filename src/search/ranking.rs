@@ -7,7 +7,8 @@
 use super::patient_query::{NumberToken, PatientQuery};
 use super::record::{NameTok, Position, RankRecord, Source};
 use crate::domain::matching::{
-    compare_dob, nickname_keys, nickname_relation, phonetic_keys, DobMatch, DobQuery, NicknameRelation,
+    compare_dob, nickname_keys, nickname_relation, phonetic_keys, DobMatch, DobQuery,
+    NicknameRelation,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -207,14 +208,26 @@ impl<'q> Ranker<'q> {
         })
     }
 
-    fn score_segment(&mut self, seg: &[(String, usize, TokenKeys)], rec: &RankRecord) -> NameResult {
+    fn score_segment(
+        &mut self,
+        seg: &[(String, usize, TokenKeys)],
+        rec: &RankRecord,
+    ) -> NameResult {
         // every (word, token) pair that matches, with its weighted value
         let mut pairs: Vec<(f32, usize, usize, MatchKind)> = Vec::new();
         for (wi, (word, cover, keys)) in seg.iter().enumerate() {
             for (ti, t) in rec.tokens.iter().enumerate() {
                 if let Some(kind) = self.match_word(word, keys, t) {
-                    let pos_w = if t.position == Position::Middle { 0.7 } else { 1.0 };
-                    let src_w = if t.source == Source::Primary { 1.0 } else { 0.95 };
+                    let pos_w = if t.position == Position::Middle {
+                        0.7
+                    } else {
+                        1.0
+                    };
+                    let src_w = if t.source == Source::Primary {
+                        1.0
+                    } else {
+                        0.95
+                    };
                     let value = kind.quality() * pos_w * src_w * *cover as f32;
                     pairs.push((value, wi, ti, kind));
                 }
@@ -393,11 +406,7 @@ fn digits_of(s: &str) -> String {
 }
 
 /// The best reading of a digits token for this patient, or a penalty.
-fn number_match(
-    n: &NumberToken,
-    rec: &RankRecord,
-    dob: Option<NaiveDate>,
-) -> (f32, String, bool) {
+fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f32, String, bool) {
     let d = n.digits.as_str();
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {d}"));
     let mut consider = |value: f32, reason: String| {
@@ -424,7 +433,10 @@ fn number_match(
             // below an exact MRN with the same digits
             consider(3.8, "encounter number exact".to_string());
         } else if d.len() >= 4 && (e.starts_with(d) || ed.starts_with(d)) {
-            consider(0.6 + 0.1 * d.len() as f32, format!("encounter number starts with {d}"));
+            consider(
+                0.6 + 0.1 * d.len() as f32,
+                format!("encounter number starts with {d}"),
+            );
         }
     }
     for p in &rec.phones {

@@ -17,7 +17,8 @@ pub struct Highlight {
 
 impl Highlight {
     fn matches(&self, term: &str) -> bool {
-        self.terms.iter().any(|t| t == term) || self.prefixes.iter().any(|p| term.starts_with(p.as_str()))
+        self.terms.iter().any(|t| t == term)
+            || self.prefixes.iter().any(|p| term.starts_with(p.as_str()))
     }
 }
 
@@ -87,6 +88,7 @@ pub fn make_snippet(text: &str, analyzer: &mut TextAnalyzer, hl: &Highlight) -> 
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
     use tantivy::tokenizer::TokenizerManager;
@@ -104,7 +106,11 @@ mod tests {
         let s = make_snippet(text, &mut a, &hl);
         let marked: Vec<&str> = s.marks.iter().map(|r| &s.text[r.clone()]).collect();
         assert_eq!(marked, vec!["pains", "cardiology"]);
-        let long = format!("{} chest pain {}", "filler ".repeat(100), "more ".repeat(100));
+        let long = format!(
+            "{} chest pain {}",
+            "filler ".repeat(100),
+            "more ".repeat(100)
+        );
         let s = make_snippet(&long, &mut a, &hl);
         assert!(s.text.len() <= WINDOW);
         assert_eq!(&s.text[s.marks[0].clone()], "pain");

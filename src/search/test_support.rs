@@ -1,9 +1,11 @@
 //! Builders for small test populations.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use super::{DocumentRecord, PatientRecord};
 use crate::domain::{
     Document, DocumentId, DocumentType, Mrn, Patient, PatientFlags, PatientId, PersonName,
-    ProviderId, SignatureStatus, Sex,
+    ProviderId, Sex, SignatureStatus,
 };
 use chrono::NaiveDate;
 
@@ -32,7 +34,13 @@ pub fn patient(id: u64, given: &str, family: &str, dob: &str) -> PatientRecord {
     }
 }
 
-pub fn note(id: u64, patient: u64, doc_type: DocumentType, time: &str, text: &str) -> DocumentRecord {
+pub fn note(
+    id: u64,
+    patient: u64,
+    doc_type: DocumentType,
+    time: &str,
+    text: &str,
+) -> DocumentRecord {
     DocumentRecord {
         document: Document {
             id: DocumentId(id),

@@ -1,5 +1,7 @@
 //! Patient and note search against small indexes with near-collisions.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use super::test_support::{date, note, patient};
 use super::*;
 use crate::domain::{AltName, NameKind, PersonName, Ssn};
@@ -43,7 +45,10 @@ fn population() -> Vec<PatientRecord> {
     out
 }
 
-fn build(records: Vec<PatientRecord>, notes: Vec<DocumentRecord>) -> (tempfile::TempDir, TantivyIndex) {
+fn build(
+    records: Vec<PatientRecord>,
+    notes: Vec<DocumentRecord>,
+) -> (tempfile::TempDir, TantivyIndex) {
     let dir = tempfile::tempdir().expect("temp dir");
     let idx = TantivyIndex::open(dir.path()).expect("open index");
     idx.rebuild(&mut records.into_iter(), &mut notes.into_iter())
@@ -60,7 +65,12 @@ fn top(idx: &TantivyIndex, q: &str) -> (u64, Vec<String>) {
 fn assert_top(idx: &TantivyIndex, q: &str, want: u64) -> Vec<String> {
     let hits = idx.search_patients(q, 10).expect("search");
     let ids: Vec<(u64, f32)> = hits.iter().map(|h| (h.patient.0, h.score)).collect();
-    assert_eq!(hits.first().map(|h| h.patient.0), Some(want), "{q}: {ids:?} {:?}", hits.first().map(|h| &h.why));
+    assert_eq!(
+        hits.first().map(|h| h.patient.0),
+        Some(want),
+        "{q}: {ids:?} {:?}",
+        hits.first().map(|h| &h.why)
+    );
     // the runner-up must be strictly worse: no coin flips between different patients
     if let Some(second) = hits.get(1) {
         assert!(second.score < hits[0].score, "{q}: tie {ids:?}");
@@ -76,7 +86,12 @@ fn has(why: &[String], needle: &str) -> bool {
 fn patient_search_end_to_end() {
     let (_dir, idx) = build(population(), Vec::new());
     // name orders
-    for q in ["john smith 3/2/1984", "smith john 3/2/1984", "Smith, John 3/2/84", "SMITH,JOHN 03/02/1984"] {
+    for q in [
+        "john smith 3/2/1984",
+        "smith john 3/2/1984",
+        "Smith, John 3/2/84",
+        "SMITH,JOHN 03/02/1984",
+    ] {
         let why = assert_top(&idx, q, 1);
         assert!(has(&why, "DOB exact"), "{q}: {why:?}");
     }
@@ -110,7 +125,13 @@ fn patient_search_end_to_end() {
     let why = assert_top(&idx, "margaret wilson", 8);
     assert!(has(&why, "maiden"), "{why:?}");
     // hyphens and particles
-    for q in ["garcia", "lopez maria", "garcia-lopez", "garcialopez", "maria garcia lopez"] {
+    for q in [
+        "garcia",
+        "lopez maria",
+        "garcia-lopez",
+        "garcialopez",
+        "maria garcia lopez",
+    ] {
         assert_top(&idx, q, 9);
     }
     for q in ["obrien", "o brien", "O'Brien", "sean o'brien"] {
@@ -146,7 +167,13 @@ fn patient_search_end_to_end() {
         let why = assert_top(&idx, q, 1);
         assert!(has(&why, "MRN exact"), "{q}: {why:?}");
     }
-    for q in ["617-555-1234", "(617) 555-1234", "6175551234", "+1 617 555 1234", "555-1234"] {
+    for q in [
+        "617-555-1234",
+        "(617) 555-1234",
+        "6175551234",
+        "+1 617 555 1234",
+        "555-1234",
+    ] {
         let why = assert_top(&idx, q, 1);
         assert!(has(&why, "phone"), "{q}: {why:?}");
     }
@@ -182,8 +209,12 @@ fn apply_upserts_and_ids_stay_in_sync() {
     assert_eq!(idx.counts().expect("counts").patients, 20);
     assert_top(&idx, "zimmerman", 2);
     assert_top(&idx, "new person", 40);
-    let hits = idx.search_patients("john smith 7/15/1990", 10).expect("search");
-    assert!(hits.first().is_some_and(|h| h.patient.0 != 2 || h.why.iter().any(|w| w.contains("nickname"))));
+    let hits = idx
+        .search_patients("john smith 7/15/1990", 10)
+        .expect("search");
+    assert!(hits
+        .first()
+        .is_some_and(|h| h.patient.0 != 2 || h.why.iter().any(|w| w.contains("nickname"))));
     let ids = idx.patient_ids().expect("ids");
     assert_eq!(ids.len(), 20);
     assert!(ids.windows(2).all(|w| w[0] < w[1]));
@@ -201,10 +232,17 @@ fn searches_run_while_apply_writes() {
             for i in 0..20u64 {
                 if t == 0 {
                     let id = 100 + i;
-                    idx.apply(vec![IndexChange::Patient(patient(id, "Temp", "Person", "2001-01-01"))])
-                        .expect("apply");
+                    idx.apply(vec![IndexChange::Patient(patient(
+                        id,
+                        "Temp",
+                        "Person",
+                        "2001-01-01",
+                    ))])
+                    .expect("apply");
                 } else {
-                    let hits = idx.search_patients("john smith 3/2/1984", 5).expect("search");
+                    let hits = idx
+                        .search_patients("john smith 3/2/1984", 5)
+                        .expect("search");
                     assert_eq!(hits.first().map(|h| h.patient.0), Some(1));
                 }
             }
@@ -218,13 +256,34 @@ fn searches_run_while_apply_writes() {
 
 fn note_population() -> Vec<DocumentRecord> {
     vec![
-        note(1, 1, DocumentType::DischargeSummary, "2024-01-10",
-            "Patient admitted with chest pain radiating to the left arm. Cardiology consulted."),
-        note(2, 1, DocumentType::ProgressNote, "2024-01-11",
-            "Pain improved overnight. No chest discomfort. Cardiac enzymes normal."),
-        note(3, 2, DocumentType::EmergencyNote, "2024-02-01",
-            "Complains of pains in the chest after a fall. X-ray negative."),
-        note(4, 5, DocumentType::NursingNote, "2024-03-01", "Fever and cough, no chest pain."),
+        note(
+            1,
+            1,
+            DocumentType::DischargeSummary,
+            "2024-01-10",
+            "Patient admitted with chest pain radiating to the left arm. Cardiology consulted.",
+        ),
+        note(
+            2,
+            1,
+            DocumentType::ProgressNote,
+            "2024-01-11",
+            "Pain improved overnight. No chest discomfort. Cardiac enzymes normal.",
+        ),
+        note(
+            3,
+            2,
+            DocumentType::EmergencyNote,
+            "2024-02-01",
+            "Complains of pains in the chest after a fall. X-ray negative.",
+        ),
+        note(
+            4,
+            5,
+            DocumentType::NursingNote,
+            "2024-03-01",
+            "Fever and cough, no chest pain.",
+        ),
     ]
 }
 
@@ -251,8 +310,14 @@ fn note_search_end_to_end() {
     let (_dir, idx) = build(Vec::new(), note_population());
     assert_eq!(idx.counts().expect("counts").documents, 4);
     assert_eq!(note_ids(&idx, text("\"chest pain\"")), vec![1, 4]);
-    assert_eq!(note_ids(&idx, text("chest AND pain NOT fever")), vec![1, 2, 3]);
-    assert_eq!(note_ids(&idx, text("chest pain -fever -cardiac")), vec![1, 3]);
+    assert_eq!(
+        note_ids(&idx, text("chest AND pain NOT fever")),
+        vec![1, 2, 3]
+    );
+    assert_eq!(
+        note_ids(&idx, text("chest pain -fever -cardiac")),
+        vec![1, 3]
+    );
     assert_eq!(note_ids(&idx, text("cough OR x-ray")), vec![3, 4]);
     assert_eq!(note_ids(&idx, text("cardi*")), vec![1, 2]);
     assert_eq!(note_ids(&idx, text("+pain +cardiology")), vec![1]);
@@ -272,17 +337,32 @@ fn note_search_end_to_end() {
     assert_eq!(note_ids(&idx, q), vec![1, 4]);
     // filters only: newest first
     let hits = idx.search_notes(&text(""), 10).expect("search");
-    assert_eq!(hits.iter().map(|h| h.document.0).collect::<Vec<_>>(), vec![4, 3, 2, 1]);
+    assert_eq!(
+        hits.iter().map(|h| h.document.0).collect::<Vec<_>>(),
+        vec![4, 3, 2, 1]
+    );
 
-    let hits = idx.search_notes(&text("\"chest pain\""), 10).expect("search");
+    let hits = idx
+        .search_notes(&text("\"chest pain\""), 10)
+        .expect("search");
     let h = hits.iter().find(|h| h.document.0 == 1).expect("note 1");
     assert_eq!(h.doc_type, DocumentType::DischargeSummary);
     assert_eq!(h.patient, PatientId(1));
-    let marked: Vec<&str> = h.snippet.marks.iter().map(|r| &h.snippet.text[r.clone()]).collect();
+    let marked: Vec<&str> = h
+        .snippet
+        .marks
+        .iter()
+        .map(|r| &h.snippet.text[r.clone()])
+        .collect();
     assert_eq!(marked, vec!["chest", "pain"]);
     let hits = idx.search_notes(&text("pain"), 10).expect("search");
     let h = hits.iter().find(|h| h.document.0 == 3).expect("note 3");
-    let marked: Vec<&str> = h.snippet.marks.iter().map(|r| &h.snippet.text[r.clone()]).collect();
+    let marked: Vec<&str> = h
+        .snippet
+        .marks
+        .iter()
+        .map(|r| &h.snippet.text[r.clone()])
+        .collect();
     assert_eq!(marked, vec!["pains"]);
 
     for bad in ["\"chest pain", "(fever", "fever AND", "OR", "*"] {
@@ -295,7 +375,11 @@ fn note_search_end_to_end() {
     // upsert a note
     let mut changed = note_population().remove(3);
     changed.document.text = "Afebrile, resting.".into();
-    idx.apply(vec![IndexChange::Document(changed)]).expect("apply");
+    idx.apply(vec![IndexChange::Document(changed)])
+        .expect("apply");
     assert_eq!(note_ids(&idx, text("fever")), Vec::<u64>::new());
-    assert_eq!(idx.document_ids().expect("ids"), vec![DocumentId(1), DocumentId(2), DocumentId(3), DocumentId(4)]);
+    assert_eq!(
+        idx.document_ids().expect("ids"),
+        vec![DocumentId(1), DocumentId(2), DocumentId(3), DocumentId(4)]
+    );
 }

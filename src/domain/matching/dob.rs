@@ -226,8 +226,7 @@ pub fn compare_dob(query: &DobQuery, dob: NaiveDate) -> DobMatch {
             .map(|q| {
                 if *q == actual {
                     DobMatch::Exact
-                } else if q.year == actual.year && q.month == actual.day && q.day == actual.month
-                {
+                } else if q.year == actual.year && q.month == actual.day && q.day == actual.month {
                     DobMatch::DayMonthSwapped
                 } else if one_digit_apart(&q.key(), &actual.key()) {
                     DobMatch::OneDigit
@@ -300,6 +299,7 @@ fn parse_key(k: &[u8]) -> Option<Ymd> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -321,7 +321,15 @@ mod tests {
             month: 3,
             day: 2,
         };
-        for t in ["3/2/1984", "03/02/84", "1984-03-02", "19840302", "03021984", "3-2-84", "03.02.1984"] {
+        for t in [
+            "3/2/1984",
+            "03/02/84",
+            "1984-03-02",
+            "19840302",
+            "03021984",
+            "3-2-84",
+            "03.02.1984",
+        ] {
             assert_eq!(first(t), want, "{t}");
         }
         assert_eq!(parse_dob("1984", 2026), Some(DobQuery::Year(1984)));

@@ -78,15 +78,28 @@ pub fn nickname_relation(a: &str, b: &str) -> Option<NicknameRelation> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn nicknames_work_both_ways() {
-        assert_eq!(nickname_relation("bob", "robert"), Some(NicknameRelation::Direct));
-        assert_eq!(nickname_relation("robert", "bob"), Some(NicknameRelation::Direct));
-        assert_eq!(nickname_relation("peggy", "margaret"), Some(NicknameRelation::Direct));
-        assert_eq!(nickname_relation("jon", "john"), Some(NicknameRelation::Direct));
+        assert_eq!(
+            nickname_relation("bob", "robert"),
+            Some(NicknameRelation::Direct)
+        );
+        assert_eq!(
+            nickname_relation("robert", "bob"),
+            Some(NicknameRelation::Direct)
+        );
+        assert_eq!(
+            nickname_relation("peggy", "margaret"),
+            Some(NicknameRelation::Direct)
+        );
+        assert_eq!(
+            nickname_relation("jon", "john"),
+            Some(NicknameRelation::Direct)
+        );
         assert_eq!(nickname_relation("john", "mary"), None);
         assert_eq!(nickname_relation("john", "john"), None);
         assert!(nickname_keys("bob").contains(&"robert"));

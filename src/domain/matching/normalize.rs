@@ -177,6 +177,7 @@ pub fn family_tokens(family: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

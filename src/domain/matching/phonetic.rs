@@ -31,15 +31,28 @@ pub fn sounds_alike(a: &[String], b: &[String]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     #[test]
     fn sound_alikes_meet() {
-        assert!(sounds_alike(&phonetic_keys("smith"), &phonetic_keys("smyth")));
-        assert!(sounds_alike(&phonetic_keys("catherine"), &phonetic_keys("kathryn")));
-        assert!(sounds_alike(&phonetic_keys("stephen"), &phonetic_keys("steven")));
-        assert!(!sounds_alike(&phonetic_keys("smith"), &phonetic_keys("jones")));
+        assert!(sounds_alike(
+            &phonetic_keys("smith"),
+            &phonetic_keys("smyth")
+        ));
+        assert!(sounds_alike(
+            &phonetic_keys("catherine"),
+            &phonetic_keys("kathryn")
+        ));
+        assert!(sounds_alike(
+            &phonetic_keys("stephen"),
+            &phonetic_keys("steven")
+        ));
+        assert!(!sounds_alike(
+            &phonetic_keys("smith"),
+            &phonetic_keys("jones")
+        ));
         assert!(phonetic_keys("").is_empty());
     }
 }
