@@ -215,19 +215,20 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                 q.numbers.push(NumberToken { digits, dob });
                 continue;
             }
-            // letters then digits: a generator name (`Alva958`) or a code (`E10023`)
-            let letters: String = trimmed
-                .trim_end_matches(|c: char| c.is_ascii_digit())
-                .to_string();
-            let digit_count = trimmed.len() - letters.len();
-            let is_name = letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && letters.chars().last().is_some_and(char::is_alphabetic)
-                && digit_count <= 3
-                && letters
-                    .chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
+            // letters then digits: a generator name (`Alva958`, even mistyped `Kunz2e15`)
+            // or a code (`E10023`, `ACC0012345`)
+            let lead: String = trimmed
+                .chars()
+                .take_while(|c| c.is_alphabetic() || *c == '\'')
+                .collect();
+            let rest = &trimmed[lead.len()..];
+            let rest_digits = rest.chars().filter(char::is_ascii_digit).count();
+            let starts_with_digit = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
+            let is_name = lead.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && starts_with_digit
+                && (rest_digits <= 4 || rest.chars().any(char::is_alphabetic));
             if is_name {
-                name_tokens.push((letters, before_comma));
+                name_tokens.push((lead, before_comma));
             } else {
                 let code = normalize_ident(trimmed);
                 if !code.is_empty() {
@@ -325,6 +326,8 @@ mod tests {
 
         let q = parse_patient_query("Alva958 Dickinson688", 2026);
         assert_eq!(words(&q), vec!["alva", "dickinson"]);
+        let q = parse_patient_query("Kunz2e15 O'Keefe54 Green4667", 2026);
+        assert_eq!(words(&q), vec!["kunz", "okeefe", "green"]);
 
         let q = parse_patient_query("E-10023", 2026);
         assert_eq!(q.codes, vec!["e10023"]);
