@@ -226,6 +226,7 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             let starts_with_digit = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
             let is_name = lead.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && starts_with_digit
+                && !rest.contains('-')
                 && (rest_digits <= 4 || rest.chars().any(char::is_alphabetic));
             if is_name {
                 name_tokens.push((lead, before_comma));
@@ -333,6 +334,8 @@ mod tests {
         assert_eq!(q.codes, vec!["e10023"]);
         let q = parse_patient_query("ACC10023", 2026);
         assert_eq!(q.codes, vec!["acc10023"]);
+        let q = parse_patient_query("ab12cd34-d223-6fae", 2026);
+        assert_eq!(q.codes, vec!["ab12cd34d2236fae"]);
 
         let q = parse_patient_query("Mrs. Smith DOB: 3/2/84", 2026);
         assert_eq!(words(&q), vec!["smith"]);
