@@ -429,14 +429,20 @@ fn synthea_patients() -> Option<Vec<PatientRecord>> {
                 .as_array()
                 .map(|g| g.iter().filter_map(|x| x.as_str()).collect())
                 .unwrap_or_default();
-            let mut p = PersonName::new(given.first().copied().unwrap_or(""), n["family"].as_str().unwrap_or(""));
+            let mut p = PersonName::new(
+                given.first().copied().unwrap_or(""),
+                n["family"].as_str().unwrap_or(""),
+            );
             if given.len() > 1 {
                 p.middle = Some(given[1..].join(" "));
             }
             p.suffix = n["suffix"][0].as_str().map(str::to_string);
             p
         };
-        let official = names.iter().find(|n| n["use"] == "official").or(names.first())?;
+        let official = names
+            .iter()
+            .find(|n| n["use"] == "official")
+            .or(names.first())?;
         let mut rec = patient(i as u64 + 1, "", "", v["birthDate"].as_str()?);
         rec.patient.name = name_of(official);
         for n in names {
@@ -448,7 +454,10 @@ fn synthea_patients() -> Option<Vec<PatientRecord>> {
             }
         }
         if let Some(t) = v["telecom"].as_array() {
-            rec.patient.phones = t.iter().filter_map(|x| x["value"].as_str().map(str::to_string)).collect();
+            rec.patient.phones = t
+                .iter()
+                .filter_map(|x| x["value"].as_str().map(str::to_string))
+                .collect();
         }
         out.push(rec);
     }
@@ -491,6 +500,11 @@ fn synthea_names_are_found() {
     }
     let r1 = first as f64 / total as f64;
     let r5 = five as f64 / total as f64;
-    println!("synthea sample: {total} queries, recall@1 {r1:.3}, recall@5 {r5:.3}, misses {misses:?}");
-    assert!(r1 >= 0.95 && r5 >= 0.98, "recall@1 {r1:.3} recall@5 {r5:.3}: {misses:?}");
+    println!(
+        "synthea sample: {total} queries, recall@1 {r1:.3}, recall@5 {r5:.3}, misses {misses:?}"
+    );
+    assert!(
+        r1 >= 0.95 && r5 >= 0.98,
+        "recall@1 {r1:.3} recall@5 {r5:.3}: {misses:?}"
+    );
 }
