@@ -130,9 +130,17 @@ fn is_number_like(token: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | '(' | ')' | '+' | '/'))
 }
 
+/// Longest name word looked up (longer text is not a name; it would only make the fuzzy
+/// automata expensive).
+const MAX_WORD: usize = 40;
+/// Most tokens read from one query box.
+const MAX_TOKENS: usize = 12;
+
 /// Parses the query box. `pivot_year` is the current year (two-digit years, future dates).
 pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
     let mut q = PatientQuery::default();
+    let text: String = text.chars().take(MAX_TOKENS * (MAX_WORD + 1)).collect();
+    let text = text.as_str();
     // Split into raw tokens, remembering commas.
     let mut raw: Vec<(String, bool)> = Vec::new(); // (token, followed by a comma)
     for piece in text.split_whitespace() {
@@ -256,7 +264,7 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
         let parts: Vec<String> = word
             .split(['-', '_', '/', '–'])
             .map(normalize_word)
-            .filter(|w| !w.is_empty())
+            .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
             .collect();
         let last_part = parts.len().saturating_sub(1);
         for (k, text) in parts.into_iter().enumerate() {
@@ -269,6 +277,9 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             });
         }
     }
+    q.words.truncate(MAX_TOKENS);
+    q.numbers.truncate(MAX_TOKENS);
+    q.codes.truncate(MAX_TOKENS);
     if let Some(last) = q.words.last_mut() {
         last.joins_next = false;
     }

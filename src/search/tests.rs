@@ -196,6 +196,52 @@ fn patient_search_end_to_end() {
 }
 
 #[test]
+fn odd_input_never_fails() {
+    let (_dir, idx) = build(population(), Vec::new());
+    let long = "x".repeat(5000);
+    let many = "smith ".repeat(300);
+    for q in [
+        "",
+        " ",
+        ",",
+        ",,,",
+        "////",
+        "--",
+        "((",
+        "'",
+        "\"",
+        "*",
+        "1/1/1",
+        "99/99/9999",
+        "0",
+        "00000000000000000000",
+        "é",
+        "日本語",
+        "smith;john",
+        "+",
+        "#",
+        "dob:",
+        &long,
+        &many,
+        "jr",
+        "a b c d e f g h i j k l m n o p",
+        "1-2-3-4-5-6-7-8-9",
+    ] {
+        let hits = idx
+            .search_patients(q, 10)
+            .expect("search never fails on input");
+        assert!(hits.len() <= 10);
+    }
+    for q in ["\"", "((", ")", "AND", "NOT", "a OR", "-", "*", &long] {
+        let r = idx.search_notes(&text(q), 10);
+        assert!(
+            r.is_ok() || matches!(r, Err(SearchError::Query { .. })),
+            "{q}"
+        );
+    }
+}
+
+#[test]
 fn apply_upserts_and_ids_stay_in_sync() {
     let (_dir, idx) = build(population(), Vec::new());
     assert_eq!(idx.counts().expect("counts").patients, 19);
