@@ -45,6 +45,9 @@ pub struct PatientFields {
     pub rec: Field,
 }
 
+/// Name of the ranking-record fast field; see the schema for why it carries a version.
+const RECORD_FIELD: &str = "rec2";
+
 pub fn patient_schema() -> (Schema, PatientFields) {
     let mut b = Schema::builder();
     let terms = TextOptions::default().set_indexing_options(
@@ -60,7 +63,10 @@ pub fn patient_schema() -> (Schema, PatientFields) {
         nick: b.add_text_field("nick", terms.clone()),
         dob: b.add_text_field("dob", terms.clone()),
         ident: b.add_text_field("ident", terms),
-        rec: b.add_u64_field("rec", FAST),
+        // The field name carries the record layout version (`RankRecord`): an index
+        // written with another layout has another schema, so it is recreated empty and
+        // rebuilt from the store instead of decoding records it cannot read.
+        rec: b.add_u64_field(RECORD_FIELD, FAST),
     };
     (b.build(), fields)
 }
@@ -161,6 +167,9 @@ impl PatientIndex {
                 idents.push(format!("e:{d}"));
                 idents.push(format!("e:{}", strip_zeros(&d)));
             }
+        }
+        for i in &r.identifiers {
+            idents.push(format!("i:{i}"));
         }
         for p in &r.phones {
             idents.push(format!("p:{p}"));
@@ -314,6 +323,7 @@ impl PatientIndex {
         }
         for code in &q.codes {
             idents.push(format!("e:{code}"));
+            idents.push(format!("i:{code}"));
         }
         for dob in dates {
             if matches!(dob, DobQuery::Date(_)) {
@@ -386,10 +396,15 @@ impl PatientIndex {
             anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         for code in &q.codes {
-            let mut alts: Vec<Box<dyn Query>> =
-                vec![self.term_q(f.ident, &format!("e:{code}"), 3.0)];
+            let mut alts: Vec<Box<dyn Query>> = vec![
+                self.term_q(f.ident, &format!("e:{code}"), 3.0),
+                self.term_q(f.ident, &format!("i:{code}"), 3.0),
+            ];
             if fuzzy {
                 alts.push(self.prefix_q(f.ident, &format!("e:{code}"), 1.0));
+                if code.len() >= 6 {
+                    alts.push(self.prefix_q(f.ident, &format!("i:{code}"), 1.0));
+                }
             }
             anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
@@ -477,7 +492,7 @@ impl PatientIndex {
                 let col = searcher
                     .segment_reader(addr.segment_ord)
                     .fast_fields()
-                    .u64("rec")
+                    .u64(RECORD_FIELD)
                     .map_err(|e| SearchError::Index(e.to_string()))?;
                 *slot = Some(col);
             }

@@ -232,7 +232,10 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             let rest = &trimmed[lead.len()..];
             let rest_digits = rest.chars().filter(char::is_ascii_digit).count();
             let starts_with_digit = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
-            let is_name = lead.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            // a long hex string is an identifier (a UUID typed without dashes), never a name
+            let hex_id = trimmed.len() >= 12 && trimmed.chars().all(|c| c.is_ascii_hexdigit());
+            let is_name = !hex_id
+                && lead.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && starts_with_digit
                 && !rest.contains('-')
                 && (rest_digits <= 4 || rest.chars().any(char::is_alphabetic));

@@ -488,5 +488,12 @@ fn code_match(code: &str, rec: &RankRecord) -> (f32, String) {
             best = (1.0, format!("encounter number starts with {code}"));
         }
     }
+    for i in &rec.identifiers {
+        if i == code {
+            best = (4.0, "identifier exact".to_string());
+        } else if code.len() >= 6 && i.starts_with(code) && best.0 < 1.0 {
+            best = (1.0, format!("identifier starts with {code}"));
+        }
+    }
     best
 }

@@ -3,13 +3,14 @@
 //!
 //! Layout (version 1): `1, id u64, mrn u32, dob u32 (yyyymmdd), suffix u8, ssn4 u16
 //! (0xffff = none), tokens (count u8; kind u8, position u8, len u8, bytes),
-//! phones (count u8; len u8, digits), encounters (count u8; len u8, bytes)`. Little endian.
+//! phones (count u8; len u8, digits), encounters (count u8; len u8, bytes),
+//! identifiers (count u8; len u8, bytes)`. Little endian. Version 2 added identifiers.
 
 use super::PatientRecord;
 use crate::domain::matching::{NameTokens, Suffix};
 use crate::domain::{NameKind, PatientId};
 
-const VERSION: u8 = 1;
+const VERSION: u8 = 2;
 const SUFFIXES: [Suffix; 6] = [
     Suffix::Jr,
     Suffix::Sr,
@@ -54,6 +55,9 @@ pub struct RankRecord {
     pub phones: Vec<String>,
     /// Normalised encounter numbers (see [`normalize_ident`]).
     pub encounters: Vec<String>,
+    /// Normalised identifiers from other systems (the Synthea `Id`, ...): a caller
+    /// reading a number off another system's paperwork quotes these.
+    pub identifiers: Vec<String>,
 }
 
 /// Phone digits as compared: digits only, without a leading `1` on 11 digits.
@@ -130,6 +134,12 @@ impl RankRecord {
                 .map(|e| normalize_ident(e))
                 .filter(|e| !e.is_empty())
                 .collect(),
+            identifiers: p
+                .identifiers
+                .iter()
+                .map(|i| normalize_ident(&i.value))
+                .filter(|i| i.len() >= 4)
+                .collect(),
         }
     }
 
@@ -167,7 +177,7 @@ impl RankRecord {
             out.push(pos);
             push_str(&mut out, &t.text);
         }
-        for list in [&self.phones, &self.encounters] {
+        for list in [&self.phones, &self.encounters, &self.identifiers] {
             let items: Vec<&String> = list.iter().take(255).collect();
             out.push(items.len() as u8);
             for s in items {
@@ -177,7 +187,7 @@ impl RankRecord {
         out
     }
 
-    /// Decodes a record; `None` when the bytes are not a version-1 record.
+    /// Decodes a record; `None` when the bytes are not a record of this version.
     pub fn decode(bytes: &[u8]) -> Option<RankRecord> {
         let mut r = Reader { bytes, at: 0 };
         if r.u8()? != VERSION {
@@ -216,14 +226,14 @@ impl RankRecord {
                 source,
             });
         }
-        let mut lists = [Vec::new(), Vec::new()];
+        let mut lists = [Vec::new(), Vec::new(), Vec::new()];
         for list in lists.iter_mut() {
             let n = r.u8()?;
             for _ in 0..n {
                 list.push(r.string()?);
             }
         }
-        let [phones, encounters] = lists;
+        let [phones, encounters, identifiers] = lists;
         Some(RankRecord {
             id,
             mrn,
@@ -233,6 +243,7 @@ impl RankRecord {
             tokens,
             phones,
             encounters,
+            identifiers,
         })
     }
 }

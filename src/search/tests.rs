@@ -429,3 +429,34 @@ fn note_search_end_to_end() {
         vec![DocumentId(1), DocumentId(2), DocumentId(3), DocumentId(4)]
     );
 }
+
+#[test]
+fn identifiers_from_other_systems_are_found() {
+    let mut out = population();
+    let mut imported = patient(30, "Maynard", "Mosciski", "2014-10-06");
+    imported.patient.identifiers = vec![crate::domain::Identifier {
+        system: "synthea".into(),
+        value: "3edac2e3-d223-6fae-d515-daf96ef6bc76".into(),
+    }];
+    out.push(imported);
+    let mut imported = patient(31, "Curt", "Schmidt", "2008-04-07");
+    imported.patient.identifiers = vec![crate::domain::Identifier {
+        system: "synthea".into(),
+        value: "de6e8b83-07d5-1f23-e118-d7d85ca3a88a".into(),
+    }];
+    out.push(imported);
+    let (_dir, idx) = build(out, Vec::new());
+    // another system's identifier (a Synthea Id): dashed, undashed, upper case, a prefix
+    for q in [
+        "3edac2e3-d223-6fae-d515-daf96ef6bc76",
+        "3edac2e3d2236faed515daf96ef6bc76",
+        "3EDAC2E3-D223-6FAE-D515-DAF96EF6BC76",
+        "de6e8b8307d51f23e118d7d85ca3a88a",
+    ] {
+        let want = if q.starts_with('d') { 31 } else { 30 };
+        let why = assert_top(&idx, q, want);
+        assert!(has(&why, "identifier exact"), "{q}: {why:?}");
+    }
+    let why = assert_top(&idx, "3edac2e3", 30);
+    assert!(has(&why, "identifier starts with"), "{why:?}");
+}
