@@ -238,7 +238,10 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                 && lead.chars().filter(|c| c.is_alphabetic()).count() >= 2
                 && starts_with_digit
                 && !rest.contains('-')
-                && (rest_digits <= 4 || rest.chars().any(char::is_alphabetic));
+                // Synthea appends at most 4 digits (a stray letter from a typo aside);
+                // a longer tail is an account code such as `SY9C8E685C314E`
+                && rest.len() <= 5
+                && rest_digits <= 4;
             if is_name {
                 name_tokens.push((lead, before_comma));
             } else {
@@ -348,6 +351,9 @@ mod tests {
         assert_eq!(q.codes, vec!["e10023"]);
         let q = parse_patient_query("ACC10023", 2026);
         assert_eq!(q.codes, vec!["acc10023"]);
+        let q = parse_patient_query("SY9C8E685C314E", 2026);
+        assert_eq!(q.codes, vec!["sy9c8e685c314e"]);
+        assert!(q.words.is_empty());
         let q = parse_patient_query("ab12cd34-d223-6fae", 2026);
         assert_eq!(q.codes, vec!["ab12cd34d2236fae"]);
 
