@@ -1,14 +1,39 @@
 //! The store: the only user of redb, and the source of truth.
 //!
-//! INTERFACE (filled in by the store work; signatures are the contract other modules
-//! code against). One write transaction per user action; every patient/document write
-//! also appends to the outbox that the search index drains.
+//! One write transaction per user action ([`Store::write`] → [`WriteTx::commit`]); every
+//! patient/document write also appends to the outbox that the search index drains.
+//! Table layouts are documented in `tables.rs`, migrations in `migrations.rs`.
+//!
+//! Concurrency: redb serialises write transactions. [`Store::write`] begins the redb
+//! write transaction at once (so id and MRN counters are read under the write lock and
+//! two sessions can never hand out the same id) and blocks while another `WriteTx` is
+//! alive. Keep a `WriteTx` short, and never call a `Store` method that writes
+//! ([`Store::append_audit`], [`Store::ack_outbox`], [`Store::write`]) on a thread that
+//! already holds a `WriteTx`: it would wait for itself. Use [`WriteTx::append_audit`]
+//! inside an action instead. Reads ([`Store::read`]) never block.
 
-use crate::domain::{
-    AccessEvent, AuditHash, Document, DocumentId, Encounter, EncounterId, Mrn, NewAccessEvent,
-    Patient, PatientId, Provider, ProviderId, StaffUser, UserId,
-};
+mod audit;
+mod codec;
+mod meta;
+mod migrations;
+mod read;
+mod tables;
+mod write;
+
+#[cfg(test)]
+mod tests;
+
+pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
+pub use migrations::SCHEMA_VERSION;
+pub use read::ReadTx;
+pub use write::WriteTx;
+
+use crate::domain::{AccessEvent, AuditHash, DocumentId, NewAccessEvent, PatientId};
+use redb::{Database, DatabaseError};
 use std::path::{Path, PathBuf};
+
+/// File name of the store inside the data directory.
+pub const STORE_FILE: &str = "chartroom.redb";
 
 /// Errors of the store. Messages name the table and key, never patient data.
 #[derive(Debug, thiserror::Error)]
@@ -16,18 +41,57 @@ pub enum StoreError {
     #[error("the data directory {path} is in use by another chartroom process (a server?); connect to it with ssh instead")]
     Locked { path: PathBuf },
     #[error("cannot open the data directory {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("the data directory {path} has schema version {found}, newer than this chartroom understands ({supported})")]
-    SchemaTooNew { path: PathBuf, found: u32, supported: u32 },
+    SchemaTooNew {
+        path: PathBuf,
+        found: u32,
+        supported: u32,
+    },
     #[error("corrupt row in table {table} (key {key}): {reason}")]
-    Corrupt { table: &'static str, key: String, reason: String },
+    Corrupt {
+        table: &'static str,
+        key: String,
+        reason: String,
+    },
     #[error("{what} {key} already exists")]
     Duplicate { what: &'static str, key: String },
     #[error("database error: {0}")]
     Database(String),
+    /// A value could not be encoded (should not happen for the domain types).
+    #[error("cannot encode row for table {table} (key {key}): {reason}")]
+    Encode {
+        table: &'static str,
+        key: String,
+        reason: String,
+    },
+    /// A counter ran past its range (e.g. MRNs past 99999999).
+    #[error("no {what} left to allocate")]
+    Exhausted { what: &'static str },
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
+
+macro_rules! database_error_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Database(e.to_string())
+            }
+        }
+    )*};
+}
+database_error_from!(
+    redb::Error,
+    redb::StorageError,
+    redb::TableError,
+    redb::TransactionError,
+    redb::CommitError,
+    redb::SetDurabilityError
+);
 
 /// What the index still has to absorb.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,107 +115,138 @@ pub struct StoreCounts {
 /// Result of walking the audit chain.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChainCheck {
-    Intact { events: u64, head: AuditHash },
+    Intact {
+        events: u64,
+        head: AuditHash,
+    },
     /// The first event whose link or hash is wrong.
-    Broken { seq: u64, reason: String },
+    Broken {
+        seq: u64,
+        reason: String,
+    },
 }
 
+/// The open store. Cheap to share behind an `Arc`: redb's `Database` is `Send + Sync`.
 pub struct Store {
-    _private: (),
+    db: Database,
+    dir: PathBuf,
+    file: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("file", &self.file)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Maps redb's open errors: a held lock becomes `Locked`, file trouble `Io`.
+fn open_error(err: DatabaseError, dir: &Path, file: &Path) -> StoreError {
+    match err {
+        DatabaseError::DatabaseAlreadyOpen | DatabaseError::LockProtocolMismatch => {
+            StoreError::Locked {
+                path: dir.to_path_buf(),
+            }
+        }
+        DatabaseError::Storage(redb::StorageError::Io(source)) => {
+            if source.kind() == std::io::ErrorKind::WouldBlock {
+                StoreError::Locked {
+                    path: dir.to_path_buf(),
+                }
+            } else {
+                StoreError::Io {
+                    path: file.to_path_buf(),
+                    source,
+                }
+            }
+        }
+        other => StoreError::Database(format!("{}: {other}", file.display())),
+    }
 }
 
 impl Store {
     /// Opens (creating if needed) `DIR/chartroom.redb`, running migrations.
     pub fn open(dir: &Path) -> Result<Store> {
-        let _ = dir;
-        todo!("store")
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let file = dir.join(STORE_FILE);
+        let db = Database::builder()
+            .create(&file)
+            .map_err(|e| open_error(e, dir, &file))?;
+        migrations::run(&db, dir)?;
+        Ok(Store {
+            db,
+            dir: dir.to_path_buf(),
+            file,
+        })
     }
+
+    /// The data directory this store lives in.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
     pub fn schema_version(&self) -> Result<u32> {
-        todo!("store")
+        migrations::read_version(&self.db)
     }
-    /// Starts the write transaction of one user action.
+
+    /// Starts the write transaction of one user action. Blocks while another is alive.
     pub fn write(&self) -> Result<WriteTx<'_>> {
-        todo!("store")
+        WriteTx::begin(self)
     }
+
     /// A consistent read snapshot.
     pub fn read(&self) -> Result<ReadTx> {
-        todo!("store")
+        ReadTx::begin(&self.db)
     }
+
     /// Appends one audit event in its own transaction and returns it chained.
     pub fn append_audit(&self, event: NewAccessEvent) -> Result<AccessEvent> {
-        let _ = event;
-        todo!("store")
+        let mut tx = self.write()?;
+        let chained = tx.append_audit(event)?;
+        tx.commit()?;
+        Ok(chained)
     }
+
     /// Walks the whole audit chain.
     pub fn check_audit_chain(&self) -> Result<ChainCheck> {
-        todo!("store")
+        audit::check_chain(&self.db)
     }
+
     /// Removes outbox entries up to and including `seq` (the index absorbed them).
     pub fn ack_outbox(&self, up_to_seq: u64) -> Result<()> {
-        let _ = up_to_seq;
-        todo!("store")
+        let txn = self.db.begin_write()?;
+        {
+            let mut table = txn.open_table(tables::OUTBOX)?;
+            let last = tables::id_key(up_to_seq);
+            table.retain_in::<&tables::IdKey, _>(..=&last, |_, _| false)?;
+        }
+        txn.commit()?;
+        Ok(())
     }
-}
 
-/// One write transaction; nothing is visible until `commit`, dropping it aborts.
-pub struct WriteTx<'s> {
-    _store: &'s Store,
-}
+    /// Makes every earlier commit durable. Only needed after bulk transactions
+    /// ([`WriteTx::set_bulk`]); normal commits are durable when `commit` returns.
+    pub fn sync(&self) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.commit()?;
+        Ok(())
+    }
 
-impl WriteTx<'_> {
-    pub fn next_patient_id(&mut self) -> Result<PatientId> { todo!() }
-    pub fn next_encounter_id(&mut self) -> Result<EncounterId> { todo!() }
-    pub fn next_document_id(&mut self) -> Result<DocumentId> { todo!() }
-    pub fn next_provider_id(&mut self) -> Result<ProviderId> { todo!() }
-    pub fn next_user_id(&mut self) -> Result<UserId> { todo!() }
-    /// Next free MRN (allocated sequentially from a configurable base).
-    pub fn next_mrn(&mut self) -> Result<Mrn> { todo!() }
-    /// Inserts or replaces; maintains the MRN index; queues the patient for the index.
-    pub fn put_patient(&mut self, patient: &Patient) -> Result<()> { let _ = patient; todo!() }
-    /// Inserts or replaces; maintains number and per-patient indexes.
-    pub fn put_encounter(&mut self, encounter: &Encounter) -> Result<()> { let _ = encounter; todo!() }
-    /// Inserts or replaces; queues the document for the index.
-    pub fn put_document(&mut self, document: &Document) -> Result<()> { let _ = document; todo!() }
-    pub fn put_provider(&mut self, provider: &Provider) -> Result<()> { let _ = provider; todo!() }
-    pub fn put_user(&mut self, user: &StaffUser) -> Result<()> { let _ = user; todo!() }
-    /// Appends an audit event inside this transaction.
-    pub fn append_audit(&mut self, event: NewAccessEvent) -> Result<AccessEvent> { let _ = event; todo!() }
-    pub fn commit(self) -> Result<()> { todo!() }
-}
+    /// Size of `chartroom.redb` on disk.
+    pub fn file_size_bytes(&self) -> Result<u64> {
+        std::fs::metadata(&self.file)
+            .map(|m| m.len())
+            .map_err(|source| StoreError::Io {
+                path: self.file.clone(),
+                source,
+            })
+    }
 
-/// A read snapshot.
-pub struct ReadTx {
-    _private: (),
-}
-
-impl ReadTx {
-    pub fn patient(&self, id: PatientId) -> Result<Option<Patient>> { let _ = id; todo!() }
-    pub fn patient_by_mrn(&self, mrn: Mrn) -> Result<Option<Patient>> { let _ = mrn; todo!() }
-    /// Patient whose identifiers include (system, value), e.g. a Synthea Id.
-    pub fn patient_by_identifier(&self, system: &str, value: &str) -> Result<Option<PatientId>> { let _ = (system, value); todo!() }
-    /// All patients in id order (reindex, verify, export).
-    pub fn patients(&self) -> Result<Box<dyn Iterator<Item = Result<Patient>> + '_>> { todo!() }
-    pub fn encounter(&self, id: EncounterId) -> Result<Option<Encounter>> { let _ = id; todo!() }
-    pub fn encounter_by_number(&self, number: &str) -> Result<Option<Encounter>> { let _ = number; todo!() }
-    /// A patient's encounters, newest admission first.
-    pub fn encounters_of(&self, patient: PatientId) -> Result<Vec<Encounter>> { let _ = patient; todo!() }
-    pub fn document(&self, id: DocumentId) -> Result<Option<Document>> { let _ = id; todo!() }
-    /// A patient's documents, newest first.
-    pub fn documents_of(&self, patient: PatientId) -> Result<Vec<Document>> { let _ = patient; todo!() }
-    /// All documents in id order (reindex, verify).
-    pub fn documents(&self) -> Result<Box<dyn Iterator<Item = Result<Document>> + '_>> { todo!() }
-    pub fn provider(&self, id: ProviderId) -> Result<Option<Provider>> { let _ = id; todo!() }
-    pub fn providers(&self) -> Result<Vec<Provider>> { todo!() }
-    pub fn user(&self, id: UserId) -> Result<Option<StaffUser>> { let _ = id; todo!() }
-    pub fn user_by_name(&self, username: &str) -> Result<Option<StaffUser>> { let _ = username; todo!() }
-    pub fn users(&self) -> Result<Vec<StaffUser>> { todo!() }
-    pub fn counts(&self) -> Result<StoreCounts> { todo!() }
-    /// Outbox entries in order, oldest first: (seq, item).
-    pub fn outbox(&self, limit: usize) -> Result<Vec<(u64, OutboxItem)>> { let _ = limit; todo!() }
-    /// Audit events from `from_seq` on, in chain order.
-    pub fn audit_events(&self, from_seq: u64, limit: usize) -> Result<Vec<AccessEvent>> { let _ = (from_seq, limit); todo!() }
-    /// All access to one patient, newest first (a range scan, not a table scan).
-    pub fn audit_for_patient(&self, patient: PatientId, limit: usize) -> Result<Vec<AccessEvent>> { let _ = (patient, limit); todo!() }
-    /// All access by one user, newest first (a range scan).
-    pub fn audit_by_user(&self, user: UserId, limit: usize) -> Result<Vec<AccessEvent>> { let _ = (user, limit); todo!() }
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
 }

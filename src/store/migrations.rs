@@ -1,0 +1,78 @@
+//! Schema migrations: numbered functions, each run in its own write transaction that
+//! also records the new `schema_version` in `meta`, so a crash between two migrations
+//! leaves the store at a well-defined version and the next open resumes from there.
+//!
+//! To add version N: write `migrate_to_N(txn)`, add it to [`MIGRATIONS`]; the table list
+//! in `tables.rs` gets the new versioned names. Never edit a shipped migration.
+
+use super::meta::{self, Counters};
+use super::tables::*;
+use super::{Result, StoreError};
+use redb::{Database, ReadableDatabase, TableError, WriteTransaction};
+use std::path::Path;
+
+/// The schema version this build writes and understands.
+pub const SCHEMA_VERSION: u32 = 1;
+
+type Migration = fn(&WriteTransaction) -> Result<()>;
+
+/// `MIGRATIONS[i]` brings the store from version `i` to version `i + 1`.
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1];
+
+/// v1: creates every table and the meta entries (counters start at 1, MRNs at 100001).
+fn migrate_to_1(txn: &WriteTransaction) -> Result<()> {
+    // Opening a table in a write transaction creates it.
+    txn.open_table(PATIENTS)?;
+    txn.open_table(ENCOUNTERS)?;
+    txn.open_table(DOCUMENTS)?;
+    txn.open_table(PROVIDERS)?;
+    txn.open_table(USERS)?;
+    txn.open_table(PATIENT_BY_MRN)?;
+    txn.open_table(PATIENT_BY_IDENTIFIER)?;
+    txn.open_table(ENCOUNTER_BY_NUMBER)?;
+    txn.open_table(USER_BY_NAME)?;
+    txn.open_table(PATIENT_ENCOUNTERS)?;
+    txn.open_table(PATIENT_DOCUMENTS)?;
+    txn.open_table(OUTBOX)?;
+    txn.open_table(AUDIT)?;
+    txn.open_table(AUDIT_BY_PATIENT)?;
+    txn.open_table(AUDIT_BY_USER)?;
+    let mut meta_table = txn.open_table(META)?;
+    Counters::fresh().save(&mut meta_table)?;
+    Ok(())
+}
+
+/// Reads the schema version; 0 for a fresh file (no `meta` table yet).
+pub(crate) fn read_version(db: &Database) -> Result<u32> {
+    let txn = db.begin_read()?;
+    let table = match txn.open_table(META) {
+        Ok(t) => t,
+        Err(TableError::TableDoesNotExist(_)) => return Ok(0),
+        Err(e) => return Err(e.into()),
+    };
+    Ok(meta::get::<u32, _>(&table, META_SCHEMA_VERSION)?.unwrap_or(0))
+}
+
+/// Brings the store up to [`SCHEMA_VERSION`], or refuses one that is newer.
+pub(crate) fn run(db: &Database, path: &Path) -> Result<()> {
+    let found = read_version(db)?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    for (from, migration) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let to = from as u32 + 1;
+        let txn = db.begin_write()?;
+        migration(&txn)?;
+        {
+            let mut meta_table = txn.open_table(META)?;
+            meta::put(&mut meta_table, META_SCHEMA_VERSION, &to)?;
+        }
+        txn.commit()?;
+        tracing::info!(schema_version = to, "store migrated");
+    }
+    Ok(())
+}
