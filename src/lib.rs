@@ -8,3 +8,5 @@ pub mod domain;
 pub mod search;
 pub mod store;
 pub mod services;
+pub mod ssh;
+pub mod term;

@@ -6,6 +6,10 @@ mod charts;
 mod index_sync;
 pub use index_sync::{drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport};
 mod session;
+mod users;
+mod config;
+pub use config::DataConfig;
+pub use users::{looks_like_public_key, valid_username, NewUser};
 mod pending_stubs; // removed when store and search merge
 
 pub use charts::may_open_charts;
@@ -27,6 +31,8 @@ pub enum ServiceError {
     Forbidden { role: &'static str, action: &'static str },
     #[error("no such {what}")]
     NotFound { what: &'static str },
+    #[error("invalid {what}: {reason}")]
+    Invalid { what: &'static str, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, ServiceError>;
@@ -144,10 +150,29 @@ impl Services {
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Services> {
         let store = Store::open(data_dir)?;
         let index = TantivyIndex::open(data_dir)?;
+        Services::with_parts(data_dir, store, Box::new(index), clock)
+    }
+
+    /// Opens the data directory's store with another index (tests use an in-memory one).
+    pub fn open_with_index(
+        data_dir: &Path,
+        index: Box<dyn ChartIndex>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Services> {
+        let store = Store::open(data_dir)?;
+        Services::with_parts(data_dir, store, index, clock)
+    }
+
+    fn with_parts(
+        data_dir: &Path,
+        store: Store,
+        index: Box<dyn ChartIndex>,
+        clock: Arc<dyn Clock>,
+    ) -> Result<Services> {
         let services = Services {
             data_dir: data_dir.to_path_buf(),
             store,
-            index: Box::new(index),
+            index,
             clock,
             index_sync: Mutex::new(()),
         };
@@ -174,7 +199,7 @@ impl Services {
         Ok(DataStatus {
             patients: counts.patients,
             documents: counts.documents,
-            bytes_on_disk: self.store.file_size_bytes() + self.index.size_bytes(),
+            bytes_on_disk: self.store.file_size_bytes()? + self.index.size_bytes(),
         })
     }
 }

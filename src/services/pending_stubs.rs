@@ -11,4 +11,3 @@ impl ChartIndex for TantivyIndex {
     fn document_ids(&self) -> Result<Vec<DocumentId>> { todo!() }
     fn size_bytes(&self) -> u64 { todo!() }
 }
-impl crate::store::Store { pub fn file_size_bytes(&self) -> u64 { todo!() } }

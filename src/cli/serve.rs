@@ -1,0 +1,107 @@
+//! `chartroom serve` and the "a server holds this directory" explanation other commands
+//! give instead of a lock error.
+
+use super::init_logging;
+use crate::domain::SystemClock;
+use crate::services::{DataConfig, ServiceError, Services};
+use crate::ssh::placeholder::PlaceholderScreens;
+use crate::ssh::{ServeOptions, Server, ServerInfo};
+use crate::store::StoreError;
+use anyhow::{bail, Context, Result};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Default listen address (loopback: exposing the server is a deliberate choice).
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:2222";
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    #[arg(long)]
+    pub data: std::path::PathBuf,
+    /// Address to listen on (default: `listen` in DIR/config.toml, else 127.0.0.1:2222).
+    #[arg(long)]
+    pub listen: Option<String>,
+    /// Log sessions off after this many idle minutes (default: `idle_minutes` in
+    /// DIR/config.toml, else 15; 0 never). Fractions are allowed (tests use 0.05).
+    #[arg(long)]
+    pub idle_minutes: Option<f64>,
+}
+
+pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
+    let dir = args.data.as_path();
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let _log = init_logging(dir);
+    let config = DataConfig::load(dir)?;
+    let listen_text = args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into());
+    let listen: SocketAddr = listen_text
+        .parse()
+        .with_context(|| format!("--listen {listen_text}: expected an address like 127.0.0.1:2222"))?;
+    let idle_minutes = args.idle_minutes.unwrap_or(f64::from(config.idle_minutes));
+    if !idle_minutes.is_finite() || idle_minutes < 0.0 {
+        bail!("--idle-minutes must be 0 (never) or more");
+    }
+    let services = Arc::new(open_services(dir)?);
+    let mut options = ServeOptions::new(listen);
+    options.idle_logoff = (idle_minutes > 0.0).then(|| Duration::from_secs_f64(idle_minutes * 60.0));
+
+    let users = services.store().read()?.users()?;
+    let with_keys = users.iter().filter(|u| !u.disabled && !u.ssh_keys.is_empty()).count();
+
+    let server = Server::start(services, options, Arc::new(PlaceholderScreens))?;
+    let addr = server.local_addr();
+    let info = ServerInfo {
+        pid: std::process::id(),
+        listen: addr.to_string(),
+        host_fingerprint: server.host_fingerprint().to_string(),
+        started: chrono::Utc::now().to_rfc3339(),
+    };
+    info.write(dir).with_context(|| format!("cannot write {}", ServerInfo::path(dir).display()))?;
+    if server.host_key_created() {
+        eprintln!("chartroom serve: generated host key {}", crate::ssh::host_key::host_key_path(dir).display());
+    }
+    eprintln!("chartroom serve: listening on {addr} (data {})", dir.display());
+    eprintln!("chartroom serve: host key fingerprint {} (ED25519)", server.host_fingerprint());
+    if with_keys == 0 {
+        eprintln!(
+            "chartroom serve: no user can log in yet; stop the server and add one with \
+             `chartroom users add NAME --role clerk --key id_ed25519.pub --data {}`",
+            dir.display()
+        );
+    }
+    eprintln!("chartroom serve: connect with: {}", info.ssh_hint());
+    let result = server.run_until_signal();
+    ServerInfo::remove(dir);
+    result?;
+    eprintln!("chartroom serve: stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_services(dir: &Path) -> Result<Services> {
+    Services::open(dir, Arc::new(SystemClock)).map_err(|e| explain_open_error(dir, e))
+}
+
+/// Turns "the store is locked" into who holds it and how to connect; other errors keep
+/// their own message.
+pub fn explain_open_error(dir: &Path, error: ServiceError) -> anyhow::Error {
+    if let ServiceError::Store(StoreError::Locked { .. }) = &error {
+        if let Some(info) = ServerInfo::read(dir) {
+            return anyhow::anyhow!(
+                "the data directory {} is held by a running chartroom server (pid {}, listening on {}).\n\
+                 Connect to it with: {}\n\
+                 (Stop the server first to run this command on the directory directly.)",
+                dir.display(),
+                info.pid,
+                info.listen,
+                info.ssh_hint()
+            );
+        }
+        return anyhow::anyhow!(
+            "the data directory {} is in use by another chartroom process; if it is a server, connect with ssh",
+            dir.display()
+        );
+    }
+    anyhow::Error::new(error).context(format!("cannot open the data directory {}", dir.display()))
+}

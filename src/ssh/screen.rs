@@ -1,0 +1,35 @@
+//! What the SSH edge needs from an app: the one seam between a channel and the TUI.
+//! The placeholder (`placeholder.rs`) implements it until `ui::App` lands; then an
+//! `impl SessionScreen for` the app, and the factory `serve` passes, are the only change.
+
+use super::keys::Key;
+use crate::services::{Services, Session};
+use std::sync::Arc;
+
+/// Whether the session goes on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Flow {
+    Continue,
+    /// The user quit (the app's quit action, e.g. Ctrl-C): end this session only.
+    Quit,
+}
+
+/// Called (from any thread) when an app's background work has results; the channel
+/// task then calls `SessionScreen::poll` and redraws.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// One user's app on one channel. Methods may block on the store briefly; the channel
+/// task runs them where blocking is allowed.
+pub trait SessionScreen: Send {
+    fn key(&mut self, key: Key) -> Flow;
+    /// Absorbs finished background work (after a `Wake`).
+    fn poll(&mut self) -> Flow {
+        Flow::Continue
+    }
+    fn draw(&mut self, frame: &mut ratatui::Frame<'_>);
+}
+
+/// Makes the app of each new session.
+pub trait ScreenFactory: Send + Sync {
+    fn open(&self, services: Arc<Services>, session: Session, wake: Wake) -> Box<dyn SessionScreen>;
+}
