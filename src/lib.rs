@@ -6,7 +6,7 @@
 
 pub mod domain;
 pub mod search;
-pub mod store;
 pub mod services;
+pub mod store;
 pub mod ssh;
 pub mod term;

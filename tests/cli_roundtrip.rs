@@ -23,7 +23,18 @@ fn stdout_of(cmd: &mut Command) -> String {
 }
 
 fn generate(dir: &Path, patients: u32) {
-    stdout_of(chartroom().args(["generate", "--patients", &patients.to_string(), "--seed", "7", "--data"]).arg(dir));
+    stdout_of(
+        chartroom()
+            .args([
+                "generate",
+                "--patients",
+                &patients.to_string(),
+                "--seed",
+                "7",
+                "--data",
+            ])
+            .arg(dir),
+    );
 }
 
 #[test]
@@ -37,7 +48,12 @@ fn generate_verify_search_reindex_verify() {
     assert!(verified.contains("ok   audit chain"), "{verified}");
 
     // Take a real patient from the audit-free JSON path: search by a common surname.
-    let out = stdout_of(chartroom().args(["search", "--json", "--data"]).arg(&dir).arg("smith"));
+    let out = stdout_of(
+        chartroom()
+            .args(["search", "--json", "--data"])
+            .arg(&dir)
+            .arg("smith"),
+    );
     let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("json: {e}: {out}"));
     assert_eq!(v["q"], "smith");
     assert!(v["micros"].as_u64().is_some());
@@ -49,20 +65,38 @@ fn generate_verify_search_reindex_verify() {
 
     // The MRN of the first hit, typed without dashes, finds the same patient first.
     let mrn = hits[0]["mrn"].as_str().unwrap_or_default().replace('-', "");
-    let out = stdout_of(chartroom().args(["search", "--json", "--data"]).arg(&dir).arg(&mrn));
+    let out = stdout_of(
+        chartroom()
+            .args(["search", "--json", "--data"])
+            .arg(&dir)
+            .arg(&mrn),
+    );
     let v: Value = serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("json: {e}"));
     assert_eq!(v["hits"][0]["id"], hits[0]["id"]);
 
     // Batch mode: one line per query, in order.
     let queries = tmp.path().join("q.jsonl");
-    std::fs::write(&queries, "{\"q\": \"smith\"}\n\n{\"q\": \"zzzzqqq\"}\n").unwrap_or_else(|e| panic!("{e}"));
-    let out = stdout_of(chartroom().args(["search", "--data"]).arg(&dir).arg("--queries").arg(&queries));
-    let lines: Vec<Value> = out.lines().map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"))).collect();
+    std::fs::write(&queries, "{\"q\": \"smith\"}\n\n{\"q\": \"zzzzqqq\"}\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = stdout_of(
+        chartroom()
+            .args(["search", "--data"])
+            .arg(&dir)
+            .arg("--queries")
+            .arg(&queries),
+    );
+    let lines: Vec<Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["q"], "zzzzqqq");
 
     let reindexed = stdout_of(chartroom().arg("reindex").arg("--data").arg(&dir));
-    assert!(reindexed.starts_with("reindexed 4") && reindexed.contains(" patients and "), "{reindexed}");
+    assert!(
+        reindexed.starts_with("reindexed 4") && reindexed.contains(" patients and "),
+        "{reindexed}"
+    );
     stdout_of(chartroom().arg("verify").arg("--data").arg(&dir));
 
     // The searches above are in the audit trail, and the chain still verifies.
@@ -77,18 +111,33 @@ fn bad_queries_file_names_the_line_without_echoing_it() {
     let dir = tmp.path().join("data");
     generate(&dir, 50);
     let queries = tmp.path().join("q.jsonl");
-    std::fs::write(&queries, "{\"q\": \"smith\"}\n{\"q\": \"Jane Secretname\n").unwrap_or_else(|e| panic!("{e}"));
-    let out = chartroom().args(["search", "--data"]).arg(&dir).arg("--queries").arg(&queries).output().unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&queries, "{\"q\": \"smith\"}\n{\"q\": \"Jane Secretname\n")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let out = chartroom()
+        .args(["search", "--data"])
+        .arg(&dir)
+        .arg("--queries")
+        .arg(&queries)
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("q.jsonl line 2"), "{err}");
-    assert!(!err.contains("Secretname"), "patient data leaked into an error: {err}");
+    assert!(
+        !err.contains("Secretname"),
+        "patient data leaked into an error: {err}"
+    );
 }
 
 #[test]
 fn verify_refuses_a_directory_without_data() {
     let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
-    let out = chartroom().arg("verify").arg("--data").arg(tmp.path()).output().unwrap_or_else(|e| panic!("{e}"));
+    let out = chartroom()
+        .arg("verify")
+        .arg("--data")
+        .arg(tmp.path())
+        .output()
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no chartroom data"));
 }

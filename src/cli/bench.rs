@@ -34,7 +34,9 @@ fn figure(name: &str, value: f64, unit: &str) {
 }
 
 fn dir_size(path: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| match e.metadata() {
@@ -95,22 +97,38 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let services = Services::open(&args.data, Arc::new(SystemClock))
         .with_context(|| format!("cannot open {}", args.data.display()))?;
     if fresh {
-        let options = GenerateOptions { patients: args.patients, seed: args.seed, ..GenerateOptions::default() };
+        let options = GenerateOptions {
+            patients: args.patients,
+            seed: args.seed,
+            ..GenerateOptions::default()
+        };
         let gen_started = Instant::now();
         generate::generate(services.store(), &options, &NoProgress)?;
         let secs = gen_started.elapsed().as_secs_f64();
         figure("generate_patients", args.patients as f64, "patients");
         figure("generate_seconds", secs, "s");
-        figure("generate_rate", args.patients as f64 / secs.max(1e-9), "patients/s");
+        figure(
+            "generate_rate",
+            args.patients as f64 / secs.max(1e-9),
+            "patients/s",
+        );
     }
     if fresh || !args.skip_reindex {
         let report = services.rebuild_index()?;
         figure("index_build_seconds", report.elapsed.as_secs_f64(), "s");
         figure("index_patients", report.counts.patients as f64, "patients");
-        figure("index_documents", report.counts.documents as f64, "documents");
+        figure(
+            "index_documents",
+            report.counts.documents as f64,
+            "documents",
+        );
     }
     figure("data_dir_size", dir_size(&args.data) as f64 / 1e6, "MB");
-    figure("index_size", dir_size(&args.data.join("index")) as f64 / 1e6, "MB");
+    figure(
+        "index_size",
+        dir_size(&args.data.join("index")) as f64 / 1e6,
+        "MB",
+    );
     let _ = started;
 
     // Cold start: open store and index as a fresh process would (after this process
@@ -121,7 +139,11 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let session = services.local_session(&os_user())?;
     let _status = services.status()?;
     let first_frame = crate::ui::bench_first_frame(&services, &session)?;
-    figure("cold_start_to_first_frame", (cold.elapsed()).as_secs_f64() * 1000.0, "ms");
+    figure(
+        "cold_start_to_first_frame",
+        (cold.elapsed()).as_secs_f64() * 1000.0,
+        "ms",
+    );
     figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");
 
     search_figures(&services, args.sample)?;
@@ -160,8 +182,16 @@ fn search_figures(services: &Services, sample: usize) -> Result<()> {
     figure("search_p50", percentile(&latencies, 0.50), "ms");
     figure("search_p99", percentile(&latencies, 0.99), "ms");
     for (kind, (n, at1, at5)) in by_kind {
-        figure(&format!("recall_at_1_{kind}"), at1 as f64 / n.max(1) as f64, "ratio");
-        figure(&format!("recall_at_5_{kind}"), at5 as f64 / n.max(1) as f64, "ratio");
+        figure(
+            &format!("recall_at_1_{kind}"),
+            at1 as f64 / n.max(1) as f64,
+            "ratio",
+        );
+        figure(
+            &format!("recall_at_5_{kind}"),
+            at5 as f64 / n.max(1) as f64,
+            "ratio",
+        );
     }
     Ok(())
 }

@@ -1,11 +1,11 @@
 //! Commands that create, load, check and show data, and the interactive screens.
 
 use super::{init_logging, os_user, UiArgs};
-use anyhow::{bail, Context, Result};
 use crate::domain::{Mrn, SystemClock};
 use crate::generate::{self, GenerateOptions, IndicatifProgress};
 use crate::services::{self, Services};
 use crate::{import, term, ui};
+use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -44,7 +44,11 @@ pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {
 pub fn generate(dir: &Path, patients: u64, seed: u64) -> Result<ExitCode> {
     let _log = init_logging(dir);
     let services = open_services(dir)?;
-    let options = GenerateOptions { patients, seed, ..GenerateOptions::default() };
+    let options = GenerateOptions {
+        patients,
+        seed,
+        ..GenerateOptions::default()
+    };
     let progress = IndicatifProgress::new(patients);
     let report = generate::generate(services.store(), &options, &progress)?;
     progress.finish();
@@ -83,11 +87,19 @@ pub fn reindex(dir: &Path) -> Result<ExitCode> {
 
 pub fn verify(dir: &Path) -> Result<ExitCode> {
     if is_empty_data_dir(dir) {
-        bail!("{} holds no chartroom data (no chartroom.redb)", dir.display());
+        bail!(
+            "{} holds no chartroom data (no chartroom.redb)",
+            dir.display()
+        );
     }
     let report = services::verify(dir)?;
     for check in &report.checks {
-        println!("{:<4} {:<12} {}", if check.ok { "ok" } else { "FAIL" }, check.name, check.detail);
+        println!(
+            "{:<4} {:<12} {}",
+            if check.ok { "ok" } else { "FAIL" },
+            check.name,
+            check.detail
+        );
     }
     match report.first_problem() {
         None => Ok(ExitCode::SUCCESS),
@@ -104,7 +116,9 @@ pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
     let events = match mrn {
         Some(text) => {
             let mrn = Mrn::parse(text).context("not an MRN (digits, dashes optional)")?;
-            let patient = read.patient_by_mrn(mrn)?.context("no patient has that MRN")?;
+            let patient = read
+                .patient_by_mrn(mrn)?
+                .context("no patient has that MRN")?;
             let mut events = read.audit_for_patient(patient.id, limit)?;
             events.reverse();
             events
@@ -123,9 +137,14 @@ pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
             ev.username,
             ev.role.map(|r| r.code()).unwrap_or("-"),
             ev.action.code(),
-            ev.patient.map(|p| p.to_string()).unwrap_or_else(|| "-".into()),
+            ev.patient
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| "-".into()),
             ev.detail,
-            ev.reason.as_deref().map(|r| format!(" reason: {r}")).unwrap_or_default(),
+            ev.reason
+                .as_deref()
+                .map(|r| format!(" reason: {r}"))
+                .unwrap_or_default(),
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -141,7 +160,9 @@ pub fn export_synthea(dir: &Path, out: &Path, synthea_name_digits: bool) -> Resu
     let services = open_services(dir)?;
     let read = services.store().read()?;
     let started = std::time::Instant::now();
-    let options = import::ExportOptions { synthea_name_digits };
+    let options = import::ExportOptions {
+        synthea_name_digits,
+    };
     let report = import::export_synthea_csv(&read, out, options)?;
     eprintln!(
         "exported {} patients, {} encounters, {} providers to {} in {:.1} s",

@@ -51,13 +51,23 @@ struct Line {
 
 pub fn run(command: &EvalCommand) -> Result<ExitCode> {
     match command {
-        EvalCommand::Make { data, out, per_kind, seed } => make(data, out, *per_kind, *seed),
-        EvalCommand::Run { data, queries, show_misses } => score(data, queries, *show_misses),
+        EvalCommand::Make {
+            data,
+            out,
+            per_kind,
+            seed,
+        } => make(data, out, *per_kind, *seed),
+        EvalCommand::Run {
+            data,
+            queries,
+            show_misses,
+        } => score(data, queries, *show_misses),
     }
 }
 
 fn open(data: &PathBuf) -> Result<Services> {
-    Services::open(data, Arc::new(SystemClock)).with_context(|| format!("cannot open {}", data.display()))
+    Services::open(data, Arc::new(SystemClock))
+        .with_context(|| format!("cannot open {}", data.display()))
 }
 
 fn make(data: &PathBuf, out: &PathBuf, per_kind: usize, seed: u64) -> Result<ExitCode> {
@@ -80,17 +90,30 @@ fn make(data: &PathBuf, out: &PathBuf, per_kind: usize, seed: u64) -> Result<Exi
     }
     let eval: Vec<EvalPatient<'_>> = sampled
         .iter()
-        .map(|(patient, numbers)| EvalPatient { patient, encounter_numbers: numbers })
+        .map(|(patient, numbers)| EvalPatient {
+            patient,
+            encounter_numbers: numbers,
+        })
         .collect();
     let nickname_of = |given: &str| crate::domain::matching::nickname_in_use(given);
     let queries = eval_queries(&eval, per_kind, seed, &nickname_of);
-    let file = std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
+    let file =
+        std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut w = BufWriter::new(file);
     for q in &queries {
-        writeln!(w, "{}", json!({ "q": q.q, "kind": q.kind, "expect": q.expect }))?;
+        writeln!(
+            w,
+            "{}",
+            json!({ "q": q.q, "kind": q.kind, "expect": q.expect })
+        )?;
     }
     w.flush()?;
-    eprintln!("wrote {} queries of {} kinds to {}", queries.len(), KINDS.len(), out.display());
+    eprintln!(
+        "wrote {} queries of {} kinds to {}",
+        queries.len(),
+        KINDS.len(),
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -100,7 +123,8 @@ fn ms(d: Duration) -> f64 {
 
 fn score(data: &PathBuf, queries: &PathBuf, show_misses: bool) -> Result<ExitCode> {
     let services = open(data)?;
-    let input = std::fs::File::open(queries).with_context(|| format!("cannot read {}", queries.display()))?;
+    let input = std::fs::File::open(queries)
+        .with_context(|| format!("cannot read {}", queries.display()))?;
     let mut per_kind: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
     let mut latencies = Vec::new();
     for (n, line) in std::io::BufReader::new(input).lines().enumerate() {
@@ -108,12 +132,19 @@ fn score(data: &PathBuf, queries: &PathBuf, show_misses: bool) -> Result<ExitCod
         if line.trim().is_empty() {
             continue;
         }
-        let parsed: Line = serde_json::from_str(&line)
-            .map_err(|_| anyhow::anyhow!("{} line {}: expected {{\"q\", \"expect\"[, \"kind\"]}}", queries.display(), n + 1))?;
+        let parsed: Line = serde_json::from_str(&line).map_err(|_| {
+            anyhow::anyhow!(
+                "{} line {}: expected {{\"q\", \"expect\"[, \"kind\"]}}",
+                queries.display(),
+                n + 1
+            )
+        })?;
         let started = Instant::now();
         let hits = services.find_patients(&parsed.q, 10)?;
         latencies.push(started.elapsed());
-        let rank = hits.iter().position(|h| h.patient.source_id() == parsed.expect);
+        let rank = hits
+            .iter()
+            .position(|h| h.patient.source_id() == parsed.expect);
         let kind = parsed.kind.unwrap_or_else(|| "all".into());
         if show_misses && !rank.is_some_and(|r| r < 5) {
             eprintln!("miss {kind}: {:?} (rank {:?})", parsed.q, rank);
@@ -126,11 +157,23 @@ fn score(data: &PathBuf, queries: &PathBuf, show_misses: bool) -> Result<ExitCod
         }
     }
     for (kind, (n, at1, at5)) in &per_kind {
-        println!("recall_at_1_{kind} {:.4} ratio (n={n})", *at1 as f64 / (*n).max(1) as f64);
-        println!("recall_at_5_{kind} {:.4} ratio (n={n})", *at5 as f64 / (*n).max(1) as f64);
+        println!(
+            "recall_at_1_{kind} {:.4} ratio (n={n})",
+            *at1 as f64 / (*n).max(1) as f64
+        );
+        println!(
+            "recall_at_5_{kind} {:.4} ratio (n={n})",
+            *at5 as f64 / (*n).max(1) as f64
+        );
     }
     latencies.sort_unstable();
-    let pick = |p: f64| latencies.get(((latencies.len().saturating_sub(1)) as f64 * p).round() as usize).copied().map(ms).unwrap_or(0.0);
+    let pick = |p: f64| {
+        latencies
+            .get(((latencies.len().saturating_sub(1)) as f64 * p).round() as usize)
+            .copied()
+            .map(ms)
+            .unwrap_or(0.0)
+    };
     println!("search_p50 {:.3} ms", pick(0.5));
     println!("search_p99 {:.3} ms", pick(0.99));
     println!("search_max {:.3} ms", pick(1.0));

@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "chartroom", version, about = "Keyboard-driven records-room (HIM) terminal application")]
+#[command(
+    name = "chartroom",
+    version,
+    about = "Keyboard-driven records-room (HIM) terminal application"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -87,9 +91,7 @@ enum Command {
         limit: usize,
     },
     /// Validate a keymap or theme file.
-    CheckConfig {
-        file: PathBuf,
-    },
+    CheckConfig { file: PathBuf },
     /// Print benchmark figures (`name value unit` per line).
     Bench(bench::BenchArgs),
     /// Run the SSH server: every clerk connects with `ssh -p PORT USER@HOST`.
@@ -144,7 +146,11 @@ pub fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
         }
     };
     match run(cli) {
@@ -158,7 +164,12 @@ pub fn main() -> ExitCode {
 
 fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
-        Command::Demo { data, patients, seed, ui } => {
+        Command::Demo {
+            data,
+            patients,
+            seed,
+            ui,
+        } => {
             let dir = match data {
                 Some(d) => d,
                 None => default_demo_dir()?,
@@ -166,13 +177,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             data::demo(&dir, patients, seed, &ui)
         }
         Command::Tui { data, ui } => data::tui(&data, &ui),
-        Command::Generate { data, patients, seed } => data::generate(&data, patients, seed),
-        Command::Import { kind: ImportKind::SyntheaCsv { dir, data } } => {
-            data::import_synthea(&dir, &data)
-        }
-        Command::Export { kind: ExportKind::SyntheaCsv { out, data, synthea_name_digits } } => {
-            data::export_synthea(&data, &out, synthea_name_digits)
-        }
+        Command::Generate {
+            data,
+            patients,
+            seed,
+        } => data::generate(&data, patients, seed),
+        Command::Import {
+            kind: ImportKind::SyntheaCsv { dir, data },
+        } => data::import_synthea(&dir, &data),
+        Command::Export {
+            kind:
+                ExportKind::SyntheaCsv {
+                    out,
+                    data,
+                    synthea_name_digits,
+                },
+        } => data::export_synthea(&data, &out, synthea_name_digits),
         Command::Eval { command } => eval::run(&command),
         Command::Search(args) => search::run(&args),
         Command::Reindex { data } => data::reindex(&data),
@@ -193,7 +213,8 @@ fn default_demo_dir() -> Result<PathBuf> {
     if let Some(xdg) = std::env::var_os("XDG_DATA_HOME") {
         return Ok(Path::new(&xdg).join("chartroom/demo"));
     }
-    let home = std::env::var_os("HOME").context("neither CHARTROOM_DATA nor HOME is set; pass --data DIR")?;
+    let home = std::env::var_os("HOME")
+        .context("neither CHARTROOM_DATA nor HOME is set; pass --data DIR")?;
     Ok(Path::new(&home).join(".local/share/chartroom/demo"))
 }
 

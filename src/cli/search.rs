@@ -2,10 +2,10 @@
 //! The JSON shapes here are a stable interface for scripts and benchmarks.
 
 use super::os_user;
-use anyhow::{bail, Context, Result};
 use crate::domain::{AccessAction, DocumentType, Mrn, SystemClock};
 use crate::search::NoteQuery;
 use crate::services::{PatientResult, Services};
+use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;
@@ -115,22 +115,33 @@ fn run_batch(
     file: &PathBuf,
     limit: usize,
 ) -> Result<ExitCode> {
-    let input = std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let input =
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
     let mut out = BufWriter::new(std::io::stdout().lock());
     let mut count = 0usize;
     for (n, line) in std::io::BufReader::new(input).lines().enumerate() {
-        let line = line.with_context(|| format!("{} line {}: cannot read", file.display(), n + 1))?;
+        let line =
+            line.with_context(|| format!("{} line {}: cannot read", file.display(), n + 1))?;
         if line.trim().is_empty() {
             continue;
         }
         let parsed: QueryLine = serde_json::from_str(&line).map_err(|e| {
-            anyhow::anyhow!("{} line {}: not a JSON object with a string field \"q\" ({})", file.display(), n + 1, e.classify_name())
+            anyhow::anyhow!(
+                "{} line {}: not a JSON object with a string field \"q\" ({})",
+                file.display(),
+                n + 1,
+                e.classify_name()
+            )
         })?;
         let started = Instant::now();
         let results = services.find_patients(&parsed.q, limit)?;
         let micros = started.elapsed().as_micros() as u64;
         let hits: Vec<_> = results.iter().map(hit_json).collect();
-        writeln!(out, "{}", json!({ "q": parsed.q, "hits": hits, "micros": micros }))?;
+        writeln!(
+            out,
+            "{}",
+            json!({ "q": parsed.q, "hits": hits, "micros": micros })
+        )?;
         count += 1;
     }
     out.flush()?;
@@ -170,18 +181,32 @@ fn run_notes(
         Some(m) => {
             let mrn = Mrn::parse(m).context("--mrn: not an MRN")?;
             let read = services.store().read()?;
-            Some(read.patient_by_mrn(mrn)?.context("--mrn: no patient has that MRN")?.id)
+            Some(
+                read.patient_by_mrn(mrn)?
+                    .context("--mrn: no patient has that MRN")?
+                    .id,
+            )
         }
         None => None,
     };
     let doc_type = match &args.doc_type {
         Some(code) => Some(DocumentType::from_code(code).with_context(|| {
             let codes: Vec<_> = DocumentType::ALL.iter().map(|t| t.code()).collect();
-            format!("--type: unknown note type {code:?}; use one of {}", codes.join(", "))
+            format!(
+                "--type: unknown note type {code:?}; use one of {}",
+                codes.join(", ")
+            )
         })?),
         None => None,
     };
-    let query = NoteQuery { text: text.to_string(), patient, from: args.from, to: args.to, doc_type, author: None };
+    let query = NoteQuery {
+        text: text.to_string(),
+        patient,
+        from: args.from,
+        to: args.to,
+        doc_type,
+        author: None,
+    };
     let started = Instant::now();
     let results = services.search_notes(session, &query, args.limit)?;
     let micros = started.elapsed().as_micros() as u64;
@@ -228,7 +253,10 @@ fn marked_snippet(snippet: &crate::search::Snippet) -> String {
         if mark.start < at || mark.end > snippet.text.len() {
             continue;
         }
-        let (Some(before), Some(word)) = (snippet.text.get(at..mark.start), snippet.text.get(mark.clone())) else {
+        let (Some(before), Some(word)) = (
+            snippet.text.get(at..mark.start),
+            snippet.text.get(mark.clone()),
+        ) else {
             continue;
         };
         out.push_str(before);

@@ -140,7 +140,10 @@ pub fn canonical_bytes(seq: u64, event: &NewAccessEvent) -> Vec<u8> {
     out.extend_from_slice(&event.time.timestamp_micros().to_be_bytes());
     put_opt_u64(&mut out, event.user.map(|u| u.0));
     put_bytes(&mut out, event.username.as_bytes());
-    put_bytes(&mut out, event.role.map(Role::code).unwrap_or("").as_bytes());
+    put_bytes(
+        &mut out,
+        event.role.map(Role::code).unwrap_or("").as_bytes(),
+    );
     put_bytes(&mut out, event.action.code().as_bytes());
     put_opt_u64(&mut out, event.patient.map(|p| p.0));
     put_bytes(&mut out, event.detail.as_bytes());
@@ -191,7 +194,10 @@ mod tests {
 
     fn event(detail: &str) -> NewAccessEvent {
         NewAccessEvent {
-            time: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).single().unwrap_or_default(),
+            time: Utc
+                .with_ymd_and_hms(2026, 1, 2, 3, 4, 5)
+                .single()
+                .unwrap_or_default(),
             user: Some(UserId(1)),
             username: "clerk1".into(),
             role: Some(Role::Clerk),

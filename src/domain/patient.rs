@@ -298,7 +298,9 @@ impl Patient {
 impl fmt::Debug for Patient {
     // Only row ids reach logs: never names, MRN, DOB or notes.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Patient").field("id", &self.id).finish_non_exhaustive()
+        f.debug_struct("Patient")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
     }
 }
 

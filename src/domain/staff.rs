@@ -46,7 +46,9 @@ impl Role {
     }
 
     pub fn parse(code: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code().eq_ignore_ascii_case(code.trim()))
+        Role::ALL
+            .into_iter()
+            .find(|r| r.code().eq_ignore_ascii_case(code.trim()))
     }
 }
 

@@ -29,14 +29,31 @@ pub struct EvalPatient<'a> {
 
 /// Every kind this generator makes, in report order.
 pub const KINDS: [&str; 20] = [
-    "last_first", "comma_last_first", "first_middle_last", "suffix", "typo1_dob", "typo2_dob",
-    "transposition_dob", "phonetic_dob", "nickname_dob", "dob_formats", "dob_swapped",
-    "dob_slip", "mrn", "source_id", "encounter", "phone", "ssn4_name", "maiden_dob",
-    "family_part_dob", "combo",
+    "last_first",
+    "comma_last_first",
+    "first_middle_last",
+    "suffix",
+    "typo1_dob",
+    "typo2_dob",
+    "transposition_dob",
+    "phonetic_dob",
+    "nickname_dob",
+    "dob_formats",
+    "dob_swapped",
+    "dob_slip",
+    "mrn",
+    "source_id",
+    "encounter",
+    "phone",
+    "ssn4_name",
+    "maiden_dob",
+    "family_part_dob",
+    "combo",
 ];
 
 fn lower(s: &str) -> String {
-    s.trim_end_matches(|c: char| c.is_ascii_digit()).to_lowercase()
+    s.trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_lowercase()
 }
 
 /// One random edit (substitute, drop, double) at a position past the first letter:
@@ -74,9 +91,20 @@ fn transpose(rng: &mut ChaCha8Rng, word: &str) -> String {
 /// A sound-alike spelling, as a caller spelling by ear would write it.
 fn sound_alike(word: &str) -> Option<String> {
     const RULES: [(&str, &str); 14] = [
-        ("ph", "f"), ("ck", "k"), ("th", "t"), ("ie", "y"), ("y", "ie"), ("ee", "ea"),
-        ("c", "k"), ("k", "c"), ("z", "s"), ("s", "z"), ("ou", "ow"), ("ei", "ie"),
-        ("mm", "m"), ("ll", "l"),
+        ("ph", "f"),
+        ("ck", "k"),
+        ("th", "t"),
+        ("ie", "y"),
+        ("y", "ie"),
+        ("ee", "ea"),
+        ("c", "k"),
+        ("k", "c"),
+        ("z", "s"),
+        ("s", "z"),
+        ("ou", "ow"),
+        ("ei", "ie"),
+        ("mm", "m"),
+        ("ll", "l"),
     ];
     RULES.iter().find_map(|(from, to)| {
         let pos = word[1.min(word.len())..].find(from)? + 1;
@@ -135,27 +163,48 @@ pub fn eval_queries(
         let expect = p.source_id();
         let mut push = |kind: &'static str, q: String| {
             if let Some(slot) = KINDS.iter().position(|k| *k == kind) {
-                by_kind[slot].push(EvalQuery { kind, q, expect: expect.clone() });
+                by_kind[slot].push(EvalQuery {
+                    kind,
+                    q,
+                    expect: expect.clone(),
+                });
             }
         };
         push("last_first", format!("{family} {given} {dob}"));
-        push("comma_last_first", format!("{}, {} {dob}", p.name.family, p.name.given));
+        push(
+            "comma_last_first",
+            format!("{}, {} {dob}", p.name.family, p.name.given),
+        );
         if let Some(m) = p.name.middle.as_deref().filter(|m| !m.is_empty()) {
-            push("first_middle_last", format!("{given} {} {family}", lower(m)));
+            push(
+                "first_middle_last",
+                format!("{given} {} {family}", lower(m)),
+            );
         }
         if let Some(s) = p.name.suffix.as_deref().filter(|s| !s.is_empty()) {
             push("suffix", format!("{given} {family} {}", s.to_lowercase()));
         }
-        let typo_target = if rng.random_bool(0.6) { &family } else { &given };
+        let typo_target = if rng.random_bool(0.6) {
+            &family
+        } else {
+            &given
+        };
         let typoed = typo(&mut rng, typo_target);
-        let q = if typo_target == &family { format!("{typoed} {given} {dob}") } else { format!("{family} {typoed} {dob}") };
+        let q = if typo_target == &family {
+            format!("{typoed} {given} {dob}")
+        } else {
+            format!("{family} {typoed} {dob}")
+        };
         push("typo1_dob", q);
         if family.len() >= 6 {
             let once = typo(&mut rng, &family);
             let twice = typo(&mut rng, &once);
             push("typo2_dob", format!("{twice} {given} {dob}"));
         }
-        push("transposition_dob", format!("{} {given} {dob}", transpose(&mut rng, &family)));
+        push(
+            "transposition_dob",
+            format!("{} {given} {dob}", transpose(&mut rng, &family)),
+        );
         if let Some(alike) = sound_alike(&family) {
             push("phonetic_dob", format!("{given} {alike} {dob}"));
         }
@@ -165,15 +214,50 @@ pub fn eval_queries(
         let form = forms.choose(&mut rng).cloned().unwrap_or_default();
         push("dob_formats", format!("{family} {form}"));
         if p.dob.day() <= 12 && p.dob.day() != p.dob.month() {
-            push("dob_swapped", format!("{family} {given} {}/{}/{}", p.dob.day(), p.dob.month(), p.dob.year()));
+            push(
+                "dob_swapped",
+                format!(
+                    "{family} {given} {}/{}/{}",
+                    p.dob.day(),
+                    p.dob.month(),
+                    p.dob.year()
+                ),
+            );
         }
-        let slipped_day = if p.dob.day() >= 20 { p.dob.day() - 10 } else { p.dob.day() + 10 };
-        push("dob_slip", format!("{family} {given} {}/{}/{}", p.dob.month(), slipped_day, p.dob.year()));
-        let mrn_forms = [p.mrn.to_string(), p.mrn.digits(), p.mrn.0.to_string(), p.mrn.to_string().replace('-', " ")];
-        push("mrn", mrn_forms.choose(&mut rng).cloned().unwrap_or_default());
+        let slipped_day = if p.dob.day() >= 20 {
+            p.dob.day() - 10
+        } else {
+            p.dob.day() + 10
+        };
+        push(
+            "dob_slip",
+            format!(
+                "{family} {given} {}/{}/{}",
+                p.dob.month(),
+                slipped_day,
+                p.dob.year()
+            ),
+        );
+        let mrn_forms = [
+            p.mrn.to_string(),
+            p.mrn.digits(),
+            p.mrn.0.to_string(),
+            p.mrn.to_string().replace('-', " "),
+        ];
+        push(
+            "mrn",
+            mrn_forms.choose(&mut rng).cloned().unwrap_or_default(),
+        );
         if let Some(id) = p.identifiers.first() {
-            let forms = [id.value.clone(), id.value.replace('-', ""), id.value.to_uppercase()];
-            push("source_id", forms.choose(&mut rng).cloned().unwrap_or_default());
+            let forms = [
+                id.value.clone(),
+                id.value.replace('-', ""),
+                id.value.to_uppercase(),
+            ];
+            push(
+                "source_id",
+                forms.choose(&mut rng).cloned().unwrap_or_default(),
+            );
         }
         if let Some(number) = ep.encounter_numbers.choose(&mut rng) {
             push("encounter", number.clone());
@@ -187,7 +271,11 @@ pub fn eval_queries(
         if let Some(ssn) = &p.ssn {
             push("ssn4_name", format!("{family} {}", ssn.last4()));
         }
-        if let Some(alt) = p.other_names.iter().find(|n| matches!(n.kind, NameKind::Maiden | NameKind::Previous)) {
+        if let Some(alt) = p
+            .other_names
+            .iter()
+            .find(|n| matches!(n.kind, NameKind::Maiden | NameKind::Previous))
+        {
             let maiden = lower(&alt.name.family);
             if !maiden.is_empty() && maiden != family {
                 push("maiden_dob", format!("{given} {maiden} {dob}"));
@@ -201,9 +289,15 @@ pub fn eval_queries(
         }
         let short = p.dob.format("%-m/%-d/%y").to_string();
         let first = nickname_of(&given).unwrap_or_else(|| given.clone());
-        push("combo", format!("{} {first} {short}", typo(&mut rng, &family)));
+        push(
+            "combo",
+            format!("{} {first} {short}", typo(&mut rng, &family)),
+        );
     }
-    by_kind.into_iter().flat_map(|v| v.into_iter().take(per_kind)).collect()
+    by_kind
+        .into_iter()
+        .flat_map(|v| v.into_iter().take(per_kind))
+        .collect()
 }
 
 #[cfg(test)]
@@ -233,18 +327,32 @@ mod tests {
     fn makes_each_applicable_kind_deterministically() {
         let p = patient();
         let numbers = vec!["A1000".to_string()];
-        let ep = [EvalPatient { patient: &p, encounter_numbers: &numbers }];
+        let ep = [EvalPatient {
+            patient: &p,
+            encounter_numbers: &numbers,
+        }];
         let nick = |g: &str| (g == "robert").then(|| "bob".to_string());
         let a = eval_queries(&ep, 10, 3, &nick);
         let b = eval_queries(&ep, 10, 3, &nick);
         assert_eq!(a, b);
         let kinds: Vec<_> = a.iter().map(|q| q.kind).collect();
-        for kind in ["last_first", "nickname_dob", "dob_swapped", "mrn", "phone", "encounter", "family_part_dob"] {
+        for kind in [
+            "last_first",
+            "nickname_dob",
+            "dob_swapped",
+            "mrn",
+            "phone",
+            "encounter",
+            "family_part_dob",
+        ] {
             assert!(kinds.contains(&kind), "missing {kind}: {kinds:?}");
         }
         assert!(!kinds.contains(&"suffix"));
         assert!(a.iter().all(|q| q.expect == p.source_id()));
-        let swapped = a.iter().find(|q| q.kind == "dob_swapped").map(|q| q.q.clone());
+        let swapped = a
+            .iter()
+            .find(|q| q.kind == "dob_swapped")
+            .map(|q| q.q.clone());
         assert_eq!(swapped.as_deref(), Some("smith-jones robert 2/3/1984"));
     }
 

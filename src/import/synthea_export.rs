@@ -14,7 +14,10 @@ pub enum ExportError {
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: csv::Error },
     #[error("cannot create {path}: {source}")]
-    Create { path: PathBuf, source: std::io::Error },
+    Create {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -36,21 +39,75 @@ pub struct ExportReport {
 const ORGANIZATION_ID: &str = "c4a7e0f2-0000-4000-8000-000000000001";
 
 const PATIENT_HEADER: [&str; 25] = [
-    "Id", "BIRTHDATE", "DEATHDATE", "SSN", "DRIVERS", "PASSPORT", "PREFIX", "FIRST", "LAST",
-    "SUFFIX", "MAIDEN", "MARITAL", "RACE", "ETHNICITY", "GENDER", "BIRTHPLACE", "ADDRESS", "CITY",
-    "STATE", "COUNTY", "ZIP", "LAT", "LON", "HEALTHCARE_EXPENSES", "HEALTHCARE_COVERAGE",
+    "Id",
+    "BIRTHDATE",
+    "DEATHDATE",
+    "SSN",
+    "DRIVERS",
+    "PASSPORT",
+    "PREFIX",
+    "FIRST",
+    "LAST",
+    "SUFFIX",
+    "MAIDEN",
+    "MARITAL",
+    "RACE",
+    "ETHNICITY",
+    "GENDER",
+    "BIRTHPLACE",
+    "ADDRESS",
+    "CITY",
+    "STATE",
+    "COUNTY",
+    "ZIP",
+    "LAT",
+    "LON",
+    "HEALTHCARE_EXPENSES",
+    "HEALTHCARE_COVERAGE",
 ];
 const ENCOUNTER_HEADER: [&str; 15] = [
-    "Id", "START", "STOP", "PATIENT", "ORGANIZATION", "PROVIDER", "PAYER", "ENCOUNTERCLASS", "CODE",
-    "DESCRIPTION", "BASE_ENCOUNTER_COST", "TOTAL_CLAIM_COST", "PAYER_COVERAGE", "REASONCODE",
+    "Id",
+    "START",
+    "STOP",
+    "PATIENT",
+    "ORGANIZATION",
+    "PROVIDER",
+    "PAYER",
+    "ENCOUNTERCLASS",
+    "CODE",
+    "DESCRIPTION",
+    "BASE_ENCOUNTER_COST",
+    "TOTAL_CLAIM_COST",
+    "PAYER_COVERAGE",
+    "REASONCODE",
     "REASONDESCRIPTION",
 ];
 const PROVIDER_HEADER: [&str; 12] = [
-    "Id", "ORGANIZATION", "NAME", "GENDER", "SPECIALITY", "ADDRESS", "CITY", "STATE", "ZIP", "LAT",
-    "LON", "UTILIZATION",
+    "Id",
+    "ORGANIZATION",
+    "NAME",
+    "GENDER",
+    "SPECIALITY",
+    "ADDRESS",
+    "CITY",
+    "STATE",
+    "ZIP",
+    "LAT",
+    "LON",
+    "UTILIZATION",
 ];
 const ORGANIZATION_HEADER: [&str; 11] = [
-    "Id", "NAME", "ADDRESS", "CITY", "STATE", "ZIP", "LAT", "LON", "PHONE", "REVENUE", "UTILIZATION",
+    "Id",
+    "NAME",
+    "ADDRESS",
+    "CITY",
+    "STATE",
+    "ZIP",
+    "LAT",
+    "LON",
+    "PHONE",
+    "REVENUE",
+    "UTILIZATION",
 ];
 
 struct CsvFile {
@@ -61,8 +118,14 @@ struct CsvFile {
 impl CsvFile {
     fn create(dir: &Path, name: &str, header: &[&str]) -> Result<CsvFile, ExportError> {
         let path = dir.join(name);
-        let file = File::create(&path).map_err(|source| ExportError::Create { path: path.clone(), source })?;
-        let mut out = CsvFile { path, writer: csv::Writer::from_writer(BufWriter::new(file)) };
+        let file = File::create(&path).map_err(|source| ExportError::Create {
+            path: path.clone(),
+            source,
+        })?;
+        let mut out = CsvFile {
+            path,
+            writer: csv::Writer::from_writer(BufWriter::new(file)),
+        };
         out.row(header)?;
         Ok(out)
     }
@@ -74,13 +137,17 @@ impl CsvFile {
     {
         self.writer
             .write_record(fields)
-            .map_err(|source| ExportError::Write { path: self.path.clone(), source })
+            .map_err(|source| ExportError::Write {
+                path: self.path.clone(),
+                source,
+            })
     }
 
     fn finish(mut self) -> Result<(), ExportError> {
-        self.writer
-            .flush()
-            .map_err(|source| ExportError::Create { path: self.path.clone(), source })
+        self.writer.flush().map_err(|source| ExportError::Create {
+            path: self.path.clone(),
+            source,
+        })
     }
 }
 
@@ -98,7 +165,14 @@ mod derived_id {
         let hi = mix(kind.wrapping_mul(0x1000_0000_01B3) ^ n);
         let lo = mix(hi ^ n.rotate_left(17));
         let h = format!("{hi:016x}{lo:016x}");
-        format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+        format!(
+            "{}-{}-{}-{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[12..16],
+            &h[16..20],
+            &h[20..32]
+        )
     }
 }
 
@@ -132,25 +206,48 @@ pub fn export_synthea_csv(
     out_dir: &Path,
     options: ExportOptions,
 ) -> Result<ExportReport, ExportError> {
-    std::fs::create_dir_all(out_dir)
-        .map_err(|source| ExportError::Create { path: out_dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(out_dir).map_err(|source| ExportError::Create {
+        path: out_dir.to_path_buf(),
+        source,
+    })?;
     let mut report = ExportReport::default();
 
     let mut orgs = CsvFile::create(out_dir, "organizations.csv", &ORGANIZATION_HEADER)?;
     orgs.row([
-        ORGANIZATION_ID, "CHARTROOM GENERAL HOSPITAL", "1 HOSPITAL WAY", "SPRINGFIELD", "MA", "01101",
-        "42.1", "-72.5", "4135550100", "0.0", "0",
+        ORGANIZATION_ID,
+        "CHARTROOM GENERAL HOSPITAL",
+        "1 HOSPITAL WAY",
+        "SPRINGFIELD",
+        "MA",
+        "01101",
+        "42.1",
+        "-72.5",
+        "4135550100",
+        "0.0",
+        "0",
     ])?;
     orgs.finish()?;
 
     let mut providers = CsvFile::create(out_dir, "providers.csv", &PROVIDER_HEADER)?;
     let mut provider_ids = std::collections::HashMap::new();
     for provider in read.providers()? {
-        let id = provider.source_id.clone().unwrap_or_else(|| uuid_from(2, provider.id.0));
+        let id = provider
+            .source_id
+            .clone()
+            .unwrap_or_else(|| uuid_from(2, provider.id.0));
         providers.row([
-            id.as_str(), ORGANIZATION_ID, provider.name.as_str(), "U",
-            provider.specialty.to_uppercase().as_str(), "1 HOSPITAL WAY", "SPRINGFIELD", "MA", "01101",
-            "42.1", "-72.5", "0",
+            id.as_str(),
+            ORGANIZATION_ID,
+            provider.name.as_str(),
+            "U",
+            provider.specialty.to_uppercase().as_str(),
+            "1 HOSPITAL WAY",
+            "SPRINGFIELD",
+            "MA",
+            "01101",
+            "42.1",
+            "-72.5",
+            "0",
         ])?;
         provider_ids.insert(provider.id, id);
         report.providers += 1;
@@ -176,13 +273,18 @@ pub fn export_synthea_csv(
         };
         let first = match &p.name.middle {
             // Synthea v3.0 has no MIDDLE column; later versions put it after FIRST.
-            Some(m) if !m.is_empty() => format!("{} {m}", with_digits(&p.name.given, p.id.0, digits)),
+            Some(m) if !m.is_empty() => {
+                format!("{} {m}", with_digits(&p.name.given, p.id.0, digits))
+            }
             _ => with_digits(&p.name.given, p.id.0, digits),
         };
         patients.row([
             id.clone(),
             p.dob.format("%Y-%m-%d").to_string(),
-            p.flags.deceased.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default(),
+            p.flags
+                .deceased
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
             p.ssn.as_ref().map(|s| s.dashed()).unwrap_or_default(),
             String::new(),
             String::new(),
@@ -208,12 +310,17 @@ pub fn export_synthea_csv(
         ])?;
         report.patients += 1;
         for e in read.encounters_of(p.id)? {
-            let provider = e.attending.and_then(|a| provider_ids.get(&a).cloned()).unwrap_or_default();
+            let provider = e
+                .attending
+                .and_then(|a| provider_ids.get(&a).cloned())
+                .unwrap_or_default();
             let eid = e.source_id.clone().unwrap_or_else(|| uuid_from(3, e.id.0));
             encounters.row([
                 eid,
                 e.admit.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-                e.discharge.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()).unwrap_or_default(),
+                e.discharge
+                    .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                    .unwrap_or_default(),
                 id.clone(),
                 ORGANIZATION_ID.to_string(),
                 provider,

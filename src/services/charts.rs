@@ -27,7 +27,10 @@ struct ProviderNames<'r> {
 
 impl<'r> ProviderNames<'r> {
     fn new(read: &'r ReadTx) -> Self {
-        ProviderNames { read, cache: HashMap::new() }
+        ProviderNames {
+            read,
+            cache: HashMap::new(),
+        }
     }
 
     fn name(&mut self, id: Option<ProviderId>) -> Result<Option<String>> {
@@ -48,10 +51,19 @@ impl Services {
         let hits = self.index.search_patients(query, limit)?;
         let read = self.store.read()?;
         let mut results = Vec::with_capacity(hits.len());
-        for PatientHit { patient, score, why } in hits {
+        for PatientHit {
+            patient,
+            score,
+            why,
+        } in hits
+        {
             // A hit the store no longer has is index drift: skip it here, `verify` reports it.
             if let Some(patient) = read.patient(patient)? {
-                results.push(PatientResult { patient, score, why });
+                results.push(PatientResult {
+                    patient,
+                    score,
+                    why,
+                });
             }
         }
         Ok(results)
@@ -115,9 +127,12 @@ impl Services {
                 event.flagged = true;
                 event
             }
-            (None, false) => {
-                self.audit_event(session, AccessAction::OpenChart, Some(found.id), "chart".into())
-            }
+            (None, false) => self.audit_event(
+                session,
+                AccessAction::OpenChart,
+                Some(found.id),
+                "chart".into(),
+            ),
         };
         let chart = load_chart(&read, found)?;
         event.detail = format!(
@@ -144,7 +159,10 @@ impl Services {
             format!("document:{}", doc.id),
         );
         self.audit(event)?;
-        Ok(DocumentView { document: doc, author_name })
+        Ok(DocumentView {
+            document: doc,
+            author_name,
+        })
     }
 
     /// Full-text search inside notes (audited as a note search).
@@ -163,7 +181,9 @@ impl Services {
             if !patients.contains_key(&hit.patient) {
                 patients.insert(hit.patient, read.patient(hit.patient)?);
             }
-            let Some(Some(patient)) = patients.get(&hit.patient) else { continue };
+            let Some(Some(patient)) = patients.get(&hit.patient) else {
+                continue;
+            };
             let author = read.document(hit.document)?.and_then(|d| d.author);
             results.push(NoteResult {
                 patient_name: patient.name.display_last_first(),
@@ -188,12 +208,22 @@ fn load_chart(read: &ReadTx, patient: Patient) -> Result<Chart> {
     let mut encounters = Vec::new();
     for encounter in read.encounters_of(patient.id)? {
         let attending_name = names.name(encounter.attending)?;
-        encounters.push(EncounterView { encounter, attending_name });
+        encounters.push(EncounterView {
+            encounter,
+            attending_name,
+        });
     }
     let mut documents = Vec::new();
     for document in read.documents_of(patient.id)? {
         let author_name = names.name(document.author)?;
-        documents.push(DocumentView { document, author_name });
+        documents.push(DocumentView {
+            document,
+            author_name,
+        });
     }
-    Ok(Chart { patient, encounters, documents })
+    Ok(Chart {
+        patient,
+        encounters,
+        documents,
+    })
 }

@@ -53,7 +53,10 @@ fn patient_record(read: &ReadTx, patient: crate::domain::Patient) -> Result<Pati
         .into_iter()
         .flat_map(|e| std::iter::once(e.number).chain(e.source_id))
         .collect();
-    Ok(PatientRecord { patient, encounter_numbers })
+    Ok(PatientRecord {
+        patient,
+        encounter_numbers,
+    })
 }
 
 fn provider_names(read: &ReadTx) -> Result<HashMap<ProviderId, String>> {
@@ -116,7 +119,10 @@ pub fn rebuild_index(store: &Store, index: &dyn ChartIndex) -> Result<ReindexRep
     if let Some(seq) = covered_outbox {
         store.ack_outbox(seq)?;
     }
-    Ok(ReindexReport { counts, elapsed: started.elapsed() })
+    Ok(ReindexReport {
+        counts,
+        elapsed: started.elapsed(),
+    })
 }
 
 /// `chartroom reindex`: opens the data directory and rebuilds the index from the store.
@@ -134,7 +140,9 @@ pub fn drain_outbox(store: &Store, index: &dyn ChartIndex) -> Result<usize> {
     loop {
         let read = store.read()?;
         let pending = read.outbox(OUTBOX_BATCH)?;
-        let Some(&(last_seq, _)) = pending.last() else { return Ok(applied) };
+        let Some(&(last_seq, _)) = pending.last() else {
+            return Ok(applied);
+        };
         let authors = provider_names(&read)?;
         let mut changes = Vec::with_capacity(pending.len());
         for (_, item) in &pending {
@@ -177,21 +185,33 @@ pub fn verify(data_dir: &Path) -> Result<VerifyReport> {
     for p in read.patients()? {
         store_patients.push(p?.id);
     }
-    compare_ids("patients", &store_patients, &index.patient_ids()?, &mut report);
+    compare_ids(
+        "patients",
+        &store_patients,
+        &index.patient_ids()?,
+        &mut report,
+    );
     let mut store_docs: Vec<DocumentId> = Vec::with_capacity(counts.documents as usize);
     for d in read.documents()? {
         store_docs.push(d?.id);
     }
-    compare_ids("documents", &store_docs, &index.document_ids()?, &mut report);
+    compare_ids(
+        "documents",
+        &store_docs,
+        &index.document_ids()?,
+        &mut report,
+    );
     match store.check_audit_chain()? {
         ChainCheck::Intact { events, head } => report.check(
             "audit chain",
             true,
             format!("{events} events, head {}", &head.to_hex()[..16]),
         ),
-        ChainCheck::Broken { seq, reason } => {
-            report.check("audit chain", false, format!("broken at event {seq}: {reason}"))
-        }
+        ChainCheck::Broken { seq, reason } => report.check(
+            "audit chain",
+            false,
+            format!("broken at event {seq}: {reason}"),
+        ),
     }
     Ok(report)
 }
@@ -221,7 +241,11 @@ fn compare_ids<T: Ord + Copy + std::fmt::Display>(
             store.len(),
             index.len()
         ),
-        (None, None) => format!("store has {}, index has {} (duplicates)", store.len(), index.len()),
+        (None, None) => format!(
+            "store has {}, index has {} (duplicates)",
+            store.len(),
+            index.len()
+        ),
     };
     report.check(name, false, detail);
 }
@@ -251,4 +275,3 @@ impl Services {
         rebuild_index(&self.store, self.index.as_ref())
     }
 }
-

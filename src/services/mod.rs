@@ -4,13 +4,15 @@
 
 mod charts;
 mod index_sync;
-pub use index_sync::{drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport};
+pub use index_sync::{
+    drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
+};
+mod config;
+mod pending_stubs; // removed when store and search merge
 mod session;
 mod users;
-mod config;
 pub use config::DataConfig;
 pub use users::{looks_like_public_key, valid_username, NewUser};
-mod pending_stubs; // removed when store and search merge
 
 pub use charts::may_open_charts;
 
@@ -28,7 +30,10 @@ pub enum ServiceError {
     #[error(transparent)]
     Search(#[from] crate::search::SearchError),
     #[error("{role} users may not {action}")]
-    Forbidden { role: &'static str, action: &'static str },
+    Forbidden {
+        role: &'static str,
+        action: &'static str,
+    },
     #[error("no such {what}")]
     NotFound { what: &'static str },
     #[error("invalid {what}: {reason}")]
@@ -115,7 +120,10 @@ pub struct BreakGlass {
 pub enum OpenChart {
     Opened(Box<Chart>),
     /// The chart is restricted/VIP/employee/sensitive or the user's own: ask for a reason.
-    NeedsReason { patient: PatientId, flags: Vec<&'static str> },
+    NeedsReason {
+        patient: PatientId,
+        flags: Vec<&'static str>,
+    },
 }
 
 #[derive(Clone, Debug)]

@@ -30,7 +30,11 @@ impl Services {
             }
         };
         Ok(Session {
-            id: format!("local-{}-{}", std::process::id(), self.clock.now().timestamp_micros()),
+            id: format!(
+                "local-{}-{}",
+                std::process::id(),
+                self.clock.now().timestamp_micros()
+            ),
             client: "local".into(),
             user,
         })
