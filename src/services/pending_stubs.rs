@@ -31,8 +31,3 @@ impl ChartIndex for TantivyIndex {
         todo!()
     }
 }
-impl crate::store::Store {
-    pub fn file_size_bytes(&self) -> u64 {
-        todo!()
-    }
-}

@@ -20,6 +20,8 @@ use tokio::time::Instant;
 /// Longest wait for the client to accept a screen's worth of bytes; a client that
 /// stops reading for this long is treated as gone.
 const SEND_TIMEOUT: Duration = Duration::from_secs(20);
+/// How often the app is told the time (clock in the status bar, status figures).
+const TICK: Duration = Duration::from_secs(1);
 
 pub(super) struct ChannelStart {
     pub user: StaffUser,
@@ -111,7 +113,7 @@ async fn serve_channel(shared: &Shared, channel: Channel<Msg>, start: ChannelSta
         let woken = woken.clone();
         Arc::new(move || woken.notify_one())
     };
-    let mut screen = shared.screens.open(services.clone(), session.clone(), wake);
+    let mut screen = shared.screens.open(services.clone(), session.clone(), (cols, rows), wake);
     let mut terminal =
         Terminal::with_options(ChannelBackend::new(cols, rows), TerminalOptions { viewport: Viewport::Fullscreen })
             .context("terminal")?;
@@ -163,6 +165,9 @@ async fn session_loop(
     let mut stopping = shared.stopping.clone();
     let mut user_check = tokio::time::interval(shared.options.user_check);
     user_check.tick().await;
+    let mut clock = tokio::time::interval(TICK);
+    clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    clock.tick().await;
     let mut last_input = Instant::now();
     redraw(terminal, screen, write).await?;
     loop {
@@ -179,7 +184,9 @@ async fn session_loop(
                     redraw(terminal, screen, write).await?;
                 }
                 Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
-                    terminal.backend_mut().set_size(clamp(col_width), clamp(row_height));
+                    let (cols, rows) = (clamp(col_width), clamp(row_height));
+                    terminal.backend_mut().set_size(cols, rows);
+                    screen.resize(cols, rows);
                     redraw(terminal, screen, write).await?;
                 }
                 Some(ChannelMsg::Eof | ChannelMsg::Close) | None => return Ok(End::Disconnected),
@@ -187,6 +194,12 @@ async fn session_loop(
             },
             _ = woken.notified() => {
                 if tokio::task::block_in_place(|| screen.poll()) == Flow::Quit {
+                    return Ok(End::Quit);
+                }
+                redraw(terminal, screen, write).await?;
+            }
+            _ = clock.tick() => {
+                if tokio::task::block_in_place(|| screen.tick()) == Flow::Quit {
                     return Ok(End::Quit);
                 }
                 redraw(terminal, screen, write).await?;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 pub struct PlaceholderScreens;
 
 impl ScreenFactory for PlaceholderScreens {
-    fn open(&self, services: Arc<Services>, session: Session, _wake: Wake) -> Box<dyn SessionScreen> {
+    fn open(&self, services: Arc<Services>, session: Session, _size: (u16, u16), _wake: Wake) -> Box<dyn SessionScreen> {
         Box::new(Placeholder {
             services,
             session,

@@ -22,6 +22,12 @@ pub type Wake = Arc<dyn Fn() + Send + Sync>;
 /// task runs them where blocking is allowed.
 pub trait SessionScreen: Send {
     fn key(&mut self, key: Key) -> Flow;
+    /// The client's window changed size (the backend already knows; the app may care).
+    fn resize(&mut self, _width: u16, _height: u16) {}
+    /// Once a second (clocks, status figures).
+    fn tick(&mut self) -> Flow {
+        Flow::Continue
+    }
     /// Absorbs finished background work (after a `Wake`).
     fn poll(&mut self) -> Flow {
         Flow::Continue
@@ -31,5 +37,6 @@ pub trait SessionScreen: Send {
 
 /// Makes the app of each new session.
 pub trait ScreenFactory: Send + Sync {
-    fn open(&self, services: Arc<Services>, session: Session, wake: Wake) -> Box<dyn SessionScreen>;
+    /// The app of a new session on a client terminal of `size` (columns, rows).
+    fn open(&self, services: Arc<Services>, session: Session, size: (u16, u16), wake: Wake) -> Box<dyn SessionScreen>;
 }
