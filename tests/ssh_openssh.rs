@@ -108,6 +108,8 @@ fn openssh_clerk_searches_opens_a_chart_resizes_and_quits() {
     tmux.run(&["resize-window", "-t", "main:a", "-x", "100", "-y", "30"]);
     assert!(tmux.wait_for("a", "100x30"), "{}", tmux.screen("a"));
     tmux.keys("a", &["Escape"]);
+    // Esc and Ctrl-C in one packet would read as Alt-Ctrl-C: let the Esc land first.
+    assert!(wait_until(SCREEN_TIMEOUT, || !tmux.screen("a").contains("CHART")), "{}", tmux.screen("a"));
     tmux.keys("a", &["C-c"]);
     assert!(tmux.wait_for("a", "SSH-EXIT=0"), "{}", tmux.screen("a"));
     assert!(!tmux.screen("a").contains("Search:"), "the shell screen is back");
