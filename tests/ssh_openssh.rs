@@ -1,5 +1,6 @@
 //! The SSH server with the real OpenSSH client inside tmux: what a clerk does.
 //! Skips with a notice when tmux or ssh is missing, except in CI (CI=true) where it fails.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
 mod ssh_common;
 

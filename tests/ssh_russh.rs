@@ -1,5 +1,6 @@
 //! The SSH server driven by a russh client on loopback: login, search, open a chart,
 //! resize, quit; refused keys; two sessions; idle logoff; disabled users; shutdown.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
 mod ssh_common;
 

@@ -1,6 +1,6 @@
 //! Shared fixture of the SSH tests: a fresh data directory with a few patients and
 //! users, an in-process server on a free loopback port, and client keys.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use chartroom::domain::{
     DocumentId, Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock,
