@@ -4,9 +4,13 @@
 //! `domain` ← `store` (redb), `search` (tantivy) ← `services` ← `ui` (ratatui)
 //! ← `term` (crossterm) / `cli` (clap). See docs/ARCHITECTURE.md.
 
+pub mod cli;
 pub mod domain;
+pub mod generate;
+pub mod import;
 pub mod search;
 pub mod services;
 pub mod store;
 pub mod ssh;
 pub mod term;
+pub mod ui;

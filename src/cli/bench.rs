@@ -93,7 +93,6 @@ fn queries_for(p: &Patient) -> Vec<(&'static str, String)> {
 
 pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let fresh = !args.data.join("chartroom.redb").exists();
-    let started = Instant::now();
     let services = Services::open(&args.data, Arc::new(SystemClock))
         .with_context(|| format!("cannot open {}", args.data.display()))?;
     if fresh {
@@ -129,19 +128,18 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         dir_size(&args.data.join("index")) as f64 / 1e6,
         "MB",
     );
-    let _ = started;
 
     // Cold start: open store and index as a fresh process would (after this process
     // released them), then build the first screen's data.
     drop(services);
     let cold = Instant::now();
-    let services = Services::open(&args.data, Arc::new(SystemClock))?;
+    let services = Arc::new(Services::open(&args.data, Arc::new(SystemClock))?);
     let session = services.local_session(&os_user())?;
-    let _status = services.status()?;
-    let first_frame = crate::ui::bench_first_frame(&services, &session)?;
+    let config = crate::ui::UiConfig::load(&crate::ui::UiOptions::default())?;
+    let first_frame = crate::ui::bench::first_frame(services.clone(), session, &config)?;
     figure(
         "cold_start_to_first_frame",
-        (cold.elapsed()).as_secs_f64() * 1000.0,
+        cold.elapsed().as_secs_f64() * 1000.0,
         "ms",
     );
     figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");

@@ -33,7 +33,11 @@ pub fn demo(dir: &Path, patients: u64, seed: u64, ui_args: &UiArgs) -> Result<Ex
 
 pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {
     let _log = init_logging(dir);
-    let config = ui::config::UiConfig::load(ui_args.keymap.as_deref(), ui_args.theme.as_deref())?;
+    let options = ui::UiOptions::from_env(
+        ui_args.keymap.as_ref().map(|p| p.display().to_string()),
+        ui_args.theme.clone(),
+    );
+    let config = ui::UiConfig::load(&options)?;
     let services = Arc::new(open_services(dir)?);
     let username = ui_args.user.clone().unwrap_or_else(os_user);
     let session = services.local_session(&username)?;
@@ -51,7 +55,6 @@ pub fn generate(dir: &Path, patients: u64, seed: u64) -> Result<ExitCode> {
     };
     let progress = IndicatifProgress::new(patients);
     let report = generate::generate(services.store(), &options, &progress)?;
-    progress.finish();
     eprintln!("{report}");
     let reindexed = services.rebuild_index()?;
     eprintln!(
@@ -125,7 +128,7 @@ pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
         }
         None => {
             let total = read.counts()?.audit_events;
-            read.audit_events(total.saturating_sub(limit as u64), limit)?
+            read.audit_events(total.saturating_sub(limit as u64) + 1, limit)?
         }
     };
     for e in events {

@@ -95,7 +95,7 @@ fn make(data: &PathBuf, out: &PathBuf, per_kind: usize, seed: u64) -> Result<Exi
             encounter_numbers: numbers,
         })
         .collect();
-    let nickname_of = |given: &str| crate::domain::matching::nickname_in_use(given);
+    let nickname_of = |given: &str| crate::domain::matching::nickname_for(given);
     let queries = eval_queries(&eval, per_kind, seed, &nickname_of);
     let file =
         std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;

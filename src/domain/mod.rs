@@ -10,6 +10,7 @@ pub mod clock;
 pub mod document;
 pub mod encounter;
 pub mod ids;
+pub mod matching;
 pub mod patient;
 pub mod staff;
 

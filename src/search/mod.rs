@@ -1,10 +1,29 @@
-//! The search index: the only user of tantivy. Derived from the store and always
-//! rebuildable from it (`chartroom reindex`).
+//! The search index: the only user of tantivy, fuzzy-matcher and strsim. Derived from the
+//! store and always rebuildable from it (`chartroom reindex`).
 //!
-//! INTERFACE (filled in by the search work; signatures are the contract).
+//! Two tantivy indexes live in `DATA_DIR/index/`: `patients/` (candidates for patient
+//! search, re-ranked with explanations by `ranking`) and `notes/` (full text of clinical
+//! documents with snippets). See docs/SEARCH.md for the design and measured figures.
+
+#[cfg(test)]
+mod bench_tests;
+mod index_files;
+mod note_index;
+mod note_query;
+mod patient_index;
+mod patient_query;
+mod ranking;
+mod record;
+mod snippet;
+#[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
 
 use crate::domain::{Document, DocumentId, DocumentType, Patient, PatientId, ProviderId};
 use chrono::{NaiveDate, NaiveDateTime};
+use note_index::NoteIndex;
+use patient_index::PatientIndex;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -105,14 +124,122 @@ pub trait ChartIndex: Send + Sync {
     fn size_bytes(&self) -> u64;
 }
 
-/// The tantivy-backed index in `DIR/index/`.
+/// The tantivy-backed index in `DIR/index/`. `Send + Sync`: searches run concurrently
+/// with `apply` (one writer per index behind a mutex; readers reload after each commit).
 pub struct TantivyIndex {
-    _private: (),
+    patients: PatientIndex,
+    notes: NoteIndex,
 }
 
 impl TantivyIndex {
     pub fn open(data_dir: &Path) -> Result<TantivyIndex> {
-        let _ = data_dir;
-        todo!("search")
+        let root = data_dir.join("index");
+        Ok(TantivyIndex {
+            patients: PatientIndex::open(&root.join("patients"))?,
+            notes: NoteIndex::open(&root.join("notes"))?,
+        })
+    }
+}
+
+/// Documents are committed in batches of this many during a rebuild so memory stays
+/// bounded and progress is durable.
+const REBUILD_BATCH: u64 = 200_000;
+
+impl ChartIndex for TantivyIndex {
+    fn rebuild(
+        &self,
+        patients: &mut dyn Iterator<Item = PatientRecord>,
+        documents: &mut dyn Iterator<Item = DocumentRecord>,
+    ) -> Result<IndexCounts> {
+        let mut counts = IndexCounts::default();
+        {
+            let mut w = self.patients.sub.writer()?;
+            w.delete_all_documents().map_err(index_files::index_err)?;
+            for rec in patients {
+                w.add_document(self.patients.document(&rec))
+                    .map_err(index_files::index_err)?;
+                counts.patients += 1;
+                if counts.patients % REBUILD_BATCH == 0 {
+                    w.commit().map_err(index_files::index_err)?;
+                }
+            }
+            self.patients.sub.commit(&mut w)?;
+        }
+        {
+            let mut w = self.notes.sub.writer()?;
+            w.delete_all_documents().map_err(index_files::index_err)?;
+            for rec in documents {
+                w.add_document(self.notes.document(&rec)?)
+                    .map_err(index_files::index_err)?;
+                counts.documents += 1;
+                if counts.documents % REBUILD_BATCH == 0 {
+                    w.commit().map_err(index_files::index_err)?;
+                }
+            }
+            self.notes.sub.commit(&mut w)?;
+        }
+        Ok(counts)
+    }
+
+    fn apply(&self, changes: Vec<IndexChange>) -> Result<()> {
+        let (mut pats, mut docs) = (Vec::new(), Vec::new());
+        for c in changes {
+            match c {
+                IndexChange::Patient(p) => pats.push(p),
+                IndexChange::Document(d) => docs.push(d),
+            }
+        }
+        if !pats.is_empty() {
+            let mut w = self.patients.sub.writer()?;
+            for p in &pats {
+                w.delete_term(self.patients.id_term(p.patient.id));
+                w.add_document(self.patients.document(p))
+                    .map_err(index_files::index_err)?;
+            }
+            self.patients.sub.commit(&mut w)?;
+        }
+        if !docs.is_empty() {
+            let mut w = self.notes.sub.writer()?;
+            for d in &docs {
+                w.delete_term(self.notes.id_term(d.document.id));
+                w.add_document(self.notes.document(d)?)
+                    .map_err(index_files::index_err)?;
+            }
+            self.notes.sub.commit(&mut w)?;
+        }
+        Ok(())
+    }
+
+    fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientHit>> {
+        self.patients.search(query, limit)
+    }
+
+    fn search_notes(&self, query: &NoteQuery, limit: usize) -> Result<Vec<NoteHit>> {
+        self.notes.search(query, limit)
+    }
+
+    fn counts(&self) -> Result<IndexCounts> {
+        Ok(IndexCounts {
+            patients: self.patients.sub.num_docs(),
+            documents: self.notes.sub.num_docs(),
+        })
+    }
+
+    fn patient_ids(&self) -> Result<Vec<PatientId>> {
+        self.patients.ids()
+    }
+
+    fn document_ids(&self) -> Result<Vec<DocumentId>> {
+        Ok(self
+            .notes
+            .sub
+            .all_u64("id")?
+            .into_iter()
+            .map(DocumentId)
+            .collect())
+    }
+
+    fn size_bytes(&self) -> u64 {
+        self.patients.sub.size_bytes() + self.notes.sub.size_bytes()
     }
 }

@@ -8,7 +8,6 @@ pub use index_sync::{
     drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
 };
 mod config;
-mod pending_stubs; // removed when store and search merge
 mod session;
 mod users;
 pub use config::DataConfig;

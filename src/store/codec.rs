@@ -12,10 +12,11 @@ pub(crate) fn encode<T: Serialize>(
     key: &dyn Fn() -> String,
     value: &T,
 ) -> Result<Vec<u8>> {
-    let out = Vec::with_capacity(128);
-    let mut out = out;
+    let mut out = Vec::with_capacity(256);
     out.push(VALUE_V1);
-    postcard::to_extend(value, out).map_err(|e| StoreError::Encode {
+    // `to_io` writes through `io::Write`, i.e. `extend_from_slice`: a memcpy per field even
+    // in debug builds, where `to_extend` pushes strings byte by byte.
+    postcard::to_io(value, out).map_err(|e| StoreError::Encode {
         table,
         key: key(),
         reason: e.to_string(),

@@ -50,7 +50,9 @@ pub(crate) fn read_version(db: &Database) -> Result<u32> {
         Err(TableError::TableDoesNotExist(_)) => return Ok(0),
         Err(e) => return Err(e.into()),
     };
-    Ok(meta::get::<u32, _>(&table, META_SCHEMA_VERSION)?.unwrap_or(0))
+    // v1 writes `meta` and its `schema_version` in one transaction: a `meta` without a
+    // version is damage, and treating it as 0 would re-run v1 and reset the counters.
+    meta::require::<u32, _>(&table, META_SCHEMA_VERSION)
 }
 
 /// Brings the store up to [`SCHEMA_VERSION`], or refuses one that is newer.

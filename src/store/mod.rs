@@ -9,8 +9,14 @@
 //! two sessions can never hand out the same id) and blocks while another `WriteTx` is
 //! alive. Keep a `WriteTx` short, and never call a `Store` method that writes
 //! ([`Store::append_audit`], [`Store::ack_outbox`], [`Store::write`]) on a thread that
-//! already holds a `WriteTx`: it would wait for itself. Use [`WriteTx::append_audit`]
-//! inside an action instead. Reads ([`Store::read`]) never block.
+//! already holds a `WriteTx`: redb would wait for itself, so the store refuses it with
+//! [`StoreError::NestedWrite`]. Use [`WriteTx::append_audit`] inside an action instead.
+//! Reads ([`Store::read`]) never block and see the last committed state.
+//!
+//! Ids start at [`FIRST_ID`], MRNs at [`FIRST_MRN`], audit seqs at [`FIRST_AUDIT_SEQ`].
+//! MRNs, (identifier system, value), encounter numbers and usernames are unique: a put
+//! that would take one from another row fails its whole commit with `Duplicate`.
+//! See docs/store.md for the design notes.
 
 mod audit;
 mod codec;
@@ -71,6 +77,10 @@ pub enum StoreError {
     /// A counter ran past its range (e.g. MRNs past 99999999).
     #[error("no {what} left to allocate")]
     Exhausted { what: &'static str },
+    /// A write was started on a thread that already holds a `WriteTx`; redb would wait
+    /// for itself forever. Use the `WriteTx`'s own methods instead.
+    #[error("a write transaction is already open on this thread (use WriteTx::append_audit inside an action)")]
+    NestedWrite,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;
@@ -131,6 +141,8 @@ pub struct Store {
     db: Database,
     dir: PathBuf,
     file: PathBuf,
+    /// Thread that holds the live `WriteTx`, to refuse a nested write instead of hanging.
+    writer: std::sync::Mutex<Option<std::thread::ThreadId>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -181,6 +193,7 @@ impl Store {
             db,
             dir: dir.to_path_buf(),
             file,
+            writer: std::sync::Mutex::new(None),
         })
     }
 
@@ -204,6 +217,7 @@ impl Store {
     }
 
     /// Appends one audit event in its own transaction and returns it chained.
+    /// On a thread that holds a `WriteTx` this is `NestedWrite`: use `WriteTx::append_audit`.
     pub fn append_audit(&self, event: NewAccessEvent) -> Result<AccessEvent> {
         let mut tx = self.write()?;
         let chained = tx.append_audit(event)?;
@@ -218,6 +232,7 @@ impl Store {
 
     /// Removes outbox entries up to and including `seq` (the index absorbed them).
     pub fn ack_outbox(&self, up_to_seq: u64) -> Result<()> {
+        let _writer = self.writer_guard()?;
         let txn = self.db.begin_write()?;
         {
             let mut table = txn.open_table(tables::OUTBOX)?;
@@ -231,6 +246,7 @@ impl Store {
     /// Makes every earlier commit durable. Only needed after bulk transactions
     /// ([`WriteTx::set_bulk`]); normal commits are durable when `commit` returns.
     pub fn sync(&self) -> Result<()> {
+        let _writer = self.writer_guard()?;
         let txn = self.db.begin_write()?;
         txn.commit()?;
         Ok(())
@@ -248,5 +264,48 @@ impl Store {
 
     pub(crate) fn db(&self) -> &Database {
         &self.db
+    }
+
+    /// Refuses a write on a thread that already holds one (redb would block forever),
+    /// then marks this thread as the writer until the guard drops. Call before
+    /// `begin_write`; another thread's writer makes `begin_write` wait as usual.
+    pub(crate) fn writer_guard(&self) -> Result<WriterGuard<'_>> {
+        let me = std::thread::current().id();
+        if *self.lock_writer() == Some(me) {
+            return Err(StoreError::NestedWrite);
+        }
+        Ok(WriterGuard {
+            store: self,
+            armed: false,
+        })
+    }
+
+    fn lock_writer(&self) -> std::sync::MutexGuard<'_, Option<std::thread::ThreadId>> {
+        // The value is a plain thread id: a panic elsewhere cannot leave it inconsistent.
+        self.writer
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// Marks the current thread as the holder of the redb write lock while alive.
+pub(crate) struct WriterGuard<'s> {
+    store: &'s Store,
+    armed: bool,
+}
+
+impl WriterGuard<'_> {
+    /// Call once the redb write transaction has begun.
+    pub(crate) fn arm(&mut self) {
+        *self.store.lock_writer() = Some(std::thread::current().id());
+        self.armed = true;
+    }
+}
+
+impl Drop for WriterGuard<'_> {
+    fn drop(&mut self) {
+        if self.armed {
+            *self.store.lock_writer() = None;
+        }
     }
 }

@@ -293,6 +293,12 @@ impl ReadTx {
         Ok(out)
     }
 
+    /// Seq of the newest outbox entry in this snapshot, if any. A full reindex built from
+    /// this snapshot can `Store::ack_outbox` up to it.
+    pub fn outbox_last_seq(&self) -> Result<Option<u64>> {
+        Ok(ReadableTable::last(&self.outbox)?.map(|(key, _)| id_from_key(key.value())))
+    }
+
     /// One audit event by seq.
     pub fn audit_event(&self, seq: u64) -> Result<Option<AccessEvent>> {
         get_row(&self.audit, AUDIT_NAME, seq)

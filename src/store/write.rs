@@ -10,7 +10,7 @@
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
-use super::{OutboxItem, Result, Store, StoreError};
+use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use crate::domain::{
     AccessEvent, Document, DocumentId, Encounter, EncounterId, Mrn, NewAccessEvent, Patient,
     PatientId, Provider, ProviderId, StaffUser, UserId,
@@ -31,11 +31,12 @@ enum Op {
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
 pub struct WriteTx<'s> {
-    _store: &'s Store,
     txn: WriteTransaction,
     counters: Counters,
     ops: Vec<Op>,
     bulk: bool,
+    // Dropped after `txn` (fields drop in order), so the thread mark outlives the lock.
+    _writer: WriterGuard<'s>,
 }
 
 fn bump(counter: &mut u64, used: u64) {
@@ -50,25 +51,31 @@ fn take(counter: &mut u64, what: &'static str) -> Result<u64> {
 
 impl<'s> WriteTx<'s> {
     pub(crate) fn begin(store: &'s Store) -> Result<WriteTx<'s>> {
+        let mut writer = store.writer_guard()?;
         let txn = store.db().begin_write()?;
+        writer.arm();
         let counters = {
             let meta_table = txn.open_table(META)?;
             Counters::load(&meta_table)?
         };
         Ok(WriteTx {
-            _store: store,
             txn,
             counters,
             ops: Vec::new(),
             bulk: false,
+            _writer: writer,
         })
     }
 
     /// Bulk mode for the demo generator and large imports: the commit uses redb's
-    /// `Durability::None`, which skips the fsync, so a series of large batches is not
-    /// bounded by disk flushes. Such a commit survives a process exit but not a power loss
-    /// until a later durable commit: finish a bulk run with [`Store::sync`] (or any normal
-    /// commit). Never use it for a user action.
+    /// `Durability::None`, which skips the fsync. Such a commit survives a process exit
+    /// but not a power loss until a later durable commit, so finish a bulk run with
+    /// [`Store::sync`] (or any normal commit). Never use it for a user action.
+    ///
+    /// Measured (debug build, busy 2-core machine, 10,000 patients + 50,000 encounters +
+    /// 30,000 notes per batch): no measurable difference, since such a commit is
+    /// dominated by B-tree work, not by the one fsync. It pays off only for many small
+    /// batches; the generator may leave it off.
     pub fn set_bulk(&mut self, bulk: bool) {
         self.bulk = bulk;
     }
@@ -145,7 +152,9 @@ impl<'s> WriteTx<'s> {
         Ok(())
     }
     /// Appends an audit event inside this transaction: it is chained now (the returned
-    /// event carries its seq and hashes) and stored with the rest at commit.
+    /// event carries its seq and hashes) and stored with the rest at commit. If the
+    /// transaction is dropped or its commit fails, the event was never recorded and its
+    /// seq is handed out again.
     pub fn append_audit(&mut self, event: NewAccessEvent) -> Result<AccessEvent> {
         let seq = self.counters.next_audit_seq();
         let chained = AccessEvent::chain(seq, self.counters.audit_prev_hash(), event);

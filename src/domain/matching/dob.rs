@@ -1,0 +1,383 @@
+//! Dates of birth as a caller says them: `3/2/1984`, `03/02/84`, `1984-03-02`, `19840302`,
+//! `03021984`, or a year alone; and how close a typed date is to a registered one.
+
+use chrono::{Datelike, NaiveDate};
+
+/// A date as typed: year, month, day (US month-first unless only day-first is valid).
+/// Kept as numbers, not `NaiveDate`, so an impossible date (`02/30/1984`) can still be a
+/// one-digit slip of a real one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Ymd {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Ymd {
+    pub fn of(date: NaiveDate) -> Ymd {
+        Ymd {
+            year: date.year(),
+            month: date.month(),
+            day: date.day(),
+        }
+    }
+
+    /// `yyyymmdd`, the form the index keeps.
+    pub fn key(&self) -> String {
+        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+
+    pub fn is_valid(&self) -> bool {
+        NaiveDate::from_ymd_opt(self.year, self.month, self.day).is_some()
+    }
+}
+
+/// What a query token says about the date of birth.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DobQuery {
+    /// A full date; several readings when the century is unclear (`84`).
+    Date(Vec<Ymd>),
+    /// A year alone (`1984`).
+    Year(i32),
+}
+
+/// How a registered DOB compares with what was typed; best first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DobMatch {
+    Exact,
+    DayMonthSwapped,
+    /// One digit different, or two neighbouring digits swapped.
+    OneDigit,
+    /// Only the year agrees.
+    SameYear,
+    Mismatch,
+}
+
+impl DobMatch {
+    pub fn label(self) -> &'static str {
+        match self {
+            DobMatch::Exact => "DOB exact",
+            DobMatch::DayMonthSwapped => "DOB day/month swapped",
+            DobMatch::OneDigit => "DOB one digit off",
+            DobMatch::SameYear => "DOB year only",
+            DobMatch::Mismatch => "DOB differs",
+        }
+    }
+}
+
+const MIN_YEAR: i32 = 1850;
+
+fn years_for(two_or_four: &str, pivot_year: i32) -> Vec<i32> {
+    let Ok(n) = two_or_four.parse::<i32>() else {
+        return Vec::new();
+    };
+    match two_or_four.len() {
+        4 => vec![n],
+        1 | 2 => {
+            // Both centuries: a 1915 birth is typed `15` as often as a 2015 one.
+            let recent = 2000 + n;
+            let older = 1900 + n;
+            if recent <= pivot_year {
+                vec![recent, older]
+            } else {
+                vec![older]
+            }
+        }
+        _ => Vec::new(),
+    }
+}
+
+fn plausible(y: &Ymd, pivot_year: i32) -> bool {
+    (MIN_YEAR..=pivot_year).contains(&y.year)
+        && (1..=12).contains(&y.month)
+        && (1..=31).contains(&y.day)
+}
+
+/// Month-first reading, or day-first when month-first is impossible (`25/03/1984`).
+fn month_day(a: u32, b: u32, years: &[i32], pivot_year: i32) -> Vec<Ymd> {
+    let mut out = Vec::new();
+    for &year in years {
+        let md = Ymd {
+            year,
+            month: a,
+            day: b,
+        };
+        let dm = Ymd {
+            year,
+            month: b,
+            day: a,
+        };
+        if plausible(&md, pivot_year) {
+            out.push(md);
+        } else if plausible(&dm, pivot_year) {
+            out.push(dm);
+        }
+    }
+    out
+}
+
+/// Reads a DOB from one query token. `pivot_year` (the current year) decides two-digit
+/// years and rejects future dates. Returns `None` when the token is not date-like.
+pub fn parse_dob(token: &str, pivot_year: i32) -> Option<DobQuery> {
+    let token = token.trim();
+    if token.is_empty() {
+        return None;
+    }
+    let has_sep = token.contains(['/', '-', '.']);
+    if has_sep {
+        let parts: Vec<&str> = token.split(['/', '-', '.']).collect();
+        if parts.len() != 3
+            || parts
+                .iter()
+                .any(|p| p.is_empty() || p.len() > 4 || !p.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return None;
+        }
+        let n = |s: &str| s.parse::<u32>().ok();
+        let dates = if parts[0].len() == 4 {
+            // ISO: year-month-day
+            let (Ok(year), Some(m), Some(d)) = (parts[0].parse::<i32>(), n(parts[1]), n(parts[2]))
+            else {
+                return None;
+            };
+            month_day(m, d, &[year], pivot_year)
+        } else {
+            let (Some(a), Some(b)) = (n(parts[0]), n(parts[1])) else {
+                return None;
+            };
+            month_day(a, b, &years_for(parts[2], pivot_year), pivot_year)
+        };
+        return (!dates.is_empty()).then_some(DobQuery::Date(dates));
+    }
+    if !token.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let num = |s: &str| s.parse::<u32>().unwrap_or(0);
+    match token.len() {
+        4 => {
+            let year = token.parse::<i32>().ok()?;
+            (MIN_YEAR..=pivot_year)
+                .contains(&year)
+                .then_some(DobQuery::Year(year))
+        }
+        6 => {
+            let dates = month_day(
+                num(&token[0..2]),
+                num(&token[2..4]),
+                &years_for(&token[4..6], pivot_year),
+                pivot_year,
+            );
+            (!dates.is_empty()).then_some(DobQuery::Date(dates))
+        }
+        8 => {
+            let mut dates = Vec::new();
+            let iso = Ymd {
+                year: num(&token[0..4]) as i32,
+                month: num(&token[4..6]),
+                day: num(&token[6..8]),
+            };
+            if plausible(&iso, pivot_year) {
+                dates.push(iso);
+            }
+            for d in month_day(
+                num(&token[0..2]),
+                num(&token[2..4]),
+                &years_for(&token[4..8], pivot_year),
+                pivot_year,
+            ) {
+                if !dates.contains(&d) {
+                    dates.push(d);
+                }
+            }
+            (!dates.is_empty()).then_some(DobQuery::Date(dates))
+        }
+        _ => None,
+    }
+}
+
+fn one_digit_apart(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    match diffs.as_slice() {
+        [_] => true,
+        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
+        _ => false,
+    }
+}
+
+/// Compares a typed date with a registered DOB.
+pub fn compare_dob(query: &DobQuery, dob: NaiveDate) -> DobMatch {
+    let actual = Ymd::of(dob);
+    match query {
+        DobQuery::Year(y) => {
+            if *y == actual.year {
+                DobMatch::Exact
+            } else if one_digit_apart(&format!("{y:04}"), &format!("{:04}", actual.year)) {
+                DobMatch::OneDigit
+            } else {
+                DobMatch::Mismatch
+            }
+        }
+        DobQuery::Date(dates) => dates
+            .iter()
+            .map(|q| {
+                if *q == actual {
+                    DobMatch::Exact
+                } else if q.year == actual.year && q.month == actual.day && q.day == actual.month {
+                    DobMatch::DayMonthSwapped
+                } else if one_digit_apart(&q.key(), &actual.key()) {
+                    DobMatch::OneDigit
+                } else if q.year == actual.year {
+                    DobMatch::SameYear
+                } else {
+                    DobMatch::Mismatch
+                }
+            })
+            .min()
+            .unwrap_or(DobMatch::Mismatch),
+    }
+}
+
+/// Index keys worth looking up for a typed date: the date, its day/month swap, and every
+/// valid one-digit slip (so a slip still finds candidates).
+pub fn lookup_keys(query: &DobQuery, with_slips: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    let DobQuery::Date(dates) = query else {
+        return out;
+    };
+    for q in dates {
+        let mut push = |y: Ymd| {
+            if y.is_valid() {
+                let k = y.key();
+                if !out.contains(&k) {
+                    out.push(k);
+                }
+            }
+        };
+        push(*q);
+        push(Ymd {
+            year: q.year,
+            month: q.day,
+            day: q.month,
+        });
+        if with_slips {
+            let key = q.key().into_bytes();
+            for i in 0..key.len() {
+                for digit in b'0'..=b'9' {
+                    if digit == key[i] {
+                        continue;
+                    }
+                    let mut k = key.clone();
+                    k[i] = digit;
+                    if let Some(y) = parse_key(&k) {
+                        push(y);
+                    }
+                }
+                if i + 1 < key.len() && key[i] != key[i + 1] {
+                    let mut k = key.clone();
+                    k.swap(i, i + 1);
+                    if let Some(y) = parse_key(&k) {
+                        push(y);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn parse_key(k: &[u8]) -> Option<Ymd> {
+    let s = std::str::from_utf8(k).ok()?;
+    Some(Ymd {
+        year: s.get(0..4)?.parse().ok()?,
+        month: s.get(4..6)?.parse().ok()?,
+        day: s.get(6..8)?.parse().ok()?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
+    }
+
+    fn first(token: &str) -> Ymd {
+        match parse_dob(token, 2026) {
+            Some(DobQuery::Date(v)) => v[0],
+            other => panic!("{token}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_common_form_parses() {
+        let want = Ymd {
+            year: 1984,
+            month: 3,
+            day: 2,
+        };
+        for t in [
+            "3/2/1984",
+            "03/02/84",
+            "1984-03-02",
+            "19840302",
+            "03021984",
+            "3-2-84",
+            "03.02.1984",
+        ] {
+            assert_eq!(first(t), want, "{t}");
+        }
+        assert_eq!(parse_dob("1984", 2026), Some(DobQuery::Year(1984)));
+        assert_eq!(parse_dob("2099", 2026), None);
+        assert_eq!(parse_dob("smith", 2026), None);
+        assert_eq!(parse_dob("1/2", 2026), None);
+        // day-first when month-first is impossible
+        assert_eq!(
+            first("25/03/1984"),
+            Ymd {
+                year: 1984,
+                month: 3,
+                day: 25
+            }
+        );
+    }
+
+    #[test]
+    fn two_digit_years_try_both_centuries() {
+        match parse_dob("3/2/15", 2026) {
+            Some(DobQuery::Date(v)) => {
+                assert_eq!(v.len(), 2);
+                assert_eq!(v[0].year, 2015);
+                assert_eq!(v[1].year, 1915);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn comparisons_grade_closeness() {
+        let q = parse_dob("3/2/1984", 2026).expect("date");
+        assert_eq!(compare_dob(&q, d(1984, 3, 2)), DobMatch::Exact);
+        assert_eq!(compare_dob(&q, d(1984, 2, 3)), DobMatch::DayMonthSwapped);
+        assert_eq!(compare_dob(&q, d(1984, 3, 5)), DobMatch::OneDigit);
+        assert_eq!(compare_dob(&q, d(1948, 3, 2)), DobMatch::OneDigit);
+        assert_eq!(compare_dob(&q, d(1984, 7, 19)), DobMatch::SameYear);
+        assert_eq!(compare_dob(&q, d(1990, 7, 19)), DobMatch::Mismatch);
+        let y = parse_dob("1984", 2026).expect("year");
+        assert_eq!(compare_dob(&y, d(1984, 7, 19)), DobMatch::Exact);
+    }
+
+    #[test]
+    fn lookup_keys_include_swaps_and_slips() {
+        let q = parse_dob("3/2/1984", 2026).expect("date");
+        let keys = lookup_keys(&q, true);
+        assert_eq!(keys[0], "19840302");
+        assert!(keys.contains(&"19840203".to_string()));
+        assert!(keys.contains(&"19840305".to_string()));
+        assert!(!keys.contains(&"19841302".to_string()));
+    }
+}

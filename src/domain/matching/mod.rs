@@ -1,0 +1,12 @@
+//! Pure matching rules for patient search: name normalisation, nicknames, DOB parsing and
+//! comparison, phonetic keys. No I/O; `search/` builds the index and ranking on these.
+
+pub mod dob;
+pub mod nickname;
+pub mod normalize;
+pub mod phonetic;
+
+pub use dob::{compare_dob, lookup_keys, parse_dob, DobMatch, DobQuery, Ymd};
+pub use nickname::{nickname_for, nickname_keys, nickname_relation, NicknameRelation};
+pub use normalize::{family_tokens, is_particle, normalize_word, split_name, NameTokens, Suffix};
+pub use phonetic::{phonetic_keys, sounds_alike};

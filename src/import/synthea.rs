@@ -1,0 +1,240 @@
+//! Synthea v3 CSV rows (patients, encounters, providers, organizations) parsed and
+//! validated into memory, before anything is written.
+
+use super::csv_file::CsvFile;
+use super::ImportError;
+use crate::domain::{Address, EncounterClass, PersonName, Sex, Ssn};
+use chrono::{NaiveDate, NaiveDateTime};
+use std::collections::HashMap;
+use std::path::Path;
+
+pub(crate) struct PatientRow {
+    pub id: String,
+    pub name: PersonName,
+    pub maiden: Option<String>,
+    pub dob: NaiveDate,
+    pub deceased: Option<NaiveDate>,
+    pub sex: Sex,
+    pub ssn: Option<Ssn>,
+    pub address: Option<Address>,
+}
+
+pub(crate) struct EncounterRow {
+    pub line: u64,
+    pub id: String,
+    pub start: NaiveDateTime,
+    pub stop: Option<NaiveDateTime>,
+    pub patient: String,
+    pub provider: Option<String>,
+    pub organization: Option<String>,
+    pub class: EncounterClass,
+    pub reason: String,
+}
+
+pub(crate) struct ProviderRow {
+    pub id: String,
+    pub name: String,
+    pub specialty: String,
+}
+
+/// Fails on an `Id` seen earlier in the same file.
+fn check_unique(
+    seen: &mut HashMap<String, u64>,
+    file: &'static str,
+    line: u64,
+    id: &str,
+) -> Result<(), ImportError> {
+    if let Some(first) = seen.insert(id.to_string(), line) {
+        return Err(ImportError::Field {
+            file: file.to_string(),
+            line,
+            column: "Id",
+            problem: format!("repeats the Id of line {first}"),
+        });
+    }
+    Ok(())
+}
+
+pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> {
+    let mut file = CsvFile::open(dir, "patients.csv")?;
+    let id = file.required("ID")?;
+    let birth = file.required("BIRTHDATE")?;
+    let first = file.required("FIRST")?;
+    let last = file.required("LAST")?;
+    let gender = file.required("GENDER")?;
+    let death = file.optional("DEATHDATE");
+    let ssn = file.optional("SSN");
+    let prefix = file.optional("PREFIX");
+    let middle = file.optional("MIDDLE");
+    let suffix = file.optional("SUFFIX");
+    let maiden = file.optional("MAIDEN");
+    let address = file.optional("ADDRESS");
+    let city = file.optional("CITY");
+    let state = file.optional("STATE");
+    let zip = file.optional("ZIP");
+    let mut rows = Vec::new();
+    let mut seen = HashMap::new();
+    file.for_each(|row| {
+        let source_id = row.non_empty(id)?;
+        check_unique(&mut seen, row.file, row.line, source_id)?;
+        let dob = row.date(birth)?;
+        let deceased = row.date_opt(death)?;
+        let ssn = match (ssn, row.text_opt(ssn)?) {
+            (Some(column), Some(text)) => Some(Ssn::parse(text).ok_or_else(|| {
+                row.error(
+                    column,
+                    "is not a social security number (expected 9 digits)",
+                )
+            })?),
+            _ => None,
+        };
+        let name = PersonName {
+            prefix: row.text_opt(prefix)?.map(str::to_string),
+            given: row.non_empty(first)?.to_string(),
+            middle: row.text_opt(middle)?.map(str::to_string),
+            family: row.non_empty(last)?.to_string(),
+            suffix: row.text_opt(suffix)?.map(str::to_string),
+        };
+        let parts = [
+            row.text_opt(address)?,
+            row.text_opt(city)?,
+            row.text_opt(state)?,
+            row.text_opt(zip)?,
+        ];
+        let address = parts.iter().any(Option::is_some).then(|| Address {
+            line: parts[0].unwrap_or_default().to_string(),
+            city: parts[1].unwrap_or_default().to_string(),
+            state: parts[2].unwrap_or_default().to_string(),
+            zip: parts[3].unwrap_or_default().to_string(),
+        });
+        rows.push(PatientRow {
+            id: source_id.to_string(),
+            name,
+            maiden: row.text_opt(maiden)?.map(str::to_string),
+            dob,
+            deceased,
+            sex: Sex::parse(row.text(gender)?),
+            ssn,
+            address,
+        });
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+pub(crate) fn read_encounters(dir: &Path) -> Result<Vec<EncounterRow>, ImportError> {
+    let mut file = CsvFile::open(dir, "encounters.csv")?;
+    let id = file.required("ID")?;
+    let start = file.required("START")?;
+    let patient = file.required("PATIENT")?;
+    let class = file.required("ENCOUNTERCLASS")?;
+    let stop = file.optional("STOP");
+    let provider = file.optional("PROVIDER");
+    let organization = file.optional("ORGANIZATION");
+    let description = file.optional("DESCRIPTION");
+    let reason = file.optional("REASONDESCRIPTION");
+    let mut rows = Vec::new();
+    let mut seen = HashMap::new();
+    file.for_each(|row| {
+        let source_id = row.non_empty(id)?;
+        check_unique(&mut seen, row.file, row.line, source_id)?;
+        let start_time = row.datetime(start)?;
+        let stop_time = row.datetime_opt(stop)?;
+        if let (Some(s), Some(column)) = (stop_time, stop) {
+            if s < start_time {
+                return Err(row.error(column, "is before START"));
+            }
+        }
+        let class_text = row.non_empty(class)?;
+        let class_value = EncounterClass::parse(class_text).ok_or_else(|| {
+            row.error(class, "is not an encounter class (inpatient, outpatient, emergency, ambulatory, wellness, urgentcare, ...)")
+        })?;
+        let description = row.text_opt(description)?;
+        let why = row.text_opt(reason)?;
+        let reason = match (description, why) {
+            (Some(d), Some(r)) => format!("{d}: {r}"),
+            (Some(d), None) => d.to_string(),
+            (None, Some(r)) => r.to_string(),
+            (None, None) => String::new(),
+        };
+        rows.push(EncounterRow {
+            line: row.line,
+            id: source_id.to_string(),
+            start: start_time,
+            stop: stop_time,
+            patient: row.non_empty(patient)?.to_string(),
+            provider: row.text_opt(provider)?.map(str::to_string),
+            organization: row.text_opt(organization)?.map(str::to_string),
+            class: class_value,
+            reason,
+        });
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+pub(crate) fn read_providers(dir: &Path) -> Result<Vec<ProviderRow>, ImportError> {
+    let mut file = CsvFile::open(dir, "providers.csv")?;
+    let id = file.required("ID")?;
+    let name = file.required("NAME")?;
+    let specialty = file.required_any(&["SPECIALITY", "SPECIALTY"])?;
+    let mut rows = Vec::new();
+    let mut seen = HashMap::new();
+    file.for_each(|row| {
+        let source_id = row.non_empty(id)?;
+        check_unique(&mut seen, row.file, row.line, source_id)?;
+        rows.push(ProviderRow {
+            id: source_id.to_string(),
+            name: row.non_empty(name)?.to_string(),
+            specialty: title_words(row.text(specialty)?),
+        });
+        Ok(())
+    })?;
+    Ok(rows)
+}
+
+/// Organization `Id` → name (used as the encounter's location).
+pub(crate) fn read_organizations(dir: &Path) -> Result<HashMap<String, String>, ImportError> {
+    let mut file = CsvFile::open(dir, "organizations.csv")?;
+    let id = file.required("ID")?;
+    let name = file.required("NAME")?;
+    let mut out = HashMap::new();
+    let mut seen = HashMap::new();
+    file.for_each(|row| {
+        let source_id = row.non_empty(id)?;
+        check_unique(&mut seen, row.file, row.line, source_id)?;
+        out.insert(source_id.to_string(), title_words(row.text(name)?));
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// `GENERAL PRACTICE` → `General Practice` (Synthea shouts directory names).
+fn title_words(text: &str) -> String {
+    if text.chars().any(|c| c.is_lowercase()) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut start = true;
+    for c in text.chars() {
+        if start {
+            out.push(c);
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric() && c != '\'';
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shouting_becomes_title_case() {
+        assert_eq!(title_words("GENERAL PRACTICE"), "General Practice");
+        assert_eq!(title_words("ST. MARY'S HOSPITAL"), "St. Mary's Hospital");
+        assert_eq!(title_words("Already Fine"), "Already Fine");
+    }
+}

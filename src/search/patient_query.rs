@@ -1,0 +1,328 @@
+//! Reading a patient query box: which tokens are names, dates, numbers or codes.
+
+use super::record::normalize_ident;
+use crate::domain::matching::{
+    is_particle, nickname_keys, normalize_word, parse_dob, phonetic_keys, DobQuery, Suffix,
+};
+
+/// A name word of the query, normalised.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueryWord {
+    pub text: String,
+    /// Typed before a comma (`Smith, John`): most likely the family name.
+    pub before_comma: bool,
+    /// May be glued to the next word (`de la cruz`, `garcia-lopez`, `mc kenzie`).
+    pub joins_next: bool,
+}
+
+/// A token of digits (separators removed): MRN, phone, encounter, SSN last 4, year...
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NumberToken {
+    pub digits: String,
+    /// The date it may also be (`19840302`, `1984`).
+    pub dob: Option<DobQuery>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PatientQuery {
+    pub words: Vec<QueryWord>,
+    pub suffix: Option<Suffix>,
+    /// A date with separators (`3/2/84`, `1984-03-02`).
+    pub dob: Option<DobQuery>,
+    pub numbers: Vec<NumberToken>,
+    /// Letters-and-digits codes (`E-10023`, `ACC123`), normalised.
+    pub codes: Vec<String>,
+}
+
+impl PatientQuery {
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+            && self.dob.is_none()
+            && self.numbers.is_empty()
+            && self.codes.is_empty()
+            && self.suffix.is_none()
+    }
+
+    /// The alternative segmentations of the name words: each joinable run may be glued
+    /// (`de la cruz` → `delacruz`). Each word carries how many typed words it covers.
+    /// At most 8 alternatives.
+    pub fn segmentations(&self) -> Vec<Vec<(String, usize)>> {
+        let mut out: Vec<Vec<(String, usize)>> = vec![Vec::new()];
+        let mut i = 0;
+        while i < self.words.len() {
+            // a run of joinable words ends at the first word that does not join
+            let start = i;
+            while i + 1 < self.words.len() && self.words[i].joins_next {
+                i += 1;
+            }
+            let run: Vec<&str> = self.words[start..=i]
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect();
+            i += 1;
+            let mut next = Vec::new();
+            let room = out.len() < 8;
+            for seg in &out {
+                let mut apart = seg.clone();
+                apart.extend(run.iter().map(|s| (s.to_string(), 1)));
+                next.push(apart);
+                if run.len() > 1 && room {
+                    let mut glued = seg.clone();
+                    glued.push((run.concat(), run.len()));
+                    next.push(glued);
+                    if run.len() > 2 {
+                        // `de la cruz` → `de` + `lacruz` as well
+                        let mut tail = seg.clone();
+                        tail.push((run[0].to_string(), 1));
+                        tail.push((run[1..].concat(), run.len() - 1));
+                        next.push(tail);
+                    }
+                }
+            }
+            out = next;
+        }
+        out
+    }
+
+    /// All distinct words a candidate search should look up (parts and glued forms).
+    pub fn lookup_words(&self) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for seg in self.segmentations() {
+            for (w, _) in seg {
+                if !out.contains(&w) {
+                    out.push(w);
+                }
+            }
+        }
+        out
+    }
+}
+
+fn is_number_like(token: &str) -> bool {
+    token.chars().any(|c| c.is_ascii_digit())
+        && token
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | '(' | ')' | '+' | '/'))
+}
+
+/// Parses the query box. `pivot_year` is the current year (two-digit years, future dates).
+pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
+    let mut q = PatientQuery::default();
+    // Split into raw tokens, remembering commas.
+    let mut raw: Vec<(String, bool)> = Vec::new(); // (token, followed by a comma)
+    for piece in text.split_whitespace() {
+        let mut rest = piece;
+        loop {
+            match rest.find([',', ';']) {
+                Some(at) => {
+                    let (head, tail) = rest.split_at(at);
+                    if !head.is_empty() {
+                        raw.push((head.to_string(), true));
+                    } else if let Some(last) = raw.last_mut() {
+                        last.1 = true;
+                    }
+                    rest = &tail[1..];
+                }
+                None => {
+                    if !rest.is_empty() {
+                        raw.push((rest.to_string(), false));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    let comma_at = raw.iter().position(|(_, c)| *c);
+
+    // Glue runs of short digit groups: `(617) 555-1234`, `12 34 56`.
+    let mut merged: Vec<(String, bool, usize)> = Vec::new(); // (token, comma, raw index)
+    let mut i = 0;
+    while i < raw.len() {
+        let (tok, comma) = &raw[i];
+        if is_number_like(tok) && !tok.contains('/') && parse_dob(tok, pivot_year).is_none() {
+            let mut j = i;
+            let mut digits: Vec<String> = Vec::new();
+            while j < raw.len()
+                && is_number_like(&raw[j].0)
+                && !raw[j].0.contains('/')
+                && (j == i || !raw[j - 1].1)
+            {
+                let d: String = raw[j].0.chars().filter(char::is_ascii_digit).collect();
+                if d.len() > 7 {
+                    break;
+                }
+                digits.push(d);
+                j += 1;
+            }
+            let short = digits.iter().any(|d| d.len() <= 3);
+            let total: usize = digits.iter().map(String::len).sum();
+            if digits.len() > 1 && short && (4..=11).contains(&total) {
+                merged.push((digits.concat(), raw[j - 1].1, i));
+                i = j;
+                continue;
+            }
+        }
+        merged.push((tok.clone(), *comma, i));
+        i += 1;
+    }
+
+    let mut name_tokens: Vec<(String, bool)> = Vec::new(); // (raw word, before comma)
+    for (tok, _comma, idx) in merged {
+        let before_comma = comma_at.is_some_and(|c| idx <= c);
+        let trimmed = tok.trim_matches(|c: char| matches!(c, '(' | ')' | '"' | '\'' | '.' | ':'));
+        if trimmed.is_empty() {
+            continue;
+        }
+        if trimmed.chars().any(|c| c.is_ascii_digit()) {
+            if is_number_like(trimmed) {
+                let has_sep = trimmed.contains(['/', '-', '.']);
+                let dob = parse_dob(trimmed, pivot_year);
+                if has_sep && dob.is_some() && q.dob.is_none() {
+                    q.dob = dob;
+                    continue;
+                }
+                let mut digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+                if digits.len() == 11 && digits.starts_with('1') {
+                    // US country code in front of a phone number
+                    digits.remove(0);
+                }
+                let dob = if has_sep { None } else { dob };
+                q.numbers.push(NumberToken { digits, dob });
+                continue;
+            }
+            // letters then digits: a generator name (`Alva958`) or a code (`E10023`)
+            let letters: String = trimmed
+                .trim_end_matches(|c: char| c.is_ascii_digit())
+                .to_string();
+            let digit_count = trimmed.len() - letters.len();
+            let is_name = letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && letters.chars().last().is_some_and(char::is_alphabetic)
+                && digit_count <= 3
+                && letters
+                    .chars()
+                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
+            if is_name {
+                name_tokens.push((letters, before_comma));
+            } else {
+                let code = normalize_ident(trimmed);
+                if !code.is_empty() {
+                    q.codes.push(code);
+                }
+            }
+            continue;
+        }
+        name_tokens.push((trimmed.to_string(), before_comma));
+    }
+
+    let count = name_tokens.len();
+    for (n, (word, before_comma)) in name_tokens.into_iter().enumerate() {
+        if n > 0 && q.suffix.is_none() && word.len() > 1 && !word.eq_ignore_ascii_case("v") {
+            if let Some(s) = Suffix::parse(&word) {
+                q.suffix = Some(s);
+                continue;
+            }
+        }
+        let parts: Vec<String> = word
+            .split(['-', '_', '/', '–'])
+            .map(normalize_word)
+            .filter(|w| !w.is_empty())
+            .collect();
+        let last_part = parts.len().saturating_sub(1);
+        for (k, text) in parts.into_iter().enumerate() {
+            let hyphen_join = k < last_part;
+            let particle_join = is_particle(&text) && (n + 1 < count || k < last_part);
+            q.words.push(QueryWord {
+                text,
+                before_comma,
+                joins_next: hyphen_join || particle_join,
+            });
+        }
+    }
+    if let Some(last) = q.words.last_mut() {
+        last.joins_next = false;
+    }
+    q
+}
+
+/// Per-word lookups the candidate search needs.
+#[derive(Clone, Debug)]
+pub struct WordKeys {
+    pub phonetic: Vec<String>,
+    pub nicknames: &'static [&'static str],
+}
+
+impl WordKeys {
+    pub fn of(word: &str) -> WordKeys {
+        WordKeys {
+            phonetic: phonetic_keys(word),
+            nicknames: nickname_keys(word),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(q: &PatientQuery) -> Vec<&str> {
+        q.words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn names_dates_and_numbers_are_told_apart() {
+        let q = parse_patient_query("Smith, John 3/2/84", 2026);
+        assert_eq!(words(&q), vec!["smith", "john"]);
+        assert!(q.words[0].before_comma);
+        assert!(!q.words[1].before_comma);
+        assert!(q.dob.is_some());
+
+        let q = parse_patient_query("smith 5772", 2026);
+        assert_eq!(q.numbers[0].digits, "5772");
+
+        let q = parse_patient_query("(617) 555-1234", 2026);
+        assert_eq!(q.numbers.len(), 1);
+        assert_eq!(q.numbers[0].digits, "6175551234");
+
+        let q = parse_patient_query("12-34-56", 2026);
+        assert_eq!(q.numbers[0].digits, "123456");
+
+        let q = parse_patient_query("12 34 56", 2026);
+        assert_eq!(q.numbers[0].digits, "123456");
+
+        let q = parse_patient_query("john smith jr", 2026);
+        assert_eq!(words(&q), vec!["john", "smith"]);
+        assert_eq!(q.suffix, Some(Suffix::Jr));
+
+        let q = parse_patient_query("Alva958 Dickinson688", 2026);
+        assert_eq!(words(&q), vec!["alva", "dickinson"]);
+
+        let q = parse_patient_query("E-10023", 2026);
+        assert_eq!(q.codes, vec!["e10023"]);
+        let q = parse_patient_query("ACC10023", 2026);
+        assert_eq!(q.codes, vec!["acc10023"]);
+    }
+
+    #[test]
+    fn particles_and_hyphens_can_glue() {
+        let q = parse_patient_query("maria de la cruz", 2026);
+        let segs: Vec<Vec<String>> = q
+            .segmentations()
+            .into_iter()
+            .map(|s| s.into_iter().map(|(w, _)| w).collect())
+            .collect();
+        assert!(segs.contains(&vec!["maria".to_string(), "delacruz".to_string()]));
+        assert!(segs.contains(&vec![
+            "maria".to_string(),
+            "de".to_string(),
+            "la".to_string(),
+            "cruz".to_string()
+        ]));
+        let q = parse_patient_query("garcia-lopez", 2026);
+        assert!(q.lookup_words().contains(&"garcialopez".to_string()));
+        assert!(q.lookup_words().contains(&"garcia".to_string()));
+        let q = parse_patient_query("O'Brien", 2026);
+        assert_eq!(words(&q), vec!["obrien"]);
+        let q = parse_patient_query("mc kenzie", 2026);
+        assert!(q.lookup_words().contains(&"mckenzie".to_string()));
+    }
+}

@@ -1,0 +1,383 @@
+//! Patient and note search against small indexes with near-collisions.
+
+use super::test_support::{date, note, patient};
+use super::*;
+use crate::domain::{AltName, NameKind, PersonName, Ssn};
+
+fn population() -> Vec<PatientRecord> {
+    let mut out = Vec::new();
+    let mut p1 = patient(1, "John", "Smith", "1984-03-02");
+    p1.patient.phones = vec!["(617) 555-1234".into()];
+    p1.patient.ssn = Ssn::parse("999-12-5772");
+    p1.encounter_numbers = vec!["ACC-0012345".into()];
+    out.push(p1);
+    out.push(patient(2, "John", "Smith", "1990-07-15"));
+    let mut son = patient(3, "John", "Smith", "2010-05-05");
+    son.patient.name.suffix = Some("Jr".into());
+    out.push(son);
+    let mut father = patient(4, "John", "Smith", "1975-01-20");
+    father.patient.name.suffix = Some("Sr.".into());
+    out.push(father);
+    out.push(patient(5, "Anna", "Miller", "1984-02-03"));
+    out.push(patient(6, "Emma", "Miller", "1984-02-03"));
+    out.push(patient(7, "Robert", "Johnson", "1970-11-11"));
+    let mut peg = patient(8, "Margaret", "Brown", "1955-06-30");
+    peg.patient.other_names = vec![AltName {
+        kind: NameKind::Maiden,
+        name: PersonName::new("Margaret", "Wilson"),
+    }];
+    out.push(peg);
+    out.push(patient(9, "Maria", "Garcia-Lopez", "1988-08-08"));
+    out.push(patient(10, "Sean", "O'Brien", "1977-04-04"));
+    out.push(patient(11, "Rosa", "De La Cruz", "1966-09-09"));
+    out.push(patient(12, "Ian", "McKenzie", "1999-12-12"));
+    out.push(patient(13, "Alva958", "Dickinson688", "1945-01-05"));
+    out.push(patient(14, "Stephen", "Thompson", "1982-10-10"));
+    out.push(patient(15, "Elizabeth", "Schmidt", "1991-03-15"));
+    out.push(patient(16, "Bob", "Williams", "1960-02-02"));
+    out.push(patient(17, "Jonathan", "Smithson", "1984-03-02"));
+    let mut mid = patient(18, "Mary", "Jones", "1950-05-05");
+    mid.patient.name.middle = Some("Quinn".into());
+    out.push(mid);
+    out.push(patient(19, "Mary", "Jones", "1950-05-06"));
+    out
+}
+
+fn build(
+    records: Vec<PatientRecord>,
+    notes: Vec<DocumentRecord>,
+) -> (tempfile::TempDir, TantivyIndex) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let idx = TantivyIndex::open(dir.path()).expect("open index");
+    idx.rebuild(&mut records.into_iter(), &mut notes.into_iter())
+        .expect("rebuild");
+    (dir, idx)
+}
+
+fn top(idx: &TantivyIndex, q: &str) -> (u64, Vec<String>) {
+    let hits = idx.search_patients(q, 10).expect("search");
+    let first = hits.first().unwrap_or_else(|| panic!("no hits for {q}"));
+    (first.patient.0, first.why.clone())
+}
+
+fn assert_top(idx: &TantivyIndex, q: &str, want: u64) -> Vec<String> {
+    let hits = idx.search_patients(q, 10).expect("search");
+    let ids: Vec<(u64, f32)> = hits.iter().map(|h| (h.patient.0, h.score)).collect();
+    assert_eq!(
+        hits.first().map(|h| h.patient.0),
+        Some(want),
+        "{q}: {ids:?} {:?}",
+        hits.first().map(|h| &h.why)
+    );
+    // the runner-up must be strictly worse: no coin flips between different patients
+    if let Some(second) = hits.get(1) {
+        assert!(second.score < hits[0].score, "{q}: tie {ids:?}");
+    }
+    hits[0].why.clone()
+}
+
+fn has(why: &[String], needle: &str) -> bool {
+    why.iter().any(|w| w.contains(needle))
+}
+
+#[test]
+fn patient_search_end_to_end() {
+    let (_dir, idx) = build(population(), Vec::new());
+    // name orders
+    for q in [
+        "john smith 3/2/1984",
+        "smith john 3/2/1984",
+        "Smith, John 3/2/84",
+        "SMITH,JOHN 03/02/1984",
+    ] {
+        let why = assert_top(&idx, q, 1);
+        assert!(has(&why, "DOB exact"), "{q}: {why:?}");
+    }
+    // father and son
+    assert_top(&idx, "john smith jr", 3);
+    assert_top(&idx, "john smith sr", 4);
+    assert_top(&idx, "smith, john jr.", 3);
+    // twins and same-name-different-DOB
+    assert_top(&idx, "anna miller 2/3/1984", 5);
+    assert_top(&idx, "emma miller", 6);
+    assert_top(&idx, "john smith 7/15/1990", 2);
+    assert_top(&idx, "mary jones 5/6/1950", 19);
+    assert_top(&idx, "mary q jones", 18);
+    // typos, transpositions, dropped and doubled letters
+    let why = assert_top(&idx, "jhon smith 03/02/84", 1);
+    assert!(has(&why, "(1 typo)"), "{why:?}");
+    assert_top(&idx, "john smiht 1984-03-02", 1);
+    assert_top(&idx, "margret brown", 8);
+    assert_top(&idx, "alva dickensen", 13);
+    assert_top(&idx, "elizabth schmidt", 15);
+    assert_top(&idx, "anna millerr 2/3/1984", 5);
+    // sound-alikes
+    let why = assert_top(&idx, "steven thompson", 14);
+    assert!(has(&why, "steven→stephen"), "{why:?}");
+    // nicknames both ways
+    let why = assert_top(&idx, "bob johnson", 7);
+    assert!(has(&why, "nickname bob→robert"), "{why:?}");
+    assert_top(&idx, "robert williams", 16);
+    assert_top(&idx, "peggy brown", 8);
+    // maiden name
+    let why = assert_top(&idx, "margaret wilson", 8);
+    assert!(has(&why, "maiden"), "{why:?}");
+    // hyphens and particles
+    for q in [
+        "garcia",
+        "lopez maria",
+        "garcia-lopez",
+        "garcialopez",
+        "maria garcia lopez",
+    ] {
+        assert_top(&idx, q, 9);
+    }
+    for q in ["obrien", "o brien", "O'Brien", "sean o'brien"] {
+        assert_top(&idx, q, 10);
+    }
+    for q in ["de la cruz", "delacruz", "rosa dela cruz", "cruz rosa"] {
+        assert_top(&idx, q, 11);
+    }
+    for q in ["mc kenzie", "mckenzie", "Ian Mc Kenzie"] {
+        assert_top(&idx, q, 12);
+    }
+    // generator digits
+    assert_top(&idx, "Alva958 Dickinson688", 13);
+    // every DOB form, with the last name
+    for q in [
+        "smith 3/2/1984",
+        "smith 03/02/84",
+        "smith 1984-03-02",
+        "smith 19840302",
+        "smith 03021984",
+    ] {
+        let (id, why) = top(&idx, q);
+        assert!(id == 1, "{q}: {id} {why:?}");
+        assert!(has(&why, "DOB exact"), "{q}: {why:?}");
+    }
+    assert_top(&idx, "1945", 13);
+    let why = assert_top(&idx, "john smith 2/3/1984", 1);
+    assert!(has(&why, "DOB day/month swapped"), "{why:?}");
+    let why = assert_top(&idx, "john smith 3/2/1985", 1);
+    assert!(has(&why, "DOB one digit off"), "{why:?}");
+    // identifiers
+    for q in ["1001", "00001001", "00-00-10-01", "0000 1001"] {
+        let why = assert_top(&idx, q, 1);
+        assert!(has(&why, "MRN exact"), "{q}: {why:?}");
+    }
+    for q in [
+        "617-555-1234",
+        "(617) 555-1234",
+        "6175551234",
+        "+1 617 555 1234",
+        "555-1234",
+    ] {
+        let why = assert_top(&idx, q, 1);
+        assert!(has(&why, "phone"), "{q}: {why:?}");
+    }
+    for q in ["ACC-0012345", "acc0012345", "0012345"] {
+        let why = assert_top(&idx, q, 1);
+        assert!(has(&why, "encounter"), "{q}: {why:?}");
+    }
+    let why = assert_top(&idx, "smith 5772", 1);
+    assert!(has(&why, "SSN last 4"), "{why:?}");
+    assert!(!why.iter().any(|w| w.contains("999")), "{why:?}");
+    // combinations
+    let why = assert_top(&idx, "smyth jon 3/2/84", 1);
+    assert!(has(&why, "smyth→smith"), "{why:?}");
+    assert!(has(&why, "jon→john"), "{why:?}");
+    // partial words
+    let hits = idx.search_patients("dickin", 5).expect("search");
+    assert_eq!(hits.first().map(|h| h.patient.0), Some(13));
+    assert!(idx.search_patients("", 5).expect("search").is_empty());
+    assert!(idx.search_patients("  ,, ", 5).expect("search").is_empty());
+}
+
+#[test]
+fn apply_upserts_and_ids_stay_in_sync() {
+    let (_dir, idx) = build(population(), Vec::new());
+    assert_eq!(idx.counts().expect("counts").patients, 19);
+    let mut changed = patient(2, "Jonathan", "Zimmerman", "1990-07-15");
+    changed.encounter_numbers = vec!["E-777".into()];
+    idx.apply(vec![
+        IndexChange::Patient(changed),
+        IndexChange::Patient(patient(40, "New", "Person", "2000-01-01")),
+    ])
+    .expect("apply");
+    assert_eq!(idx.counts().expect("counts").patients, 20);
+    assert_top(&idx, "zimmerman", 2);
+    assert_top(&idx, "new person", 40);
+    let hits = idx
+        .search_patients("john smith 7/15/1990", 10)
+        .expect("search");
+    assert!(hits
+        .first()
+        .is_some_and(|h| h.patient.0 != 2 || h.why.iter().any(|w| w.contains("nickname"))));
+    let ids = idx.patient_ids().expect("ids");
+    assert_eq!(ids.len(), 20);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    assert!(idx.size_bytes() > 0);
+}
+
+#[test]
+fn searches_run_while_apply_writes() {
+    let (_dir, idx) = build(population(), Vec::new());
+    let idx = std::sync::Arc::new(idx);
+    let mut threads = Vec::new();
+    for t in 0..3u64 {
+        let idx = idx.clone();
+        threads.push(std::thread::spawn(move || {
+            for i in 0..20u64 {
+                if t == 0 {
+                    let id = 100 + i;
+                    idx.apply(vec![IndexChange::Patient(patient(
+                        id,
+                        "Temp",
+                        "Person",
+                        "2001-01-01",
+                    ))])
+                    .expect("apply");
+                } else {
+                    let hits = idx
+                        .search_patients("john smith 3/2/1984", 5)
+                        .expect("search");
+                    assert_eq!(hits.first().map(|h| h.patient.0), Some(1));
+                }
+            }
+        }));
+    }
+    for t in threads {
+        t.join().expect("thread");
+    }
+    assert_eq!(idx.counts().expect("counts").patients, 39);
+}
+
+fn note_population() -> Vec<DocumentRecord> {
+    vec![
+        note(
+            1,
+            1,
+            DocumentType::DischargeSummary,
+            "2024-01-10",
+            "Patient admitted with chest pain radiating to the left arm. Cardiology consulted.",
+        ),
+        note(
+            2,
+            1,
+            DocumentType::ProgressNote,
+            "2024-01-11",
+            "Pain improved overnight. No chest discomfort. Cardiac enzymes normal.",
+        ),
+        note(
+            3,
+            2,
+            DocumentType::EmergencyNote,
+            "2024-02-01",
+            "Complains of pains in the chest after a fall. X-ray negative.",
+        ),
+        note(
+            4,
+            5,
+            DocumentType::NursingNote,
+            "2024-03-01",
+            "Fever and cough, no chest pain.",
+        ),
+    ]
+}
+
+fn note_ids(idx: &TantivyIndex, q: NoteQuery) -> Vec<u64> {
+    let mut ids: Vec<u64> = idx
+        .search_notes(&q, 10)
+        .expect("note search")
+        .iter()
+        .map(|h| h.document.0)
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+fn text(q: &str) -> NoteQuery {
+    NoteQuery {
+        text: q.to_string(),
+        ..NoteQuery::default()
+    }
+}
+
+#[test]
+fn note_search_end_to_end() {
+    let (_dir, idx) = build(Vec::new(), note_population());
+    assert_eq!(idx.counts().expect("counts").documents, 4);
+    assert_eq!(note_ids(&idx, text("\"chest pain\"")), vec![1, 4]);
+    assert_eq!(
+        note_ids(&idx, text("chest AND pain NOT fever")),
+        vec![1, 2, 3]
+    );
+    assert_eq!(
+        note_ids(&idx, text("chest pain -fever -cardiac")),
+        vec![1, 3]
+    );
+    assert_eq!(note_ids(&idx, text("cough OR x-ray")), vec![3, 4]);
+    assert_eq!(note_ids(&idx, text("cardi*")), vec![1, 2]);
+    assert_eq!(note_ids(&idx, text("+pain +cardiology")), vec![1]);
+    assert_eq!(note_ids(&idx, text("NOT chest")), Vec::<u64>::new());
+    let mut q = text("pain");
+    q.patient = Some(PatientId(1));
+    assert_eq!(note_ids(&idx, q), vec![1, 2]);
+    let mut q = text("pain");
+    q.doc_type = Some(DocumentType::DischargeSummary);
+    assert_eq!(note_ids(&idx, q), vec![1]);
+    let mut q = text("");
+    q.from = Some(date("2024-01-11"));
+    q.to = Some(date("2024-02-01"));
+    assert_eq!(note_ids(&idx, q), vec![2, 3]);
+    let mut q = text("");
+    q.author = Some(ProviderId(1));
+    assert_eq!(note_ids(&idx, q), vec![1, 4]);
+    // filters only: newest first
+    let hits = idx.search_notes(&text(""), 10).expect("search");
+    assert_eq!(
+        hits.iter().map(|h| h.document.0).collect::<Vec<_>>(),
+        vec![4, 3, 2, 1]
+    );
+
+    let hits = idx
+        .search_notes(&text("\"chest pain\""), 10)
+        .expect("search");
+    let h = hits.iter().find(|h| h.document.0 == 1).expect("note 1");
+    assert_eq!(h.doc_type, DocumentType::DischargeSummary);
+    assert_eq!(h.patient, PatientId(1));
+    let marked: Vec<&str> = h
+        .snippet
+        .marks
+        .iter()
+        .map(|r| &h.snippet.text[r.clone()])
+        .collect();
+    assert_eq!(marked, vec!["chest", "pain"]);
+    let hits = idx.search_notes(&text("pain"), 10).expect("search");
+    let h = hits.iter().find(|h| h.document.0 == 3).expect("note 3");
+    let marked: Vec<&str> = h
+        .snippet
+        .marks
+        .iter()
+        .map(|r| &h.snippet.text[r.clone()])
+        .collect();
+    assert_eq!(marked, vec!["pains"]);
+
+    for bad in ["\"chest pain", "(fever", "fever AND", "OR", "*"] {
+        match idx.search_notes(&text(bad), 10) {
+            Err(SearchError::Query { position, .. }) => assert!(position >= 1, "{bad}"),
+            other => panic!("{bad}: {other:?}"),
+        }
+    }
+
+    // upsert a note
+    let mut changed = note_population().remove(3);
+    changed.document.text = "Afebrile, resting.".into();
+    idx.apply(vec![IndexChange::Document(changed)])
+        .expect("apply");
+    assert_eq!(note_ids(&idx, text("fever")), Vec::<u64>::new());
+    assert_eq!(
+        idx.document_ids().expect("ids"),
+        vec![DocumentId(1), DocumentId(2), DocumentId(3), DocumentId(4)]
+    );
+}

@@ -1,0 +1,135 @@
+//! The single list of actions and input modes. Keymap parsing, validation, the help
+//! overlay and hints all derive from these tables; nothing repeats the names by hand.
+
+use std::fmt;
+
+macro_rules! modes {
+    ($($variant:ident = $name:literal, $desc:literal;)*) => {
+        /// A keymap section: which bindings apply depends on what has focus.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Mode { $($variant),* }
+
+        impl Mode {
+            pub const ALL: &'static [Mode] = &[$(Mode::$variant),*];
+
+            /// Section name in keymap files.
+            pub fn name(self) -> &'static str {
+                match self { $(Mode::$variant => $name),* }
+            }
+
+            pub fn description(self) -> &'static str {
+                match self { $(Mode::$variant => $desc),* }
+            }
+
+            pub fn from_name(name: &str) -> Option<Mode> {
+                Mode::ALL.iter().copied().find(|m| m.name() == name)
+            }
+        }
+    };
+}
+
+modes! {
+    Global = "global", "everywhere (unless the current mode binds the key)";
+    Search = "search", "patient search";
+    Chart = "chart", "chart view";
+    Help = "help", "help overlay";
+    Popup = "popup", "break-the-glass reason";
+}
+
+impl Mode {
+    /// Modes with a text field: an unbound printable key types into it, and global
+    /// bindings of printable keys are ignored there (so `q` can quit elsewhere
+    /// without making the letter untypeable in a name).
+    pub fn has_text_field(self) -> bool {
+        matches!(self, Mode::Search | Mode::Popup)
+    }
+}
+
+macro_rules! actions {
+    ($($variant:ident = $name:literal, $desc:literal, [$($mode:ident),+];)*) => {
+        /// Everything a key can do.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Action { $($variant),* }
+
+        impl Action {
+            pub const ALL: &'static [Action] = &[$(Action::$variant),*];
+
+            /// Name in keymap files (`page_down`).
+            pub fn name(self) -> &'static str {
+                match self { $(Action::$variant => $name),* }
+            }
+
+            /// What the help overlay says about it.
+            pub fn description(self) -> &'static str {
+                match self { $(Action::$variant => $desc),* }
+            }
+
+            /// Sections it may be bound in.
+            pub fn modes(self) -> &'static [Mode] {
+                match self { $(Action::$variant => &[$(Mode::$mode),+]),* }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = "quit", "quit chartroom", [Global, Search, Chart];
+    Help = "help", "show or hide this help", [Global, Search, Chart, Help];
+    Back = "back", "go back / close", [Global, Chart, Help];
+    Up = "up", "move up", [Search, Chart, Help, Popup];
+    Down = "down", "move down", [Search, Chart, Help, Popup];
+    PageUp = "page_up", "page up", [Search, Chart, Help];
+    PageDown = "page_down", "page down", [Search, Chart, Help];
+    Top = "top", "go to the top", [Search, Chart, Help];
+    Bottom = "bottom", "go to the bottom", [Search, Chart, Help];
+    Open = "open", "open the selected chart or document", [Search, Chart];
+    DeleteBack = "delete_back", "delete the character before the cursor", [Search, Popup];
+    ClearLine = "clear_line", "clear the text field", [Search, Popup];
+    NextSection = "next_section", "next chart section", [Chart];
+    PrevSection = "prev_section", "previous chart section", [Chart];
+    Demographics = "section_demographics", "show demographics", [Chart];
+    Encounters = "section_encounters", "show encounters", [Chart];
+    Documents = "section_documents", "show documents", [Chart];
+    Reading = "section_reading", "show the reading pane", [Chart];
+    Confirm = "confirm", "confirm the reason and open the chart", [Popup];
+    Cancel = "cancel", "cancel without opening the chart", [Popup];
+}
+
+impl Action {
+    pub fn from_name(name: &str) -> Option<Action> {
+        Action::ALL.iter().copied().find(|a| a.name() == name)
+    }
+
+    pub fn allowed_in(self, mode: Mode) -> bool {
+        self.modes().contains(&mode)
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        let mut seen = std::collections::BTreeSet::new();
+        for a in Action::ALL {
+            assert_eq!(Action::from_name(a.name()), Some(*a));
+            assert!(seen.insert(a.name()), "duplicate action name {}", a.name());
+        }
+        for m in Mode::ALL {
+            assert_eq!(Mode::from_name(m.name()), Some(*m));
+        }
+    }
+}

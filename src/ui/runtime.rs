@@ -1,0 +1,315 @@
+//! Runs effects against the services on worker threads and feeds the answers back as
+//! `Msg`s. It knows nothing of crossterm: `term/` (local) and later `ssh/` (one per
+//! channel) own input and output and drive an [`App`].
+//!
+//! Two workers per session: one for searches, one for everything else, so opening a
+//! chart never waits behind a slow search. The search worker keeps only the newest
+//! queued query (older ones are dropped unrun), and `update` drops answers to stale
+//! generations, so typing never blocks on a search.
+
+use super::config::UiConfig;
+use super::msg::{Effect, Msg};
+use super::state::{State, SEARCH_LIMIT};
+use super::update::update;
+use crate::domain::{DocumentId, PatientId};
+use crate::services::{
+    BreakGlass, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError, Services, Session,
+};
+use chrono::{DateTime, Utc};
+use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long the search worker waits for another keystroke before searching. Short
+/// enough to feel instant, long enough that a typed word is one search, not five.
+pub const SEARCH_SETTLE: Duration = Duration::from_millis(60);
+
+/// Prefix of worker thread names; `term/`'s panic hook leaves the screen alone for
+/// these, because the runtime catches their panics and reports them as errors.
+pub const WORKER_THREAD_PREFIX: &str = "chartroom-worker";
+
+/// What the UI needs from the services. `Services` implements it; tests use fakes.
+pub trait ChartServices: Send + Sync {
+    fn now(&self) -> DateTime<Utc>;
+    fn search_patients(
+        &self,
+        session: &Session,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError>;
+    fn open_chart(
+        &self,
+        session: &Session,
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError>;
+    fn open_document(
+        &self,
+        session: &Session,
+        document: DocumentId,
+    ) -> Result<DocumentView, ServiceError>;
+    fn status(&self) -> Result<DataStatus, ServiceError>;
+}
+
+impl ChartServices for Services {
+    fn now(&self) -> DateTime<Utc> {
+        Services::now(self)
+    }
+    fn search_patients(
+        &self,
+        session: &Session,
+        query: &str,
+        limit: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError> {
+        Services::search_patients(self, session, query, limit)
+    }
+    fn open_chart(
+        &self,
+        session: &Session,
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError> {
+        Services::open_chart(self, session, patient, reason)
+    }
+    fn open_document(
+        &self,
+        session: &Session,
+        document: DocumentId,
+    ) -> Result<DocumentView, ServiceError> {
+        Services::open_document(self, session, document)
+    }
+    fn status(&self) -> Result<DataStatus, ServiceError> {
+        Services::status(self)
+    }
+}
+
+enum Work {
+    OpenChart {
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    },
+    OpenDocument(DocumentId),
+    Status,
+}
+
+/// The effect runner of one session.
+pub struct Runtime {
+    services: Arc<dyn ChartServices>,
+    searches: Sender<(u64, String)>,
+    work: Sender<Work>,
+    messages: Receiver<Msg>,
+}
+
+impl Runtime {
+    pub fn start(services: Arc<dyn ChartServices>, session: Session) -> Runtime {
+        let (msg_tx, messages) = unbounded();
+        let (searches, search_rx) = unbounded::<(u64, String)>();
+        let (work, work_rx) = unbounded::<Work>();
+        {
+            let services = services.clone();
+            let session = session.clone();
+            let msg_tx = msg_tx.clone();
+            spawn("search", move || {
+                while let Ok(mut job) = search_rx.recv() {
+                    // Only the newest search runs: wait a moment for the next keystroke,
+                    // and drop every query typed past. Each search is audited, so this
+                    // also keeps the audit trail to what the clerk meant to look up.
+                    loop {
+                        match search_rx.recv_timeout(SEARCH_SETTLE) {
+                            Ok(newer) => job = newer,
+                            Err(RecvTimeoutError::Timeout) => break,
+                            Err(RecvTimeoutError::Disconnected) => return,
+                        }
+                    }
+                    let (generation, query) = job;
+                    let msg = match guarded(|| {
+                        services.search_patients(&session, &query, SEARCH_LIMIT)
+                    }) {
+                        Ok(results) => Msg::SearchResults {
+                            generation,
+                            results,
+                        },
+                        Err(message) => Msg::SearchFailed {
+                            generation,
+                            message,
+                        },
+                    };
+                    if msg_tx.send(msg).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        {
+            let services = services.clone();
+            spawn("work", move || {
+                while let Ok(job) = work_rx.recv() {
+                    let msg = match job {
+                        Work::OpenChart { patient, reason } => {
+                            match guarded(|| services.open_chart(&session, patient, reason.clone()))
+                            {
+                                Ok(OpenChart::Opened(chart)) => Msg::ChartOpened(chart),
+                                Ok(OpenChart::NeedsReason { patient, flags }) => {
+                                    Msg::ChartNeedsReason { patient, flags }
+                                }
+                                Err(message) => Msg::Failed {
+                                    what: "opening the chart",
+                                    message,
+                                },
+                            }
+                        }
+                        Work::OpenDocument(id) => {
+                            match guarded(|| services.open_document(&session, id)) {
+                                Ok(doc) => Msg::DocumentLoaded(Box::new(doc)),
+                                Err(message) => Msg::Failed {
+                                    what: "opening the document",
+                                    message,
+                                },
+                            }
+                        }
+                        Work::Status => match guarded(|| services.status()) {
+                            Ok(status) => Msg::Status(status),
+                            Err(message) => Msg::Failed {
+                                what: "reading the data status",
+                                message,
+                            },
+                        },
+                    };
+                    if msg_tx.send(msg).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Runtime {
+            services,
+            searches,
+            work,
+            messages,
+        }
+    }
+
+    /// Starts an effect. Returns `false` for `Quit`: the frontend ends the session.
+    pub fn dispatch(&self, effect: Effect) -> bool {
+        // A send fails only when a worker has gone; its error already reached the user.
+        match effect {
+            Effect::SearchPatients { generation, query } => {
+                let _ = self.searches.send((generation, query));
+            }
+            Effect::OpenChart { patient, reason } => {
+                let _ = self.work.send(Work::OpenChart {
+                    patient,
+                    reason: reason.map(BreakGlass::from),
+                });
+            }
+            Effect::OpenDocument { id } => {
+                let _ = self.work.send(Work::OpenDocument(id));
+            }
+            Effect::RefreshStatus => {
+                let _ = self.work.send(Work::Status);
+            }
+            Effect::Quit => return false,
+        }
+        true
+    }
+
+    /// Answers from the workers; a frontend selects on it next to its input.
+    pub fn messages(&self) -> &Receiver<Msg> {
+        &self.messages
+    }
+
+    /// The services' clock. Called on the frontend's thread and deliberately not
+    /// guarded: a panic here is a bug the frontend's panic handling must see.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.services.now()
+    }
+}
+
+fn spawn(name: &str, f: impl FnOnce() + Send + 'static) {
+    // If the OS refuses a thread the effects of that worker never answer; the session
+    // still draws and quits, and the status line stays "loading".
+    let _ = std::thread::Builder::new()
+        .name(format!("{WORKER_THREAD_PREFIX}-{name}"))
+        .spawn(f);
+}
+
+/// Runs a service call, turning an error or a panic into a one-line message. A panic in
+/// a service must not take the session's worker (or a whole SSH server) down.
+fn guarded<T>(f: impl FnOnce() -> Result<T, ServiceError>) -> Result<T, String> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e)) => Err(e.to_string()),
+        Err(_) => Err("internal error (see the log)".to_string()),
+    }
+}
+
+/// One session's app: state plus runtime. Frontends feed it `Msg`s (keys, resizes,
+/// ticks, and whatever arrives on [`App::messages`]) and draw it.
+pub struct App {
+    pub state: State,
+    runtime: Runtime,
+}
+
+impl App {
+    pub fn new(
+        services: Arc<dyn ChartServices>,
+        session: Session,
+        config: &UiConfig,
+        width: u16,
+        height: u16,
+    ) -> App {
+        let runtime = Runtime::start(services, session.clone());
+        let mut state = State::new(config, &session, runtime.now(), width, height);
+        state.utc_offset_seconds = chrono::Local::now().offset().local_minus_utc();
+        let app = App { state, runtime };
+        app.runtime.dispatch(Effect::RefreshStatus);
+        app
+    }
+
+    /// Runs `update` and starts its effects. Returns `false` once the app should quit.
+    pub fn handle(&mut self, msg: Msg) -> bool {
+        for effect in update(&mut self.state, msg) {
+            if !self.runtime.dispatch(effect) {
+                self.state.quit = true;
+            }
+        }
+        !self.state.quit
+    }
+
+    /// Feeds every answer waiting from the workers; true if any arrived.
+    pub fn drain(&mut self) -> bool {
+        let mut any = false;
+        while let Ok(msg) = self.runtime.messages().try_recv() {
+            self.handle(msg);
+            any = true;
+        }
+        any
+    }
+
+    pub fn tick(&mut self) {
+        let now = self.runtime.now();
+        self.handle(Msg::Tick { now });
+    }
+
+    pub fn refresh_status(&self) {
+        self.runtime.dispatch(Effect::RefreshStatus);
+    }
+
+    pub fn messages(&self) -> &Receiver<Msg> {
+        self.runtime.messages()
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.state.quit
+    }
+
+    pub fn draw<B: ratatui::backend::Backend>(
+        &self,
+        terminal: &mut ratatui::Terminal<B>,
+    ) -> Result<(), B::Error> {
+        terminal
+            .draw(|frame| super::view::view(&self.state, frame))
+            .map(|_| ())
+    }
+}

@@ -1,0 +1,360 @@
+//! Key-flow tests of `update` (no I/O) and of the runtime with fake services.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
+mod ui_support;
+
+use chartroom::domain::{DocumentId, PatientId};
+use chartroom::services::{
+    BreakGlass, BreakGlassReason, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError,
+    Session,
+};
+use chartroom::ui::msg::BreakGlassRequest;
+use chartroom::ui::runtime::ChartServices;
+use chartroom::ui::state::{Screen, Section};
+use chartroom::ui::{update, App, Effect, Msg};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use ui_support::*;
+
+#[test]
+fn typing_emits_searches_with_increasing_generations() {
+    let mut s = state();
+    let effects = type_text(&mut s, "smi");
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SearchPatients {
+                generation: 1,
+                query: "s".into()
+            },
+            Effect::SearchPatients {
+                generation: 2,
+                query: "sm".into()
+            },
+            Effect::SearchPatients {
+                generation: 3,
+                query: "smi".into()
+            },
+        ]
+    );
+    assert_eq!(
+        key(&mut s, "backspace"),
+        vec![Effect::SearchPatients {
+            generation: 4,
+            query: "sm".into()
+        }]
+    );
+    // Clearing the query searches nothing and shows recent charts again.
+    assert_eq!(key(&mut s, "ctrl-u"), vec![]);
+    assert_eq!(s.search.generation, 5);
+    assert!(!s.showing_results());
+}
+
+#[test]
+fn stale_results_are_dropped() {
+    let mut s = state();
+    type_text(&mut s, "smith");
+    let all = results();
+    // Results for "smit" (generation 4) arrive after "smith" (5) was typed: dropped.
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation: 4,
+            results: all[1..].to_vec(),
+        },
+    );
+    assert!(s.search.results.is_empty());
+    assert!(s.search.pending);
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation: 5,
+            results: all.clone(),
+        },
+    );
+    assert_eq!(s.search.results.len(), all.len());
+    assert!(!s.search.pending);
+    // And an even older one arriving late does not replace the newest.
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation: 3,
+            results: vec![],
+        },
+    );
+    assert_eq!(s.search.results.len(), all.len());
+}
+
+#[test]
+fn enter_opens_the_selected_chart() {
+    let mut s = state();
+    type_text(&mut s, "smith");
+    let generation = s.search.generation;
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: results(),
+        },
+    );
+    key(&mut s, "down");
+    key(&mut s, "down");
+    key(&mut s, "up");
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenChart {
+            patient: PatientId(2),
+            reason: None
+        }]
+    );
+    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+    assert_eq!(s.screen, Screen::Chart);
+    assert_eq!(s.recent.first().map(|p| p.id), Some(PatientId(1)));
+    // Esc goes back to the search with the query and results kept.
+    key(&mut s, "esc");
+    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(s.search.query, "smith");
+}
+
+#[test]
+fn needs_reason_opens_the_popup_and_confirm_sends_the_reason() {
+    let mut s = state();
+    type_text(&mut s, "smith");
+    let generation = s.search.generation;
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: results(),
+        },
+    );
+    for _ in 0..3 {
+        key(&mut s, "down");
+    }
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenChart {
+            patient: PatientId(4),
+            reason: None
+        }]
+    );
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: PatientId(4),
+            flags: vec!["RESTRICTED"],
+        },
+    );
+    assert!(s.popup.is_some());
+    // Typing goes to the explanation, even letters bound elsewhere (q, j, ?).
+    key(&mut s, "down");
+    type_text(&mut s, "req 4471?");
+    let effects = key(&mut s, "enter");
+    assert_eq!(
+        effects,
+        vec![Effect::OpenChart {
+            patient: PatientId(4),
+            reason: Some(BreakGlassRequest {
+                reason: BreakGlassReason::ReleaseOfInformation,
+                explanation: "req 4471?".into()
+            }),
+        }]
+    );
+    assert!(s.popup.is_none());
+}
+
+#[test]
+fn popup_other_needs_an_explanation_and_esc_cancels() {
+    let mut s = state();
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: PatientId(4),
+            flags: vec!["VIP"],
+        },
+    );
+    for _ in 0..9 {
+        key(&mut s, "down");
+    }
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![],
+        "other without an explanation is refused"
+    );
+    assert!(s.popup.as_ref().and_then(|p| p.problem.as_ref()).is_some());
+    assert_eq!(key(&mut s, "esc"), vec![]);
+    assert!(s.popup.is_none());
+    assert_eq!(s.screen, Screen::Search);
+}
+
+#[test]
+fn chart_sections_and_document_opening() {
+    let mut s = state();
+    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+    key(&mut s, "tab");
+    assert_eq!(
+        s.chart.as_ref().map(|c| c.section),
+        Some(Section::Encounters)
+    );
+    key(&mut s, "shift-tab");
+    key(&mut s, "shift-tab");
+    assert_eq!(s.chart.as_ref().map(|c| c.section), Some(Section::Reading));
+    key(&mut s, "2");
+    key(&mut s, "down");
+    // Enter on an encounter jumps to its first document.
+    key(&mut s, "enter");
+    let c = s.chart.as_ref().expect("chart open");
+    assert_eq!((c.section, c.document_selected), (Section::Documents, 1));
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenDocument { id: DocumentId(22) }]
+    );
+    update(
+        &mut s,
+        Msg::DocumentLoaded(Box::new(chart().documents[1].clone())),
+    );
+    let c = s.chart.as_ref().expect("chart open");
+    assert_eq!(c.section, Section::Reading);
+    key(&mut s, "end");
+    let bottom = s.chart.as_ref().map(|c| c.reading_scroll).unwrap_or(0);
+    assert!(bottom > 0);
+    key(&mut s, "down");
+    assert_eq!(
+        s.chart.as_ref().map(|c| c.reading_scroll),
+        Some(bottom),
+        "scrolling stops at the end"
+    );
+}
+
+#[test]
+fn help_toggles_and_quit_quits() {
+    let mut s = state();
+    key(&mut s, "f1");
+    assert!(s.help.is_some());
+    key(&mut s, "esc");
+    assert!(s.help.is_none());
+    // `?` in the search box opens help (bound in [search]); `q` types.
+    key(&mut s, "?");
+    assert!(s.help.is_some());
+    key(&mut s, "?");
+    type_text(&mut s, "q");
+    assert_eq!(s.search.query, "q");
+    assert_eq!(key(&mut s, "ctrl-c"), vec![Effect::Quit]);
+    assert!(s.quit);
+}
+
+/// Services that answer searches slowly and count what ran.
+struct Fake {
+    searches: Mutex<Vec<String>>,
+    delay: Duration,
+    running: AtomicUsize,
+}
+
+impl ChartServices for Fake {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        now()
+    }
+    fn search_patients(
+        &self,
+        _: &Session,
+        query: &str,
+        _: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError> {
+        self.running.fetch_add(1, Ordering::SeqCst);
+        std::thread::sleep(self.delay);
+        if let Ok(mut v) = self.searches.lock() {
+            v.push(query.to_string());
+        }
+        let mut r = results();
+        r.truncate(query.len().min(5));
+        Ok(r)
+    }
+    fn open_chart(
+        &self,
+        _: &Session,
+        patient: PatientId,
+        reason: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError> {
+        if patient == PatientId(4) && reason.is_none() {
+            return Ok(OpenChart::NeedsReason {
+                patient,
+                flags: vec!["RESTRICTED"],
+            });
+        }
+        Ok(OpenChart::Opened(Box::new(chart())))
+    }
+    fn open_document(&self, _: &Session, _: DocumentId) -> Result<DocumentView, ServiceError> {
+        Err(ServiceError::NotFound { what: "document" })
+    }
+    fn status(&self) -> Result<DataStatus, ServiceError> {
+        panic!("a service bug must not kill the worker")
+    }
+}
+
+fn wait_until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !done(app) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
+            app.handle(msg);
+        }
+    }
+}
+
+#[test]
+fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
+    let fake = Arc::new(Fake {
+        searches: Mutex::new(vec![]),
+        delay: Duration::from_millis(150),
+        running: AtomicUsize::new(0),
+    });
+    let mut app = App::new(fake.clone(), session(), &config(), 80, 24);
+    let started = Instant::now();
+    for c in "smith, john".chars() {
+        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+    }
+    assert!(
+        started.elapsed() < Duration::from_millis(100),
+        "typing must not wait for searches"
+    );
+    wait_until(&mut app, "the newest results", |a| {
+        a.state.search.shown_generation == a.state.search.generation && !a.state.search.pending
+    });
+    let ran = fake.searches.lock().map(|v| v.clone()).unwrap_or_default();
+    assert_eq!(ran.last().map(String::as_str), Some("smith, john"));
+    assert!(
+        ran.len() <= 3,
+        "queued stale searches are dropped, ran: {ran:?}"
+    );
+    assert_eq!(app.state.search.results.len(), 5);
+
+    // The status worker panicked (caught): an error line, and the worker still serves.
+    wait_until(&mut app, "the status error", |a| a.state.error.is_some());
+    assert!(app
+        .state
+        .error
+        .as_deref()
+        .unwrap_or("")
+        .contains("internal error"));
+
+    // Open a restricted chart: popup, reason, chart.
+    for _ in 0..3 {
+        app.handle(Msg::Key("down".parse().expect("key")));
+    }
+    app.handle(Msg::Key("enter".parse().expect("key")));
+    wait_until(&mut app, "the popup", |a| a.state.popup.is_some());
+    app.handle(Msg::Key("enter".parse().expect("key")));
+    wait_until(&mut app, "the chart", |a| a.state.screen == Screen::Chart);
+
+    // A failing document load shows an error line without patient data.
+    app.handle(Msg::Key("3".parse().expect("key")));
+    app.handle(Msg::Key("enter".parse().expect("key")));
+    wait_until(&mut app, "the document error", |a| a.state.error.is_some());
+    assert_eq!(
+        app.state.error.as_deref(),
+        Some("opening the document failed: no such document")
+    );
+    assert!(!app.handle(Msg::Key("ctrl-c".parse().expect("key"))));
+}

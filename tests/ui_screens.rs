@@ -1,0 +1,277 @@
+//! Snapshot tests of every screen at 80×24 with a fixed clock, and a sweep of sizes
+//! that must never panic.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
+mod ui_support;
+
+use chartroom::ui::{update, Msg, UiConfig, UiOptions};
+use ratatui::style::{Color, Modifier};
+use ui_support::*;
+
+fn with_results() -> chartroom::ui::State {
+    let mut s = state();
+    type_text(&mut s, "smith jon");
+    let generation = s.search.generation;
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: results(),
+        },
+    );
+    s
+}
+
+fn with_chart() -> chartroom::ui::State {
+    let mut s = state();
+    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+    s
+}
+
+#[test]
+fn search_empty_without_recent() {
+    insta::assert_snapshot!(render(&state(), 80, 24).backend());
+}
+
+#[test]
+fn search_empty_with_recent_charts() {
+    let mut s = state();
+    for r in results().into_iter().rev() {
+        s.recent.push(r.patient);
+    }
+    s.recent.reverse();
+    key(&mut s, "down");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn search_results_with_flags() {
+    let mut s = with_results();
+    key(&mut s, "down");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn search_no_match_and_error_line() {
+    let mut s = state();
+    type_text(&mut s, "zzzz");
+    let generation = s.search.generation;
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: vec![],
+        },
+    );
+    update(
+        &mut s,
+        Msg::Failed {
+            what: "opening the chart",
+            message: "no such patient".into(),
+        },
+    );
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn chart_demographics() {
+    insta::assert_snapshot!(render(&with_chart(), 80, 24).backend());
+}
+
+#[test]
+fn chart_encounters() {
+    let mut s = with_chart();
+    key(&mut s, "2");
+    key(&mut s, "down");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn chart_documents() {
+    let mut s = with_chart();
+    key(&mut s, "tab");
+    key(&mut s, "tab");
+    key(&mut s, "down");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn chart_reading_pane_scrolled() {
+    let mut s = with_chart();
+    let doc = chart().documents[1].clone();
+    update(&mut s, Msg::DocumentLoaded(Box::new(doc)));
+    for _ in 0..5 {
+        key(&mut s, "down");
+    }
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn help_overlay_on_search() {
+    let mut s = state();
+    key(&mut s, "f1");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn help_overlay_on_chart() {
+    let mut s = with_chart();
+    key(&mut s, "?");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn break_the_glass_popup() {
+    let mut s = with_results();
+    let flags = vec!["RESTRICTED", "EMPLOYEE", "SENSITIVE"];
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: chartroom::domain::PatientId(4),
+            flags,
+        },
+    );
+    key(&mut s, "down");
+    type_text(&mut s, "ROI request #4471");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn too_small_terminal() {
+    insta::assert_snapshot!(render(&with_results(), 59, 14).backend());
+}
+
+#[test]
+fn mono_theme_results_use_no_colour() {
+    let mono = UiConfig::load(&UiOptions {
+        no_color: true,
+        ..UiOptions::default()
+    })
+    .expect("valid");
+    assert_eq!(mono.theme.name, "mono");
+    let mut s = state_with(&mono);
+    type_text(&mut s, "smith jon");
+    let generation = s.search.generation;
+    update(
+        &mut s,
+        Msg::SearchResults {
+            generation,
+            results: results(),
+        },
+    );
+    let t = render(&s, 80, 24);
+    let buffer = t.backend().buffer();
+    for cell in buffer.content() {
+        assert!(
+            matches!(cell.fg, Color::Reset),
+            "mono uses no foreground colours"
+        );
+        assert!(
+            matches!(cell.bg, Color::Reset),
+            "mono uses no background colours"
+        );
+    }
+    // The selected row is marked by reverse video and by the `>` marker.
+    let selected_row = 4;
+    assert_eq!(buffer[(0, selected_row)].symbol(), ">");
+    assert!(buffer[(2, selected_row)]
+        .modifier
+        .contains(Modifier::REVERSED));
+    insta::assert_snapshot!(t.backend());
+}
+
+#[test]
+fn every_screen_survives_every_size() {
+    let mut popup = with_results();
+    update(
+        &mut popup,
+        Msg::ChartNeedsReason {
+            patient: chartroom::domain::PatientId(4),
+            flags: vec!["VIP"],
+        },
+    );
+    let mut help = with_chart();
+    key(&mut help, "?");
+    let mut reading = with_chart();
+    update(
+        &mut reading,
+        Msg::DocumentLoaded(Box::new(chart().documents[1].clone())),
+    );
+    let mut encounters = with_chart();
+    key(&mut encounters, "2");
+    let states = [
+        state(),
+        with_results(),
+        with_chart(),
+        popup,
+        help,
+        reading,
+        encounters,
+    ];
+    let sizes = [
+        (0, 0),
+        (1, 1),
+        (20, 5),
+        (59, 15),
+        (60, 14),
+        (60, 15),
+        (61, 16),
+        (80, 24),
+        (132, 43),
+        (300, 100),
+        (1, 80),
+        (300, 1),
+    ];
+    for s in &states {
+        for (w, h) in sizes {
+            let mut s = s.clone();
+            update(
+                &mut s,
+                Msg::Resize {
+                    width: w,
+                    height: h,
+                },
+            );
+            // Keys at odd sizes must not panic either (page sizes, scroll clamps).
+            for k in ["pgdn", "end", "down", "pgup", "home"] {
+                key(&mut s, k);
+            }
+            let _ = render(&s, w, h);
+        }
+    }
+}
+
+#[test]
+fn help_lists_the_live_keymap() {
+    let vim = UiConfig::load(&UiOptions {
+        keymap: Some("vim".into()),
+        ..UiOptions::default()
+    })
+    .expect("valid");
+    let mut s = state_with(&vim);
+    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+    key(&mut s, "?");
+    let screen = render(&s, 100, 40).backend().to_string();
+    assert!(
+        screen.contains("j, down") || screen.contains("down, j"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("shift-tab, h") || screen.contains("h, shift-tab"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn search_results_wide() {
+    let mut s = with_results();
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 132,
+            height: 20,
+        },
+    );
+    insta::assert_snapshot!(render(&s, 132, 20).backend());
+}

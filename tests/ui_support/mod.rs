@@ -1,0 +1,324 @@
+//! Hand-built patients, charts and states for the UI tests (no store needed).
+#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
+
+use chartroom::domain::*;
+use chartroom::services::{Chart, DocumentView, EncounterView, PatientResult, Session};
+use chartroom::ui::{update, Key, Msg, State, UiConfig};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+}
+
+pub fn dt(y: i32, m: u32, day: u32, h: u32, min: u32) -> NaiveDateTime {
+    d(y, m, day).and_hms_opt(h, min, 0).expect("valid time")
+}
+
+pub fn session() -> Session {
+    Session {
+        user: StaffUser {
+            id: UserId(7),
+            username: "mgarcia".into(),
+            display_name: "Maria Garcia".into(),
+            role: Role::Clerk,
+            department: "HIM".into(),
+            disabled: false,
+            patient_link: None,
+            ssh_keys: Vec::new(),
+        },
+        id: "test-session".into(),
+        client: "local".into(),
+    }
+}
+
+fn name(given: &str, middle: Option<&str>, family: &str, suffix: Option<&str>) -> PersonName {
+    let mut n = PersonName::new(given, family);
+    n.middle = middle.map(Into::into);
+    n.suffix = suffix.map(Into::into);
+    n
+}
+
+fn patient(id: u64, mrn: u32, n: PersonName, dob: NaiveDate, sex: Sex) -> Patient {
+    Patient {
+        id: PatientId(id),
+        mrn: Mrn(mrn),
+        name: n,
+        other_names: vec![],
+        dob,
+        sex,
+        address: None,
+        phones: vec![],
+        ssn: None,
+        flags: PatientFlags::default(),
+        identifiers: vec![],
+        staff_link: None,
+    }
+}
+
+/// John Q Smith Jr, VIP, with aliases, address, phones, SSN and identifiers.
+pub fn john() -> Patient {
+    let mut p = patient(
+        1,
+        123456,
+        name("John", Some("Q"), "Smith", Some("Jr")),
+        d(1984, 3, 2),
+        Sex::Male,
+    );
+    p.other_names = vec![
+        AltName {
+            kind: NameKind::Alias,
+            name: name("Johnny", None, "Smith", None),
+        },
+        AltName {
+            kind: NameKind::Previous,
+            name: name("John", Some("Q"), "Smithe", None),
+        },
+    ];
+    p.address = Some(Address {
+        line: "12 Elm Street Apt 4".into(),
+        city: "Springfield".into(),
+        state: "IL".into(),
+        zip: "62704".into(),
+    });
+    p.phones = vec!["(217) 555-0142".into(), "217-555-0199".into()];
+    p.ssn = Ssn::parse("999-12-5772");
+    p.flags.vip = true;
+    p.identifiers = vec![Identifier {
+        system: "synthea".into(),
+        value: "b7e3c1d2-0001".into(),
+    }];
+    p
+}
+
+pub fn results() -> Vec<PatientResult> {
+    let jonathan = patient(
+        2,
+        2345678,
+        name("Jonathan", None, "Smith", None),
+        d(1984, 3, 12),
+        Sex::Male,
+    );
+    let mut joan = patient(
+        3,
+        88001,
+        name("Joan", Some("Marie"), "Smyth", None),
+        d(1952, 7, 19),
+        Sex::Female,
+    );
+    joan.flags.deceased = Some(d(2024, 1, 3));
+    let mut jon = patient(
+        4,
+        5550123,
+        name("Jon", None, "Smith-Jones", None),
+        d(1990, 11, 30),
+        Sex::Male,
+    );
+    jon.flags.restricted = true;
+    jon.flags.employee = true;
+    jon.flags.sensitive = vec![SensitiveCategory::MentalHealth];
+    let mut everything = patient(
+        5,
+        99999999,
+        name(
+            "Maximilian",
+            Some("Alexander"),
+            "Featherstonehaugh-Smith",
+            Some("III"),
+        ),
+        d(1931, 1, 1),
+        Sex::Unknown,
+    );
+    everything.flags = PatientFlags {
+        deceased: Some(d(2020, 2, 2)),
+        vip: true,
+        employee: true,
+        restricted: true,
+        sensitive: vec![SensitiveCategory::HivSti],
+    };
+    vec![
+        PatientResult {
+            patient: john(),
+            score: 9.5,
+            why: vec!["last name = smith; first jon→john (nickname); DOB = 3/2/1984".into()],
+        },
+        PatientResult {
+            patient: jonathan,
+            score: 7.1,
+            why: vec!["last name = smith; first jon→jonathan (prefix)".into()],
+        },
+        PatientResult {
+            patient: joan,
+            score: 5.0,
+            why: vec!["last name ~ smyth (sounds like smith)".into()],
+        },
+        PatientResult {
+            patient: jon,
+            score: 4.2,
+            why: vec!["last name = smith-jones (hyphenated)".into()],
+        },
+        PatientResult {
+            patient: everything,
+            score: 1.0,
+            why: vec![],
+        },
+    ]
+}
+
+pub const DISCHARGE_TEXT: &str = "DISCHARGE SUMMARY\n\nAdmission date: 10/02/2026. Discharge date: 10/06/2026.\n\nHISTORY OF PRESENT ILLNESS: The patient is a 42-year-old man admitted through the emergency department with two days of worsening shortness of breath, productive cough and fever to 39.1 C. Chest radiograph showed a right lower lobe consolidation.\n\nHOSPITAL COURSE: He was started on ceftriaxone and azithromycin with supplemental oxygen by nasal cannula. Blood cultures remained negative. Oxygen was weaned to room air on hospital day three. He tolerated a regular diet and ambulated independently.\n\nDISCHARGE DIAGNOSES:\n1. Community-acquired pneumonia, right lower lobe.\n2. Mild persistent asthma.\n\nDISCHARGE MEDICATIONS: Amoxicillin-clavulanate 875 mg twice daily for five days. Continue home inhaled fluticasone.\n\nFOLLOW-UP: Primary care within one week. Repeat chest radiograph in six weeks to document resolution.\n\nCONDITION AT DISCHARGE: Stable, afebrile, saturating 97% on room air.\n\nElectronically signed by Priya Raman, MD.";
+
+pub fn chart() -> Chart {
+    let p = john();
+    let enc = |id: u64,
+               number: &str,
+               class: EncounterClass,
+               admit: NaiveDateTime,
+               discharge: Option<NaiveDateTime>,
+               who: Option<&str>,
+               reason: &str| EncounterView {
+        encounter: Encounter {
+            id: EncounterId(id),
+            number: number.into(),
+            patient: p.id,
+            class,
+            admit,
+            discharge,
+            attending: who.map(|_| ProviderId(id)),
+            other_providers: vec![],
+            location: "4 West".into(),
+            reason: reason.into(),
+            source_id: None,
+        },
+        attending_name: who.map(Into::into),
+    };
+    let doc = |id: u64,
+               enc: u64,
+               t: DocumentType,
+               title: &str,
+               time: NaiveDateTime,
+               author: Option<&str>,
+               sig: SignatureStatus,
+               text: &str| DocumentView {
+        document: Document {
+            id: DocumentId(id),
+            patient: p.id,
+            encounter: Some(EncounterId(enc)),
+            doc_type: t,
+            title: title.into(),
+            author: author.map(|_| ProviderId(id)),
+            time,
+            signature: sig,
+            text: text.into(),
+        },
+        author_name: author.map(Into::into),
+    };
+    Chart {
+        patient: p.clone(),
+        encounters: vec![
+            enc(
+                13,
+                "A26-004411",
+                EncounterClass::Emergency,
+                dt(2026, 11, 20, 22, 15),
+                None,
+                Some("Dr. Okafor"),
+                "chest pain",
+            ),
+            enc(
+                12,
+                "A26-003187",
+                EncounterClass::Inpatient,
+                dt(2026, 10, 2, 9, 30),
+                Some(dt(2026, 10, 6, 14, 0)),
+                Some("Priya Raman, MD"),
+                "pneumonia",
+            ),
+            enc(
+                11,
+                "A25-017702",
+                EncounterClass::Outpatient,
+                dt(2025, 6, 14, 8, 0),
+                Some(dt(2025, 6, 14, 9, 10)),
+                None,
+                "annual wellness visit",
+            ),
+        ],
+        documents: vec![
+            doc(
+                23,
+                13,
+                DocumentType::EmergencyNote,
+                "ED provider note",
+                dt(2026, 11, 20, 23, 40),
+                Some("Dr. Okafor"),
+                SignatureStatus::Unsigned,
+                "Chest pain, troponin pending.",
+            ),
+            doc(
+                22,
+                12,
+                DocumentType::DischargeSummary,
+                "Discharge summary: pneumonia",
+                dt(2026, 10, 6, 15, 5),
+                Some("Priya Raman, MD"),
+                SignatureStatus::Signed,
+                DISCHARGE_TEXT,
+            ),
+            doc(
+                21,
+                12,
+                DocumentType::HistoryAndPhysical,
+                "Admission H&P",
+                dt(2026, 10, 2, 11, 0),
+                Some("Lee Chen, MD (resident)"),
+                SignatureStatus::AwaitingCosignature,
+                "History and physical.",
+            ),
+        ],
+    }
+}
+
+pub fn now() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
+        .single()
+        .expect("valid time")
+}
+
+pub fn config() -> UiConfig {
+    UiConfig::builtin(false).expect("built-in config is valid")
+}
+
+pub fn state_with(config: &UiConfig) -> State {
+    let mut s = State::new(config, &session(), now(), 80, 24);
+    s.status = Some(chartroom::services::DataStatus {
+        patients: 20_000,
+        documents: 184_311,
+        bytes_on_disk: 1_288_490_188,
+    });
+    s
+}
+
+pub fn state() -> State {
+    state_with(&config())
+}
+
+pub fn key(s: &mut State, name: &str) -> Vec<chartroom::ui::Effect> {
+    let k: Key = name.parse().expect("test key names are valid");
+    update(s, Msg::Key(k))
+}
+
+/// Types each character of `text` as a key press; returns every effect.
+pub fn type_text(s: &mut State, text: &str) -> Vec<chartroom::ui::Effect> {
+    let mut all = Vec::new();
+    for c in text.chars() {
+        all.extend(update(s, Msg::Key(Key::char(c))));
+    }
+    all
+}
+
+pub fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
+    t.draw(|f| chartroom::ui::view(s, f)).expect("draw");
+    t
+}
