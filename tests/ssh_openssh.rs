@@ -84,6 +84,10 @@ fn ssh_command(key: &Path, port: u16, user: &str) -> String {
     )
 }
 
+fn widest_line(screen: &str) -> usize {
+    screen.lines().map(|l| l.trim_end().chars().count()).max().unwrap_or(0)
+}
+
 fn tools() -> bool {
     have_tool("tmux") && have_tool("ssh")
 }
@@ -98,22 +102,22 @@ fn openssh_clerk_searches_opens_a_chart_resizes_and_quits() {
     let port = server.local_addr().port();
     let tmux = Tmux::new();
     tmux.start("a", &ssh_command(&fx.clerk.path, port, "clerk"));
-    assert!(tmux.wait_for("a", "chartroom - clerk (clerk)"), "{}", tmux.screen("a"));
-    assert!(tmux.screen("a").contains("80x24"), "pty size honoured: {}", tmux.screen("a"));
+    assert!(tmux.wait_for("a", "clerk (clerk)"), "{}", tmux.screen("a"));
+    assert!(tmux.wait_for("a", "Find a patient"), "{}", tmux.screen("a"));
+    assert_eq!(widest_line(&tmux.screen("a")), 80, "pty size honoured: {}", tmux.screen("a"));
     tmux.text("a", "smith");
-    assert!(tmux.wait_for("a", "Search: smith_"), "{}", tmux.screen("a"));
-    tmux.keys("a", &["Enter"]);
-    assert!(tmux.wait_for("a", "2 patients found"), "{}", tmux.screen("a"));
+    assert!(tmux.wait_for("a", "2 found"), "{}", tmux.screen("a"));
     tmux.keys("a", &["Down", "Enter"]);
-    assert!(tmux.wait_for("a", "CHART"), "{}", tmux.screen("a"));
+    assert!(tmux.wait_for("a", "Demographics"), "{}", tmux.screen("a"));
+    assert!(tmux.screen("a").contains("Smith, Bob"), "{}", tmux.screen("a"));
     tmux.run(&["resize-window", "-t", "main:a", "-x", "100", "-y", "30"]);
-    assert!(tmux.wait_for("a", "100x30"), "{}", tmux.screen("a"));
+    assert!(wait_until(SCREEN_TIMEOUT, || widest_line(&tmux.screen("a")) > 90), "{}", tmux.screen("a"));
     tmux.keys("a", &["Escape"]);
     // Esc and Ctrl-C in one packet would read as Alt-Ctrl-C: let the Esc land first.
-    assert!(wait_until(SCREEN_TIMEOUT, || !tmux.screen("a").contains("CHART")), "{}", tmux.screen("a"));
+    assert!(tmux.wait_for("a", "Find a patient"), "{}", tmux.screen("a"));
     tmux.keys("a", &["C-c"]);
     assert!(tmux.wait_for("a", "SSH-EXIT=0"), "{}", tmux.screen("a"));
-    assert!(!tmux.screen("a").contains("Search:"), "the shell screen is back");
+    assert!(!tmux.screen("a").contains("Find a patient"), "the shell screen is back");
     let opened = fx.services.store().read().unwrap().audit_events(0, 1000).unwrap();
     assert!(opened.iter().any(|e| e.event.action == AccessAction::OpenChart && e.event.username == "clerk"));
     server.shutdown().unwrap();
@@ -153,11 +157,9 @@ fn openssh_two_sessions_at_once_and_idle_logoff() {
     assert!(tmux.wait_for("a", "clerk (clerk)"), "{}", tmux.screen("a"));
     assert!(tmux.wait_for("b", "clerk2 (clerk)"), "{}", tmux.screen("b"));
     tmux.text("a", "jones");
-    tmux.keys("a", &["Enter"]);
     tmux.text("b", "smith");
-    tmux.keys("b", &["Enter"]);
-    assert!(tmux.wait_for("a", "1 patients found"), "{}", tmux.screen("a"));
-    assert!(tmux.wait_for("b", "2 patients found"), "{}", tmux.screen("b"));
+    assert!(tmux.wait_for("a", "1 found"), "{}", tmux.screen("a"));
+    assert!(tmux.wait_for("b", "2 found"), "{}", tmux.screen("b"));
     // Both now sit idle: each is logged off with a message, ssh exits 1.
     assert!(tmux.wait_for("a", "logged off after 3 seconds"), "{}", tmux.screen("a"));
     assert!(tmux.wait_for("a", "SSH-EXIT=1"), "{}", tmux.screen("a"));
@@ -166,7 +168,9 @@ fn openssh_two_sessions_at_once_and_idle_logoff() {
     for user in ["clerk", "clerk2"] {
         let actions: Vec<_> =
             events.iter().filter(|e| e.event.username == user).map(|e| e.event.action).collect();
-        assert_eq!(actions, vec![AccessAction::Login, AccessAction::Search, AccessAction::Logout], "{user}");
+        assert_eq!(actions.first(), Some(&AccessAction::Login), "{user}: {actions:?}");
+        assert_eq!(actions.last(), Some(&AccessAction::Logout), "{user}: {actions:?}");
+        assert!(actions.contains(&AccessAction::Search), "{user}: {actions:?}");
     }
     server.shutdown().unwrap();
 }

@@ -4,8 +4,8 @@
 use super::init_logging;
 use crate::domain::SystemClock;
 use crate::services::{DataConfig, ServiceError, Services};
-use crate::ssh::placeholder::PlaceholderScreens;
-use crate::ssh::{ServeOptions, Server, ServerInfo};
+use crate::ssh::{AppScreens, ServeOptions, Server, ServerInfo};
+use crate::ui;
 use crate::store::StoreError;
 use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
@@ -28,6 +28,12 @@ pub struct ServeArgs {
     /// DIR/config.toml, else 15; 0 never). Fractions are allowed (tests use 0.05).
     #[arg(long)]
     pub idle_minutes: Option<f64>,
+    /// Keymap for every session (built-in name or file; default: default).
+    #[arg(long)]
+    pub keymap: Option<String>,
+    /// Theme for every session (dark, light, mono or a file; default: dark).
+    #[arg(long)]
+    pub theme: Option<String>,
 }
 
 pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
@@ -43,6 +49,8 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     if !idle_minutes.is_finite() || idle_minutes < 0.0 {
         bail!("--idle-minutes must be 0 (never) or more");
     }
+    // A bad keymap or theme stops the start, naming the file: never a silent fallback.
+    let ui_config = ui::UiConfig::load(&ui::UiOptions::from_env(args.keymap.clone(), args.theme.clone()))?;
     let services = Arc::new(open_services(dir)?);
     let mut options = ServeOptions::new(listen);
     options.idle_logoff = (idle_minutes > 0.0).then(|| Duration::from_secs_f64(idle_minutes * 60.0));
@@ -50,7 +58,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let users = services.store().read()?.users()?;
     let with_keys = users.iter().filter(|u| !u.disabled && !u.ssh_keys.is_empty()).count();
 
-    let server = Server::start(services, options, Arc::new(PlaceholderScreens))?;
+    let server = Server::start(services, options, Arc::new(AppScreens::new(ui_config)))?;
     let addr = server.local_addr();
     let info = ServerInfo {
         pid: std::process::id(),

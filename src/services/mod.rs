@@ -157,29 +157,10 @@ impl Services {
     pub fn open(data_dir: &Path, clock: Arc<dyn Clock>) -> Result<Services> {
         let store = Store::open(data_dir)?;
         let index = TantivyIndex::open(data_dir)?;
-        Services::with_parts(data_dir, store, Box::new(index), clock)
-    }
-
-    /// Opens the data directory's store with another index (tests use an in-memory one).
-    pub fn open_with_index(
-        data_dir: &Path,
-        index: Box<dyn ChartIndex>,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Services> {
-        let store = Store::open(data_dir)?;
-        Services::with_parts(data_dir, store, index, clock)
-    }
-
-    fn with_parts(
-        data_dir: &Path,
-        store: Store,
-        index: Box<dyn ChartIndex>,
-        clock: Arc<dyn Clock>,
-    ) -> Result<Services> {
         let services = Services {
             data_dir: data_dir.to_path_buf(),
             store,
-            index,
+            index: Box::new(index),
             clock,
             index_sync: Mutex::new(()),
         };

@@ -5,16 +5,17 @@
 //! the keys of the store's staff users. See ../shared/SSH-NOTES.md for the russh
 //! pitfalls these choices answer.
 
+pub mod app_screen;
 mod channel;
 mod handler;
 pub mod host_key;
 mod input;
-pub mod keys;
-pub mod placeholder;
+mod keys;
 pub mod public_keys;
 pub mod screen;
 pub mod server_info;
 
+pub use app_screen::AppScreens;
 pub use public_keys::{fingerprint, parse_key_line, validate_key_line, KeyLineError};
 pub use screen::{Flow, ScreenFactory, SessionScreen, Wake};
 pub use server_info::ServerInfo;

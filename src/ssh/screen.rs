@@ -1,6 +1,5 @@
 //! What the SSH edge needs from an app: the one seam between a channel and the TUI.
-//! The placeholder (`placeholder.rs`) implements it until `ui::App` lands; then an
-//! `impl SessionScreen for` the app, and the factory `serve` passes, are the only change.
+//! `app_screen.rs` implements it for `ui::App`; tests may plug in another screen.
 
 use super::keys::Key;
 use crate::services::{Services, Session};

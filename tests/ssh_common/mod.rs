@@ -2,80 +2,15 @@
 //! users, an in-process server on a free loopback port, and client keys.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use chartroom::domain::{
-    DocumentId, Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock,
-};
-use chartroom::search::{
-    ChartIndex, DocumentRecord, IndexChange, IndexCounts, NoteHit, NoteQuery, PatientHit, PatientRecord,
-    Result as SearchResult,
-};
+use chartroom::domain::{Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock};
 use chartroom::services::{NewUser, Services};
-use chartroom::ssh::placeholder::PlaceholderScreens;
-use chartroom::ssh::{ServeOptions, Server};
+use chartroom::ssh::{AppScreens, ServeOptions, Server};
+use chartroom::ui::UiConfig;
 use russh::keys::ssh_key::{Algorithm, LineEnding, PrivateKey};
-use std::collections::BTreeMap;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// An in-memory patient index (substring match on "family, given"): enough for the
-/// SSH tests, independent of the tantivy index.
-#[derive(Default)]
-pub struct MemIndex {
-    patients: Mutex<BTreeMap<PatientId, String>>,
-}
-
-impl ChartIndex for MemIndex {
-    fn rebuild(
-        &self,
-        patients: &mut dyn Iterator<Item = PatientRecord>,
-        _documents: &mut dyn Iterator<Item = DocumentRecord>,
-    ) -> SearchResult<IndexCounts> {
-        let mut map = self.patients.lock().unwrap();
-        map.clear();
-        for r in patients {
-            map.insert(r.patient.id, r.patient.name.display_last_first().to_lowercase());
-        }
-        Ok(IndexCounts { patients: map.len() as u64, documents: 0 })
-    }
-    fn apply(&self, changes: Vec<IndexChange>) -> SearchResult<()> {
-        let mut map = self.patients.lock().unwrap();
-        for c in changes {
-            if let IndexChange::Patient(r) = c {
-                map.insert(r.patient.id, r.patient.name.display_last_first().to_lowercase());
-            }
-        }
-        Ok(())
-    }
-    fn search_patients(&self, query: &str, limit: usize) -> SearchResult<Vec<PatientHit>> {
-        let q = query.trim().to_lowercase();
-        Ok(self
-            .patients
-            .lock()
-            .unwrap()
-            .iter()
-            .filter(|(_, name)| name.contains(&q))
-            .take(limit)
-            .map(|(id, _)| PatientHit { patient: *id, score: 1.0, why: vec!["name".into()] })
-            .collect())
-    }
-    fn search_notes(&self, _: &NoteQuery, _: usize) -> SearchResult<Vec<NoteHit>> {
-        Ok(Vec::new())
-    }
-    fn counts(&self) -> SearchResult<IndexCounts> {
-        Ok(IndexCounts { patients: self.patients.lock().unwrap().len() as u64, documents: 0 })
-    }
-    fn patient_ids(&self) -> SearchResult<Vec<PatientId>> {
-        Ok(self.patients.lock().unwrap().keys().copied().collect())
-    }
-    fn document_ids(&self) -> SearchResult<Vec<DocumentId>> {
-        Ok(Vec::new())
-    }
-    fn size_bytes(&self) -> u64 {
-        0
-    }
-}
 
 pub struct ClientKey {
     pub key: PrivateKey,
@@ -123,17 +58,17 @@ fn patient(id: u64, given: &str, family: &str, restricted: bool) -> Patient {
     }
 }
 
-/// A data directory with patients Smith, Smithers, Jones (restricted) and users
-/// clerk, clerk2 (clerks) and boss (admin).
+/// A data directory with patients Anna and Bob Smith, Carol Jones (restricted) and
+/// users clerk, clerk2 (clerks) and boss (admin).
 pub fn fixture() -> Fixture {
     let dir = tempfile::tempdir().unwrap();
     let keys_dir = tempfile::tempdir().unwrap();
-    let services = Services::open_with_index(dir.path(), Box::new(MemIndex::default()), Arc::new(SystemClock)).unwrap();
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
     {
         let store = services.store();
         let mut tx = store.write().unwrap();
         for (i, (given, family, restricted)) in
-            [("Anna", "Smith", false), ("Bob", "Smithers", false), ("Carol", "Jones", true)].iter().enumerate()
+            [("Anna", "Smith", false), ("Bob", "Smith", false), ("Carol", "Jones", true)].iter().enumerate()
         {
             let id = tx.next_patient_id().unwrap();
             let mut p = patient(id.0, given, family, *restricted);
@@ -172,7 +107,8 @@ pub fn start_server(fx: &Fixture, idle: Option<Duration>) -> Server {
     let mut options = ServeOptions::new("127.0.0.1:0".parse().unwrap());
     options.idle_logoff = idle;
     options.user_check = Duration::from_millis(200);
-    Server::start(fx.services.clone(), options, Arc::new(PlaceholderScreens)).unwrap()
+    let screens = AppScreens::new(UiConfig::builtin(true).unwrap());
+    Server::start(fx.services.clone(), options, Arc::new(screens)).unwrap()
 }
 
 /// Polls `check` until it returns true or `timeout` passes; returns whether it did.

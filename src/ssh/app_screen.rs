@@ -1,0 +1,93 @@
+//! The real app (`ui::App`) on an SSH channel: the same app the local terminal runs.
+
+use super::screen::{Flow, ScreenFactory, SessionScreen, Wake};
+use crate::services::{Services, Session};
+use crate::ui::runtime::{App, ChartServices};
+use crate::ui::{Key, Msg, UiConfig};
+use std::sync::mpsc;
+use std::sync::Arc;
+
+/// Ticks (seconds) between refreshes of the status figures, as the local terminal does.
+const STATUS_EVERY_TICKS: u32 = 60;
+
+/// Opens one `ui::App` per session, all with the server's keymap and theme.
+pub struct AppScreens {
+    config: UiConfig,
+}
+
+impl AppScreens {
+    pub fn new(config: UiConfig) -> AppScreens {
+        AppScreens { config }
+    }
+}
+
+impl ScreenFactory for AppScreens {
+    fn open(&self, services: Arc<Services>, session: Session, size: (u16, u16), wake: Wake) -> Box<dyn SessionScreen> {
+        let services: Arc<dyn ChartServices> = services;
+        let app = App::new(services, session, &self.config, size.0, size.1);
+        // The app's workers answer on a channel the channel task cannot await; a small
+        // thread forwards each answer and wakes the task. It ends when the app (and so
+        // its workers and their senders) is dropped.
+        let answers = app.messages().clone();
+        let (forward, results) = mpsc::channel();
+        let spawned = std::thread::Builder::new().name("chartroom-ssh-answers".into()).spawn(move || {
+            while let Ok(msg) = answers.recv() {
+                if forward.send(msg).is_err() {
+                    break;
+                }
+                wake();
+            }
+        });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start a session thread; answers arrive with the clock tick");
+        }
+        Box::new(AppScreen { app, results, ticks: 0 })
+    }
+}
+
+struct AppScreen {
+    app: App,
+    results: mpsc::Receiver<Msg>,
+    ticks: u32,
+}
+
+impl AppScreen {
+    fn flow(&self) -> Flow {
+        if self.app.should_quit() {
+            Flow::Quit
+        } else {
+            Flow::Continue
+        }
+    }
+}
+
+impl SessionScreen for AppScreen {
+    fn key(&mut self, key: Key) -> Flow {
+        self.app.handle(Msg::Key(key));
+        self.flow()
+    }
+
+    fn resize(&mut self, width: u16, height: u16) {
+        self.app.handle(Msg::Resize { width, height });
+    }
+
+    fn tick(&mut self) -> Flow {
+        self.app.tick();
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % STATUS_EVERY_TICKS == 0 {
+            self.app.refresh_status();
+        }
+        self.poll()
+    }
+
+    fn poll(&mut self) -> Flow {
+        while let Ok(msg) = self.results.try_recv() {
+            self.app.handle(msg);
+        }
+        self.flow()
+    }
+
+    fn draw(&mut self, frame: &mut ratatui::Frame<'_>) {
+        crate::ui::view(&self.app.state, frame);
+    }
+}
