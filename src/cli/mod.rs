@@ -156,7 +156,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("chartroom: {e:#}");
+            // Whatever command hit a directory held by a server says so the same way.
+            match serve::locked_hint(&e) {
+                Some(hint) => eprintln!("chartroom: {hint}"),
+                None => eprintln!("chartroom: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }

@@ -95,21 +95,42 @@ fn open_services(dir: &Path) -> Result<Services> {
 /// their own message.
 pub fn explain_open_error(dir: &Path, error: ServiceError) -> anyhow::Error {
     if let ServiceError::Store(StoreError::Locked { .. }) = &error {
-        if let Some(info) = ServerInfo::read(dir) {
-            return anyhow::anyhow!(
-                "the data directory {} is held by a running chartroom server (pid {}, listening on {}).\n\
-                 Connect to it with: {}\n\
-                 (Stop the server first to run this command on the directory directly.)",
-                dir.display(),
-                info.pid,
-                info.listen,
-                info.ssh_hint()
-            );
-        }
-        return anyhow::anyhow!(
-            "the data directory {} is in use by another chartroom process; if it is a server, connect with ssh",
-            dir.display()
-        );
+        return anyhow::anyhow!(locked_message(dir));
     }
     anyhow::Error::new(error).context(format!("cannot open the data directory {}", dir.display()))
+}
+
+/// The "a server holds this directory" message for any error whose chain holds a
+/// `StoreError::Locked` (commands that open the store themselves, e.g. `reindex`).
+pub fn locked_hint(error: &anyhow::Error) -> Option<String> {
+    error.chain().find_map(|cause| {
+        let store = cause
+            .downcast_ref::<StoreError>()
+            .or_else(|| match cause.downcast_ref::<ServiceError>() {
+                Some(ServiceError::Store(inner)) => Some(inner),
+                _ => None,
+            })?;
+        match store {
+            StoreError::Locked { path } => Some(locked_message(path)),
+            _ => None,
+        }
+    })
+}
+
+fn locked_message(dir: &Path) -> String {
+    match ServerInfo::read(dir) {
+        Some(info) => format!(
+            "the data directory {} is held by a running chartroom server (pid {}, listening on {}).\n\
+             Connect to it with: {}\n\
+             (Stop the server first to run this command on the directory directly.)",
+            dir.display(),
+            info.pid,
+            info.listen,
+            info.ssh_hint()
+        ),
+        None => format!(
+            "the data directory {} is in use by another chartroom process; if it is a server, connect to it with ssh",
+            dir.display()
+        ),
+    }
 }
