@@ -48,26 +48,56 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
     }
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("data");
-    ok(chartroom().args(["generate", "--patients", "60", "--seed", "3", "--data"]).arg(&dir));
+    ok(chartroom()
+        .args(["generate", "--patients", "60", "--seed", "3", "--data"])
+        .arg(&dir));
     let key = tmp.path().join("clerk_key");
     keygen(&key);
 
     // users add / list / refusals
     let bad = tmp.path().join("bad.pub");
     std::fs::write(&bad, "ssh-ed25519 not-base64!\n").unwrap();
-    let out = run(chartroom().args(["users", "add", "eve", "--role", "clerk", "--key"]).arg(&bad).arg("--data").arg(&dir));
+    let out = run(chartroom()
+        .args(["users", "add", "eve", "--role", "clerk", "--key"])
+        .arg(&bad)
+        .arg("--data")
+        .arg(&dir));
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not an OpenSSH public key"), "{out:?}");
-    let out = run(chartroom().args(["users", "add", "eve", "--role", "nurse", "--key"]).arg(key.with_extension("pub")).arg("--data").arg(&dir));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("unknown role"), "{out:?}");
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("not an OpenSSH public key"),
+        "{out:?}"
+    );
+    let out = run(chartroom()
+        .args(["users", "add", "eve", "--role", "nurse", "--key"])
+        .arg(key.with_extension("pub"))
+        .arg("--data")
+        .arg(&dir));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("unknown role"),
+        "{out:?}"
+    );
     let added = ok(chartroom()
-        .args(["users", "add", "mgarcia", "--role", "clerk", "--display", "Maria Garcia", "--key"])
+        .args([
+            "users",
+            "add",
+            "mgarcia",
+            "--role",
+            "clerk",
+            "--display",
+            "Maria Garcia",
+            "--key",
+        ])
         .arg(key.with_extension("pub"))
         .arg("--data")
         .arg(&dir));
     assert!(added.contains("added mgarcia"), "{added}");
     let listed = ok(chartroom().args(["users", "list", "--data"]).arg(&dir));
-    assert!(listed.lines().any(|l| l.starts_with("mgarcia") && l.contains("clerk") && l.contains("active")), "{listed}");
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with("mgarcia") && l.contains("clerk") && l.contains("active")),
+        "{listed}"
+    );
 
     // serve on a free port; server.json tells where
     let mut server = chartroom()
@@ -79,8 +109,12 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
         .spawn()
         .unwrap();
     let info_path = dir.join("server.json");
-    assert!(wait_until(Duration::from_secs(30), || info_path.exists()), "server.json never appeared");
-    let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
+    assert!(
+        wait_until(Duration::from_secs(30), || info_path.exists()),
+        "server.json never appeared"
+    );
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&info_path).unwrap()).unwrap();
     let listen = info["listen"].as_str().unwrap().to_string();
     let port = listen.rsplit_once(':').unwrap().1.to_string();
     assert_eq!(info["pid"].as_u64(), Some(u64::from(server.id())));
@@ -90,17 +124,40 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
         let out = run(chartroom().args(args).arg("--data").arg(&dir));
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "{args:?}");
-        assert!(stderr.contains("held by a running chartroom server"), "{args:?}: {stderr}");
-        assert!(stderr.contains(&format!("ssh -p {port} USER@127.0.0.1")), "{args:?}: {stderr}");
-        assert!(stderr.contains(&dir.display().to_string()), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("held by a running chartroom server"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&format!("ssh -p {port} USER@127.0.0.1")),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            stderr.contains(&dir.display().to_string()),
+            "{args:?}: {stderr}"
+        );
     }
 
     // A clerk connects (OpenSSH, forced pty) and is there when the server stops.
     let mut ssh = Command::new("ssh")
         .args(["-tt", "-F", "/dev/null", "-i"])
         .arg(&key)
-        .args(["-p", &port, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes"])
-        .args(["-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR"])
+        .args([
+            "-p",
+            &port,
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+        ])
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+        ])
         .arg("mgarcia@127.0.0.1")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -119,18 +176,28 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
         std::fs::read_dir(dir.join("logs"))
             .map(|entries| {
                 entries.flatten().any(|e| {
-                    std::fs::read_to_string(e.path()).map(|t| t.contains("session start")).unwrap_or(false)
+                    std::fs::read_to_string(e.path())
+                        .map(|t| t.contains("session start"))
+                        .unwrap_or(false)
                 })
             })
             .unwrap_or(false)
     });
     assert!(login_seen, "the session never started");
 
-    let killed = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().unwrap();
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
     assert!(killed.success());
     let status = server.wait().unwrap();
     let mut stderr = String::new();
-    server.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    server
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     assert_eq!(status.code(), Some(0), "serve exits 0 on SIGTERM: {stderr}");
     assert!(stderr.contains("host key fingerprint SHA256:"), "{stderr}");
     assert!(stderr.contains("stopped"), "{stderr}");
@@ -143,7 +210,19 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
 
     let verified = ok(chartroom().args(["verify", "--data"]).arg(&dir));
     assert!(verified.contains("ok   audit chain"), "{verified}");
-    let audit = ok(chartroom().args(["audit", "--limit", "20", "--data"]).arg(&dir));
-    assert!(audit.lines().any(|l| l.contains("mgarcia") && l.contains("login")), "{audit}");
-    assert!(audit.lines().any(|l| l.contains("mgarcia") && l.contains("logout") && l.contains("server shutdown")), "{audit}");
+    let audit = ok(chartroom()
+        .args(["audit", "--limit", "20", "--data"])
+        .arg(&dir));
+    assert!(
+        audit
+            .lines()
+            .any(|l| l.contains("mgarcia") && l.contains("login")),
+        "{audit}"
+    );
+    assert!(
+        audit.lines().any(|l| l.contains("mgarcia")
+            && l.contains("logout")
+            && l.contains("server shutdown")),
+        "{audit}"
+    );
 }

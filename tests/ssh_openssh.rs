@@ -21,12 +21,21 @@ struct Tmux {
 impl Tmux {
     fn new() -> Tmux {
         static N: AtomicUsize = AtomicUsize::new(0);
-        let socket = format!("chartroom-test-{}-{}", std::process::id(), N.fetch_add(1, Ordering::SeqCst));
+        let socket = format!(
+            "chartroom-test-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        );
         Tmux { socket }
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
+        let out = Command::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -34,7 +43,19 @@ impl Tmux {
     fn start(&self, window: &str, command: &str) {
         let shell = format!("{command}; echo SSH-EXIT=$?; sleep 600");
         if !self.has_session() {
-            self.run(&["new-session", "-d", "-s", "main", "-n", window, "-x", "80", "-y", "24", &shell]);
+            self.run(&[
+                "new-session",
+                "-d",
+                "-s",
+                "main",
+                "-n",
+                window,
+                "-x",
+                "80",
+                "-y",
+                "24",
+                &shell,
+            ]);
         } else {
             self.run(&["new-window", "-d", "-t", "main", "-n", window, &shell]);
         }
@@ -72,7 +93,10 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["-L", &self.socket, "kill-server"]).stderr(Stdio::null()).status();
+        let _ = Command::new("tmux")
+            .args(["-L", &self.socket, "kill-server"])
+            .stderr(Stdio::null())
+            .status();
     }
 }
 
@@ -85,7 +109,11 @@ fn ssh_command(key: &Path, port: u16, user: &str) -> String {
 }
 
 fn widest_line(screen: &str) -> usize {
-    screen.lines().map(|l| l.trim_end().chars().count()).max().unwrap_or(0)
+    screen
+        .lines()
+        .map(|l| l.trim_end().chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 fn tools() -> bool {
@@ -104,22 +132,46 @@ fn openssh_clerk_searches_opens_a_chart_resizes_and_quits() {
     tmux.start("a", &ssh_command(&fx.clerk.path, port, "clerk"));
     assert!(tmux.wait_for("a", "clerk (clerk)"), "{}", tmux.screen("a"));
     assert!(tmux.wait_for("a", "Find a patient"), "{}", tmux.screen("a"));
-    assert_eq!(widest_line(&tmux.screen("a")), 80, "pty size honoured: {}", tmux.screen("a"));
+    assert_eq!(
+        widest_line(&tmux.screen("a")),
+        80,
+        "pty size honoured: {}",
+        tmux.screen("a")
+    );
     tmux.text("a", "smith");
     assert!(tmux.wait_for("a", "2 found"), "{}", tmux.screen("a"));
     tmux.keys("a", &["Down", "Enter"]);
     assert!(tmux.wait_for("a", "Demographics"), "{}", tmux.screen("a"));
-    assert!(tmux.screen("a").contains("Smith, Bob"), "{}", tmux.screen("a"));
+    assert!(
+        tmux.screen("a").contains("Smith, Bob"),
+        "{}",
+        tmux.screen("a")
+    );
     tmux.run(&["resize-window", "-t", "main:a", "-x", "100", "-y", "30"]);
-    assert!(wait_until(SCREEN_TIMEOUT, || widest_line(&tmux.screen("a")) > 90), "{}", tmux.screen("a"));
+    assert!(
+        wait_until(SCREEN_TIMEOUT, || widest_line(&tmux.screen("a")) > 90),
+        "{}",
+        tmux.screen("a")
+    );
     tmux.keys("a", &["Escape"]);
     // Esc and Ctrl-C in one packet would read as Alt-Ctrl-C: let the Esc land first.
     assert!(tmux.wait_for("a", "Find a patient"), "{}", tmux.screen("a"));
     tmux.keys("a", &["C-c"]);
     assert!(tmux.wait_for("a", "SSH-EXIT=0"), "{}", tmux.screen("a"));
-    assert!(!tmux.screen("a").contains("Find a patient"), "the shell screen is back");
-    let opened = fx.services.store().read().unwrap().audit_events(0, 1000).unwrap();
-    assert!(opened.iter().any(|e| e.event.action == AccessAction::OpenChart && e.event.username == "clerk"));
+    assert!(
+        !tmux.screen("a").contains("Find a patient"),
+        "the shell screen is back"
+    );
+    let opened = fx
+        .services
+        .store()
+        .read()
+        .unwrap()
+        .audit_events(0, 1000)
+        .unwrap();
+    assert!(opened
+        .iter()
+        .any(|e| e.event.action == AccessAction::OpenChart && e.event.username == "clerk"));
     server.shutdown().unwrap();
 }
 
@@ -133,7 +185,11 @@ fn openssh_wrong_key_is_refused() {
     let port = server.local_addr().port();
     let out = Command::new("sh")
         .arg("-c")
-        .arg(format!("{} true", ssh_command(&fx.stranger.path, port, "clerk").replace("LogLevel=ERROR", "LogLevel=INFO")))
+        .arg(format!(
+            "{} true",
+            ssh_command(&fx.stranger.path, port, "clerk")
+                .replace("LogLevel=ERROR", "LogLevel=INFO")
+        ))
         .stdin(Stdio::null())
         .output()
         .unwrap();
@@ -161,16 +217,40 @@ fn openssh_two_sessions_at_once_and_idle_logoff() {
     assert!(tmux.wait_for("a", "1 found"), "{}", tmux.screen("a"));
     assert!(tmux.wait_for("b", "2 found"), "{}", tmux.screen("b"));
     // Both now sit idle: each is logged off with a message, ssh exits 1.
-    assert!(tmux.wait_for("a", "logged off after 3 seconds"), "{}", tmux.screen("a"));
+    assert!(
+        tmux.wait_for("a", "logged off after 3 seconds"),
+        "{}",
+        tmux.screen("a")
+    );
     assert!(tmux.wait_for("a", "SSH-EXIT=1"), "{}", tmux.screen("a"));
     assert!(tmux.wait_for("b", "SSH-EXIT=1"), "{}", tmux.screen("b"));
-    let events = fx.services.store().read().unwrap().audit_events(0, 1000).unwrap();
+    let events = fx
+        .services
+        .store()
+        .read()
+        .unwrap()
+        .audit_events(0, 1000)
+        .unwrap();
     for user in ["clerk", "clerk2"] {
-        let actions: Vec<_> =
-            events.iter().filter(|e| e.event.username == user).map(|e| e.event.action).collect();
-        assert_eq!(actions.first(), Some(&AccessAction::Login), "{user}: {actions:?}");
-        assert_eq!(actions.last(), Some(&AccessAction::Logout), "{user}: {actions:?}");
-        assert!(actions.contains(&AccessAction::Search), "{user}: {actions:?}");
+        let actions: Vec<_> = events
+            .iter()
+            .filter(|e| e.event.username == user)
+            .map(|e| e.event.action)
+            .collect();
+        assert_eq!(
+            actions.first(),
+            Some(&AccessAction::Login),
+            "{user}: {actions:?}"
+        );
+        assert_eq!(
+            actions.last(),
+            Some(&AccessAction::Logout),
+            "{user}: {actions:?}"
+        );
+        assert!(
+            actions.contains(&AccessAction::Search),
+            "{user}: {actions:?}"
+        );
     }
     server.shutdown().unwrap();
 }

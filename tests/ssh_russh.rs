@@ -31,7 +31,10 @@ async fn login(addr: SocketAddr, user: &str, key: &PrivateKey) -> (Handle<AnyHos
     let config = Arc::new(client::Config::default());
     let mut handle = client::connect(config, addr, AnyHost).await.unwrap();
     let auth = handle
-        .authenticate_publickey(user, PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None))
+        .authenticate_publickey(
+            user,
+            PrivateKeyWithHashAlg::new(Arc::new(key.clone()), None),
+        )
         .await
         .unwrap();
     (handle, auth.success())
@@ -48,9 +51,17 @@ struct Term {
 impl Term {
     async fn open(handle: &Handle<AnyHost>, cols: u16, rows: u16) -> Term {
         let channel = handle.channel_open_session().await.unwrap();
-        channel.request_pty(true, "xterm-256color", cols.into(), rows.into(), 0, 0, &[]).await.unwrap();
+        channel
+            .request_pty(true, "xterm-256color", cols.into(), rows.into(), 0, 0, &[])
+            .await
+            .unwrap();
         channel.request_shell(true).await.unwrap();
-        Term { channel, screen: vt100::Parser::new(rows, cols, 0), exit_status: None, closed: false }
+        Term {
+            channel,
+            screen: vt100::Parser::new(rows, cols, 0),
+            exit_status: None,
+            closed: false,
+        }
     }
 
     fn text(&self) -> String {
@@ -71,7 +82,9 @@ impl Term {
                 Err(_) => return false,
                 Ok(None) | Ok(Some(ChannelMsg::Close)) => self.closed = true,
                 Ok(Some(ChannelMsg::Data { data })) => self.screen.process(&data),
-                Ok(Some(ChannelMsg::ExitStatus { exit_status })) => self.exit_status = Some(exit_status),
+                Ok(Some(ChannelMsg::ExitStatus { exit_status })) => {
+                    self.exit_status = Some(exit_status)
+                }
                 Ok(Some(_)) => {}
             }
         }
@@ -84,7 +97,9 @@ impl Term {
                 Err(_) => return false,
                 Ok(None) | Ok(Some(ChannelMsg::Close)) => self.closed = true,
                 Ok(Some(ChannelMsg::Data { data })) => self.screen.process(&data),
-                Ok(Some(ChannelMsg::ExitStatus { exit_status })) => self.exit_status = Some(exit_status),
+                Ok(Some(ChannelMsg::ExitStatus { exit_status })) => {
+                    self.exit_status = Some(exit_status)
+                }
                 Ok(Some(_)) => {}
             }
         }
@@ -97,15 +112,28 @@ impl Term {
 }
 
 fn widest_line(screen: &str) -> usize {
-    screen.lines().map(|l| l.trim_end().chars().count()).max().unwrap_or(0)
+    screen
+        .lines()
+        .map(|l| l.trim_end().chars().count())
+        .max()
+        .unwrap_or(0)
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
 }
 
 fn audit_of(fx: &Fixture) -> Vec<chartroom::domain::AccessEvent> {
-    fx.services.store().read().unwrap().audit_events(0, 10_000).unwrap()
+    fx.services
+        .store()
+        .read()
+        .unwrap()
+        .audit_events(0, 10_000)
+        .unwrap()
 }
 
 #[test]
@@ -117,29 +145,61 @@ fn search_open_resize_quit_and_every_step_is_audited() {
         let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
         assert!(ok, "the clerk's key is accepted");
         let mut term = Term::open(&handle, 80, 24).await;
-        assert!(term.wait_for(|s| s.contains("Find a patient") && s.contains("clerk (clerk)")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("Find a patient") && s.contains("clerk (clerk)"))
+                .await,
+            "{}",
+            term.text()
+        );
         term.send(b"smith").await; // search as you type
-        assert!(term.wait_for(|s| s.contains("2 found")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("2 found")).await,
+            "{}",
+            term.text()
+        );
         assert!(term.text().contains("Smith, Anna"));
         term.send(b"\r").await;
-        assert!(term.wait_for(|s| s.contains("Demographics") && s.contains("MRN")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("Demographics") && s.contains("MRN"))
+                .await,
+            "{}",
+            term.text()
+        );
         assert!(widest_line(&term.text()) <= 80);
         term.channel.window_change(100, 30, 0, 0).await.unwrap();
         term.screen.screen_mut().set_size(30, 100);
-        assert!(term.wait_for(|s| widest_line(s) > 90).await, "redrawn at 100x30: {}", term.text());
+        assert!(
+            term.wait_for(|s| widest_line(s) > 90).await,
+            "redrawn at 100x30: {}",
+            term.text()
+        );
         term.send(b"\x03").await; // Ctrl-C ends this session, never the server
         assert!(term.wait_closed().await);
         assert_eq!(term.exit_status, Some(0));
     });
     let events = audit_of(&fx);
-    let ssh_events: Vec<_> = events.iter().filter(|e| e.event.username == "clerk").collect();
+    let ssh_events: Vec<_> = events
+        .iter()
+        .filter(|e| e.event.username == "clerk")
+        .collect();
     let actions: Vec<_> = ssh_events.iter().map(|e| e.event.action).collect();
     assert_eq!(actions.first(), Some(&AccessAction::Login), "{actions:?}");
     assert_eq!(actions.last(), Some(&AccessAction::Logout), "{actions:?}");
-    assert!(actions.contains(&AccessAction::Search) && actions.contains(&AccessAction::OpenChart), "{actions:?}");
+    assert!(
+        actions.contains(&AccessAction::Search) && actions.contains(&AccessAction::OpenChart),
+        "{actions:?}"
+    );
     for e in &ssh_events {
-        assert!(e.event.session.starts_with("ssh-"), "session id {}", e.event.session);
-        assert!(e.event.client.starts_with("127.0.0.1:"), "client {}", e.event.client);
+        assert!(
+            e.event.session.starts_with("ssh-"),
+            "session id {}",
+            e.event.session
+        );
+        assert!(
+            e.event.client.starts_with("127.0.0.1:"),
+            "client {}",
+            e.event.client
+        );
         assert_eq!(e.event.session, ssh_events[0].event.session);
     }
     // The server is still up for the next clerk.
@@ -156,15 +216,29 @@ fn wrong_keys_unknown_users_and_passwords_are_refused() {
     let server = start_server(&fx, None);
     let addr = server.local_addr();
     runtime().block_on(async {
-        assert!(!login(addr, "clerk", &fx.stranger.key).await.1, "unregistered key");
-        assert!(!login(addr, "boss", &fx.clerk.key).await.1, "another user's key");
-        assert!(!login(addr, "nobody", &fx.clerk.key).await.1, "unknown user");
+        assert!(
+            !login(addr, "clerk", &fx.stranger.key).await.1,
+            "unregistered key"
+        );
+        assert!(
+            !login(addr, "boss", &fx.clerk.key).await.1,
+            "another user's key"
+        );
+        assert!(
+            !login(addr, "nobody", &fx.clerk.key).await.1,
+            "unknown user"
+        );
         let config = Arc::new(client::Config::default());
         let mut handle = client::connect(config, addr, AnyHost).await.unwrap();
-        let auth = handle.authenticate_password("clerk", "secret").await.unwrap();
+        let auth = handle
+            .authenticate_password("clerk", "secret")
+            .await
+            .unwrap();
         assert!(!auth.success(), "passwords are refused");
     });
-    assert!(audit_of(&fx).iter().all(|e| e.event.action != AccessAction::Login));
+    assert!(audit_of(&fx)
+        .iter()
+        .all(|e| e.event.action != AccessAction::Login));
     server.shutdown().unwrap();
 }
 
@@ -179,30 +253,57 @@ fn two_sessions_at_once_both_work_and_both_are_audited() {
         assert!(ok1 && ok2);
         let mut a = Term::open(&h1, 80, 24).await;
         let mut b = Term::open(&h2, 100, 30).await;
-        assert!(a.wait_for(|s| s.contains("clerk (clerk)")).await, "{}", a.text());
-        assert!(b.wait_for(|s| s.contains("clerk2 (clerk)")).await, "{}", b.text());
-        assert!(widest_line(&b.text()) > 90, "pty size honoured: {}", b.text());
+        assert!(
+            a.wait_for(|s| s.contains("clerk (clerk)")).await,
+            "{}",
+            a.text()
+        );
+        assert!(
+            b.wait_for(|s| s.contains("clerk2 (clerk)")).await,
+            "{}",
+            b.text()
+        );
+        assert!(
+            widest_line(&b.text()) > 90,
+            "pty size honoured: {}",
+            b.text()
+        );
         a.send(b"jones").await;
         b.send(b"smith").await;
         assert!(a.wait_for(|s| s.contains("1 found")).await, "{}", a.text());
         assert!(b.wait_for(|s| s.contains("2 found")).await, "{}", b.text());
         // The restricted chart asks for a reason first.
         a.send(b"\r").await;
-        assert!(a.wait_for(|s| s.contains("Break the glass")).await, "{}", a.text());
+        assert!(
+            a.wait_for(|s| s.contains("Break the glass")).await,
+            "{}",
+            a.text()
+        );
         a.send(b"covering the ward\r").await;
-        assert!(a.wait_for(|s| s.contains("Demographics")).await, "{}", a.text());
+        assert!(
+            a.wait_for(|s| s.contains("Demographics")).await,
+            "{}",
+            a.text()
+        );
         a.send(b"\x03").await;
         b.send(b"\x03").await;
         assert!(a.wait_closed().await && b.wait_closed().await);
     });
     let events = audit_of(&fx);
     let sessions_of = |user: &str| -> Vec<String> {
-        events.iter().filter(|e| e.event.username == user).map(|e| e.event.session.clone()).collect()
+        events
+            .iter()
+            .filter(|e| e.event.username == user)
+            .map(|e| e.event.session.clone())
+            .collect()
     };
     let (s1, s2) = (sessions_of("clerk"), sessions_of("clerk2"));
     assert!(!s1.is_empty() && !s2.is_empty());
     assert_ne!(s1[0], s2[0], "each session has its own id");
-    let glass = events.iter().find(|e| e.event.action == AccessAction::BreakGlass).expect("break-glass audited");
+    let glass = events
+        .iter()
+        .find(|e| e.event.action == AccessAction::BreakGlass)
+        .expect("break-glass audited");
     assert_eq!(glass.event.username, "clerk");
     assert!(glass.event.flagged && glass.event.reason.is_some());
     server.shutdown().unwrap();
@@ -217,15 +318,33 @@ fn an_idle_session_is_logged_off_with_a_message() {
         let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
         assert!(ok);
         let mut term = Term::open(&handle, 80, 24).await;
-        assert!(term.wait_for(|s| s.contains("clerk (clerk)")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("clerk (clerk)")).await,
+            "{}",
+            term.text()
+        );
         term.send(b"smi").await; // activity postpones the logoff
-        assert!(term.wait_for(|s| s.contains("logged off after")).await, "{}", term.text());
-        assert!(!term.text().contains("Find a patient"), "the app's screen is gone");
+        assert!(
+            term.wait_for(|s| s.contains("logged off after")).await,
+            "{}",
+            term.text()
+        );
+        assert!(
+            !term.text().contains("Find a patient"),
+            "the app's screen is gone"
+        );
         assert!(term.wait_closed().await);
         assert_eq!(term.exit_status, Some(1));
     });
-    let logout = audit_of(&fx).into_iter().find(|e| e.event.action == AccessAction::Logout).unwrap();
-    assert!(logout.event.detail.contains("idle"), "{}", logout.event.detail);
+    let logout = audit_of(&fx)
+        .into_iter()
+        .find(|e| e.event.action == AccessAction::Logout)
+        .unwrap();
+    assert!(
+        logout.event.detail.contains("idle"),
+        "{}",
+        logout.event.detail
+    );
     server.shutdown().unwrap();
 }
 
@@ -238,7 +357,11 @@ fn disabling_a_user_ends_their_session_and_refuses_the_next_login() {
         let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
         assert!(ok);
         let mut term = Term::open(&handle, 80, 24).await;
-        assert!(term.wait_for(|s| s.contains("clerk (clerk)")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("clerk (clerk)")).await,
+            "{}",
+            term.text()
+        );
         let services = fx.services.clone();
         tokio::task::spawn_blocking(move || {
             let admin = services.local_session("local-admin").unwrap();
@@ -246,7 +369,11 @@ fn disabling_a_user_ends_their_session_and_refuses_the_next_login() {
         })
         .await
         .unwrap();
-        assert!(term.wait_for(|s| s.contains("disabled")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("disabled")).await,
+            "{}",
+            term.text()
+        );
         assert!(term.wait_closed().await);
         assert!(!login(addr, "clerk", &fx.clerk.key).await.1);
     });
@@ -263,18 +390,32 @@ fn shutdown_tells_open_sessions_and_leaves_the_audit_chain_intact() {
         let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
         assert!(ok);
         let mut term = Term::open(&handle, 80, 24).await;
-        assert!(term.wait_for(|s| s.contains("clerk (clerk)")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("clerk (clerk)")).await,
+            "{}",
+            term.text()
+        );
         std::mem::forget(handle); // keep the connection up while the server stops
         term
     });
     let stopper = std::thread::spawn(move || server.shutdown());
     rt.block_on(async {
-        assert!(term.wait_for(|s| s.contains("shutting down")).await, "{}", term.text());
+        assert!(
+            term.wait_for(|s| s.contains("shutting down")).await,
+            "{}",
+            term.text()
+        );
         assert!(term.wait_closed().await);
     });
     stopper.join().unwrap().unwrap();
     let chain = fx.services.store().check_audit_chain().unwrap();
-    assert!(matches!(chain, chartroom::store::ChainCheck::Intact { .. }), "{chain:?}");
-    let logout = audit_of(&fx).into_iter().find(|e| e.event.action == AccessAction::Logout).unwrap();
+    assert!(
+        matches!(chain, chartroom::store::ChainCheck::Intact { .. }),
+        "{chain:?}"
+    );
+    let logout = audit_of(&fx)
+        .into_iter()
+        .find(|e| e.event.action == AccessAction::Logout)
+        .unwrap();
     assert!(logout.event.detail.contains("shutdown"));
 }

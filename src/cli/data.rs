@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 fn open_services(data: &Path) -> Result<Services> {
     // A running server holds the directory: say so and how to connect, not "locked".
-    Services::open(data, Arc::new(SystemClock)).map_err(|e| super::serve::explain_open_error(data, e))
+    Services::open(data, Arc::new(SystemClock))
+        .map_err(|e| super::serve::explain_open_error(data, e))
 }
 
 /// Whether a data directory holds no store yet (or does not exist).

@@ -5,8 +5,8 @@ use super::init_logging;
 use crate::domain::SystemClock;
 use crate::services::{DataConfig, ServiceError, Services};
 use crate::ssh::{AppScreens, ServeOptions, Server, ServerInfo};
-use crate::ui;
 use crate::store::StoreError;
+use crate::ui;
 use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -41,22 +41,33 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let _log = init_logging(dir);
     let config = DataConfig::load(dir)?;
-    let listen_text = args.listen.clone().or(config.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.into());
-    let listen: SocketAddr = listen_text
-        .parse()
-        .with_context(|| format!("--listen {listen_text}: expected an address like 127.0.0.1:2222"))?;
+    let listen_text = args
+        .listen
+        .clone()
+        .or(config.listen.clone())
+        .unwrap_or_else(|| DEFAULT_LISTEN.into());
+    let listen: SocketAddr = listen_text.parse().with_context(|| {
+        format!("--listen {listen_text}: expected an address like 127.0.0.1:2222")
+    })?;
     let idle_minutes = args.idle_minutes.unwrap_or(f64::from(config.idle_minutes));
     if !idle_minutes.is_finite() || idle_minutes < 0.0 {
         bail!("--idle-minutes must be 0 (never) or more");
     }
     // A bad keymap or theme stops the start, naming the file: never a silent fallback.
-    let ui_config = ui::UiConfig::load(&ui::UiOptions::from_env(args.keymap.clone(), args.theme.clone()))?;
+    let ui_config = ui::UiConfig::load(&ui::UiOptions::from_env(
+        args.keymap.clone(),
+        args.theme.clone(),
+    ))?;
     let services = Arc::new(open_services(dir)?);
     let mut options = ServeOptions::new(listen);
-    options.idle_logoff = (idle_minutes > 0.0).then(|| Duration::from_secs_f64(idle_minutes * 60.0));
+    options.idle_logoff =
+        (idle_minutes > 0.0).then(|| Duration::from_secs_f64(idle_minutes * 60.0));
 
     let users = services.store().read()?.users()?;
-    let with_keys = users.iter().filter(|u| !u.disabled && !u.ssh_keys.is_empty()).count();
+    let with_keys = users
+        .iter()
+        .filter(|u| !u.disabled && !u.ssh_keys.is_empty())
+        .count();
 
     let server = Server::start(services, options, Arc::new(AppScreens::new(ui_config)))?;
     let addr = server.local_addr();
@@ -66,12 +77,22 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         host_fingerprint: server.host_fingerprint().to_string(),
         started: chrono::Utc::now().to_rfc3339(),
     };
-    info.write(dir).with_context(|| format!("cannot write {}", ServerInfo::path(dir).display()))?;
+    info.write(dir)
+        .with_context(|| format!("cannot write {}", ServerInfo::path(dir).display()))?;
     if server.host_key_created() {
-        eprintln!("chartroom serve: generated host key {}", crate::ssh::host_key::host_key_path(dir).display());
+        eprintln!(
+            "chartroom serve: generated host key {}",
+            crate::ssh::host_key::host_key_path(dir).display()
+        );
     }
-    eprintln!("chartroom serve: listening on {addr} (data {})", dir.display());
-    eprintln!("chartroom serve: host key fingerprint {} (ED25519)", server.host_fingerprint());
+    eprintln!(
+        "chartroom serve: listening on {addr} (data {})",
+        dir.display()
+    );
+    eprintln!(
+        "chartroom serve: host key fingerprint {} (ED25519)",
+        server.host_fingerprint()
+    );
     if with_keys == 0 {
         eprintln!(
             "chartroom serve: no user can log in yet; stop the server and add one with \
@@ -104,12 +125,12 @@ pub fn explain_open_error(dir: &Path, error: ServiceError) -> anyhow::Error {
 /// `StoreError::Locked` (commands that open the store themselves, e.g. `reindex`).
 pub fn locked_hint(error: &anyhow::Error) -> Option<String> {
     error.chain().find_map(|cause| {
-        let store = cause
-            .downcast_ref::<StoreError>()
-            .or_else(|| match cause.downcast_ref::<ServiceError>() {
+        let store = cause.downcast_ref::<StoreError>().or_else(|| {
+            match cause.downcast_ref::<ServiceError>() {
                 Some(ServiceError::Store(inner)) => Some(inner),
                 _ => None,
-            })?;
+            }
+        })?;
         match store {
             StoreError::Locked { path } => Some(locked_message(path)),
             _ => None,

@@ -44,19 +44,30 @@ pub enum UsersCommand {
 
 fn open(dir: &Path) -> Result<Services> {
     if !dir.join("chartroom.redb").exists() {
-        bail!("{} holds no chartroom data (no chartroom.redb); generate or import first", dir.display());
+        bail!(
+            "{} holds no chartroom data (no chartroom.redb); generate or import first",
+            dir.display()
+        );
     }
     Services::open(dir, Arc::new(SystemClock)).map_err(|e| explain_open_error(dir, e))
 }
 
 pub fn run(command: &UsersCommand) -> Result<ExitCode> {
     match command {
-        UsersCommand::Add { name, role, key, display, department, data } => {
+        UsersCommand::Add {
+            name,
+            role,
+            key,
+            display,
+            department,
+            data,
+        } => {
             let role = Role::parse(role).with_context(|| {
                 let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
                 format!("unknown role `{role}`; use one of {}", all.join(", "))
             })?;
-            let text = std::fs::read_to_string(key).with_context(|| format!("cannot read {}", key.display()))?;
+            let text = std::fs::read_to_string(key)
+                .with_context(|| format!("cannot read {}", key.display()))?;
             let mut keys = Vec::new();
             for (n, line) in text.lines().enumerate() {
                 let line = line.trim();
@@ -83,13 +94,21 @@ pub fn run(command: &UsersCommand) -> Result<ExitCode> {
                     ssh_keys: keys,
                 },
             )?;
-            println!("added {} ({}), role {}", user.username, user.display_name, user.role.code());
+            println!(
+                "added {} ({}), role {}",
+                user.username,
+                user.display_name,
+                user.role.code()
+            );
             Ok(ExitCode::SUCCESS)
         }
         UsersCommand::List { data } => {
             let services = open(data)?;
             let admin = services.local_session(&os_user())?;
-            println!("{:<16} {:<11} {:<9} {:<5} {:<12} name", "user", "role", "status", "keys", "department");
+            println!(
+                "{:<16} {:<11} {:<9} {:<5} {:<12} name",
+                "user", "role", "status", "keys", "department"
+            );
             for u in services.list_users(&admin)? {
                 println!(
                     "{:<16} {:<11} {:<9} {:<5} {:<12} {}",

@@ -20,7 +20,10 @@ pub struct DataConfig {
 
 impl Default for DataConfig {
     fn default() -> Self {
-        DataConfig { idle_minutes: 15, listen: None }
+        DataConfig {
+            idle_minutes: 15,
+            listen: None,
+        }
     }
 }
 
@@ -33,7 +36,10 @@ impl DataConfig {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DataConfig::default()),
             Err(e) => {
-                return Err(ServiceError::Invalid { what: "config file", reason: format!("{}: {e}", path.display()) })
+                return Err(ServiceError::Invalid {
+                    what: "config file",
+                    reason: format!("{}: {e}", path.display()),
+                })
             }
         };
         toml::from_str(&text).map_err(|e| ServiceError::Invalid {
@@ -51,7 +57,11 @@ mod tests {
     fn defaults_values_and_errors() {
         let dir = tempfile::tempdir().unwrap();
         assert_eq!(DataConfig::load(dir.path()).unwrap(), DataConfig::default());
-        std::fs::write(dir.path().join(CONFIG_FILE), "idle_minutes = 5\n[roi]\nfee = 1\n").unwrap();
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "idle_minutes = 5\n[roi]\nfee = 1\n",
+        )
+        .unwrap();
         assert_eq!(DataConfig::load(dir.path()).unwrap().idle_minutes, 5);
         std::fs::write(dir.path().join(CONFIG_FILE), "idle_minutes = \"x\"\n").unwrap();
         assert!(DataConfig::load(dir.path()).is_err());

@@ -21,7 +21,8 @@ pub fn valid_username(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_lowercase())
         && name.len() <= 32
-        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && chars
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
 }
 
 /// A cheap shape check of an OpenSSH public key line: a known algorithm name and a
@@ -29,19 +30,26 @@ pub fn valid_username(name: &str) -> bool {
 /// before calling `add_user`); this keeps obvious garbage out of the roster whoever calls.
 pub fn looks_like_public_key(line: &str) -> bool {
     let mut parts = line.split_whitespace();
-    let (Some(algorithm), Some(blob)) = (parts.next(), parts.next()) else { return false };
+    let (Some(algorithm), Some(blob)) = (parts.next(), parts.next()) else {
+        return false;
+    };
     let known = algorithm == "ssh-ed25519"
         || algorithm == "ssh-rsa"
         || algorithm.starts_with("ecdsa-sha2-")
         || algorithm.starts_with("sk-");
     known
         && blob.len() >= 16
-        && blob.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+        && blob
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
 }
 
 fn require(session: &Session, allowed: &[Role], action: &'static str) -> Result<()> {
     if session.user.disabled || !allowed.contains(&session.user.role) {
-        return Err(ServiceError::Forbidden { role: session.user.role.code(), action });
+        return Err(ServiceError::Forbidden {
+            role: session.user.role.code(),
+            action,
+        });
     }
     Ok(())
 }
@@ -60,7 +68,10 @@ impl Services {
             });
         }
         if new.ssh_keys.is_empty() {
-            return Err(ServiceError::Invalid { what: "ssh key", reason: "a user needs at least one public key".into() });
+            return Err(ServiceError::Invalid {
+                what: "ssh key",
+                reason: "a user needs at least one public key".into(),
+            });
         }
         if let Some(bad) = new.ssh_keys.iter().find(|k| !looks_like_public_key(k)) {
             let shown: String = bad.chars().take(24).collect();
@@ -82,7 +93,11 @@ impl Services {
             department: new.department,
             disabled: false,
             patient_link: None,
-            ssh_keys: new.ssh_keys.into_iter().map(|k| k.trim().to_string()).collect(),
+            ssh_keys: new
+                .ssh_keys
+                .into_iter()
+                .map(|k| k.trim().to_string())
+                .collect(),
         };
         // A taken user name fails the commit with `Duplicate`.
         tx.put_user(&user)?;
@@ -108,7 +123,10 @@ impl Services {
             .user_by_name(username)?
             .ok_or(ServiceError::NotFound { what: "user" })?;
         if user.id == session.user.id {
-            return Err(ServiceError::Invalid { what: "user", reason: "you cannot disable yourself".into() });
+            return Err(ServiceError::Invalid {
+                what: "user",
+                reason: "you cannot disable yourself".into(),
+            });
         }
         if !user.disabled {
             user.disabled = true;
@@ -140,7 +158,12 @@ impl Services {
 
     /// Audits the end of a session and why (`quit`, `idle`, `disconnected`, ...).
     pub fn record_logout(&self, session: &Session, why: &str) -> Result<()> {
-        let event = self.audit_event(session, AccessAction::Logout, None, format!("session end: {why}"));
+        let event = self.audit_event(
+            session,
+            AccessAction::Logout,
+            None,
+            format!("session end: {why}"),
+        );
         self.audit(event)?;
         Ok(())
     }
@@ -158,9 +181,15 @@ mod tests {
         assert!(!valid_username("2jdoe"));
         assert!(!valid_username(""));
         assert!(!valid_username("j doe"));
-        assert!(looks_like_public_key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPAYB/58Z3k c"));
-        assert!(looks_like_public_key("ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAA="));
-        assert!(!looks_like_public_key("-----BEGIN OPENSSH PRIVATE KEY-----"));
+        assert!(looks_like_public_key(
+            "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIPAYB/58Z3k c"
+        ));
+        assert!(looks_like_public_key(
+            "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAA="
+        ));
+        assert!(!looks_like_public_key(
+            "-----BEGIN OPENSSH PRIVATE KEY-----"
+        ));
         assert!(!looks_like_public_key("ssh-ed25519"));
         assert!(!looks_like_public_key("ssh-dss AAAAB3NzaC1kc3MAAACBAP"));
     }

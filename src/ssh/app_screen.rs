@@ -22,7 +22,13 @@ impl AppScreens {
 }
 
 impl ScreenFactory for AppScreens {
-    fn open(&self, services: Arc<Services>, session: Session, size: (u16, u16), wake: Wake) -> Box<dyn SessionScreen> {
+    fn open(
+        &self,
+        services: Arc<Services>,
+        session: Session,
+        size: (u16, u16),
+        wake: Wake,
+    ) -> Box<dyn SessionScreen> {
         let services: Arc<dyn ChartServices> = services;
         let app = App::new(services, session, &self.config, size.0, size.1);
         // The app's workers answer on a channel the channel task cannot await; a small
@@ -30,18 +36,24 @@ impl ScreenFactory for AppScreens {
         // its workers and their senders) is dropped.
         let answers = app.messages().clone();
         let (forward, results) = mpsc::channel();
-        let spawned = std::thread::Builder::new().name("chartroom-ssh-answers".into()).spawn(move || {
-            while let Ok(msg) = answers.recv() {
-                if forward.send(msg).is_err() {
-                    break;
+        let spawned = std::thread::Builder::new()
+            .name("chartroom-ssh-answers".into())
+            .spawn(move || {
+                while let Ok(msg) = answers.recv() {
+                    if forward.send(msg).is_err() {
+                        break;
+                    }
+                    wake();
                 }
-                wake();
-            }
-        });
+            });
         if let Err(e) = spawned {
             tracing::error!(error = %e, "cannot start a session thread; answers arrive with the clock tick");
         }
-        Box::new(AppScreen { app, results, ticks: 0 })
+        Box::new(AppScreen {
+            app,
+            results,
+            ticks: 0,
+        })
     }
 }
 
@@ -74,7 +86,7 @@ impl SessionScreen for AppScreen {
     fn tick(&mut self) -> Flow {
         self.app.tick();
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % STATUS_EVERY_TICKS == 0 {
+        if self.ticks.is_multiple_of(STATUS_EVERY_TICKS) {
             self.app.refresh_status();
         }
         self.poll()

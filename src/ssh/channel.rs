@@ -75,15 +75,27 @@ pub(super) async fn run_channel(shared: Arc<Shared>, channel: Channel<Msg>, star
     }
 }
 
-async fn serve_channel(shared: &Shared, channel: Channel<Msg>, start: ChannelStart) -> anyhow::Result<()> {
+async fn serve_channel(
+    shared: &Shared,
+    channel: Channel<Msg>,
+    start: ChannelStart,
+) -> anyhow::Result<()> {
     let (mut read, write) = channel.split();
     let mut size: Option<(u16, u16)> = None;
     loop {
         match read.wait().await {
-            Some(ChannelMsg::RequestPty { col_width, row_height, .. }) => {
+            Some(ChannelMsg::RequestPty {
+                col_width,
+                row_height,
+                ..
+            }) => {
                 size = Some((clamp(col_width), clamp(row_height)));
             }
-            Some(ChannelMsg::WindowChange { col_width, row_height, .. }) => {
+            Some(ChannelMsg::WindowChange {
+                col_width,
+                row_height,
+                ..
+            }) => {
                 size = Some((clamp(col_width), clamp(row_height)));
             }
             Some(ChannelMsg::RequestShell { .. }) => break,
@@ -95,13 +107,21 @@ async fn serve_channel(shared: &Shared, channel: Channel<Msg>, start: ChannelSta
         }
     }
     let Some((cols, rows)) = size else {
-        return refuse(&write, "chartroom needs a terminal: connect with plain `ssh` (not `ssh -T`)").await;
+        return refuse(
+            &write,
+            "chartroom needs a terminal: connect with plain `ssh` (not `ssh -T`)",
+        )
+        .await;
     };
 
     let services = shared.services.clone();
     let number = shared.next_session.fetch_add(1, Ordering::SeqCst);
     let session = Session {
-        id: format!("ssh-{}-{number}-{}", std::process::id(), services.now().timestamp_micros()),
+        id: format!(
+            "ssh-{}-{number}-{}",
+            std::process::id(),
+            services.now().timestamp_micros()
+        ),
         client: start.client,
         user: start.user,
     };
@@ -113,12 +133,28 @@ async fn serve_channel(shared: &Shared, channel: Channel<Msg>, start: ChannelSta
         let woken = woken.clone();
         Arc::new(move || woken.notify_one())
     };
-    let mut screen = shared.screens.open(services.clone(), session.clone(), (cols, rows), wake);
-    let mut terminal =
-        Terminal::with_options(ChannelBackend::new(cols, rows), TerminalOptions { viewport: Viewport::Fullscreen })
-            .context("terminal")?;
+    let mut screen = shared
+        .screens
+        .open(services.clone(), session.clone(), (cols, rows), wake);
+    let mut terminal = Terminal::with_options(
+        ChannelBackend::new(cols, rows),
+        TerminalOptions {
+            viewport: Viewport::Fullscreen,
+        },
+    )
+    .context("terminal")?;
     terminal.backend_mut().enter_screen().context("terminal")?;
-    let end = match session_loop(shared, &mut read, &write, &mut terminal, screen.as_mut(), &woken, &session).await {
+    let end = match session_loop(
+        shared,
+        &mut read,
+        &write,
+        &mut terminal,
+        screen.as_mut(),
+        &woken,
+        &session,
+    )
+    .await
+    {
         Ok(end) => end,
         Err(e) => {
             tracing::debug!(error = %format!("{e:#}"), "session i/o");
@@ -141,7 +177,10 @@ async fn serve_channel(shared: &Shared, channel: Channel<Msg>, start: ChannelSta
             _ => String::new(),
         };
         let message = (!message.is_empty()).then_some(message);
-        terminal.backend_mut().leave_screen(message.as_deref()).context("terminal")?;
+        terminal
+            .backend_mut()
+            .leave_screen(message.as_deref())
+            .context("terminal")?;
         send(&write, terminal.backend().take_output()).await?;
         let status = if end == End::Quit { 0 } else { 1 };
         let _ = write.exit_status(status).await;
@@ -252,7 +291,9 @@ async fn send(write: &ChannelWriteHalf<Msg>, bytes: Vec<u8>) -> anyhow::Result<(
 
 /// Tells a client without a usable terminal why, and closes with status 1.
 async fn refuse(write: &ChannelWriteHalf<Msg>, message: &str) -> anyhow::Result<()> {
-    let _ = write.extended_data_bytes(1, format!("{message}\r\n").into_bytes()).await;
+    let _ = write
+        .extended_data_bytes(1, format!("{message}\r\n").into_bytes())
+        .await;
     let _ = write.exit_status(1).await;
     let _ = write.eof().await;
     let _ = write.close().await;

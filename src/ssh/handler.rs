@@ -34,7 +34,11 @@ impl russh::server::Server for SshServer {
     type Handler = Connection;
 
     fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
-        Connection { shared: self.shared.clone(), peer, user: None }
+        Connection {
+            shared: self.shared.clone(),
+            peer,
+            user: None,
+        }
     }
 
     fn handle_session_error(&mut self, error: anyhow::Error) {
@@ -59,12 +63,18 @@ fn reject() -> Auth {
 
 impl Connection {
     fn peer_text(&self) -> String {
-        self.peer.map(|p| p.to_string()).unwrap_or_else(|| "unknown".into())
+        self.peer
+            .map(|p| p.to_string())
+            .unwrap_or_else(|| "unknown".into())
     }
 
     /// The enabled roster user `username` if `key` is one of theirs. Blocking store
     /// read, done where blocking is allowed.
-    fn check_key(&self, username: &str, key: &russh::keys::PublicKey) -> anyhow::Result<Option<StaffUser>> {
+    fn check_key(
+        &self,
+        username: &str,
+        key: &russh::keys::PublicKey,
+    ) -> anyhow::Result<Option<StaffUser>> {
         let services = self.shared.services.clone();
         let user = tokio::task::block_in_place(|| services.user_for_login(username))?;
         Ok(user.filter(|u| !u.disabled && key_matches(key, &u.ssh_keys)))
@@ -102,7 +112,11 @@ impl russh::server::Handler for Connection {
         Ok(reject())
     }
 
-    async fn auth_publickey_offered(&mut self, user: &str, offer: PublicKeyOffer<'_>) -> anyhow::Result<Auth> {
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> anyhow::Result<Auth> {
         // A probe: answer truthfully so the client tries its next key. Not logged: every
         // client with several keys probes the wrong ones first.
         match self.check_key(user, offer.public_key)? {
@@ -111,7 +125,11 @@ impl russh::server::Handler for Connection {
         }
     }
 
-    async fn auth_publickey(&mut self, user: &str, key: VerifiedPublicKey<'_>) -> anyhow::Result<Auth> {
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> anyhow::Result<Auth> {
         let found = self.shared.services.clone();
         let roster = tokio::task::block_in_place(|| found.user_for_login(user))?;
         match roster {
@@ -152,7 +170,10 @@ impl russh::server::Handler for Connection {
         };
         reply.accept().await;
         let shared = self.shared.clone();
-        let start = ChannelStart { user, client: self.peer_text() };
+        let start = ChannelStart {
+            user,
+            client: self.peer_text(),
+        };
         // The task reads the channel from the start: russh feeds it through a bounded
         // queue, and pty, shell and window-change requests arrive there too.
         tokio::spawn(run_channel(shared, channel, start));
@@ -175,7 +196,11 @@ impl russh::server::Handler for Connection {
         Ok(())
     }
 
-    async fn shell_request(&mut self, channel: ChannelId, session: &mut Session) -> anyhow::Result<()> {
+    async fn shell_request(
+        &mut self,
+        channel: ChannelId,
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
         session.channel_success(channel)?;
         Ok(())
     }
@@ -193,13 +218,23 @@ impl russh::server::Handler for Connection {
         Ok(())
     }
 
-    async fn exec_request(&mut self, channel: ChannelId, _data: &[u8], session: &mut Session) -> anyhow::Result<()> {
+    async fn exec_request(
+        &mut self,
+        channel: ChannelId,
+        _data: &[u8],
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
         // Commands are not run over SSH; the channel task tells the client and closes.
         session.channel_failure(channel)?;
         Ok(())
     }
 
-    async fn subsystem_request(&mut self, channel: ChannelId, _name: &str, session: &mut Session) -> anyhow::Result<()> {
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut Session,
+    ) -> anyhow::Result<()> {
         session.channel_failure(channel)?;
         Ok(())
     }

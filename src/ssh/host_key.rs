@@ -19,26 +19,42 @@ pub fn host_key_path(data_dir: &Path) -> PathBuf {
 /// refused (as sshd does) rather than silently used.
 pub fn load_or_create(data_dir: &Path) -> Result<(PrivateKey, bool), SshError> {
     let path = host_key_path(data_dir);
-    let io = |source| SshError::Io { path: path.clone(), source };
+    let io = |source| SshError::Io {
+        path: path.clone(),
+        source,
+    };
     match std::fs::metadata(&path) {
         Ok(meta) => {
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 return Err(SshError::HostKey {
                     path: path.clone(),
-                    reason: format!("permissions {mode:o} are too open; run `chmod 600 {}`", path.display()),
+                    reason: format!(
+                        "permissions {mode:o} are too open; run `chmod 600 {}`",
+                        path.display()
+                    ),
                 });
             }
-            let key = PrivateKey::read_openssh_file(&path)
-                .map_err(|e| SshError::HostKey { path: path.clone(), reason: e.to_string() })?;
+            let key = PrivateKey::read_openssh_file(&path).map_err(|e| SshError::HostKey {
+                path: path.clone(),
+                reason: e.to_string(),
+            })?;
             Ok((key, false))
         }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = PrivateKey::random(&mut rand_ssh::rng(), Algorithm::Ed25519)
-                .map_err(|e| SshError::HostKey { path: path.clone(), reason: e.to_string() })?;
+            let key =
+                PrivateKey::random(&mut rand_ssh::rng(), Algorithm::Ed25519).map_err(|e| {
+                    SshError::HostKey {
+                        path: path.clone(),
+                        reason: e.to_string(),
+                    }
+                })?;
             let text = key
                 .to_openssh(LineEnding::LF)
-                .map_err(|e| SshError::HostKey { path: path.clone(), reason: e.to_string() })?;
+                .map_err(|e| SshError::HostKey {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
             // Written to a temporary file created 0600 and renamed, so a crash never
             // leaves a half-written or world-readable key behind.
             let tmp = data_dir.join(format!("{HOST_KEY_FILE}.tmp-{}", std::process::id()));
@@ -67,13 +83,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let (first, created) = load_or_create(dir.path()).unwrap();
         assert!(created);
-        let mode = std::fs::metadata(host_key_path(dir.path())).unwrap().permissions().mode();
+        let mode = std::fs::metadata(host_key_path(dir.path()))
+            .unwrap()
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
         let (second, created) = load_or_create(dir.path()).unwrap();
         assert!(!created);
         assert_eq!(first.public_key(), second.public_key());
-        std::fs::set_permissions(host_key_path(dir.path()), std::fs::Permissions::from_mode(0o644))
-            .unwrap();
+        std::fs::set_permissions(
+            host_key_path(dir.path()),
+            std::fs::Permissions::from_mode(0o644),
+        )
+        .unwrap();
         assert!(load_or_create(dir.path()).is_err());
     }
 }

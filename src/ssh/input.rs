@@ -51,7 +51,9 @@ fn to_key(event: &Event) -> Option<Key> {
     }
     let mods = Modifiers {
         ctrl: key.modifiers.contains(KeyModifiers::CTRL),
-        alt: key.modifiers.intersects(KeyModifiers::ALT | KeyModifiers::META),
+        alt: key
+            .modifiers
+            .intersects(KeyModifiers::ALT | KeyModifiers::META),
         shift: key.modifiers.contains(KeyModifiers::SHIFT),
     };
     let code = match key.code {
@@ -102,8 +104,14 @@ mod tests {
     fn escape_sequences_and_a_lone_esc() {
         assert_eq!(keys(b"\x1b[A"), vec![Key::plain(KeyCode::Up)]);
         assert_eq!(keys(b"\x1b"), vec![Key::plain(KeyCode::Esc)]);
-        assert_eq!(keys(b"\x1b[Z"), vec![Key::new(KeyCode::Tab, Modifiers::SHIFT)]);
-        assert_eq!(keys(b"\x1bx"), vec![Key::new(KeyCode::Char('x'), Modifiers::ALT)]);
+        assert_eq!(
+            keys(b"\x1b[Z"),
+            vec![Key::new(KeyCode::Tab, Modifiers::SHIFT)]
+        );
+        assert_eq!(
+            keys(b"\x1bx"),
+            vec![Key::new(KeyCode::Char('x'), Modifiers::ALT)]
+        );
     }
 
     #[test]

@@ -33,11 +33,17 @@ use tokio::sync::{watch, Notify};
 #[derive(Debug, thiserror::Error)]
 pub enum SshError {
     #[error("cannot use {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("host key {path}: {reason}")]
     HostKey { path: PathBuf, reason: String },
     #[error("cannot listen on {addr}: {source}")]
-    Listen { addr: SocketAddr, source: std::io::Error },
+    Listen {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
     #[error("cannot start the server runtime: {0}")]
     Runtime(std::io::Error),
     #[error("the server stopped with an error: {0}")]
@@ -86,8 +92,7 @@ impl Server {
         screens: Arc<dyn ScreenFactory>,
     ) -> Result<Server, SshError> {
         let (host_key, host_key_created) = host_key::load_or_create(services.data_dir())?;
-        let host_fingerprint =
-            public_keys::fingerprint(host_key.public_key());
+        let host_fingerprint = public_keys::fingerprint(host_key.public_key());
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .thread_name("chartroom-ssh")
@@ -96,10 +101,14 @@ impl Server {
             .map_err(SshError::Runtime)?;
         let listener = runtime
             .block_on(tokio::net::TcpListener::bind(options.listen))
-            .map_err(|source| SshError::Listen { addr: options.listen, source })?;
-        let local_addr = listener
-            .local_addr()
-            .map_err(|source| SshError::Listen { addr: options.listen, source })?;
+            .map_err(|source| SshError::Listen {
+                addr: options.listen,
+                source,
+            })?;
+        let local_addr = listener.local_addr().map_err(|source| SshError::Listen {
+            addr: options.listen,
+            source,
+        })?;
         let config = Arc::new(russh::server::Config {
             methods: russh::MethodSet::from(&[russh::MethodKind::PublicKey][..]),
             // The default (600 s) would drop a clerk reading a chart; idle logoff is ours.
@@ -123,7 +132,15 @@ impl Server {
             next_session: AtomicU64::new(1),
         });
         let task = runtime.spawn(run(listener, config, shared.clone(), stop_rx));
-        Ok(Server { runtime, local_addr, host_fingerprint, host_key_created, stop, task, shared })
+        Ok(Server {
+            runtime,
+            local_addr,
+            host_fingerprint,
+            host_key_created,
+            stop,
+            task,
+            shared,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -142,7 +159,9 @@ impl Server {
 
     /// Sessions open right now.
     pub fn open_sessions(&self) -> usize {
-        self.shared.open_sessions.load(std::sync::atomic::Ordering::SeqCst)
+        self.shared
+            .open_sessions
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Blocks until SIGTERM or SIGINT, then shuts down cleanly.
@@ -179,7 +198,9 @@ async fn run(
     shared: Arc<Shared>,
     mut stop: watch::Receiver<bool>,
 ) -> Result<(), SshError> {
-    let mut server = SshServer { shared: shared.clone() };
+    let mut server = SshServer {
+        shared: shared.clone(),
+    };
     let running = server.run_on_socket(config, &listener);
     let handle = running.handle();
     tokio::pin!(running);
@@ -193,7 +214,11 @@ async fn run(
     let deadline = tokio::time::Instant::now() + shared.options.shutdown_grace;
     loop {
         let notified = shared.sessions_changed.notified();
-        if shared.open_sessions.load(std::sync::atomic::Ordering::SeqCst) == 0 {
+        if shared
+            .open_sessions
+            .load(std::sync::atomic::Ordering::SeqCst)
+            == 0
+        {
             break;
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {

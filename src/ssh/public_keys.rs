@@ -12,7 +12,9 @@ pub struct KeyLineError {
 
 /// Parses one OpenSSH public key line.
 pub fn parse_key_line(line: &str) -> Result<PublicKey, KeyLineError> {
-    PublicKey::from_openssh(line.trim()).map_err(|e| KeyLineError { reason: e.to_string() })
+    PublicKey::from_openssh(line.trim()).map_err(|e| KeyLineError {
+        reason: e.to_string(),
+    })
 }
 
 /// The `SHA256:...` fingerprint OpenSSH prints for a key.
@@ -24,7 +26,9 @@ pub fn fingerprint(key: &PublicKey) -> String {
 /// comment, one line) with its fingerprint.
 pub fn validate_key_line(line: &str) -> Result<(String, String), KeyLineError> {
     let key = parse_key_line(line)?;
-    let normalised = key.to_openssh().map_err(|e| KeyLineError { reason: e.to_string() })?;
+    let normalised = key.to_openssh().map_err(|e| KeyLineError {
+        reason: e.to_string(),
+    })?;
     Ok((normalised, fingerprint(&key)))
 }
 
@@ -48,7 +52,10 @@ mod tests {
     fn parses_matches_and_fingerprints() {
         let key = parse_key_line(KEY).unwrap();
         assert!(fingerprint(&key).starts_with("SHA256:"));
-        assert!(key_matches(&key, &["garbage".into(), KEY.replace("clerk@test", "other")]));
+        assert!(key_matches(
+            &key,
+            &["garbage".into(), KEY.replace("clerk@test", "other")]
+        ));
         assert!(!key_matches(&key, &["garbage".into()]));
         let (normalised, _) = validate_key_line(&format!("  {KEY}\n")).unwrap();
         assert_eq!(normalised, KEY);

@@ -37,5 +37,11 @@ pub trait SessionScreen: Send {
 /// Makes the app of each new session.
 pub trait ScreenFactory: Send + Sync {
     /// The app of a new session on a client terminal of `size` (columns, rows).
-    fn open(&self, services: Arc<Services>, session: Session, size: (u16, u16), wake: Wake) -> Box<dyn SessionScreen>;
+    fn open(
+        &self,
+        services: Arc<Services>,
+        session: Session,
+        size: (u16, u16),
+        wake: Wake,
+    ) -> Box<dyn SessionScreen>;
 }

@@ -40,12 +40,18 @@ impl ServerInfo {
 
     /// The port of `listen`, for the `ssh -p PORT` hint.
     pub fn port(&self) -> Option<u16> {
-        self.listen.rsplit_once(':').and_then(|(_, p)| p.parse().ok())
+        self.listen
+            .rsplit_once(':')
+            .and_then(|(_, p)| p.parse().ok())
     }
 
     /// The host to put in the `ssh` hint: the listen host, unless it is a wildcard.
     pub fn host(&self) -> String {
-        let host = self.listen.rsplit_once(':').map(|(h, _)| h).unwrap_or("localhost");
+        let host = self
+            .listen
+            .rsplit_once(':')
+            .map(|(h, _)| h)
+            .unwrap_or("localhost");
         let host = host.trim_start_matches('[').trim_end_matches(']');
         if host == "0.0.0.0" || host == "::" {
             "THIS-HOST".into()

@@ -29,7 +29,10 @@ impl OutBuf {
 
 impl Write for OutBuf {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
 
@@ -103,7 +106,11 @@ impl ChannelBackend {
     /// notices shown before the session ends).
     pub fn notice(&mut self, message: &str) -> io::Result<()> {
         let mut out = self.out.clone();
-        queue!(out, style::ResetColor, terminal::Clear(terminal::ClearType::All))?;
+        queue!(
+            out,
+            style::ResetColor,
+            terminal::Clear(terminal::ClearType::All)
+        )?;
         let lines: Vec<&str> = message.lines().collect();
         let top = (self.size.height as usize).saturating_sub(lines.len()) / 2;
         for (i, line) in lines.iter().enumerate() {
@@ -162,7 +169,10 @@ impl Backend for ChannelBackend {
     }
 
     fn window_size(&mut self) -> io::Result<WindowSize> {
-        Ok(WindowSize { columns_rows: self.size, pixels: Size::new(0, 0) })
+        Ok(WindowSize {
+            columns_rows: self.size,
+            pixels: Size::new(0, 0),
+        })
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -179,9 +189,13 @@ mod tests {
     #[test]
     fn draws_at_the_client_size_and_resizes() {
         let backend = ChannelBackend::new(40, 10);
-        let mut term =
-            Terminal::with_options(backend, TerminalOptions { viewport: Viewport::Fullscreen })
-                .unwrap();
+        let mut term = Terminal::with_options(
+            backend,
+            TerminalOptions {
+                viewport: Viewport::Fullscreen,
+            },
+        )
+        .unwrap();
         term.draw(|f| {
             assert_eq!(f.area().width, 40);
             f.render_widget(Paragraph::new("hello"), f.area());
@@ -190,7 +204,8 @@ mod tests {
         let bytes = term.backend().take_output();
         assert!(String::from_utf8_lossy(&bytes).contains("hello"));
         term.backend_mut().set_size(100, 30);
-        term.draw(|f| assert_eq!((f.area().width, f.area().height), (100, 30))).unwrap();
+        term.draw(|f| assert_eq!((f.area().width, f.area().height), (100, 30)))
+            .unwrap();
         term.clear().unwrap();
     }
 }

@@ -2,7 +2,9 @@
 //! users, an in-process server on a free loopback port, and client keys.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use chartroom::domain::{Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock};
+use chartroom::domain::{
+    Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock,
+};
 use chartroom::services::{NewUser, Services};
 use chartroom::ssh::{AppScreens, ServeOptions, Server};
 use chartroom::ui::UiConfig;
@@ -26,7 +28,11 @@ fn client_key(dir: &Path, name: &str) -> ClientKey {
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
     let public_line = key.public_key().to_openssh().unwrap();
     std::fs::write(dir.join(format!("{name}.pub")), format!("{public_line}\n")).unwrap();
-    ClientKey { key, path, public_line }
+    ClientKey {
+        key,
+        path,
+        public_line,
+    }
 }
 
 pub struct Fixture {
@@ -52,7 +58,10 @@ fn patient(id: u64, given: &str, family: &str, restricted: bool) -> Patient {
         address: None,
         phones: Vec::new(),
         ssn: None,
-        flags: PatientFlags { restricted, ..PatientFlags::default() },
+        flags: PatientFlags {
+            restricted,
+            ..PatientFlags::default()
+        },
         identifiers: Vec::new(),
         staff_link: None,
     }
@@ -67,8 +76,13 @@ pub fn fixture() -> Fixture {
     {
         let store = services.store();
         let mut tx = store.write().unwrap();
-        for (i, (given, family, restricted)) in
-            [("Anna", "Smith", false), ("Bob", "Smith", false), ("Carol", "Jones", true)].iter().enumerate()
+        for (i, (given, family, restricted)) in [
+            ("Anna", "Smith", false),
+            ("Bob", "Smith", false),
+            ("Carol", "Jones", true),
+        ]
+        .iter()
+        .enumerate()
         {
             let id = tx.next_patient_id().unwrap();
             let mut p = patient(id.0, given, family, *restricted);
@@ -84,9 +98,11 @@ pub fn fixture() -> Fixture {
     let admin = client_key(keys_dir.path(), "boss_ed25519");
     let stranger = client_key(keys_dir.path(), "stranger_ed25519");
     let local = services.local_session("local-admin").unwrap();
-    for (name, role, key) in
-        [("clerk", Role::Clerk, &clerk), ("clerk2", Role::Clerk, &clerk2), ("boss", Role::Admin, &admin)]
-    {
+    for (name, role, key) in [
+        ("clerk", Role::Clerk, &clerk),
+        ("clerk2", Role::Clerk, &clerk2),
+        ("boss", Role::Admin, &admin),
+    ] {
         services
             .add_user(
                 &local,
@@ -100,7 +116,15 @@ pub fn fixture() -> Fixture {
             )
             .unwrap();
     }
-    Fixture { dir, keys_dir, services: Arc::new(services), clerk, clerk2, admin, stranger }
+    Fixture {
+        dir,
+        keys_dir,
+        services: Arc::new(services),
+        clerk,
+        clerk2,
+        admin,
+        stranger,
+    }
 }
 
 pub fn start_server(fx: &Fixture, idle: Option<Duration>) -> Server {
