@@ -111,6 +111,39 @@ impl Term {
     }
 }
 
+/// Runs `command` over `exec`; returns (exit status, stdout, stderr).
+async fn exec(
+    handle: &Handle<AnyHost>,
+    command: &str,
+    stdin: &[u8],
+) -> (Option<u32>, String, String) {
+    let mut channel = handle.channel_open_session().await.unwrap();
+    channel.exec(true, command).await.unwrap();
+    if !stdin.is_empty() {
+        channel.data_bytes(stdin.to_vec()).await.unwrap();
+    }
+    channel.eof().await.unwrap();
+    let (mut status, mut out, mut err) = (None, Vec::new(), Vec::new());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        match tokio::time::timeout_at(deadline, channel.wait())
+            .await
+            .unwrap()
+        {
+            Some(ChannelMsg::Data { data }) => out.extend_from_slice(&data),
+            Some(ChannelMsg::ExtendedData { data, .. }) => err.extend_from_slice(&data),
+            Some(ChannelMsg::ExitStatus { exit_status }) => status = Some(exit_status),
+            Some(ChannelMsg::Close) | None => break,
+            Some(_) => {}
+        }
+    }
+    (
+        status,
+        String::from_utf8_lossy(&out).into_owned(),
+        String::from_utf8_lossy(&err).into_owned(),
+    )
+}
+
 fn widest_line(screen: &str) -> usize {
     screen
         .lines()
@@ -418,4 +451,58 @@ fn shutdown_tells_open_sessions_and_leaves_the_audit_chain_intact() {
         .find(|e| e.event.action == AccessAction::Logout)
         .unwrap();
     assert!(logout.event.detail.contains("shutdown"));
+}
+
+#[test]
+fn admins_manage_the_roster_over_ssh_while_the_server_holds_the_store() {
+    let fx = fixture();
+    let server = start_server(&fx, None);
+    let addr = server.local_addr();
+    runtime().block_on(async {
+        let (clerk, ok) = login(addr, "clerk", &fx.clerk.key).await;
+        assert!(ok);
+        let mut term = Term::open(&clerk, 80, 24).await;
+        assert!(
+            term.wait_for(|s| s.contains("clerk (clerk)")).await,
+            "{}",
+            term.text()
+        );
+
+        // A clerk may not; other commands are refused for everyone.
+        let (status, _, err) = exec(&clerk, "users disable clerk2", b"").await;
+        assert_eq!(status, Some(1));
+        assert!(err.contains("may not"), "{err}");
+        let (status, _, err) = exec(&clerk, "cat /etc/passwd", b"").await;
+        assert_eq!(status, Some(1));
+        assert!(err.contains("runs no commands"), "{err}");
+
+        let (admin, ok) = login(addr, "boss", &fx.admin.key).await;
+        assert!(ok);
+        let new_key = format!("{}\n", fx.stranger.public_line);
+        let (status, out, err) = exec(&admin, "users add newbie roi", new_key.as_bytes()).await;
+        assert_eq!(status, Some(0), "{err}");
+        assert!(out.contains("added newbie"), "{out}");
+        let (status, out, _) = exec(&admin, "users list", b"").await;
+        assert_eq!(status, Some(0));
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("newbie") && l.contains("roi")),
+            "{out}"
+        );
+        assert!(
+            login(addr, "newbie", &fx.stranger.key).await.1,
+            "the added user logs in"
+        );
+
+        let (status, out, err) = exec(&admin, "users disable clerk", b"").await;
+        assert_eq!(status, Some(0), "{err}");
+        assert!(out.contains("disabled clerk"), "{out}");
+        assert!(
+            term.wait_for(|s| s.contains("disabled")).await,
+            "{}",
+            term.text()
+        );
+        assert!(term.wait_closed().await);
+    });
+    server.shutdown().unwrap();
 }

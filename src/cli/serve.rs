@@ -143,11 +143,13 @@ fn locked_message(dir: &Path) -> String {
         Some(info) => format!(
             "the data directory {} is held by a running chartroom server (pid {}, listening on {}).\n\
              Connect to it with: {}\n\
+             Admins manage users through it: {} users list | users disable NAME | users add NAME ROLE < KEY.pub\n\
              (Stop the server first to run this command on the directory directly.)",
             dir.display(),
             info.pid,
             info.listen,
-            info.ssh_hint()
+            info.ssh_hint(),
+            info.ssh_hint().replace("USER@", "ADMIN@")
         ),
         None => format!(
             "the data directory {} is in use by another chartroom process; if it is a server, connect to it with ssh",

@@ -1,6 +1,7 @@
 //! One session channel's task: waits for the pty and shell requests, then runs one
 //! user's app until they quit, disconnect, idle out, get disabled or the server stops.
 
+use super::admin;
 use super::handler::Shared;
 use super::input::InputParser;
 use super::screen::{Flow, SessionScreen, Wake};
@@ -99,8 +100,22 @@ async fn serve_channel(
                 size = Some((clamp(col_width), clamp(row_height)));
             }
             Some(ChannelMsg::RequestShell { .. }) => break,
-            Some(ChannelMsg::Exec { .. }) => {
-                return refuse(&write, "chartroom runs no commands over ssh; connect without a command for the screens").await;
+            Some(ChannelMsg::Exec { command, .. }) => {
+                return match admin::parse(&command) {
+                    Some(command) => {
+                        let session = new_session(shared, &start);
+                        tracing::info!(user = session.user.id.0, session = %session.id, "admin command");
+                        admin::run(shared, &session, command, &mut read, &write).await
+                    }
+                    None => {
+                        refuse(
+                            &write,
+                            "chartroom runs no commands over ssh except `users list`, `users disable NAME` \
+                             and `users add NAME ROLE < KEY.pub` (admins); connect without a command for the screens",
+                        )
+                        .await
+                    }
+                };
             }
             Some(ChannelMsg::Eof | ChannelMsg::Close) | None => return Ok(()),
             Some(_) => {}
@@ -115,16 +130,7 @@ async fn serve_channel(
     };
 
     let services = shared.services.clone();
-    let number = shared.next_session.fetch_add(1, Ordering::SeqCst);
-    let session = Session {
-        id: format!(
-            "ssh-{}-{number}-{}",
-            std::process::id(),
-            services.now().timestamp_micros()
-        ),
-        client: start.client,
-        user: start.user,
-    };
+    let session = new_session(shared, &start);
     tokio::task::block_in_place(|| services.record_login(&session))?;
     tracing::info!(user = session.user.id.0, session = %session.id, "session start");
 
@@ -188,6 +194,21 @@ async fn serve_channel(
         let _ = write.close().await;
     }
     Ok(())
+}
+
+/// A new session of `start.user`, with an id unique in this server's life and in the
+/// audit trail (pid + counter + start time).
+fn new_session(shared: &Shared, start: &ChannelStart) -> Session {
+    let number = shared.next_session.fetch_add(1, Ordering::SeqCst);
+    Session {
+        id: format!(
+            "ssh-{}-{number}-{}",
+            std::process::id(),
+            shared.services.now().timestamp_micros()
+        ),
+        client: start.client.clone(),
+        user: start.user.clone(),
+    }
 }
 
 async fn session_loop(

@@ -1,6 +1,7 @@
 //! One russh `Handler` per TCP connection: public-key authentication against the
 //! roster, then one session task per session channel (see `channel.rs`).
 
+use super::admin;
 use super::channel::{run_channel, ChannelStart};
 use super::public_keys::{fingerprint, key_matches};
 use super::{ScreenFactory, ServeOptions};
@@ -221,11 +222,16 @@ impl russh::server::Handler for Connection {
     async fn exec_request(
         &mut self,
         channel: ChannelId,
-        _data: &[u8],
+        data: &[u8],
         session: &mut Session,
     ) -> anyhow::Result<()> {
-        // Commands are not run over SSH; the channel task tells the client and closes.
-        session.channel_failure(channel)?;
+        // Only the roster commands run (`admin.rs`; the services check the role). For
+        // anything else the channel task explains on stderr and exits 1.
+        if admin::parse(data).is_some() {
+            session.channel_success(channel)?;
+        } else {
+            session.channel_failure(channel)?;
+        }
         Ok(())
     }
 

@@ -5,6 +5,7 @@
 //! the keys of the store's staff users. See ../shared/SSH-NOTES.md for the russh
 //! pitfalls these choices answer.
 
+mod admin;
 pub mod app_screen;
 mod channel;
 mod handler;
