@@ -506,3 +506,31 @@ fn admins_manage_the_roster_over_ssh_while_the_server_holds_the_store() {
     });
     server.shutdown().unwrap();
 }
+
+#[test]
+fn a_dropped_connection_frees_its_session() {
+    let fx = fixture();
+    let server = start_server(&fx, None);
+    let addr = server.local_addr();
+    let rt = runtime();
+    rt.block_on(async {
+        for _ in 0..3 {
+            let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
+            assert!(ok);
+            let mut term = Term::open(&handle, 80, 24).await;
+            assert!(term.wait_for(|s| s.contains("clerk (clerk)")).await, "{}", term.text());
+            drop(term);
+            drop(handle); // no quit, no eof: the TCP connection just goes away
+        }
+    });
+    drop(rt);
+    assert!(
+        ssh_common::wait_until(Duration::from_secs(10), || server.open_sessions() == 0),
+        "sessions still open: {}",
+        server.open_sessions()
+    );
+    let events = audit_of(&fx);
+    let logouts = events.iter().filter(|e| e.event.action == AccessAction::Logout).count();
+    assert_eq!(logouts, 3, "each dropped session is logged out");
+    server.shutdown().unwrap();
+}
