@@ -358,3 +358,102 @@ fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
     );
     assert!(!app.handle(Msg::Key("ctrl-c".parse().expect("key"))));
 }
+
+mod never_panics {
+    use super::ui_support::*;
+    use chartroom::domain::PatientId;
+    use chartroom::ui::{update, Key, Msg};
+    use proptest::prelude::*;
+
+    const KEYS: &[&str] = &[
+        "a",
+        "s",
+        "1",
+        "2",
+        "3",
+        "4",
+        "?",
+        "q",
+        "j",
+        "up",
+        "down",
+        "pgup",
+        "pgdn",
+        "home",
+        "end",
+        "enter",
+        "esc",
+        "tab",
+        "shift-tab",
+        "backspace",
+        "ctrl-u",
+        "f1",
+        "space",
+    ];
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        Key(usize),
+        Results,
+        Chart,
+        Document,
+        NeedsReason,
+        Resize(u16, u16),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            6 => (0..KEYS.len()).prop_map(Step::Key),
+            1 => Just(Step::Results),
+            1 => Just(Step::Chart),
+            1 => Just(Step::Document),
+            1 => Just(Step::NeedsReason),
+            1 => (0u16..140, 0u16..50).prop_map(|(w, h)| Step::Resize(w, h)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any mix of keys, answers and sizes: update and view never panic.
+        #[test]
+        fn random_sessions(steps in proptest::collection::vec(step(), 1..60)) {
+            let mut s = state();
+            for st in steps {
+                let msg = match st {
+                    Step::Key(i) => Msg::Key(KEYS[i].parse::<Key>().expect("key")),
+                    Step::Results => Msg::SearchResults { generation: s.search.generation, results: results() },
+                    Step::Chart => Msg::ChartOpened(Box::new(chart())),
+                    Step::Document => Msg::DocumentLoaded(Box::new(chart().documents[1].clone())),
+                    Step::NeedsReason => Msg::ChartNeedsReason { patient: PatientId(4), flags: vec!["VIP"] },
+                    Step::Resize(w, h) => Msg::Resize { width: w, height: h },
+                };
+                update(&mut s, msg);
+                let _ = render(&s, s.width, s.height);
+            }
+        }
+    }
+}
+
+#[test]
+fn wake_is_called_when_answers_arrive() {
+    let fake = Arc::new(Fake {
+        searches: Mutex::new(vec![]),
+        delay: Duration::from_millis(1),
+        running: AtomicUsize::new(0),
+    });
+    let woken = Arc::new(AtomicUsize::new(0));
+    let counter = woken.clone();
+    let wake: chartroom::ui::runtime::Wake = Arc::new(move || {
+        counter.fetch_add(1, Ordering::SeqCst);
+    });
+    let mut app = App::with_wake(fake, session(), &config(), 80, 24, Some(wake));
+    app.handle(Msg::Key(chartroom::ui::Key::char('s')));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    // The status answer (a caught panic) and the search answer each wake once.
+    while woken.load(Ordering::SeqCst) < 2 {
+        assert!(Instant::now() < deadline, "not woken");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(app.drain());
+    assert_eq!(app.state.search.results.len(), 1);
+}

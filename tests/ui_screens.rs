@@ -178,6 +178,13 @@ fn mono_theme_results_use_no_colour() {
     assert!(buffer[(2, selected_row)]
         .modifier
         .contains(Modifier::REVERSED));
+    // Matched words are marked by underline (highlight.match), not colour.
+    assert!(buffer[(2, selected_row + 1)]
+        .modifier
+        .contains(Modifier::UNDERLINED));
+    assert!(!buffer[(7, selected_row + 1)]
+        .modifier
+        .contains(Modifier::UNDERLINED));
     insta::assert_snapshot!(t.backend());
 }
 
@@ -274,4 +281,13 @@ fn search_results_wide() {
         },
     );
     insta::assert_snapshot!(render(&s, 132, 20).backend());
+}
+
+#[test]
+fn chart_wide_documents_beside_reading() {
+    let mut s = with_chart();
+    update(&mut s, Msg::Resize { width: 160, height: 30 });
+    update(&mut s, Msg::DocumentLoaded(Box::new(chart().documents[1].clone())));
+    key(&mut s, "3");
+    insta::assert_snapshot!(render(&s, 160, 30).backend());
 }

@@ -50,11 +50,15 @@ impl UiConfig {
 
     /// Loads and validates; a bad file is an error, never a silent fallback.
     pub fn load(options: &UiOptions) -> Result<UiConfig, ConfigError> {
+        let builtin_keymap = |name: &str| {
+            keymap::BUILTIN.iter().any(|(n, _, _)| *n == name) && !Path::new(name).is_file()
+        };
+        let builtin_theme = |name: &str| {
+            theme::BUILTIN.iter().any(|(n, _, _)| *n == name) && !Path::new(name).is_file()
+        };
         let keymap = match options.keymap.as_deref() {
             None => Keymap::builtin("default")?,
-            Some(name) if keymap::BUILTIN.iter().any(|(n, _, _)| *n == name) => {
-                Keymap::builtin(name)?
-            }
+            Some(name) if builtin_keymap(name) => Keymap::builtin(name)?,
             Some(path) => {
                 let text = read(Path::new(path))?;
                 Keymap::from_user_file(path, &text)?
@@ -63,9 +67,7 @@ impl UiConfig {
         let theme = match options.theme.as_deref() {
             None if options.no_color => Theme::builtin("mono")?,
             None => Theme::builtin("dark")?,
-            Some(name) if theme::BUILTIN.iter().any(|(n, _, _)| *n == name) => {
-                Theme::builtin(name)?
-            }
+            Some(name) if builtin_theme(name) => Theme::builtin(name)?,
             Some(path) => Theme::from_file(Path::new(path))?,
         };
         Ok(UiConfig {

@@ -43,7 +43,23 @@ impl ConfigError {
     pub fn from_toml(file: &str, text: &str, err: &toml::de::Error) -> ConfigError {
         let message = err.message().trim().to_string();
         match err.span() {
-            Some(span) => ConfigError::at(file, text, span, message),
+            // toml's messages ("duplicate key") do not quote the line; add it so the
+            // bad name is in the message, as for our own errors.
+            Some(span) => {
+                let line_text = text
+                    .get(..span.start.min(text.len()))
+                    .map(|before| before.rfind('\n').map(|i| i + 1).unwrap_or(0))
+                    .and_then(|start| text.get(start..))
+                    .and_then(|rest| rest.lines().next())
+                    .unwrap_or("")
+                    .trim();
+                let message = if line_text.is_empty() {
+                    message
+                } else {
+                    format!("{message}: `{line_text}`")
+                };
+                ConfigError::at(file, text, span, message)
+            }
             None => ConfigError::File {
                 file: file.to_string(),
                 message,

@@ -29,6 +29,11 @@ pub const SEARCH_SETTLE: Duration = Duration::from_millis(60);
 /// these, because the runtime catches their panics and reports them as errors.
 pub const WORKER_THREAD_PREFIX: &str = "chartroom-worker";
 
+/// Called from a worker thread right after it queued a `Msg`, for frontends that cannot
+/// block on [`Runtime::messages`] (the async SSH channel task wakes and calls
+/// [`App::drain`]). The local terminal selects on the channel and passes none.
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
 /// What the UI needs from the services. `Services` implements it; tests use fakes.
 pub trait ChartServices: Send + Sync {
     fn now(&self) -> DateTime<Utc>;
@@ -103,6 +108,16 @@ pub struct Runtime {
 
 impl Runtime {
     pub fn start(services: Arc<dyn ChartServices>, session: Session) -> Runtime {
+        Runtime::start_with_wake(services, session, None)
+    }
+
+    /// `start`, calling `wake` after every answer is queued.
+    pub fn start_with_wake(
+        services: Arc<dyn ChartServices>,
+        session: Session,
+        wake: Option<Wake>,
+    ) -> Runtime {
+        let notify: Wake = wake.unwrap_or_else(|| Arc::new(|| {}));
         let (msg_tx, messages) = unbounded();
         let (searches, search_rx) = unbounded::<(u64, String)>();
         let (work, work_rx) = unbounded::<Work>();
@@ -110,6 +125,7 @@ impl Runtime {
             let services = services.clone();
             let session = session.clone();
             let msg_tx = msg_tx.clone();
+            let notify = notify.clone();
             spawn("search", move || {
                 while let Ok(mut job) = search_rx.recv() {
                     // Only the newest search runs: wait a moment for the next keystroke,
@@ -138,11 +154,13 @@ impl Runtime {
                     if msg_tx.send(msg).is_err() {
                         break;
                     }
+                    notify();
                 }
             });
         }
         {
             let services = services.clone();
+            let notify = notify.clone();
             spawn("work", move || {
                 while let Ok(job) = work_rx.recv() {
                     let msg = match job {
@@ -179,6 +197,7 @@ impl Runtime {
                     if msg_tx.send(msg).is_err() {
                         break;
                     }
+                    notify();
                 }
             });
         }
@@ -259,7 +278,19 @@ impl App {
         width: u16,
         height: u16,
     ) -> App {
-        let runtime = Runtime::start(services, session.clone());
+        App::with_wake(services, session, config, width, height, None)
+    }
+
+    /// `new` for frontends that need a callback when answers arrive (see [`Wake`]).
+    pub fn with_wake(
+        services: Arc<dyn ChartServices>,
+        session: Session,
+        config: &UiConfig,
+        width: u16,
+        height: u16,
+        wake: Option<Wake>,
+    ) -> App {
+        let runtime = Runtime::start_with_wake(services, session.clone(), wake);
         let mut state = State::new(config, &session, runtime.now(), width, height);
         state.utc_offset_seconds = chrono::Local::now().offset().local_minus_utc();
         let app = App { state, runtime };
@@ -302,6 +333,11 @@ impl App {
 
     pub fn should_quit(&self) -> bool {
         self.state.quit
+    }
+
+    /// Draws into a frame the frontend owns (SSH draws through its own terminal).
+    pub fn view(&self, frame: &mut ratatui::Frame<'_>) {
+        super::view::view(&self.state, frame);
     }
 
     pub fn draw<B: ratatui::backend::Backend>(

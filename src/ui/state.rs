@@ -16,6 +16,8 @@ pub const RECENT_LIMIT: usize = 10;
 /// Below this the screens cannot be laid out; the view says so instead.
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
+/// From this width the chart shows the document list beside the reading pane.
+pub const WIDE_CHART_WIDTH: u16 = 150;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
@@ -185,9 +187,20 @@ impl State {
         usize::from(self.height.saturating_sub(9)).max(1)
     }
 
+    /// Whether the chart shows documents and the note side by side.
+    pub fn wide_chart(&self) -> bool {
+        self.width >= WIDE_CHART_WIDTH
+    }
+
     /// Width the reading pane wraps text to (inside borders and a one-column margin).
     pub fn reading_width(&self) -> usize {
-        usize::from(self.width.saturating_sub(4)).max(1)
+        let pane = if self.wide_chart() {
+            self.width
+                .saturating_sub(super::view::chart::DOCUMENT_LIST_WIDTH)
+        } else {
+            self.width
+        };
+        usize::from(pane.saturating_sub(4)).max(1)
     }
 }
 

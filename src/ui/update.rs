@@ -80,6 +80,16 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             if let Some(chart) = state.chart.as_mut() {
                 // Ignore a document that arrives after the user left its chart.
                 if doc.document.patient == chart.chart.patient.id {
+                    // Keep the list's cursor on the note being read (they show side by side
+                    // on wide terminals).
+                    if let Some(i) = chart
+                        .chart
+                        .documents
+                        .iter()
+                        .position(|d| d.document.id == doc.document.id)
+                    {
+                        chart.document_selected = i;
+                    }
                     chart.reading = Some(*doc);
                     chart.reading_scroll = 0;
                     chart.section = Section::Reading;

@@ -23,28 +23,50 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     .areas(area);
     draw_header(state, &chart.chart.patient, frame, header);
     draw_tabs(state, chart, frame, tabs);
-    let theme = &state.theme;
+    let today = state.now.date_naive();
+    let reading_title = chart
+        .reading
+        .as_ref()
+        .map(|d| format!(" {} ", d.document.title))
+        .unwrap_or_else(|| " Reading ".to_string());
+    // Wide terminals show the document list and the note side by side.
+    if state.wide_chart() && matches!(chart.section, Section::Documents | Section::Reading) {
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(DOCUMENT_LIST_WIDTH), Constraint::Min(0)])
+                .areas(body);
+        let focus = chart.section == Section::Documents;
+        let inner = pane(state, frame, left, " Documents ".to_string(), focus);
+        draw_documents(state, chart, frame, inner);
+        let inner = pane(state, frame, right, reading_title, !focus);
+        draw_reading(state, chart, frame, inner, right);
+        return;
+    }
     let title = match chart.section {
-        Section::Reading => chart
-            .reading
-            .as_ref()
-            .map(|d| format!(" {} ", d.document.title))
-            .unwrap_or_else(|| " Reading ".to_string()),
+        Section::Reading => reading_title,
         s => format!(" {} ", s.title()),
     };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("border"))
-        .title(Span::styled(title, theme.style("title")));
-    let inner = block.inner(body);
-    frame.render_widget(block, body);
-    let today = state.now.date_naive();
+    let inner = pane(state, frame, body, title, false);
     match chart.section {
         Section::Demographics => draw_demographics(state, chart, today, frame, inner),
         Section::Encounters => draw_encounters(state, chart, frame, inner),
         Section::Documents => draw_documents(state, chart, frame, inner),
         Section::Reading => draw_reading(state, chart, frame, inner, body),
     }
+}
+
+/// Width of the document list beside the reading pane on wide terminals.
+pub const DOCUMENT_LIST_WIDTH: u16 = 70;
+
+/// A bordered pane; returns its inside. The focused one of two gets `border.focus`.
+fn pane(state: &State, frame: &mut Frame, area: Rect, title: String, focus: bool) -> Rect {
+    let theme = &state.theme;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style(if focus { "border.focus" } else { "border" }))
+        .title(Span::styled(title, theme.style("title")));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    inner
 }
 
 fn draw_header(state: &State, p: &Patient, frame: &mut Frame, area: Rect) {
@@ -278,12 +300,25 @@ fn draw_documents(state: &State, chart: &ChartState, frame: &mut Frame, area: Re
     }
     let w = usize::from(area.width);
     // marker 2, date 16, type 18, author 16, signature 11, 4 gaps; title gets the rest.
-    let title_w = w.saturating_sub(2 + 16 + 18 + 16 + 11 + 4);
+    // A narrow list (beside the reading pane) drops the author before the title.
+    let author_w = if w >= 2 + 16 + 18 + 16 + 11 + 4 + 8 {
+        16
+    } else {
+        0
+    };
+    let title_w = w.saturating_sub(2 + 16 + 18 + author_w + 11 + 3 + usize::from(author_w > 0));
+    let author = |name: &str| {
+        if author_w > 0 {
+            format!("{} ", fit(name, author_w))
+        } else {
+            String::new()
+        }
+    };
     let head = format!(
-        "  {} {} {} {} {}",
+        "  {} {} {}{} {}",
         fit("Date", 16),
         fit("Type", 18),
-        fit("Author", 16),
+        author("Author"),
         fit("Signature", 11),
         fit("Title", title_w)
     );
@@ -294,11 +329,11 @@ fn draw_documents(state: &State, chart: &ChartState, frame: &mut Frame, area: Re
         let d = &dv.document;
         let selected = i == chart.document_selected;
         let text = format!(
-            "{}{} {} {} {} {}",
+            "{}{} {} {}{} {}",
             if selected { "> " } else { "  " },
             fit(&date_time(d.time), 16),
             fit(d.doc_type.label(), 18),
-            fit(dv.author_name.as_deref().unwrap_or("—"), 16),
+            author(dv.author_name.as_deref().unwrap_or("—")),
             fit(signature_short(d.signature), 11),
             fit(&d.title, title_w)
         );

@@ -5,6 +5,7 @@ use super::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset
 use crate::domain::Patient;
 use crate::ui::state::State;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
@@ -37,8 +38,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         } else {
             format!(" {} found ", state.search.results.len())
         }
-    } else {
+    } else if state.recent.is_empty() {
         String::new()
+    } else {
+        format!(" recent charts: {} ", state.recent.len())
     };
     let block = Block::default()
         .borders(Borders::ALL)
@@ -158,7 +161,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             return;
         }
         frame.render_widget(
-            Paragraph::new(heading(state, name_w, flags_w, why_w, "Recent charts")),
+            Paragraph::new(heading(state, name_w, flags_w, why_w, "")),
             head_area,
         );
         let rows = usize::from(list_area.height);
@@ -214,9 +217,21 @@ fn patient_row(
     let theme = &state.theme;
     let (name_w, flags_w, why_w) = cols;
     let base = row_style(theme, selected);
-    let mut spans = vec![
-        Span::styled(if selected { "> " } else { "  " }, base),
-        Span::styled(fit(&p.name.display_last_first(), name_w), base),
+    let name = fit(&p.name.display_last_first(), name_w);
+    let mut spans = vec![Span::styled(if selected { "> " } else { "  " }, base)];
+    // Only live results highlight; the recent list answers no query.
+    let query = if state.showing_results() {
+        state.search.query.as_str()
+    } else {
+        ""
+    };
+    spans.extend(highlight_matches(
+        &name,
+        query,
+        base,
+        base.patch(theme.style("highlight.match")),
+    ));
+    spans.extend([
         Span::styled(" ", base),
         Span::styled(date(p.dob), base),
         Span::styled(" ", base),
@@ -224,7 +239,7 @@ fn patient_row(
         Span::styled(" ", base),
         Span::styled(p.mrn.to_string(), base),
         Span::styled(" ", base),
-    ];
+    ]);
     for span in flag_spans(&p.flags, theme, flags_w) {
         // Keep the flag's own look, but on the selection background when selected.
         let style = if selected {
@@ -244,4 +259,81 @@ fn patient_row(
         if selected { base } else { theme.style("why") },
     ));
     Line::from(spans)
+}
+
+/// Splits `text` into spans, marking the start of each word that a query word begins
+/// (`smi` in `Smith`), so the clerk sees what matched. Case-insensitive, by characters.
+pub fn highlight_matches(text: &str, query: &str, base: Style, mark: Style) -> Vec<Span<'static>> {
+    let tokens: Vec<Vec<char>> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .map(|t| t.chars().flat_map(char::to_lowercase).collect())
+        .collect();
+    let chars: Vec<char> = text.chars().collect();
+    let mut marked = vec![false; chars.len()];
+    let mut i = 0;
+    while i < chars.len() {
+        if !chars[i].is_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && chars[i].is_alphanumeric() {
+            i += 1;
+        }
+        let word: Vec<char> = chars[start..i]
+            .iter()
+            .flat_map(|c| c.to_lowercase())
+            .collect();
+        // Longest query word that starts this word; lowercase can change the length of
+        // rare characters, so only mark when it did not.
+        let best = tokens
+            .iter()
+            .filter(|t| word.starts_with(t))
+            .map(Vec::len)
+            .max()
+            .unwrap_or(0);
+        if best > 0 && word.len() == i - start {
+            marked[start..start + best]
+                .iter_mut()
+                .for_each(|m| *m = true);
+        }
+    }
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (c, m) in chars.into_iter().zip(marked) {
+        if m != run_marked && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_marked { mark } else { base },
+            ));
+        }
+        run_marked = m;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_marked { mark } else { base }));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_word_prefixes_case_insensitively() {
+        let mark = Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED);
+        let spans = highlight_matches("Smith, Jonathan Q", "smi jon", Style::new(), mark);
+        let marked: Vec<&str> = spans
+            .iter()
+            .filter(|s| s.style == mark)
+            .map(|s| s.content.as_ref())
+            .collect();
+        assert_eq!(marked, vec!["Smi", "Jon"]);
+        let all: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        assert_eq!(all, "Smith, Jonathan Q");
+        assert_eq!(highlight_matches("", "x", Style::new(), mark).len(), 0);
+    }
 }

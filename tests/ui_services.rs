@@ -1,0 +1,127 @@
+//! The UI runtime over the real services (store + index in a temp directory): typing
+//! finds patients, enter opens a chart, a VIP chart asks for a reason first.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
+use chartroom::domain::*;
+use chartroom::services::Services;
+use chartroom::store::Store;
+use chartroom::ui::state::Screen;
+use chartroom::ui::{App, Key, Msg, UiConfig};
+use chrono::{NaiveDate, TimeZone, Utc};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+fn patient(id: PatientId, mrn: u32, given: &str, family: &str, vip: bool) -> Patient {
+    Patient {
+        id,
+        mrn: Mrn(mrn),
+        name: PersonName::new(given, family),
+        other_names: vec![],
+        dob: NaiveDate::from_ymd_opt(1984, 3, 2).expect("date"),
+        sex: Sex::Male,
+        address: None,
+        phones: vec![],
+        ssn: None,
+        flags: PatientFlags {
+            vip,
+            ..PatientFlags::default()
+        },
+        identifiers: vec![],
+        staff_link: None,
+    }
+}
+
+fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(app) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; error: {:?}",
+            app.state.error
+        );
+        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
+            app.handle(msg);
+        }
+    }
+}
+
+fn press(app: &mut App, name: &str) {
+    app.handle(Msg::Key(name.parse::<Key>().expect("key")));
+}
+
+#[test]
+fn search_and_open_charts_through_real_services() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let store = Store::open(dir.path()).expect("store");
+        let mut tx = store.write().expect("tx");
+        let a = tx.next_patient_id().expect("id");
+        tx.put_patient(&patient(a, 123456, "Jonathan", "Smithers", false))
+            .expect("put");
+        let b = tx.next_patient_id().expect("id");
+        tx.put_patient(&patient(b, 234567, "Johnny", "Smithers", true))
+            .expect("put");
+        tx.commit().expect("commit");
+    }
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
+            .single()
+            .expect("time"),
+    ));
+    let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
+    let session = services.local_session("tester").expect("session");
+    let mut app = App::new(
+        services,
+        session,
+        &UiConfig::builtin(true).expect("config"),
+        80,
+        24,
+    );
+    wait(&mut app, "the status", |a| a.state.status.is_some());
+    assert_eq!(app.state.status.map(|s| s.patients), Some(2));
+
+    for c in "smithers".chars() {
+        app.handle(Msg::Key(Key::char(c)));
+    }
+    wait(&mut app, "results", |a| {
+        !a.state.search.pending && a.state.search.results.len() == 2
+    });
+    let vip_row = app
+        .state
+        .search
+        .results
+        .iter()
+        .position(|r| r.patient.flags.vip)
+        .expect("vip found");
+    let plain_row = 1 - vip_row;
+
+    for _ in 0..plain_row {
+        press(&mut app, "down");
+    }
+    press(&mut app, "enter");
+    wait(&mut app, "the plain chart", |a| {
+        a.state.screen == Screen::Chart
+    });
+    assert_eq!(
+        app.state.chart.as_ref().map(|c| c.chart.patient.mrn),
+        Some(Mrn(123456))
+    );
+    press(&mut app, "esc");
+
+    press(&mut app, if vip_row == 0 { "up" } else { "down" });
+    press(&mut app, "enter");
+    wait(&mut app, "the break-the-glass popup", |a| {
+        a.state.popup.is_some()
+    });
+    press(&mut app, "enter");
+    wait(&mut app, "the VIP chart", |a| {
+        a.state.screen == Screen::Chart
+    });
+    assert_eq!(
+        app.state.chart.as_ref().map(|c| c.chart.patient.mrn),
+        Some(Mrn(234567))
+    );
+    assert_eq!(app.state.recent.len(), 2);
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+}
