@@ -4,7 +4,6 @@ use super::screen::{Flow, ScreenFactory, SessionScreen, Wake};
 use crate::services::{Services, Session};
 use crate::ui::runtime::{App, ChartServices};
 use crate::ui::{Key, Msg, UiConfig};
-use std::sync::mpsc;
 use std::sync::Arc;
 
 /// Ticks (seconds) between refreshes of the status figures, as the local terminal does.
@@ -30,36 +29,14 @@ impl ScreenFactory for AppScreens {
         wake: Wake,
     ) -> Box<dyn SessionScreen> {
         let services: Arc<dyn ChartServices> = services;
-        let app = App::new(services, session, &self.config, size.0, size.1);
-        // The app's workers answer on a channel the channel task cannot await; a small
-        // thread forwards each answer and wakes the task. It ends when the app (and so
-        // its workers and their senders) is dropped.
-        let answers = app.messages().clone();
-        let (forward, results) = mpsc::channel();
-        let spawned = std::thread::Builder::new()
-            .name("chartroom-ssh-answers".into())
-            .spawn(move || {
-                while let Ok(msg) = answers.recv() {
-                    if forward.send(msg).is_err() {
-                        break;
-                    }
-                    wake();
-                }
-            });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start a session thread; answers arrive with the clock tick");
-        }
-        Box::new(AppScreen {
-            app,
-            results,
-            ticks: 0,
-        })
+        // The app's workers call `wake` after each answer; the channel task then polls.
+        let app = App::with_wake(services, session, &self.config, size.0, size.1, Some(wake));
+        Box::new(AppScreen { app, ticks: 0 })
     }
 }
 
 struct AppScreen {
     app: App,
-    results: mpsc::Receiver<Msg>,
     ticks: u32,
 }
 
@@ -93,13 +70,11 @@ impl SessionScreen for AppScreen {
     }
 
     fn poll(&mut self) -> Flow {
-        while let Ok(msg) = self.results.try_recv() {
-            self.app.handle(msg);
-        }
+        self.app.drain();
         self.flow()
     }
 
     fn draw(&mut self, frame: &mut ratatui::Frame<'_>) {
-        crate::ui::view(&self.app.state, frame);
+        self.app.view(frame);
     }
 }

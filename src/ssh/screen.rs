@@ -14,8 +14,8 @@ pub enum Flow {
 }
 
 /// Called (from any thread) when an app's background work has results; the channel
-/// task then calls `SessionScreen::poll` and redraws.
-pub type Wake = Arc<dyn Fn() + Send + Sync>;
+/// task then calls `SessionScreen::poll` and redraws. The same type the ui runtime takes.
+pub use crate::ui::runtime::Wake;
 
 /// One user's app on one channel. Methods may block on the store briefly; the channel
 /// task runs them where blocking is allowed.
