@@ -419,17 +419,12 @@ fn shutdown_tells_open_sessions_and_leaves_the_audit_chain_intact() {
     let server = start_server(&fx, None);
     let addr = server.local_addr();
     let rt = runtime();
-    let mut term = rt.block_on(async {
+    let (mut term, handle) = rt.block_on(async {
         let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
         assert!(ok);
         let mut term = Term::open(&handle, 80, 24).await;
-        assert!(
-            term.wait_for(|s| s.contains("clerk (clerk)")).await,
-            "{}",
-            term.text()
-        );
-        std::mem::forget(handle); // keep the connection up while the server stops
-        term
+        assert!(term.wait_for(|s| s.contains("clerk (clerk)")).await);
+        (term, handle)
     });
     let stopper = std::thread::spawn(move || server.shutdown());
     rt.block_on(async {
@@ -440,6 +435,7 @@ fn shutdown_tells_open_sessions_and_leaves_the_audit_chain_intact() {
         );
         assert!(term.wait_closed().await);
     });
+    drop((term, handle)); // the client leaves, as OpenSSH does once its channel closed
     stopper.join().unwrap().unwrap();
     let chain = fx.services.store().check_audit_chain().unwrap();
     assert!(
@@ -518,7 +514,11 @@ fn a_dropped_connection_frees_its_session() {
             let (handle, ok) = login(addr, "clerk", &fx.clerk.key).await;
             assert!(ok);
             let mut term = Term::open(&handle, 80, 24).await;
-            assert!(term.wait_for(|s| s.contains("clerk (clerk)")).await, "{}", term.text());
+            assert!(
+                term.wait_for(|s| s.contains("clerk (clerk)")).await,
+                "{}",
+                term.text()
+            );
             drop(term);
             drop(handle); // no quit, no eof: the TCP connection just goes away
         }
@@ -530,7 +530,10 @@ fn a_dropped_connection_frees_its_session() {
         server.open_sessions()
     );
     let events = audit_of(&fx);
-    let logouts = events.iter().filter(|e| e.event.action == AccessAction::Logout).count();
+    let logouts = events
+        .iter()
+        .filter(|e| e.event.action == AccessAction::Logout)
+        .count();
     assert_eq!(logouts, 3, "each dropped session is logged out");
     server.shutdown().unwrap();
 }

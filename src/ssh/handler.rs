@@ -10,7 +10,7 @@ use crate::services::Services;
 use russh::server::{Auth, ChannelOpenHandle, Msg, PublicKeyOffer, Session, VerifiedPublicKey};
 use russh::{Channel, ChannelId, MethodKind, MethodSet};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use tokio::sync::{watch, Notify};
 
@@ -22,7 +22,9 @@ pub(super) struct Shared {
     /// Becomes true when the server shuts down.
     pub stopping: watch::Receiver<bool>,
     pub open_sessions: AtomicUsize,
-    /// Notified whenever `open_sessions` changes.
+    /// TCP connections alive (authenticated or not).
+    pub open_connections: AtomicUsize,
+    /// Notified whenever `open_sessions` or `open_connections` changes.
     pub sessions_changed: Notify,
     pub next_session: AtomicU64,
 }
@@ -35,6 +37,7 @@ impl russh::server::Server for SshServer {
     type Handler = Connection;
 
     fn new_client(&mut self, peer: Option<SocketAddr>) -> Connection {
+        self.shared.open_connections.fetch_add(1, Ordering::SeqCst);
         Connection {
             shared: self.shared.clone(),
             peer,
@@ -53,6 +56,13 @@ pub(super) struct Connection {
     peer: Option<SocketAddr>,
     /// Set once authentication succeeded.
     user: Option<StaffUser>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.shared.open_connections.fetch_sub(1, Ordering::SeqCst);
+        self.shared.sessions_changed.notify_waiters();
+    }
 }
 
 fn reject() -> Auth {

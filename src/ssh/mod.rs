@@ -26,7 +26,7 @@ use handler::{Shared, SshServer};
 use russh::server::Server as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{watch, Notify};
@@ -129,6 +129,7 @@ impl Server {
             options,
             stopping: stop_rx.clone(),
             open_sessions: AtomicUsize::new(0),
+            open_connections: AtomicUsize::new(0),
             sessions_changed: Notify::new(),
             next_session: AtomicU64::new(1),
         });
@@ -160,9 +161,7 @@ impl Server {
 
     /// Sessions open right now.
     pub fn open_sessions(&self) -> usize {
-        self.shared
-            .open_sessions
-            .load(std::sync::atomic::Ordering::SeqCst)
+        self.shared.open_sessions.load(Ordering::SeqCst)
     }
 
     /// Blocks until SIGTERM or SIGINT, then shuts down cleanly.
@@ -211,19 +210,23 @@ async fn run(
         }
         _ = stop.wait_for(|stopping| *stopping) => {}
     }
-    // Sessions saw `stopping` too: wait for their notices to go out and channels to close.
+    // Sessions saw `stopping` too: each shows its notice and closes its channel, then the
+    // client closes its connection (OpenSSH exits with the session's status). Whatever is
+    // left after the grace period is disconnected.
     let deadline = tokio::time::Instant::now() + shared.options.shutdown_grace;
     loop {
         let notified = shared.sessions_changed.notified();
-        if shared
-            .open_sessions
-            .load(std::sync::atomic::Ordering::SeqCst)
-            == 0
-        {
+        let sessions = shared.open_sessions.load(Ordering::SeqCst);
+        let connections = shared.open_connections.load(Ordering::SeqCst);
+        if sessions == 0 && connections == 0 {
             break;
         }
         if tokio::time::timeout_at(deadline, notified).await.is_err() {
-            tracing::warn!("shutdown: sessions still open after the grace period");
+            tracing::warn!(
+                sessions,
+                connections,
+                "shutdown: still open after the grace period"
+            );
             break;
         }
     }
