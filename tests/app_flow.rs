@@ -115,7 +115,11 @@ fn a_restricted_chart_asks_for_a_reason_and_the_open_is_flagged() {
     assert_eq!(app.state.search.results[0].patient.id, target.id);
     press(&mut app, "enter");
     wait_until(&mut app, "the reason popup", |a| a.state.popup.is_some());
-    assert_eq!(app.state.screen, Screen::Search, "nothing shown before a reason");
+    assert_eq!(
+        app.state.screen,
+        Screen::Search,
+        "nothing shown before a reason"
+    );
     let before = services
         .store()
         .read()

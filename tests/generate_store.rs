@@ -96,6 +96,9 @@ fn measure_generate_and_import_rates() {
         size as f64 / 1048576.0
     );
 
+    if std::env::var_os("CHARTROOM_SKIP_IMPORT").is_some() {
+        return;
+    }
     // Import rate: export the population as Synthea CSV, import it into a fresh store.
     let csv = tmp.path().join("csv");
     let read = store.read().expect("read");

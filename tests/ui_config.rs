@@ -49,7 +49,11 @@ fn bad_keymaps_name_file_line_and_culprit() {
     );
     assert_bad("keymap-syntax.toml", 4, "`\"ctrl-n\" = down`");
     assert_bad("keymap-bad-inherits.toml", 2, "inherits");
-    assert_bad("keymap-same-key-twice.toml", 5, "duplicate key: `\"ctrl-n\" = \"up\"`");
+    assert_bad(
+        "keymap-same-key-twice.toml",
+        5,
+        "duplicate key: `\"ctrl-n\" = \"up\"`",
+    );
 }
 
 #[test]

@@ -286,8 +286,17 @@ fn search_results_wide() {
 #[test]
 fn chart_wide_documents_beside_reading() {
     let mut s = with_chart();
-    update(&mut s, Msg::Resize { width: 160, height: 30 });
-    update(&mut s, Msg::DocumentLoaded(Box::new(chart().documents[1].clone())));
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 160,
+            height: 30,
+        },
+    );
+    update(
+        &mut s,
+        Msg::DocumentLoaded(Box::new(chart().documents[1].clone())),
+    );
     key(&mut s, "3");
     insta::assert_snapshot!(render(&s, 160, 30).backend());
 }

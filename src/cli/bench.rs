@@ -27,6 +27,10 @@ pub struct BenchArgs {
     /// Skip the full index rebuild (slow at 1M).
     #[arg(long)]
     skip_reindex: bool,
+    /// Also time a Synthea CSV import: the data is exported to a scratch directory and
+    /// imported into a fresh store there (needs free disk for a second copy).
+    #[arg(long)]
+    import: bool,
 }
 
 fn figure(name: &str, value: f64, unit: &str) {
@@ -145,6 +149,9 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");
 
     search_figures(&services, args.sample)?;
+    if args.import {
+        import_figures(&services)?;
+    }
     let (rss, peak) = memory_kib();
     figure("resident_memory", rss as f64 / 1024.0, "MB");
     figure("peak_resident_memory", peak as f64 / 1024.0, "MB");
@@ -191,5 +198,30 @@ fn search_figures(services: &Services, sample: usize) -> Result<()> {
             "ratio",
         );
     }
+    Ok(())
+}
+
+/// Export to Synthea CSV, then time importing it into a fresh store.
+fn import_figures(services: &Services) -> Result<()> {
+    let scratch = std::env::temp_dir().join(format!("chartroom-bench-{}", std::process::id()));
+    let csv_dir = scratch.join("csv");
+    let report = {
+        let read = services.store().read()?;
+        crate::import::export_synthea_csv(&read, &csv_dir, crate::import::ExportOptions::default())?
+    };
+    let started = Instant::now();
+    let target = crate::store::Store::open(&scratch.join("data"))?;
+    crate::import::import_synthea_csv(&target, &csv_dir)?;
+    let secs = started.elapsed().as_secs_f64();
+    drop(target);
+    let _ = std::fs::remove_dir_all(&scratch);
+    figure("import_patients", report.patients as f64, "patients");
+    figure("import_encounters", report.encounters as f64, "encounters");
+    figure("import_seconds", secs, "s");
+    figure(
+        "import_rate",
+        report.patients as f64 / secs.max(1e-9),
+        "patients/s",
+    );
     Ok(())
 }

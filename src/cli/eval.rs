@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,12 +65,12 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
     }
 }
 
-fn open(data: &PathBuf) -> Result<Services> {
+fn open(data: &Path) -> Result<Services> {
     Services::open(data, Arc::new(SystemClock))
         .with_context(|| format!("cannot open {}", data.display()))
 }
 
-fn make(data: &PathBuf, out: &PathBuf, per_kind: usize, seed: u64) -> Result<ExitCode> {
+fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode> {
     let services = open(data)?;
     let read = services.store().read()?;
     let total = read.counts()?.patients.max(1);
@@ -121,7 +121,7 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn score(data: &PathBuf, queries: &PathBuf, show_misses: bool) -> Result<ExitCode> {
+fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
     let services = open(data)?;
     let input = std::fs::File::open(queries)
         .with_context(|| format!("cannot read {}", queries.display()))?;
@@ -146,7 +146,7 @@ fn score(data: &PathBuf, queries: &PathBuf, show_misses: bool) -> Result<ExitCod
             .iter()
             .position(|h| h.patient.source_id() == parsed.expect);
         let kind = parsed.kind.unwrap_or_else(|| "all".into());
-        if show_misses && !rank.is_some_and(|r| r < 5) {
+        if show_misses && rank.is_none_or(|r| r >= 5) {
             eprintln!("miss {kind}: {:?} (rank {:?})", parsed.q, rank);
         }
         for key in [kind, "overall".to_string()] {

@@ -376,7 +376,7 @@ impl Generator {
                         title: None,
                     });
                 }
-                if !in_house && !(recent && self.rng.random_bool(0.15)) {
+                if !in_house && (!recent || !self.rng.random_bool(0.15)) {
                     let (author, cosigner) = self.author_for(specialty, attending, 0.2);
                     notes.push(Note {
                         kind: NoteKind::Discharge,

@@ -19,6 +19,7 @@ use crate::domain::{
 use chrono::{Datelike, Days, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::VecDeque;
 
 /// Share of charts that get a planted duplicate.
 const DUPLICATE_RATE: f64 = 0.004;
@@ -34,6 +35,10 @@ pub(crate) struct Generator {
     written: u64,
     staff: Vec<StaffPerson>,
     staff_charts_done: bool,
+    /// Originals waiting for their planted duplicate, with the patient count it is due at.
+    pending: VecDeque<(Patient, u64)>,
+    /// Patients of the budget kept for pending duplicates.
+    reserved: u64,
 }
 
 /// A unit's people before they get ids.
@@ -52,6 +57,8 @@ impl Generator {
             written: 0,
             staff: Vec::new(),
             staff_charts_done: false,
+            pending: VecDeque::new(),
+            reserved: 0,
         })
     }
 
@@ -88,7 +95,19 @@ impl Generator {
             done += self.write_staff_charts(sink, self.total)?;
         }
         while done < target {
-            let left = self.remaining() - done;
+            // A planted duplicate is registered a while after its original (its MRN is
+            // not the next one); the last ones are flushed when the budget runs out.
+            let left = self.remaining() - done - self.reserved;
+            if let Some((_, due)) = self.pending.front() {
+                if *due <= self.report.patients || left == 0 {
+                    if let Some((original, _)) = self.pending.pop_front() {
+                        self.reserved -= 1;
+                        self.plant_duplicate(sink, &original)?;
+                        done += 1;
+                        continue;
+                    }
+                }
+            }
             let unit = self.unit(left);
             done += self.write_unit(sink, unit, left)?;
         }
@@ -96,25 +115,30 @@ impl Generator {
         Ok(done)
     }
 
+    /// Writes a unit (`budget` ≥ its size); some of its people get a duplicate chart
+    /// queued for later while the budget has room for it.
     fn write_unit<S: Sink>(
         &mut self,
         sink: &mut S,
         unit: Unit,
         budget: u64,
     ) -> Result<u64, GenerateError> {
-        let mut done = 0;
+        let size = unit.len() as u64;
+        let mut spare = budget - size;
         for patient in unit {
             let (id, mrn) = self.emit(sink, patient.clone())?;
-            done += 1;
-            if done < budget && self.rng.random_bool(DUPLICATE_RATE) {
+            if spare > 0 && self.rng.random_bool(DUPLICATE_RATE) {
                 let mut original = patient;
                 original.id = id;
                 original.mrn = mrn;
-                self.plant_duplicate(sink, &original)?;
-                done += 1;
+                let due = self.report.patients
+                    + self.rng.random_range(20..(self.total / 8).clamp(21, 3000));
+                self.pending.push_back((original, due));
+                self.reserved += 1;
+                spare -= 1;
             }
         }
-        Ok(done)
+        Ok(size)
     }
 
     /// Gives the patient its ids, writes it and its encounter history.

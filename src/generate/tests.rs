@@ -136,11 +136,7 @@ fn population_has_the_planted_cases() {
         .all(|s| s.masked().len() == 11));
     let as_of = GenerateOptions::default_as_of();
     let ages: Vec<i32> = p.iter().map(|x| x.age_on(as_of)).collect();
-    assert!(
-        ages.iter().any(|a| *a == 0)
-            && ages.iter().any(|a| *a >= 90)
-            && ages.iter().all(|a| *a <= 101)
-    );
+    assert!(ages.contains(&0) && ages.iter().any(|a| *a >= 90) && ages.iter().all(|a| *a <= 101));
     // Encounters and notes.
     assert!(report.encounters > 40_000, "{}", report.encounters);
     assert!(report.in_house > 0);

@@ -254,12 +254,15 @@ fn synthetic_recall_and_latency() {
     let mut rng = Rng(7);
     let qs = queries(&pop, 2_000, &mut rng);
     let mut per_kind: HashMap<&str, (usize, usize, usize)> = HashMap::new();
+    let mut kind_times: HashMap<&str, Vec<f64>> = HashMap::new();
     let mut times = Vec::with_capacity(qs.len());
     let mut misses = Vec::new();
     for (kind, q, want) in &qs {
         let t = Instant::now();
         let hits = idx.search_patients(q, 10).expect("search");
-        times.push(t.elapsed().as_secs_f64() * 1000.0);
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        times.push(ms);
+        kind_times.entry(kind).or_default().push(ms);
         let rank = hits.iter().position(|h| h.patient.0 == *want);
         let e = per_kind.entry(kind).or_default();
         e.0 += 1;
@@ -281,10 +284,19 @@ fn synthetic_recall_and_latency() {
     let mut kinds: Vec<_> = per_kind.iter().collect();
     kinds.sort();
     for (kind, (c, a, b)) in kinds {
+        let mut kt = kind_times.get(kind).cloned().unwrap_or_default();
+        kt.sort_by(f64::total_cmp);
+        let kp = |p: f64| {
+            kt.get(((kt.len() as f64 * p) as usize).min(kt.len().saturating_sub(1)))
+                .copied()
+                .unwrap_or(0.0)
+        };
         println!(
-            "recall {kind:>16}: @1 {:.3} @5 {:.3} (n={c})",
+            "recall {kind:>16}: @1 {:.3} @5 {:.3} (n={c})  ms p50 {:.2} p99 {:.2}",
             *a as f64 / *c as f64,
-            *b as f64 / *c as f64
+            *b as f64 / *c as f64,
+            kp(0.5),
+            kp(0.99)
         );
         total += c;
         r1 += a;
@@ -302,4 +314,100 @@ fn synthetic_recall_and_latency() {
     for m in misses {
         println!("miss {m}");
     }
+}
+
+/// Notes made of sentences from the MTS-Dialog set (../shared/data/notes-mts-dialog).
+fn note_population(n: usize, patients: u64) -> Option<Vec<super::DocumentRecord>> {
+    use crate::domain::DocumentType;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/data/notes-mts-dialog/Main-Dataset/MTS-Dialog-TrainingSet.csv");
+    let text = std::fs::read_to_string(path).ok()?;
+    let sentences: Vec<&str> = text
+        .split(['.', '\n'])
+        .map(str::trim)
+        .filter(|s| s.len() > 20)
+        .collect();
+    let mut rng = Rng(11);
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let mut body = String::new();
+        for _ in 0..(4 + rng.below(8)) {
+            body.push_str(sentences[rng.below(sentences.len())]);
+            body.push_str(". ");
+        }
+        let t = DocumentType::ALL[rng.below(DocumentType::ALL.len())];
+        let day = chrono::NaiveDate::from_ymd_opt(2015, 1, 1)
+            .unwrap_or_default()
+            .checked_add_days(chrono::Days::new(rng.below(3650) as u64))
+            .unwrap_or_default();
+        out.push(super::test_support::note(
+            i as u64 + 1,
+            1 + rng.below(patients as usize) as u64,
+            t,
+            &day.to_string(),
+            &body,
+        ));
+    }
+    Some(out)
+}
+
+#[test]
+#[ignore]
+fn synthetic_notes_build_and_latency() {
+    let n: usize = std::env::var("SEARCH_BENCH_NOTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let Some(notes) = note_population(n, 30_000) else {
+        eprintln!("../shared/data/notes-mts-dialog missing: skipped");
+        return;
+    };
+    let bytes: usize = notes.iter().map(|d| d.document.text.len()).sum();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let idx = TantivyIndex::open(dir.path()).expect("open");
+    let t = Instant::now();
+    idx.rebuild(&mut std::iter::empty(), &mut notes.into_iter())
+        .expect("rebuild");
+    let build = t.elapsed().as_secs_f64();
+    println!("notes {n} ({} MB of text)", bytes / 1_000_000);
+    println!("notes_build_seconds {build:.2}");
+    println!("notes_build_rate {:.0} notes/s", n as f64 / build);
+    println!("notes_index_size_bytes {}", idx.size_bytes());
+    let queries = [
+        "\"chest pain\"",
+        "hypertension",
+        "cardi*",
+        "fever AND cough NOT covid",
+        "(headache OR migraine) nausea",
+        "\"low back pain\" -fall",
+        "diabetes insulin",
+        "patient",
+    ];
+    let mut times = Vec::new();
+    for round in 0..20 {
+        for q in queries {
+            let mut nq = super::NoteQuery {
+                text: q.to_string(),
+                ..Default::default()
+            };
+            if round % 2 == 1 {
+                nq.patient = Some(crate::domain::PatientId(1 + round as u64));
+            }
+            let t = Instant::now();
+            let hits = idx.search_notes(&nq, 20).expect("search");
+            times.push(t.elapsed().as_secs_f64() * 1000.0);
+            if round == 0 {
+                println!("note query {q:?}: {} hits", hits.len());
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
+    println!(
+        "note_query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
+        pct(0.5),
+        pct(0.9),
+        pct(0.99),
+        pct(1.0)
+    );
 }

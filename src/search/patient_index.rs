@@ -5,7 +5,9 @@
 //! Metaphone codes), `nick` (formal names a given name is a nickname of), `dob`
 //! (`yyyymmdd`, `y` + year) and `ident` (prefixed identifiers: `m:` MRN with and without
 //! leading zeros, `e:` encounter numbers, `p:`/`p7:`/`p4:` phone digits, `s4:` SSN last 4).
-//! `rec` is a bytes fast field with the [`RankRecord`].
+//! `rec` is a multi-valued u64 fast field holding the encoded [`RankRecord`], 7 bytes per
+//! value with the value's sequence number in the top byte (bytes fast fields are zstd
+//! compressed dictionaries: decompressing one per candidate dominated query time).
 
 use super::index_files::{open_index, SubIndex};
 use super::patient_query::{parse_patient_query, PatientQuery, WordKeys};
@@ -17,7 +19,7 @@ use crate::domain::PatientId;
 use chrono::Datelike;
 use std::path::Path;
 use tantivy::collector::TopDocs;
-use tantivy::columnar::BytesColumn;
+use tantivy::columnar::Column;
 use tantivy::query::{
     BooleanQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery, Occur, Query, TermQuery,
 };
@@ -28,6 +30,9 @@ use tantivy::{TantivyDocument, Term};
 
 /// Candidates fetched from tantivy before re-ranking.
 const MIN_CANDIDATES: usize = 200;
+/// Anchored-pass ceiling: a DOB and its swap match ~60 of 1M patients; more than this means
+/// the anchor was not selective and the pass is not trusted.
+const ANCHORED_CANDIDATES: usize = 1000;
 
 #[derive(Clone, Copy)]
 pub struct PatientFields {
@@ -55,9 +60,30 @@ pub fn patient_schema() -> (Schema, PatientFields) {
         nick: b.add_text_field("nick", terms.clone()),
         dob: b.add_text_field("dob", terms.clone()),
         ident: b.add_text_field("ident", terms),
-        rec: b.add_bytes_field("rec", FAST),
+        rec: b.add_u64_field("rec", FAST),
     };
     (b.build(), fields)
+}
+
+/// Candidate passes, cheapest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pass {
+    /// Exact terms, nicknames, sound-alikes, exact identifiers, DOB and its day/month swap.
+    Exact,
+    /// Patients matching the typed full date or an exact identifier, all of them re-ranked
+    /// (typos judged by the ranker, no fuzzy term expansion).
+    Anchored,
+    /// Everything: typos, prefixes, DOB slips, identifier prefixes.
+    Fuzzy,
+}
+
+/// How well the best candidate of a pass matched.
+#[derive(Clone, Copy, Debug)]
+struct TopQuality {
+    complete: bool,
+    all_parts: bool,
+    /// The pass had more candidates than it fetched.
+    truncated: bool,
 }
 
 pub struct PatientIndex {
@@ -151,7 +177,9 @@ impl PatientIndex {
         for i in idents {
             doc.add_text(f.ident, i);
         }
-        doc.add_bytes(f.rec, &r.encode());
+        for v in pack_words(&r.encode()) {
+            doc.add_u64(f.rec, v);
+        }
         doc
     }
 
@@ -209,12 +237,14 @@ impl PatientIndex {
         if let Some(q) = self.terms_q(f.nick, &nicks, 0.9) {
             alts.push(q);
         }
+        // One automaton at the word's largest distance (each is a walk of the term
+        // dictionary); the ranker tells 1 typo from 2.
         let typos = if fuzzy { allowed_typos(len) } else { 0 };
-        for d in 1..=typos {
+        if typos > 0 {
             let term = Term::from_field_text(f.name, word);
-            let score = if d == 1 { 0.8 } else { 0.6 };
+            let score = if typos == 1 { 0.8 } else { 0.7 };
             alts.push(Box::new(ConstScoreQuery::new(
-                Box::new(FuzzyTermQuery::new(term, d as u8, true)),
+                Box::new(FuzzyTermQuery::new(term, typos as u8, true)),
                 score,
             )));
         }
@@ -257,9 +287,56 @@ impl PatientIndex {
         }
     }
 
-    fn candidate_query(&self, q: &PatientQuery, fuzzy: bool) -> Option<Box<dyn Query>> {
+    /// The anchored pass: only the typed full date (exact or day/month swapped) and exact
+    /// identifiers; the ranker then judges names (typos included) on those few patients.
+    fn anchor_query(&self, q: &PatientQuery) -> Option<Box<dyn Query>> {
         let f = &self.f;
+        let mut keys: Vec<String> = Vec::new();
+        let mut idents: Vec<String> = Vec::new();
+        let mut dates: Vec<&DobQuery> = q.dob.iter().collect();
+        for n in &q.numbers {
+            let d = n.digits.as_str();
+            if let Some(dob) = &n.dob {
+                dates.push(dob);
+            }
+            // 4 digits (SSN or phone last 4, a year) are too common to anchor on
+            if d.len() >= 5 {
+                idents.push(format!("m:{d}"));
+                idents.push(format!("e:{d}"));
+                idents.push(format!("p:{d}"));
+                if let Ok(m) = d.parse::<u32>() {
+                    idents.push(format!("m:{m}"));
+                }
+                if d.len() == 7 {
+                    idents.push(format!("p7:{d}"));
+                }
+            }
+        }
+        for code in &q.codes {
+            idents.push(format!("e:{code}"));
+        }
+        for dob in dates {
+            if matches!(dob, DobQuery::Date(_)) {
+                keys.extend(lookup_keys(dob, false));
+            }
+        }
+        let mut alts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        alts.extend(self.terms_q(f.dob, &keys, 1.0).map(|q| (Occur::Should, q)));
+        alts.extend(
+            self.terms_q(f.ident, &idents, 1.0)
+                .map(|q| (Occur::Should, q)),
+        );
+        (!alts.is_empty()).then(|| Box::new(BooleanQuery::new(alts)) as Box<dyn Query>)
+    }
+
+    fn candidate_query(&self, q: &PatientQuery, pass: Pass) -> Option<Box<dyn Query>> {
+        if pass == Pass::Anchored {
+            return self.anchor_query(q);
+        }
+        let f = &self.f;
+        let fuzzy = pass != Pass::Exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words = q.lookup_words();
         let last_typed = q.words.last().map(|w| w.text.as_str());
         for w in &words {
@@ -271,7 +348,7 @@ impl PatientIndex {
         if let Some(dob) = &q.dob {
             let alts = self.dob_queries(dob, 2.0, 1.0, fuzzy);
             if !alts.is_empty() {
-                clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+                anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
             }
         }
         for n in &q.numbers {
@@ -306,7 +383,7 @@ impl PatientIndex {
             if let Some(dob) = &n.dob {
                 alts.extend(self.dob_queries(dob, 2.0, 1.0, fuzzy));
             }
-            clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+            anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
         for code in &q.codes {
             let mut alts: Vec<Box<dyn Query>> =
@@ -314,8 +391,9 @@ impl PatientIndex {
             if fuzzy {
                 alts.push(self.prefix_q(f.ident, &format!("e:{code}"), 1.0));
             }
-            clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
+            anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
         }
+        clauses.extend(anchors);
         if clauses.is_empty() {
             return None;
         }
@@ -330,13 +408,40 @@ impl PatientIndex {
         }
         let searcher = self.sub.reader.searcher();
         let mut ranker = Ranker::new(&q);
-        // Exact pass first: when its best candidate matches every part exactly, typo and
-        // prefix candidates cannot outrank it, and the expensive pass is skipped.
-        let (hits, complete) = self.pass(&searcher, &q, &mut ranker, false, limit)?;
-        if complete {
+        // Cheapest first. The anchored pass looks only at patients with the typed full date
+        // or identifier (a few dozen of 1M) and lets the ranker judge the names; when its
+        // best candidate matches every part exactly, nothing can outrank it.
+        let mut anchored = None;
+        if !q.words.is_empty() {
+            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
+            if let Some(t) = top.filter(|t| !t.truncated) {
+                if t.complete {
+                    return Ok(hits);
+                }
+                if t.all_parts {
+                    anchored = Some(hits);
+                }
+            }
+        }
+        // Exact pass: when its best candidate matches every part exactly, typo and prefix
+        // candidates cannot outrank it, and the expensive pass is skipped.
+        let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Exact, limit)?;
+        if top.is_some_and(|t| t.complete) {
             return Ok(hits);
         }
-        let (hits, _) = self.pass(&searcher, &q, &mut ranker, true, limit)?;
+        // Every part matched among the anchored patients (typos, swaps): those stand, next
+        // to whatever the exact pass found (a DOB slip with exact names stays in the list).
+        if let Some(mut merged) = anchored {
+            for h in hits {
+                if !merged.iter().any(|m| m.patient == h.patient) {
+                    merged.push(h);
+                }
+            }
+            sort_hits(&mut merged);
+            merged.truncate(limit);
+            return Ok(merged);
+        }
+        let (hits, _) = self.pass(&searcher, &q, &mut ranker, Pass::Fuzzy, limit)?;
         Ok(hits)
     }
 
@@ -345,20 +450,24 @@ impl PatientIndex {
         searcher: &tantivy::Searcher,
         q: &PatientQuery,
         ranker: &mut Ranker<'_>,
-        fuzzy: bool,
+        pass: Pass,
         limit: usize,
-    ) -> Result<(Vec<PatientHit>, bool)> {
-        let Some(query) = self.candidate_query(q, fuzzy) else {
-            return Ok((Vec::new(), false));
+    ) -> Result<(Vec<PatientHit>, Option<TopQuality>)> {
+        let Some(query) = self.candidate_query(q, pass) else {
+            return Ok((Vec::new(), None));
         };
-        let want = MIN_CANDIDATES.max(limit * 2);
+        let want = if pass == Pass::Anchored {
+            ANCHORED_CANDIDATES
+        } else {
+            MIN_CANDIDATES.max(limit * 2)
+        };
         let top = searcher
             .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
             .map_err(|e| SearchError::Index(e.to_string()))?;
-        let mut columns: Vec<Option<Option<BytesColumn>>> =
-            vec![None; searcher.segment_readers().len()];
-        let mut hits: Vec<(PatientHit, bool)> = Vec::with_capacity(top.len());
-        let mut buf = Vec::new();
+        let truncated = top.len() >= want;
+        let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
+        let mut hits: Vec<(PatientHit, TopQuality)> = Vec::with_capacity(top.len());
+        let mut words: Vec<u64> = Vec::with_capacity(32);
         for (_, addr) in top {
             let seg = addr.segment_ord as usize;
             let Some(slot) = columns.get_mut(seg) else {
@@ -368,25 +477,17 @@ impl PatientIndex {
                 let col = searcher
                     .segment_reader(addr.segment_ord)
                     .fast_fields()
-                    .bytes("rec")
+                    .u64("rec")
                     .map_err(|e| SearchError::Index(e.to_string()))?;
                 *slot = Some(col);
             }
-            let Some(Some(col)) = slot.as_ref() else {
+            let Some(col) = slot.as_ref() else {
                 continue;
             };
-            let Some(ord) = col.term_ords(addr.doc_id).next() else {
-                continue;
-            };
-            buf.clear();
-            if !col
-                .ord_to_bytes(ord, &mut buf)
-                .map_err(|e| SearchError::Index(e.to_string()))?
-            {
-                continue;
-            }
+            words.clear();
+            words.extend(col.values_for_doc(addr.doc_id));
             // An unreadable record is skipped here; `verify` reports index drift.
-            let Some(rec) = RankRecord::decode(&buf) else {
+            let Some(rec) = unpack_words(&mut words).and_then(|b| RankRecord::decode(&b)) else {
                 continue;
             };
             let scored = ranker.score(&rec);
@@ -396,17 +497,80 @@ impl PatientIndex {
                     score: scored.score,
                     why: scored.why,
                 },
-                scored.complete,
+                TopQuality {
+                    complete: scored.complete,
+                    all_parts: scored.all_parts,
+                    truncated,
+                },
             ));
         }
-        hits.sort_by(|(a, _), (b, _)| b.score.total_cmp(&a.score).then(a.patient.cmp(&b.patient)));
-        let complete = hits.first().is_some_and(|(_, c)| *c);
+        hits.sort_by(|(a, _), (b, _)| by_score(a, b));
+        let quality = hits.first().map(|(_, t)| *t);
         hits.truncate(limit);
-        Ok((hits.into_iter().map(|(h, _)| h).collect(), complete))
+        Ok((hits.into_iter().map(|(h, _)| h).collect(), quality))
     }
 
     pub fn ids(&self) -> Result<Vec<PatientId>> {
         let ids = self.sub.all_u64("id")?;
         Ok(ids.into_iter().map(PatientId).collect())
+    }
+}
+
+/// Best first; equal scores by patient id, so results never flicker.
+fn by_score(a: &PatientHit, b: &PatientHit) -> std::cmp::Ordering {
+    b.score.total_cmp(&a.score).then(a.patient.cmp(&b.patient))
+}
+
+fn sort_hits(hits: &mut [PatientHit]) {
+    hits.sort_by(by_score);
+}
+
+/// Packs bytes into u64 values: 7 payload bytes each, the value's sequence number in the top
+/// byte (so the order survives however the column stores a row's values). The first value's
+/// payload starts with the byte length (u16).
+fn pack_words(bytes: &[u8]) -> Vec<u64> {
+    let len = bytes.len().min(7 * 255 - 2);
+    let mut payload = Vec::with_capacity(len + 2);
+    payload.extend_from_slice(&(len as u16).to_le_bytes());
+    payload.extend_from_slice(&bytes[..len]);
+    payload
+        .chunks(7)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            word[7] = i as u8;
+            u64::from_le_bytes(word)
+        })
+        .collect()
+}
+
+fn unpack_words(words: &mut [u64]) -> Option<Vec<u8>> {
+    words.sort_unstable_by_key(|w| w >> 56);
+    let mut payload = Vec::with_capacity(words.len() * 7);
+    for (i, w) in words.iter().enumerate() {
+        let b = w.to_le_bytes();
+        if b[7] as usize != i {
+            return None;
+        }
+        payload.extend_from_slice(&b[..7]);
+    }
+    let len = u16::from_le_bytes([*payload.first()?, *payload.get(1)?]) as usize;
+    payload.get(2..2 + len).map(<[u8]>::to_vec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_round_trip_in_any_order() {
+        for n in [0usize, 1, 5, 6, 7, 13, 200] {
+            let bytes: Vec<u8> = (0..n).map(|i| (i * 37 % 251) as u8).collect();
+            let mut words = pack_words(&bytes);
+            words.reverse();
+            assert_eq!(unpack_words(&mut words), Some(bytes));
+        }
+        assert_eq!(unpack_words(&mut []), None);
     }
 }

@@ -98,6 +98,31 @@ impl PatientQuery {
     }
 }
 
+/// Labels and titles a caller or clerk may type around the real parts
+/// (`DOB: 3/2/84`, `MRN 123456`, `Mrs. Smith`); they are not names.
+const IGNORED_WORDS: &[&str] = &[
+    "dob",
+    "mrn",
+    "born",
+    "phone",
+    "ph",
+    "tel",
+    "ssn",
+    "acct",
+    "account",
+    "enc",
+    "encounter",
+    "mr",
+    "mrs",
+    "ms",
+    "miss",
+    "dr",
+    "no",
+    "nr",
+    "num",
+    "number",
+];
+
 fn is_number_like(token: &str) -> bool {
     token.chars().any(|c| c.is_ascii_digit())
         && token
@@ -211,6 +236,10 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             }
             continue;
         }
+        let lowered = trimmed.trim_end_matches([':', '#', '.']).to_lowercase();
+        if IGNORED_WORDS.contains(&lowered.as_str()) || lowered == "#" {
+            continue;
+        }
         name_tokens.push((trimmed.to_string(), before_comma));
     }
 
@@ -300,6 +329,10 @@ mod tests {
         assert_eq!(q.codes, vec!["e10023"]);
         let q = parse_patient_query("ACC10023", 2026);
         assert_eq!(q.codes, vec!["acc10023"]);
+
+        let q = parse_patient_query("Mrs. Smith DOB: 3/2/84", 2026);
+        assert_eq!(words(&q), vec!["smith"]);
+        assert!(q.dob.is_some());
     }
 
     #[test]

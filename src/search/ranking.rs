@@ -86,6 +86,8 @@ pub struct Scored {
     /// Every query part matched exactly (or by a listed nickname): no fuzzy search can
     /// find a better candidate.
     pub complete: bool,
+    /// Every query part matched somehow (typos, slips and swaps included).
+    pub all_parts: bool,
 }
 
 /// Scores records against one parsed query; caches phonetic keys across candidates.
@@ -112,6 +114,7 @@ struct NameResult {
     score: f32,
     why: Vec<String>,
     complete: bool,
+    all_parts: bool,
 }
 
 impl<'q> Ranker<'q> {
@@ -201,6 +204,7 @@ impl<'q> Ranker<'q> {
             score: 0.0,
             why: Vec::new(),
             complete: false,
+            all_parts: false,
         })
     }
 
@@ -244,6 +248,7 @@ impl<'q> Ranker<'q> {
         let mut why = Vec::new();
         let mut positions: Vec<Position> = Vec::new();
         let mut complete = true;
+        let mut all_parts = true;
         for (wi, done) in word_done.iter().enumerate() {
             let (word, cover, _) = &seg[wi];
             match done {
@@ -263,6 +268,7 @@ impl<'q> Ranker<'q> {
                 None => {
                     complete = false;
                     let cost = if word.chars().count() == 1 { 0.2 } else { 1.0 };
+                    all_parts &= cost < 1.0;
                     score -= cost * *cover as f32;
                     why.push(format!("no name matches {word}"));
                 }
@@ -293,6 +299,7 @@ impl<'q> Ranker<'q> {
             score,
             why,
             complete,
+            all_parts,
         }
     }
 
@@ -302,11 +309,13 @@ impl<'q> Ranker<'q> {
         let mut total = 0.0f32;
         let mut why = Vec::new();
         let mut complete = true;
+        let mut all_parts = true;
         if !q.words.is_empty() {
             let names = self.score_names(rec);
             total += names.score;
             why.extend(names.why);
             complete &= names.complete;
+            all_parts &= names.all_parts;
         }
         // Suffix: the son (`Jr`) above the father.
         match (q.suffix, rec.suffix) {
@@ -316,6 +325,7 @@ impl<'q> Ranker<'q> {
             }
             (Some(_), Some(have)) => {
                 complete = false;
+                all_parts = false;
                 total -= 0.6;
                 why.push(format!("suffix differs ({})", have.label()));
             }
@@ -330,18 +340,21 @@ impl<'q> Ranker<'q> {
         if let (Some(query_dob), Some(dob)) = (&q.dob, dob) {
             let m = compare_dob(query_dob, dob);
             complete &= m == DobMatch::Exact;
+            all_parts &= m < DobMatch::SameYear;
             total += dob_value(m, false);
             why.push(m.label().to_string());
         }
         for n in &q.numbers {
             let (value, reason, exact) = number_match(n, rec, dob);
             complete &= exact;
+            all_parts &= value > 0.0;
             total += value;
             why.push(reason);
         }
         for code in &q.codes {
             let (value, reason) = code_match(code, rec);
             complete &= value >= 4.0;
+            all_parts &= value > 0.0;
             total += value;
             why.push(reason);
         }
@@ -349,6 +362,7 @@ impl<'q> Ranker<'q> {
             score: total,
             why,
             complete,
+            all_parts,
         }
     }
 }
@@ -412,10 +426,12 @@ fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f
     }
     for e in &rec.encounters {
         let ed = digits_of(e);
-        if e == d
-            || (!ed.is_empty() && strip_zeros(&ed) == strip_zeros(d) && ed.len() + 1 >= e.len())
-        {
+        if e == d {
             consider(4.0, "encounter number exact".to_string());
+        } else if !ed.is_empty() && strip_zeros(&ed) == strip_zeros(d) && ed.len() + 1 >= e.len() {
+            // digits of a number with a letter prefix (`E-0012345` typed `12345`): a little
+            // below an exact MRN with the same digits
+            consider(3.8, "encounter number exact".to_string());
         } else if d.len() >= 4 && (e.starts_with(d) || ed.starts_with(d)) {
             consider(
                 0.6 + 0.1 * d.len() as f32,

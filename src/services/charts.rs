@@ -178,8 +178,8 @@ impl Services {
         let mut patients: HashMap<PatientId, Option<Patient>> = HashMap::new();
         let mut results = Vec::with_capacity(hits.len());
         for hit in hits {
-            if !patients.contains_key(&hit.patient) {
-                patients.insert(hit.patient, read.patient(hit.patient)?);
+            if let std::collections::hash_map::Entry::Vacant(slot) = patients.entry(hit.patient) {
+                slot.insert(read.patient(hit.patient)?);
             }
             let Some(Some(patient)) = patients.get(&hit.patient) else {
                 continue;
