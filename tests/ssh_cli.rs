@@ -91,6 +91,15 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
         .arg("--data")
         .arg(&dir));
     assert!(added.contains("added mgarcia"), "{added}");
+    // A generated roster entry gets its first key.
+    let admin_key = tmp.path().join("admin_key");
+    keygen(&admin_key);
+    let out = ok(chartroom()
+        .args(["users", "add-key", "admin", "--key"])
+        .arg(admin_key.with_extension("pub"))
+        .arg("--data")
+        .arg(&dir));
+    assert!(out.contains("admin now has 1 key(s)"), "{out}");
     let listed = ok(chartroom().args(["users", "list", "--data"]).arg(&dir));
     assert!(
         listed
@@ -137,6 +146,31 @@ fn users_serve_locked_hint_openssh_sigterm_verify() {
             "{args:?}: {stderr}"
         );
     }
+
+    // An admin manages the roster through the server.
+    let out = run(Command::new("ssh")
+        .args(["-F", "/dev/null", "-i"])
+        .arg(&admin_key)
+        .args([
+            "-p",
+            &port,
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "BatchMode=yes",
+        ])
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "LogLevel=ERROR",
+        ])
+        .args(["admin@127.0.0.1", "users", "list"]));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    assert!(stdout.lines().any(|l| l.starts_with("mgarcia")), "{stdout}");
 
     // A clerk connects (OpenSSH, forced pty) and is there when the server stops.
     let mut ssh = Command::new("ssh")

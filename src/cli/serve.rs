@@ -143,7 +143,7 @@ fn locked_message(dir: &Path) -> String {
         Some(info) => format!(
             "the data directory {} is held by a running chartroom server (pid {}, listening on {}).\n\
              Connect to it with: {}\n\
-             Admins manage users through it: {} users list | users disable NAME | users add NAME ROLE < KEY.pub\n\
+             Admins manage users through it: {} users list | users disable NAME | users add NAME ROLE < KEY.pub | users add-key NAME < KEY.pub\n\
              (Stop the server first to run this command on the directory directly.)",
             dir.display(),
             info.pid,

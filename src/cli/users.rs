@@ -29,6 +29,15 @@ pub enum UsersCommand {
         #[arg(long)]
         data: PathBuf,
     },
+    /// Add public key(s) to an existing user (e.g. one from the generated roster).
+    AddKey {
+        name: String,
+        /// OpenSSH public key file; every key line in it is added.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
     /// List the roster.
     List {
         #[arg(long)]
@@ -66,22 +75,7 @@ pub fn run(command: &UsersCommand) -> Result<ExitCode> {
                 let all: Vec<&str> = Role::ALL.iter().map(|r| r.code()).collect();
                 format!("unknown role `{role}`; use one of {}", all.join(", "))
             })?;
-            let text = std::fs::read_to_string(key)
-                .with_context(|| format!("cannot read {}", key.display()))?;
-            let mut keys = Vec::new();
-            for (n, line) in text.lines().enumerate() {
-                let line = line.trim();
-                if line.is_empty() || line.starts_with('#') {
-                    continue;
-                }
-                let (normalised, fp) = crate::ssh::validate_key_line(line)
-                    .with_context(|| format!("{}:{}", key.display(), n + 1))?;
-                eprintln!("key {fp}");
-                keys.push(normalised);
-            }
-            if keys.is_empty() {
-                bail!("{} holds no public key line", key.display());
-            }
+            let keys = read_key_file(key)?;
             let services = open(data)?;
             let admin = services.local_session(&os_user())?;
             let user = services.add_user(
@@ -100,6 +94,14 @@ pub fn run(command: &UsersCommand) -> Result<ExitCode> {
                 user.display_name,
                 user.role.code()
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        UsersCommand::AddKey { name, key, data } => {
+            let keys = read_key_file(key)?;
+            let services = open(data)?;
+            let admin = services.local_session(&os_user())?;
+            let user = services.add_user_keys(&admin, name, keys)?;
+            println!("{} now has {} key(s)", user.username, user.ssh_keys.len());
             Ok(ExitCode::SUCCESS)
         }
         UsersCommand::List { data } => {
@@ -130,4 +132,26 @@ pub fn run(command: &UsersCommand) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Every public key line of a `.pub` (or authorized_keys-style) file, validated with the
+/// parser the server authenticates with; each key's fingerprint goes to stderr.
+fn read_key_file(path: &Path) -> Result<Vec<String>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut keys = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (normalised, fp) = crate::ssh::validate_key_line(line)
+            .with_context(|| format!("{}:{}", path.display(), n + 1))?;
+        eprintln!("key {fp}");
+        keys.push(normalised);
+    }
+    if keys.is_empty() {
+        bail!("{} holds no public key line", path.display());
+    }
+    Ok(keys)
 }

@@ -106,6 +106,51 @@ impl Services {
         Ok(user)
     }
 
+    /// Adds public keys to an existing user (admin only): how a generated or imported
+    /// roster entry gets its first key. Keys already present are not duplicated.
+    pub fn add_user_keys(
+        &self,
+        session: &Session,
+        username: &str,
+        keys: Vec<String>,
+    ) -> Result<StaffUser> {
+        require(session, &[Role::Admin], "change users")?;
+        if keys.is_empty() {
+            return Err(ServiceError::Invalid {
+                what: "ssh key",
+                reason: "no public key given".into(),
+            });
+        }
+        if let Some(bad) = keys.iter().find(|k| !looks_like_public_key(k)) {
+            let shown: String = bad.chars().take(24).collect();
+            return Err(ServiceError::Invalid {
+                what: "ssh key",
+                reason: format!("`{shown}...` is not an OpenSSH public key line"),
+            });
+        }
+        let mut user = self
+            .store
+            .read()?
+            .user_by_name(username)?
+            .ok_or(ServiceError::NotFound { what: "user" })?;
+        for key in keys {
+            let key = key.trim().to_string();
+            if !user.ssh_keys.contains(&key) {
+                user.ssh_keys.push(key);
+            }
+        }
+        let mut tx = self.store.write()?;
+        tx.put_user(&user)?;
+        tx.commit()?;
+        tracing::info!(
+            user = user.id.0,
+            by = session.user.id.0,
+            keys = user.ssh_keys.len(),
+            "user keys added"
+        );
+        Ok(user)
+    }
+
     /// The roster, in id order (admin and supervisor).
     pub fn list_users(&self, session: &Session) -> Result<Vec<StaffUser>> {
         require(session, &[Role::Admin, Role::Supervisor], "list users")?;

@@ -5,6 +5,7 @@
 //! ssh -p 2222 admin@host users list
 //! ssh -p 2222 admin@host users disable NAME
 //! ssh -p 2222 admin@host users add NAME ROLE [DEPARTMENT] < NAME.pub
+//! ssh -p 2222 admin@host users add-key NAME < NAME.pub
 //! ```
 //!
 //! Nothing else runs over `exec`; authorisation is the services' (admin for changes,
@@ -31,6 +32,9 @@ pub(super) enum AdminCommand {
         role: Role,
         department: String,
     },
+    AddKey {
+        name: String,
+    },
 }
 
 /// The command an `exec` request names, if it is one of ours.
@@ -40,6 +44,9 @@ pub(super) fn parse(command: &[u8]) -> Option<AdminCommand> {
     match words.as_slice() {
         ["users", "list"] => Some(AdminCommand::List),
         ["users", "disable", name] => Some(AdminCommand::Disable {
+            name: name.to_string(),
+        }),
+        ["users", "add-key", name] => Some(AdminCommand::AddKey {
             name: name.to_string(),
         }),
         ["users", "add", name, role] => Some(AdminCommand::Add {
@@ -88,6 +95,14 @@ pub(super) async fn run(
                 .map(|u| format!("disabled {}; their open sessions end now\r\n", u.username))
                 .map_err(|e| e.to_string())
         }
+        AdminCommand::AddKey { name } => match read_stdin(read).await.and_then(|t| key_lines(&t)) {
+            Err(e) => Err(e),
+            Ok(keys) => {
+                tokio::task::block_in_place(|| services.add_user_keys(session, &name, keys))
+                    .map(|u| format!("{} now has {} key(s)\r\n", u.username, u.ssh_keys.len()))
+                    .map_err(|e| e.to_string())
+            }
+        },
         AdminCommand::Add {
             name,
             role,
@@ -184,6 +199,10 @@ mod tests {
             })
         );
         assert_eq!(parse(b"users add bob nurse"), None);
+        assert_eq!(
+            parse(b"users add-key bob"),
+            Some(AdminCommand::AddKey { name: "bob".into() })
+        );
         assert_eq!(parse(b"rm -rf /"), None);
         assert_eq!(parse(b"users"), None);
     }

@@ -110,8 +110,8 @@ async fn serve_channel(
                     None => {
                         refuse(
                             &write,
-                            "chartroom runs no commands over ssh except `users list`, `users disable NAME` \
-                             and `users add NAME ROLE < KEY.pub` (admins); connect without a command for the screens",
+                            "chartroom runs no commands over ssh except `users list`, `users disable NAME`, \
+                             `users add NAME ROLE < KEY.pub` and `users add-key NAME < KEY.pub` (admins); connect without a command for the screens",
                         )
                         .await
                     }
