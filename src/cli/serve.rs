@@ -69,7 +69,11 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
         .filter(|u| !u.disabled && !u.ssh_keys.is_empty())
         .count();
 
-    let server = Server::start(services, options, Arc::new(AppScreens::new(ui_config)))?;
+    let server = Server::start(
+        services.clone(),
+        options,
+        Arc::new(AppScreens::new(ui_config)),
+    )?;
     let addr = server.local_addr();
     let info = ServerInfo {
         pid: std::process::id(),
@@ -102,10 +106,24 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     }
     eprintln!("chartroom serve: connect with: {}", info.ssh_hint());
     let result = server.run_until_signal();
+    close_store(services);
     ServerInfo::remove(dir);
     result?;
     eprintln!("chartroom serve: stopped");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Lets the ended sessions' worker threads finish their last service call (each holds
+/// the services until it returns), then closes the store before the process exits.
+fn close_store(services: Arc<Services>) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    while Arc::strong_count(&services) > 1 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    if Arc::strong_count(&services) > 1 {
+        tracing::warn!("shutdown: a session worker is still busy; exiting without waiting for it");
+    }
+    drop(services);
 }
 
 fn open_services(dir: &Path) -> Result<Services> {
