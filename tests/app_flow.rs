@@ -102,10 +102,10 @@ fn type_a_name_open_the_chart_and_see_the_audit_event() {
 }
 
 #[test]
-fn a_restricted_chart_asks_for_a_reason_and_the_open_is_flagged() {
+fn a_sensitive_chart_asks_for_a_reason_and_the_open_is_flagged() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let services = services(tmp.path());
-    let target = first_patient(&services, |p| p.flags.restricted);
+    let target = first_patient(&services, |p| p.flags.needs_reason());
     let session = services.local_session("clerk-test").expect("session");
     let config = UiConfig::load(&UiOptions::default()).expect("config");
     let mut app = App::new(services.clone(), session, &config, 80, 24);

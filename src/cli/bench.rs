@@ -6,7 +6,7 @@ use crate::domain::{Patient, SystemClock};
 use crate::generate::{self, GenerateOptions, NoProgress};
 use crate::services::Services;
 use anyhow::{Context, Result};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -17,10 +17,8 @@ pub struct BenchArgs {
     #[arg(long)]
     data: PathBuf,
     /// Patients to generate when the directory is empty.
-    #[arg(long, default_value_t = 20_000)]
-    patients: u64,
-    #[arg(long, default_value_t = 1)]
-    seed: u64,
+    #[command(flatten)]
+    population: super::PopulationArgs,
     /// Patients sampled to build search queries from.
     #[arg(long, default_value_t = 500)]
     sample: usize,
@@ -35,20 +33,6 @@ pub struct BenchArgs {
 
 fn figure(name: &str, value: f64, unit: &str) {
     println!("{name} {value:.3} {unit}");
-}
-
-fn dir_size(path: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(path) else {
-        return 0;
-    };
-    entries
-        .flatten()
-        .map(|e| match e.metadata() {
-            Ok(m) if m.is_dir() => dir_size(&e.path()),
-            Ok(m) => m.len(),
-            Err(_) => 0,
-        })
-        .sum()
 }
 
 /// Resident set size now and at its peak, from /proc (Linux).
@@ -101,18 +85,22 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         .with_context(|| format!("cannot open {}", args.data.display()))?;
     if fresh {
         let options = GenerateOptions {
-            patients: args.patients,
-            seed: args.seed,
+            patients: args.population.patients,
+            seed: args.population.seed,
             ..GenerateOptions::default()
         };
         let gen_started = Instant::now();
         generate::generate(services.store(), &options, &NoProgress)?;
         let secs = gen_started.elapsed().as_secs_f64();
-        figure("generate_patients", args.patients as f64, "patients");
+        figure(
+            "generate_patients",
+            args.population.patients as f64,
+            "patients",
+        );
         figure("generate_seconds", secs, "s");
         figure(
             "generate_rate",
-            args.patients as f64 / secs.max(1e-9),
+            args.population.patients as f64 / secs.max(1e-9),
             "patients/s",
         );
     }
@@ -126,12 +114,9 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
             "documents",
         );
     }
-    figure("data_dir_size", dir_size(&args.data) as f64 / 1e6, "MB");
-    figure(
-        "index_size",
-        dir_size(&args.data.join("index")) as f64 / 1e6,
-        "MB",
-    );
+    let status = services.status()?;
+    figure("data_size", status.bytes_on_disk as f64 / 1e6, "MB");
+    figure("index_size", status.index_bytes as f64 / 1e6, "MB");
 
     // Cold start: open store and index as a fresh process would (after this process
     // released them), then build the first screen's data.

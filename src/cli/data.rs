@@ -1,6 +1,6 @@
 //! Commands that create, load, check and show data, and the interactive screens.
 
-use super::{init_logging, os_user, UiArgs};
+use super::{init_logging, os_user, PopulationArgs, UiArgs};
 use crate::domain::{Mrn, SystemClock};
 use crate::generate::{self, GenerateOptions, IndicatifProgress};
 use crate::services::{self, Services};
@@ -21,13 +21,14 @@ fn is_empty_data_dir(dir: &Path) -> bool {
     !dir.join("chartroom.redb").exists()
 }
 
-pub fn demo(dir: &Path, patients: u64, seed: u64, ui_args: &UiArgs) -> Result<ExitCode> {
+pub fn demo(dir: &Path, population: PopulationArgs, ui_args: &UiArgs) -> Result<ExitCode> {
     if is_empty_data_dir(dir) {
         eprintln!(
-            "chartroom: generating a demo population of {patients} patients into {}",
+            "chartroom: generating a demo population of {} patients into {}",
+            population.patients,
             dir.display()
         );
-        generate(dir, patients, seed)?;
+        generate(dir, population)?;
     }
     tui(dir, ui_args)
 }
@@ -46,7 +47,8 @@ pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn generate(dir: &Path, patients: u64, seed: u64) -> Result<ExitCode> {
+pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
+    let PopulationArgs { patients, seed } = population;
     let _log = init_logging(dir);
     let services = open_services(dir)?;
     let options = GenerateOptions {

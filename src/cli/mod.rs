@@ -30,10 +30,8 @@ enum Command {
         /// Data directory (default: $CHARTROOM_DATA or ~/.local/share/chartroom/demo).
         #[arg(long)]
         data: Option<PathBuf>,
-        #[arg(long, default_value_t = 20_000)]
-        patients: u64,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        population: PopulationArgs,
         #[command(flatten)]
         ui: UiArgs,
     },
@@ -48,10 +46,8 @@ enum Command {
     Generate {
         #[arg(long)]
         data: PathBuf,
-        #[arg(long, default_value_t = 20_000)]
-        patients: u64,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
+        #[command(flatten)]
+        population: PopulationArgs,
     },
     /// Import charts from another system.
     Import {
@@ -126,6 +122,17 @@ enum ExportKind {
     },
 }
 
+/// Size and seed of a generated demo population.
+#[derive(clap::Args, Debug, Clone, Copy)]
+pub struct PopulationArgs {
+    /// Patient charts to generate.
+    #[arg(long, default_value_t = crate::generate::GenerateOptions::DEFAULT_PATIENTS)]
+    pub patients: u64,
+    /// Seed: the same seed gives the same population.
+    #[arg(long, default_value_t = crate::generate::GenerateOptions::DEFAULT_SEED)]
+    pub seed: u64,
+}
+
 /// Options of the interactive screens.
 #[derive(clap::Args, Debug, Clone)]
 pub struct UiArgs {
@@ -170,22 +177,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Demo {
             data,
-            patients,
-            seed,
+            population,
             ui,
         } => {
             let dir = match data {
                 Some(d) => d,
                 None => default_demo_dir()?,
             };
-            data::demo(&dir, patients, seed, &ui)
+            data::demo(&dir, population, &ui)
         }
         Command::Tui { data, ui } => data::tui(&data, &ui),
-        Command::Generate {
-            data,
-            patients,
-            seed,
-        } => data::generate(&data, patients, seed),
+        Command::Generate { data, population } => data::generate(&data, population),
         Command::Import {
             kind: ImportKind::SyntheaCsv { dir, data },
         } => data::import_synthea(&dir, &data),

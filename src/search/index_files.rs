@@ -4,6 +4,7 @@ use super::{Result, SearchError};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use tantivy::directory::MmapDirectory;
+use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
 use tantivy::schema::Schema;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
 
@@ -74,6 +75,22 @@ impl SubIndex {
     pub fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
         writer.commit().map_err(index_err)?;
         self.reader.reload().map_err(index_err)
+    }
+
+    /// Merges every segment into one (after a rebuild: one term dictionary to walk per
+    /// query instead of many). Background merging is off while the rebuild runs (see
+    /// [`SubIndex::pause_merges`]) so no segment is already being merged.
+    pub fn merge_all(&self, writer: &mut IndexWriter) -> Result<()> {
+        let ids = self.index.searchable_segment_ids().map_err(index_err)?;
+        if ids.len() > 1 {
+            writer.merge(&ids).wait().map_err(index_err)?;
+        }
+        writer.set_merge_policy(Box::new(LogMergePolicy::default()));
+        self.reader.reload().map_err(index_err)
+    }
+
+    pub fn pause_merges(&self, writer: &mut IndexWriter) {
+        writer.set_merge_policy(Box::new(NoMergePolicy));
     }
 
     pub fn num_docs(&self) -> u64 {

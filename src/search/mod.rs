@@ -154,6 +154,7 @@ impl ChartIndex for TantivyIndex {
         let mut counts = IndexCounts::default();
         {
             let mut w = self.patients.sub.writer()?;
+            self.patients.sub.pause_merges(&mut w);
             w.delete_all_documents().map_err(index_files::index_err)?;
             for rec in patients {
                 w.add_document(self.patients.document(&rec))
@@ -164,6 +165,8 @@ impl ChartIndex for TantivyIndex {
                 }
             }
             self.patients.sub.commit(&mut w)?;
+            // Patient search is latency-bound: one segment, one term dictionary per lookup.
+            self.patients.sub.merge_all(&mut w)?;
         }
         {
             let mut w = self.notes.sub.writer()?;

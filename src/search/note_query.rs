@@ -233,6 +233,7 @@ pub fn parse_note_query(text: &str) -> Result<Option<Node>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

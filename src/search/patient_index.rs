@@ -560,6 +560,7 @@ fn unpack_words(words: &mut [u64]) -> Option<Vec<u8>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -130,9 +130,17 @@ fn is_number_like(token: &str) -> bool {
             .all(|c| c.is_ascii_digit() || matches!(c, '-' | '.' | '(' | ')' | '+' | '/'))
 }
 
+/// Longest name word looked up (longer text is not a name; it would only make the fuzzy
+/// automata expensive).
+const MAX_WORD: usize = 40;
+/// Most tokens read from one query box.
+const MAX_TOKENS: usize = 12;
+
 /// Parses the query box. `pivot_year` is the current year (two-digit years, future dates).
 pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
     let mut q = PatientQuery::default();
+    let text: String = text.chars().take(MAX_TOKENS * (MAX_WORD + 1)).collect();
+    let text = text.as_str();
     // Split into raw tokens, remembering commas.
     let mut raw: Vec<(String, bool)> = Vec::new(); // (token, followed by a comma)
     for piece in text.split_whitespace() {
@@ -215,19 +223,21 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                 q.numbers.push(NumberToken { digits, dob });
                 continue;
             }
-            // letters then digits: a generator name (`Alva958`) or a code (`E10023`)
-            let letters: String = trimmed
-                .trim_end_matches(|c: char| c.is_ascii_digit())
-                .to_string();
-            let digit_count = trimmed.len() - letters.len();
-            let is_name = letters.chars().filter(|c| c.is_alphabetic()).count() >= 2
-                && letters.chars().last().is_some_and(char::is_alphabetic)
-                && digit_count <= 3
-                && letters
-                    .chars()
-                    .all(|c| c.is_alphabetic() || matches!(c, '\'' | '-'));
+            // letters then digits: a generator name (`Alva958`, even mistyped `Kunz2e15`)
+            // or a code (`E10023`, `ACC0012345`)
+            let lead: String = trimmed
+                .chars()
+                .take_while(|c| c.is_alphabetic() || *c == '\'')
+                .collect();
+            let rest = &trimmed[lead.len()..];
+            let rest_digits = rest.chars().filter(char::is_ascii_digit).count();
+            let starts_with_digit = rest.chars().next().is_some_and(|c| c.is_ascii_digit());
+            let is_name = lead.chars().filter(|c| c.is_alphabetic()).count() >= 2
+                && starts_with_digit
+                && !rest.contains('-')
+                && (rest_digits <= 4 || rest.chars().any(char::is_alphabetic));
             if is_name {
-                name_tokens.push((letters, before_comma));
+                name_tokens.push((lead, before_comma));
             } else {
                 let code = normalize_ident(trimmed);
                 if !code.is_empty() {
@@ -254,7 +264,7 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
         let parts: Vec<String> = word
             .split(['-', '_', '/', '–'])
             .map(normalize_word)
-            .filter(|w| !w.is_empty())
+            .filter(|w| !w.is_empty() && w.chars().count() <= MAX_WORD)
             .collect();
         let last_part = parts.len().saturating_sub(1);
         for (k, text) in parts.into_iter().enumerate() {
@@ -267,6 +277,9 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             });
         }
     }
+    q.words.truncate(MAX_TOKENS);
+    q.numbers.truncate(MAX_TOKENS);
+    q.codes.truncate(MAX_TOKENS);
     if let Some(last) = q.words.last_mut() {
         last.joins_next = false;
     }
@@ -290,6 +303,7 @@ impl WordKeys {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -324,11 +338,15 @@ mod tests {
 
         let q = parse_patient_query("Alva958 Dickinson688", 2026);
         assert_eq!(words(&q), vec!["alva", "dickinson"]);
+        let q = parse_patient_query("Kunz2e15 O'Keefe54 Green4667", 2026);
+        assert_eq!(words(&q), vec!["kunz", "okeefe", "green"]);
 
         let q = parse_patient_query("E-10023", 2026);
         assert_eq!(q.codes, vec!["e10023"]);
         let q = parse_patient_query("ACC10023", 2026);
         assert_eq!(q.codes, vec!["acc10023"]);
+        let q = parse_patient_query("ab12cd34-d223-6fae", 2026);
+        assert_eq!(q.codes, vec!["ab12cd34d2236fae"]);
 
         let q = parse_patient_query("Mrs. Smith DOB: 3/2/84", 2026);
         assert_eq!(words(&q), vec!["smith"]);

@@ -88,6 +88,7 @@ pub fn make_snippet(text: &str, analyzer: &mut TextAnalyzer, hl: &Highlight) -> 
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
     use tantivy::tokenizer::TokenizerManager;

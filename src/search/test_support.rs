@@ -1,5 +1,7 @@
 //! Builders for small test populations.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use super::{DocumentRecord, PatientRecord};
 use crate::domain::{
     Document, DocumentId, DocumentType, Mrn, Patient, PatientFlags, PatientId, PersonName,

@@ -1,5 +1,7 @@
 //! Patient and note search against small indexes with near-collisions.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)]
+
 use super::test_support::{date, note, patient};
 use super::*;
 use crate::domain::{AltName, NameKind, PersonName, Ssn};
@@ -191,6 +193,52 @@ fn patient_search_end_to_end() {
     assert_eq!(hits.first().map(|h| h.patient.0), Some(13));
     assert!(idx.search_patients("", 5).expect("search").is_empty());
     assert!(idx.search_patients("  ,, ", 5).expect("search").is_empty());
+}
+
+#[test]
+fn odd_input_never_fails() {
+    let (_dir, idx) = build(population(), Vec::new());
+    let long = "x".repeat(5000);
+    let many = "smith ".repeat(300);
+    for q in [
+        "",
+        " ",
+        ",",
+        ",,,",
+        "////",
+        "--",
+        "((",
+        "'",
+        "\"",
+        "*",
+        "1/1/1",
+        "99/99/9999",
+        "0",
+        "00000000000000000000",
+        "é",
+        "日本語",
+        "smith;john",
+        "+",
+        "#",
+        "dob:",
+        &long,
+        &many,
+        "jr",
+        "a b c d e f g h i j k l m n o p",
+        "1-2-3-4-5-6-7-8-9",
+    ] {
+        let hits = idx
+            .search_patients(q, 10)
+            .expect("search never fails on input");
+        assert!(hits.len() <= 10);
+    }
+    for q in ["\"", "((", ")", "AND", "NOT", "a OR", "-", "*", &long] {
+        let r = idx.search_notes(&text(q), 10);
+        assert!(
+            r.is_ok() || matches!(r, Err(SearchError::Query { .. })),
+            "{q}"
+        );
+    }
 }
 
 #[test]

@@ -139,6 +139,8 @@ pub struct DataStatus {
     pub patients: u64,
     pub documents: u64,
     pub bytes_on_disk: u64,
+    /// The part of `bytes_on_disk` that is the (derived) search index.
+    pub index_bytes: u64,
 }
 
 /// Everything sessions share: store, index, clock. Send + Sync; hold it in an `Arc`.
@@ -184,10 +186,12 @@ impl Services {
     /// Figures for the status bar.
     pub fn status(&self) -> Result<DataStatus> {
         let counts = self.store.read()?.counts()?;
+        let index_bytes = self.index.size_bytes();
         Ok(DataStatus {
             patients: counts.patients,
             documents: counts.documents,
-            bytes_on_disk: self.store.file_size_bytes()? + self.index.size_bytes(),
+            bytes_on_disk: self.store.file_size_bytes()? + index_bytes,
+            index_bytes,
         })
     }
 }

@@ -295,6 +295,7 @@ pub fn state_with(config: &UiConfig) -> State {
         patients: 20_000,
         documents: 184_311,
         bytes_on_disk: 1_288_490_188,
+        index_bytes: 402_653_184,
     });
     s
 }

@@ -299,6 +299,7 @@ fn parse_key(k: &[u8]) -> Option<Ymd> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -92,6 +92,7 @@ pub fn nickname_relation(a: &str, b: &str) -> Option<NicknameRelation> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -8,7 +8,7 @@ use crate::domain::PersonName;
 pub const PARTICLES: &[&str] = &[
     "da", "das", "de", "del", "della", "der", "des", "di", "do", "dos", "du", "el", "la", "las",
     "le", "lo", "los", "mac", "mc", "o", "san", "st", "ste", "van", "vande", "vander", "von",
-    "ten", "ter", "al", "bin", "ben", "y",
+    "ten", "ter", "al", "bin", "ben", "y", "d", "l",
 ];
 
 pub fn is_particle(word: &str) -> bool {
@@ -177,6 +177,7 @@ pub fn family_tokens(family: &str) -> Vec<String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 

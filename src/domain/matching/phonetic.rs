@@ -31,6 +31,7 @@ pub fn sounds_alike(a: &[String], b: &[String]) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
 
