@@ -10,6 +10,7 @@ pub mod generate;
 pub mod import;
 pub mod search;
 pub mod services;
+pub mod ssh;
 pub mod store;
 pub mod term;
 pub mod ui;

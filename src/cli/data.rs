@@ -11,8 +11,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 fn open_services(data: &Path) -> Result<Services> {
+    // A running server holds the directory: say so and how to connect, not "locked".
     Services::open(data, Arc::new(SystemClock))
-        .with_context(|| format!("cannot open the data directory {}", data.display()))
+        .map_err(|e| super::serve::explain_open_error(data, e))
 }
 
 /// Whether a data directory holds no store yet (or does not exist).

@@ -4,6 +4,8 @@ mod bench;
 mod data;
 mod eval;
 mod search;
+mod serve;
+mod users;
 
 use anyhow::{Context, Result};
 use clap::{Parser, Subcommand};
@@ -88,6 +90,13 @@ enum Command {
     CheckConfig { file: PathBuf },
     /// Print benchmark figures (`name value unit` per line).
     Bench(bench::BenchArgs),
+    /// Run the SSH server: every clerk connects with `ssh -p PORT USER@HOST`.
+    Serve(serve::ServeArgs),
+    /// Manage the staff roster (who may log in over SSH, and in which role).
+    Users {
+        #[command(subcommand)]
+        command: users::UsersCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,7 +163,11 @@ pub fn main() -> ExitCode {
     match run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("chartroom: {e:#}");
+            // Whatever command hit a directory held by a server says so the same way.
+            match serve::locked_hint(&e) {
+                Some(hint) => eprintln!("chartroom: {hint}"),
+                None => eprintln!("chartroom: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }
@@ -193,6 +206,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Audit { data, mrn, limit } => data::audit(&data, mrn.as_deref(), limit),
         Command::CheckConfig { file } => data::check_config(&file),
         Command::Bench(args) => bench::run(&args),
+        Command::Serve(args) => serve::serve(&args),
+        Command::Users { command } => users::run(&command),
     }
 }
 

@@ -7,7 +7,11 @@ mod index_sync;
 pub use index_sync::{
     drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
 };
-mod session; // removed when store and search merge
+mod config;
+mod session;
+mod users;
+pub use config::DataConfig;
+pub use users::{looks_like_public_key, valid_username, NewUser};
 
 pub use charts::may_open_charts;
 
@@ -31,6 +35,8 @@ pub enum ServiceError {
     },
     #[error("no such {what}")]
     NotFound { what: &'static str },
+    #[error("invalid {what}: {reason}")]
+    Invalid { what: &'static str, reason: String },
 }
 
 pub type Result<T> = std::result::Result<T, ServiceError>;

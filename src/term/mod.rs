@@ -4,6 +4,12 @@
 //!
 //! The one ratatui item used here is its crossterm backend (`CrosstermBackend`): it is
 //! the glue between the two crates, and the app itself only sees `ratatui::Terminal<B>`.
+//!
+//! `channel_backend` is the ratatui backend of a remote (SSH) client terminal.
+
+pub mod channel_backend;
+
+pub use channel_backend::ChannelBackend;
 
 use crate::services::{Services, Session};
 use crate::ui::runtime::{App, ChartServices, WORKER_THREAD_PREFIX};

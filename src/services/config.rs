@@ -1,0 +1,69 @@
+//! `DIR/config.toml`: settings of one data directory (one hospital's records room).
+//! Only the keys read here are defined; other sections belong to their features and are
+//! ignored by this reader, so the file can grow without breaking older readers.
+
+use super::{Result, ServiceError};
+use serde::Deserialize;
+use std::path::Path;
+
+pub const CONFIG_FILE: &str = "config.toml";
+
+/// Settings of a data directory, with defaults for anything absent.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default)]
+pub struct DataConfig {
+    /// Minutes without a key press after which a session is logged off (0: never).
+    pub idle_minutes: u32,
+    /// Where `chartroom serve` listens unless `--listen` says otherwise.
+    pub listen: Option<String>,
+}
+
+impl Default for DataConfig {
+    fn default() -> Self {
+        DataConfig {
+            idle_minutes: 15,
+            listen: None,
+        }
+    }
+}
+
+impl DataConfig {
+    /// Reads `DIR/config.toml`; a missing file gives the defaults, a bad one an error
+    /// naming the file and the problem (never silently the defaults).
+    pub fn load(data_dir: &Path) -> Result<DataConfig> {
+        let path = data_dir.join(CONFIG_FILE);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(DataConfig::default()),
+            Err(e) => {
+                return Err(ServiceError::Invalid {
+                    what: "config file",
+                    reason: format!("{}: {e}", path.display()),
+                })
+            }
+        };
+        toml::from_str(&text).map_err(|e| ServiceError::Invalid {
+            what: "config file",
+            reason: format!("{}: {e}", path.display()),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_values_and_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(DataConfig::load(dir.path()).unwrap(), DataConfig::default());
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "idle_minutes = 5\n[roi]\nfee = 1\n",
+        )
+        .unwrap();
+        assert_eq!(DataConfig::load(dir.path()).unwrap().idle_minutes, 5);
+        std::fs::write(dir.path().join(CONFIG_FILE), "idle_minutes = \"x\"\n").unwrap();
+        assert!(DataConfig::load(dir.path()).is_err());
+    }
+}
