@@ -23,7 +23,10 @@ struct AnyHost;
 
 impl client::Handler for AnyHost {
     type Error = russh::Error;
-    async fn check_server_key(&mut self, _: &russh::keys::PublicKeyOrCertificate) -> Result<bool, Self::Error> {
+    async fn check_server_key(
+        &mut self,
+        _: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
         Ok(true)
     }
 }
@@ -37,16 +40,25 @@ struct Term {
 impl Term {
     async fn open(port: u16, key: Arc<PrivateKey>) -> Term {
         let config = Arc::new(client::Config::default());
-        let mut handle = client::connect(config, ("127.0.0.1", port), AnyHost).await.unwrap();
+        let mut handle = client::connect(config, ("127.0.0.1", port), AnyHost)
+            .await
+            .unwrap();
         let auth = handle
             .authenticate_publickey("loadclerk", PrivateKeyWithHashAlg::new(key, None))
             .await
             .unwrap();
         assert!(auth.success());
         let channel = handle.channel_open_session().await.unwrap();
-        channel.request_pty(true, "xterm", 80, 24, 0, 0, &[]).await.unwrap();
+        channel
+            .request_pty(true, "xterm", 80, 24, 0, 0, &[])
+            .await
+            .unwrap();
         channel.request_shell(true).await.unwrap();
-        let mut term = Term { _handle: handle, channel, screen: vt100::Parser::new(24, 80, 0) };
+        let mut term = Term {
+            _handle: handle,
+            channel,
+            screen: vt100::Parser::new(24, 80, 0),
+        };
         assert!(term.wait_for(|s| s.contains("Find a patient")).await);
         term
     }
@@ -71,12 +83,21 @@ impl Term {
         for (i, c) in query.char_indices() {
             let typed = format!("> {}", &query[..i + c.len_utf8()]);
             let start = Instant::now();
-            self.channel.data_bytes(c.to_string().into_bytes()).await.unwrap();
-            assert!(self.wait_for(|s| s.contains(&typed)).await, "{typed} never shown");
+            self.channel
+                .data_bytes(c.to_string().into_bytes())
+                .await
+                .unwrap();
+            assert!(
+                self.wait_for(|s| s.contains(&typed)).await,
+                "{typed} never shown"
+            );
             times.push(start.elapsed());
         }
         self.channel.data_bytes(vec![0x15]).await.unwrap(); // ctrl-u clears the line
-        assert!(self.wait_for(|s| !s.contains(&format!("> {}", &query[..1]))).await);
+        assert!(
+            self.wait_for(|s| !s.contains(&format!("> {}", &query[..1])))
+                .await
+        );
         times
     }
 }
@@ -130,11 +151,23 @@ fn twenty_sessions_typing_searches() {
         .unwrap();
     let info = dir.join("server.json");
     assert!(wait_until(Duration::from_secs(60), || info.exists()));
-    let info: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&info).unwrap()).unwrap();
-    let port: u16 = info["listen"].as_str().unwrap().rsplit_once(':').unwrap().1.parse().unwrap();
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&info).unwrap()).unwrap();
+    let port: u16 = info["listen"]
+        .as_str()
+        .unwrap()
+        .rsplit_once(':')
+        .unwrap()
+        .1
+        .parse()
+        .unwrap();
     let pid = server.id();
 
-    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
     let key = Arc::new(key);
     std::thread::sleep(Duration::from_millis(500));
     let rss0 = rss_kib(pid);
@@ -177,12 +210,17 @@ fn twenty_sessions_typing_searches() {
     println!("ssh_keystrokes {} count", times.len());
     println!("ssh_rss_0_sessions {:.1} MB", rss0 as f64 / 1024.0);
     println!("ssh_rss_1_session {:.1} MB", rss1 as f64 / 1024.0);
-    println!("ssh_rss_{SESSIONS}_sessions {:.1} MB", rss20 as f64 / 1024.0);
+    println!(
+        "ssh_rss_{SESSIONS}_sessions {:.1} MB",
+        rss20 as f64 / 1024.0
+    );
     println!(
         "ssh_rss_per_extra_session {:.2} MB",
         (rss20.saturating_sub(rss1)) as f64 / 1024.0 / (SESSIONS - 1) as f64
     );
-    let _ = Command::new("kill").args(["-TERM", &pid.to_string()]).status();
+    let _ = Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status();
     let status = server.wait().unwrap();
     assert_eq!(status.code(), Some(0));
 }

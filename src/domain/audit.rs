@@ -29,6 +29,8 @@ pub enum AccessAction {
     Import,
     Login,
     Logout,
+    /// A change to the staff roster (user added, keys added, user disabled).
+    UserAdmin,
 }
 
 impl AccessAction {
@@ -44,6 +46,7 @@ impl AccessAction {
             AccessAction::Import => "import",
             AccessAction::Login => "login",
             AccessAction::Logout => "logout",
+            AccessAction::UserAdmin => "user-admin",
         }
     }
 }

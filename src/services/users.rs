@@ -3,7 +3,7 @@
 //! admin); reading it needs admin or supervisor.
 
 use super::{Result, ServiceError, Services, Session};
-use crate::domain::{AccessAction, Role, StaffUser, UserId};
+use crate::domain::{AccessAction, NewAccessEvent, Role, StaffUser, UserId};
 
 /// A user to add to the roster.
 #[derive(Clone, Debug)]
@@ -101,6 +101,7 @@ impl Services {
         };
         // A taken user name fails the commit with `Duplicate`.
         tx.put_user(&user)?;
+        tx.append_audit(self.roster_event(session, &user, "added"))?;
         tx.commit()?;
         tracing::info!(user = user.id.0, by = session.user.id.0, "user added");
         Ok(user)
@@ -141,6 +142,7 @@ impl Services {
         }
         let mut tx = self.store.write()?;
         tx.put_user(&user)?;
+        tx.append_audit(self.roster_event(session, &user, "keys added"))?;
         tx.commit()?;
         tracing::info!(
             user = user.id.0,
@@ -149,6 +151,16 @@ impl Services {
             "user keys added"
         );
         Ok(user)
+    }
+
+    /// The audit event of a roster change, appended in the change's own transaction.
+    fn roster_event(&self, session: &Session, user: &StaffUser, what: &str) -> NewAccessEvent {
+        self.audit_event(
+            session,
+            AccessAction::UserAdmin,
+            None,
+            format!("user {} ({}): {what}", user.username, user.role.code()),
+        )
     }
 
     /// The roster, in id order (admin and supervisor).
@@ -177,6 +189,7 @@ impl Services {
             user.disabled = true;
             let mut tx = self.store.write()?;
             tx.put_user(&user)?;
+            tx.append_audit(self.roster_event(session, &user, "disabled"))?;
             tx.commit()?;
             tracing::info!(user = user.id.0, by = session.user.id.0, "user disabled");
         }

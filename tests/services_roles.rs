@@ -1,0 +1,156 @@
+//! Authorisation lives in the services layer: calling services directly with the wrong
+//! role is refused, whatever the UI shows. Roster changes and own-record opens are
+//! audited.
+
+use chartroom::domain::{AccessAction, Patient, PatientFlags, PersonName, Role, Sex, SystemClock};
+use chartroom::services::{
+    BreakGlass, BreakGlassReason, NewUser, OpenChart, ServiceError, Services, Session,
+};
+use chrono::NaiveDate;
+use std::sync::Arc;
+
+const KEY: &str =
+    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 clerk@desk";
+
+fn new_user(name: &str, role: Role) -> NewUser {
+    NewUser {
+        username: name.into(),
+        display_name: String::new(),
+        role,
+        department: "HIM".into(),
+        ssh_keys: vec![KEY.into()],
+    }
+}
+
+fn session_of(user: chartroom::domain::StaffUser) -> Session {
+    Session {
+        user,
+        id: "test".into(),
+        client: "127.0.0.1:5000".into(),
+    }
+}
+
+#[test]
+fn the_wrong_role_is_refused_by_services_and_roster_changes_are_audited() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
+    let admin = services.local_session("boss").expect("local admin");
+    assert_eq!(admin.user.role, Role::Admin);
+
+    let clerk = services
+        .add_user(&admin, new_user("clerk1", Role::Clerk))
+        .expect("admin adds");
+    let clerk = session_of(clerk);
+    let refused = services.add_user(&clerk, new_user("clerk2", Role::Clerk));
+    assert!(
+        matches!(refused, Err(ServiceError::Forbidden { .. })),
+        "{refused:?}"
+    );
+    assert!(matches!(
+        services.list_users(&clerk),
+        Err(ServiceError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        services.disable_user(&clerk, "boss"),
+        Err(ServiceError::Forbidden { .. })
+    ));
+    let bad = services.add_user(&admin, new_user("Bad Name", Role::Clerk));
+    assert!(matches!(bad, Err(ServiceError::Invalid { .. })), "{bad:?}");
+
+    let disabled = services
+        .disable_user(&admin, "clerk1")
+        .expect("admin disables");
+    assert!(disabled.disabled);
+    // A disabled user's session can no longer open charts.
+    let stale = session_of(disabled);
+    let read = services.store().read().expect("read");
+    let roster: Vec<_> = read
+        .audit_by_user(admin.user.id, 10)
+        .expect("audit")
+        .into_iter()
+        .filter(|e| e.event.action == AccessAction::UserAdmin)
+        .map(|e| e.event.detail)
+        .collect();
+    assert_eq!(roster.len(), 2, "{roster:?}");
+    assert!(roster
+        .iter()
+        .any(|d| d.contains("clerk1") && d.contains("disabled")));
+    drop(read);
+    let mut tx = services.store().write().expect("tx");
+    let id = tx.next_patient_id().expect("id");
+    let mrn = tx.next_mrn().expect("mrn");
+    tx.put_patient(&Patient {
+        id,
+        mrn,
+        name: PersonName::new("Ann", "Example"),
+        other_names: vec![],
+        dob: NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"),
+        sex: Sex::Female,
+        address: None,
+        phones: vec![],
+        ssn: None,
+        flags: PatientFlags::default(),
+        identifiers: vec![],
+        staff_link: None,
+    })
+    .expect("put");
+    tx.commit().expect("commit");
+    assert!(matches!(
+        services.open_chart(&stale, id, None),
+        Err(ServiceError::Forbidden { .. })
+    ));
+}
+
+#[test]
+fn a_users_own_record_needs_a_reason_and_is_flagged() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
+    let admin = services.local_session("boss").expect("local admin");
+    let clerk = services
+        .add_user(&admin, new_user("clerk1", Role::Clerk))
+        .expect("add");
+    let mut tx = services.store().write().expect("tx");
+    let id = tx.next_patient_id().expect("id");
+    let mrn = tx.next_mrn().expect("mrn");
+    tx.put_patient(&Patient {
+        id,
+        mrn,
+        name: PersonName::new("Clara", "Clerk"),
+        other_names: vec![],
+        dob: NaiveDate::from_ymd_opt(1980, 5, 5).expect("date"),
+        sex: Sex::Female,
+        address: None,
+        phones: vec![],
+        ssn: None,
+        flags: PatientFlags::default(),
+        identifiers: vec![],
+        staff_link: Some(clerk.id),
+    })
+    .expect("put");
+    tx.commit().expect("commit");
+    let clerk = session_of(clerk);
+    match services.open_chart(&clerk, id, None).expect("open") {
+        OpenChart::NeedsReason { flags, .. } => assert!(flags.contains(&"OWN RECORD"), "{flags:?}"),
+        OpenChart::Opened(_) => panic!("own record opened without a reason"),
+    }
+    // Others open it normally.
+    assert!(matches!(
+        services.open_chart(&admin, id, None).expect("open"),
+        OpenChart::Opened(_)
+    ));
+    let glass = BreakGlass {
+        reason: BreakGlassReason::Other,
+        explanation: "checking my own allergy list".into(),
+    };
+    assert!(matches!(
+        services.open_chart(&clerk, id, Some(glass)).expect("open"),
+        OpenChart::Opened(_)
+    ));
+    let read = services.store().read().expect("read");
+    let events = read.audit_for_patient(id, 10).expect("audit");
+    let flagged: Vec<_> = events.iter().filter(|e| e.event.flagged).collect();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(flagged[0].event.action, AccessAction::BreakGlass);
+    assert_eq!(flagged[0].event.client, "127.0.0.1:5000");
+    assert_eq!(flagged[0].event.role, Some(Role::Clerk));
+}
