@@ -134,6 +134,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");
 
     search_figures(&services, args.sample)?;
+    note_figures(&services)?;
     if args.import {
         import_figures(&services)?;
     }
@@ -208,5 +209,50 @@ fn import_figures(services: &Services) -> Result<()> {
         report.patients as f64 / secs.max(1e-9),
         "patients/s",
     );
+    Ok(())
+}
+
+/// Note search latency over a fixed mix of the query language: words, phrases,
+/// prefixes, AND/OR/NOT, and filters (type, date range).
+fn note_figures(services: &Services) -> Result<()> {
+    use crate::domain::DocumentType;
+    use crate::search::NoteQuery;
+    use chrono::NaiveDate;
+    let words = [
+        "pneumonia",
+        "\"chest pain\"",
+        "cardi*",
+        "fever AND cough",
+        "diarrhea OR vomiting",
+        "pain NOT chest",
+        "ceftriaxone",
+        "\"blood cultures\"",
+        "hypertens*",
+        "ankle AND sprain",
+        "insulin",
+        "discharge",
+    ];
+    let mut latencies = Vec::new();
+    for (round, text) in words.iter().cycle().take(words.len() * 8).enumerate() {
+        let mut query = NoteQuery {
+            text: text.to_string(),
+            ..NoteQuery::default()
+        };
+        match round % 4 {
+            1 => query.doc_type = Some(DocumentType::DischargeSummary),
+            2 => {
+                query.from = NaiveDate::from_ymd_opt(2024, 1, 1);
+                query.to = NaiveDate::from_ymd_opt(2024, 12, 31);
+            }
+            _ => {}
+        }
+        let started = Instant::now();
+        services.find_notes(&query, 20)?;
+        latencies.push(started.elapsed());
+    }
+    latencies.sort_unstable();
+    figure("note_search_queries", latencies.len() as f64, "queries");
+    figure("note_search_p50", percentile(&latencies, 0.50), "ms");
+    figure("note_search_p99", percentile(&latencies, 0.99), "ms");
     Ok(())
 }
