@@ -86,7 +86,7 @@ actions! {
     Open = "open", "open the selected chart or document", [Search, Notes, Chart];
     DeleteBack = "delete_back", "delete the character before the cursor", [Search, Notes, Popup];
     ClearLine = "clear_line", "clear the text field", [Search, Notes, Popup];
-    NoteSearch = "note_search", "switch between patient search and note search", [Search, Notes];
+    NoteSearch = "note_search", "switch patient search / note search", [Search, Notes];
     NextSection = "next_section", "next chart section", [Chart];
     PrevSection = "prev_section", "previous chart section", [Chart];
     Demographics = "section_demographics", "show demographics", [Chart];

@@ -1,8 +1,8 @@
 //! What flows into `update` (messages) and out of it (effects).
 
 use super::key::Key;
-use crate::domain::{DocumentId, PatientId};
 use super::note_filters::NoteRequest;
+use crate::domain::{DocumentId, PatientId};
 use crate::services::{BreakGlass, Chart, DataStatus, DocumentView, NoteResult, PatientResult};
 use chrono::{DateTime, Utc};
 

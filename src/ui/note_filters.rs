@@ -104,18 +104,16 @@ fn type_codes() -> String {
 fn apply_filter(request: &mut NoteRequest, prefix: &str, value: &str) -> Result<(), String> {
     match prefix {
         "type:" => {
-            request.doc_type = Some(note_type(value).ok_or_else(|| {
-                format!("type: needs a note type: {}", type_codes())
-            })?);
-        }
-        "from:" => {
-            request.from = Some(
-                date(value).ok_or("from: needs a date, YYYY-MM-DD or MM/DD/YYYY")?,
+            request.doc_type = Some(
+                note_type(value)
+                    .ok_or_else(|| format!("type: needs a note type: {}", type_codes()))?,
             );
         }
+        "from:" => {
+            request.from = Some(date(value).ok_or("from: needs a date, YYYY-MM-DD or MM/DD/YYYY")?);
+        }
         "to:" => {
-            request.to =
-                Some(date(value).ok_or("to: needs a date, YYYY-MM-DD or MM/DD/YYYY")?);
+            request.to = Some(date(value).ok_or("to: needs a date, YYYY-MM-DD or MM/DD/YYYY")?);
         }
         _ => {
             request.mrn = Some(Mrn::parse(value).ok_or("mrn: needs an MRN (up to 8 digits)")?);
@@ -176,8 +174,9 @@ mod tests {
 
     #[test]
     fn filters_come_out_and_text_keeps_positions() {
-        let p = parse_note_input("chest  type:disch pain mrn:12-34-56 from:2024-01-01 to:12/31/2024")
-            .unwrap_or_else(|e| panic!("{e}"));
+        let p =
+            parse_note_input("chest  type:disch pain mrn:12-34-56 from:2024-01-01 to:12/31/2024")
+                .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(p.request.text, "chest pain");
         assert_eq!(p.request.doc_type, Some(DocumentType::DischargeSummary));
         assert_eq!(p.request.mrn, Some(Mrn(123456)));

@@ -66,8 +66,11 @@ pub trait ChartServices: Send + Sync {
         limit: usize,
     ) -> Result<Vec<NoteResult>, ServiceError>;
     /// The patient with this MRN, for the note screen's `mrn:` filter.
-    fn patient_by_mrn(&self, session: &Session, mrn: Mrn)
-        -> Result<Option<PatientId>, ServiceError>;
+    fn patient_by_mrn(
+        &self,
+        session: &Session,
+        mrn: Mrn,
+    ) -> Result<Option<PatientId>, ServiceError>;
 }
 
 impl ChartServices for Services {

@@ -60,7 +60,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             " Search notes: words, \"phrases\", AND OR NOT, prefix* ",
             theme.style("title"),
         ))
-        .title_bottom(Line::styled(" filters: type: from: to: mrn: ", theme.style("text.dim")))
+        .title_bottom(Line::styled(
+            " filters: type: from: to: mrn: ",
+            theme.style("text.dim"),
+        ))
         .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
     let input = Line::from(vec![
         Span::styled("> ", theme.style("text.dim")),
@@ -138,7 +141,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
         lines.push(Line::styled(text, base));
         let indent = if selected { "  │ " } else { "    " };
-        let snippet = snippet_lines(&r.hit.snippet, snippet_w, SNIPPET_ROWS, theme.style("text"), mark);
+        let snippet = snippet_lines(
+            &r.hit.snippet,
+            snippet_w,
+            SNIPPET_ROWS,
+            theme.style("text"),
+            mark,
+        );
         for k in 0..SNIPPET_ROWS {
             let mut spans = vec![Span::styled(indent, theme.style("text.dim"))];
             if let Some(line) = snippet.get(k) {
@@ -158,23 +167,48 @@ fn type_label(t: DocumentType) -> &'static str {
 fn draw_syntax_help(state: &State, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let dim = theme.style("text.dim");
-    let codes: Vec<&str> = DocumentType::ALL.iter().map(|t| t.code()).collect();
-    let lines = vec![
+    let mut lines = vec![
         Line::styled("  Search inside clinical notes", theme.style("title")),
         Line::default(),
         Line::styled("  pneumonia   \"chest pain\"   sepsis OR bacteremia", dim),
-        Line::styled("  cardi*   fever NOT covid   (cough OR wheeze) -asthma", dim),
-        Line::default(),
-        Line::styled("  Filters: type:discharge  from:2024-01-01  to:12/31/2024", dim),
-        Line::styled("           mrn:00-12-34-56 (a blank query lists that patient's notes)", dim),
-        Line::styled(format!("  Types: {}", codes.join(" ")), dim),
+        Line::styled(
+            "  cardi*   fever NOT covid   (cough OR wheeze) -asthma",
+            dim,
+        ),
         Line::default(),
         Line::styled(
-            "  Opening a note opens the patient's chart with the note (audited).",
+            "  Filters: type:discharge  from:2024-01-01  to:12/31/2024",
+            dim,
+        ),
+        Line::styled(
+            "           mrn:00-12-34-56 (a blank query lists that patient's notes)",
             dim,
         ),
     ];
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
+    // Type codes wrapped by hand under their label (Paragraph's wrap loses the indent).
+    let room = usize::from(area.width).saturating_sub(10).max(10);
+    let mut row = String::new();
+    let mut first = true;
+    for code in DocumentType::ALL.iter().map(|t| t.code()) {
+        if !row.is_empty() && row.len() + 1 + code.len() > room {
+            let label = if first { "  Types:  " } else { "          " };
+            lines.push(Line::styled(format!("{label}{row}"), dim));
+            row.clear();
+            first = false;
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(code);
+    }
+    let label = if first { "  Types:  " } else { "          " };
+    lines.push(Line::styled(format!("{label}{row}"), dim));
+    lines.push(Line::default());
+    lines.push(Line::styled(
+        "  Enter opens the patient's chart with the note in the reading pane (audited).",
+        dim,
+    ));
+    frame.render_widget(Paragraph::new(lines), area);
 }
 
 /// The snippet as at most `rows` lines of `cols` columns, matched words in [brackets]
@@ -192,7 +226,11 @@ pub fn snippet_lines(
     let mut chars: Vec<(char, bool)> = Vec::new();
     let push_text = |chars: &mut Vec<(char, bool)>, text: &str, marked: bool| {
         for c in text.chars() {
-            let c = if c.is_whitespace() || c.is_control() { ' ' } else { c };
+            let c = if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            };
             if c == ' ' && chars.last().is_none_or(|(p, _)| *p == ' ') {
                 continue;
             }
@@ -307,6 +345,8 @@ mod tests {
     }
 
     #[test]
+    // Reversed and out-of-range marks are the point: index output is not trusted.
+    #[allow(clippy::reversed_empty_ranges, clippy::single_range_in_vec_init)]
     fn marks_words_with_brackets_and_keeps_the_first_match_visible() {
         let s = Snippet {
             text: "chest pain\nradiating to the left arm".into(),
@@ -315,7 +355,9 @@ mod tests {
         let mark = Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED);
         let lines = snippet_lines(&s, 40, 2, Style::new(), mark);
         assert_eq!(text(&lines), vec!["chest [pain] radiating to the left arm"]);
-        assert!(lines[0].iter().any(|sp| sp.content == "[pain]" && sp.style == mark));
+        assert!(lines[0]
+            .iter()
+            .any(|sp| sp.content == "[pain]" && sp.style == mark));
         let long = Snippet {
             text: format!("{} fever", "word ".repeat(40)),
             marks: vec![201..206],

@@ -22,8 +22,8 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
         ],
         Mode::Notes => &[
             (Action::Help, "help"),
-            (Action::Open, "open note"),
             (Action::Back, "patients"),
+            (Action::Open, "open"),
         ],
         Mode::Chart => &[
             (Action::Help, "help"),
