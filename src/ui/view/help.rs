@@ -50,7 +50,7 @@ fn rows(state: &State) -> Vec<(String, String)> {
         out.push((
             "other keys".to_string(),
             if mode == Mode::Notes {
-                "type into the query: words, \"phrases\", AND OR NOT, prefix*, filters type: from: to: mrn:".to_string()
+                "type the query (syntax on the empty screen)".to_string()
             } else {
                 "type into the search box".to_string()
             },
