@@ -669,7 +669,7 @@ fn runtime_note_search_resolves_mrn_and_reports_syntax_errors_by_typed_position(
     });
     assert_eq!(
         app.state.error.as_deref(),
-        Some("cannot understand the note query at character 9: this parenthesis is never closed")
+        Some("note query: at character 9, this parenthesis is never closed")
     );
     let _ = NoteSearchError::NoSuchMrn;
 }

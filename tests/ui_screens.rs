@@ -139,11 +139,17 @@ fn notes_filter_problem_and_query_error() {
     // Position 1 of the text sent ("(fever") is character 9 of what was typed.
     assert_eq!(
         s.error.as_deref(),
-        Some("cannot understand the note query at character 9: this parenthesis is never closed")
+        Some("note query: at character 9, this parenthesis is never closed")
     );
     let screen = render(&s, 80, 24).backend().to_string();
     assert!(screen.contains("at character 9"), "{screen}");
-    assert!(!screen.contains("! cannot understand the note query at character 9: (fever"));
+    let error_row = screen.lines().rev().nth(1).unwrap_or("");
+    assert!(error_row.contains("! note query"), "{error_row}");
+    assert!(
+        !error_row.contains("fever"),
+        "the query is not echoed: {error_row}"
+    );
+    insta::assert_snapshot!("notes_query_error", render(&s, 80, 24).backend());
 }
 
 #[test]

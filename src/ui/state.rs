@@ -59,6 +59,8 @@ pub struct NotesState {
     /// For each character of the text sent with the current generation, its position in
     /// the typed query (syntax errors point at what the clerk typed).
     pub positions: Vec<usize>,
+    /// Character (1-based, as typed) a syntax error points at; a `^` marks it.
+    pub error_at: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -77,9 +77,11 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                     // Never echoes the query: a position in what was typed and a reason.
                     NoteSearchError::Query { position, reason } => {
                         let at = typed_position(&state.notes.positions, position);
-                        state.error = Some(format!(
-                            "cannot understand the note query at character {at}: {reason}"
-                        ));
+                        state.error = Some(format!("note query: at character {at}, {reason}"));
+                        state.notes.error_at = Some(at);
+                        // Not "no note matches": nothing was searched.
+                        state.notes.problem =
+                            Some("the query cannot be searched as typed (see below)".to_string());
                     }
                     NoteSearchError::NoSuchMrn => {
                         state.notes.problem = Some("no patient has that MRN".to_string());
@@ -219,6 +221,7 @@ fn note_query_changed(state: &mut State) -> Vec<Effect> {
     notes.generation += 1;
     notes.selected = 0;
     notes.problem = None;
+    notes.error_at = None;
     if notes.query.trim().is_empty() {
         notes.results.clear();
         notes.pending = false;

@@ -60,11 +60,16 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             " Search notes: words, \"phrases\", AND OR NOT, prefix* ",
             theme.style("title"),
         ))
-        .title_bottom(Line::styled(
+        .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
+    // The filter reminder gives way to the `^` under a syntax error.
+    let block = if notes.error_at.is_none() {
+        block.title_bottom(Line::styled(
             " filters: type: from: to: mrn: ",
             theme.style("text.dim"),
         ))
-        .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
+    } else {
+        block
+    };
     let input = Line::from(vec![
         Span::styled("> ", theme.style("text.dim")),
         Span::styled(notes.query.clone(), theme.style("input")),
@@ -77,6 +82,28 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
     }
 
+    // A syntax error's position, marked under the typed character (not by colour).
+    if let Some(at) = notes.error_at {
+        let col = notes
+            .query
+            .chars()
+            .take(at.saturating_sub(1))
+            .map(|c| width(c.encode_utf8(&mut [0u8; 4])))
+            .sum::<usize>();
+        let x = usize::from(query_area.x) + 3 + col;
+        if x + 1 < usize::from(query_area.right()) && query_area.height >= 3 {
+            let caret = Rect {
+                x: x as u16,
+                y: query_area.y + 2,
+                width: 1,
+                height: 1,
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled("^", theme.style("error"))),
+                caret,
+            );
+        }
+    }
     let below = Rect {
         height: area.height.saturating_sub(3),
         ..head_area
