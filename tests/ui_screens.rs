@@ -104,6 +104,13 @@ fn notes_empty_shows_the_query_language() {
 }
 
 #[test]
+fn help_overlay_on_notes() {
+    let mut s = with_notes();
+    key(&mut s, "?");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
 fn notes_wide_with_author() {
     let mut s = with_notes();
     update(
