@@ -83,7 +83,7 @@ actions! {
     PageDown = "page_down", "page down", [Search, Notes, Chart, Help];
     Top = "top", "go to the top", [Search, Notes, Chart, Help];
     Bottom = "bottom", "go to the bottom", [Search, Notes, Chart, Help];
-    Open = "open", "open the selected chart or document", [Search, Notes, Chart];
+    Open = "open", "open the selected chart, document or note", [Search, Notes, Chart];
     DeleteBack = "delete_back", "delete the character before the cursor", [Search, Notes, Popup];
     ClearLine = "clear_line", "clear the text field", [Search, Notes, Popup];
     NoteSearch = "note_search", "switch patient search / note search", [Search, Notes];
