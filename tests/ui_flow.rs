@@ -4,12 +4,15 @@
 
 mod ui_support;
 
-use chartroom::domain::{DocumentId, PatientId};
+use chartroom::domain::{DocumentId, DocumentType, Mrn, PatientId};
+use chartroom::search::{NoteQuery, SearchError};
 use chartroom::services::{
-    BreakGlass, BreakGlassReason, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError,
-    Session,
+    BreakGlass, BreakGlassReason, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult,
+    ServiceError, Session,
 };
 use chartroom::ui::msg::BreakGlassRequest;
+use chartroom::ui::msg::NoteSearchError;
+use chartroom::ui::note_filters::NoteRequest;
 use chartroom::ui::runtime::ChartServices;
 use chartroom::ui::state::{Screen, Section};
 use chartroom::ui::{update, App, Effect, Msg};
@@ -245,9 +248,148 @@ fn help_toggles_and_quit_quits() {
     assert!(s.quit);
 }
 
+#[test]
+fn note_search_flow_types_searches_and_opens_the_note_through_its_chart() {
+    let mut s = state();
+    key(&mut s, "ctrl-f");
+    assert_eq!(s.screen, Screen::Notes);
+    let effects = type_text(&mut s, "pn");
+    assert_eq!(
+        effects,
+        vec![
+            Effect::SearchNotes {
+                generation: 1,
+                request: NoteRequest {
+                    text: "p".into(),
+                    ..NoteRequest::default()
+                }
+            },
+            Effect::SearchNotes {
+                generation: 2,
+                request: NoteRequest {
+                    text: "pn".into(),
+                    ..NoteRequest::default()
+                }
+            },
+        ]
+    );
+    type_text(&mut s, " type");
+    // A filter being typed is not searched until it reads as one (`p` could be
+    // progress, procedure or pathology).
+    assert_eq!(type_text(&mut s, ":p"), vec![]);
+    assert!(s.notes.problem.is_some());
+    assert_eq!(
+        type_text(&mut s, "rog"),
+        vec![Effect::SearchNotes {
+            generation: 12,
+            request: NoteRequest {
+                text: "pn".into(),
+                doc_type: Some(DocumentType::ProgressNote),
+                ..NoteRequest::default()
+            }
+        }]
+    );
+    // Stale answers are dropped; the current one shows.
+    update(
+        &mut s,
+        Msg::NoteResults {
+            generation: 11,
+            results: vec![],
+        },
+    );
+    assert!(s.notes.pending);
+    update(
+        &mut s,
+        Msg::NoteResults {
+            generation: 12,
+            results: note_results(),
+        },
+    );
+    assert_eq!(s.notes.results.len(), 3);
+    assert!(!s.notes.pending);
+    // Enter opens the patient's chart first (audited, break-the-glass honoured)...
+    key(&mut s, "down");
+    assert_eq!(
+        key(&mut s, "enter"),
+        vec![Effect::OpenChart {
+            patient: PatientId(4),
+            reason: None
+        }]
+    );
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: PatientId(4),
+            flags: vec!["RESTRICTED"],
+        },
+    );
+    let confirmed = key(&mut s, "enter");
+    assert_eq!(
+        confirmed,
+        vec![Effect::OpenChart {
+            patient: PatientId(4),
+            reason: Some(BreakGlassRequest {
+                reason: BreakGlassReason::DirectCare,
+                explanation: String::new()
+            }),
+        }]
+    );
+    // ...then the note itself (open_document, audited).
+    let mut opened = chart();
+    opened.patient.id = PatientId(4);
+    for d in &mut opened.documents {
+        d.document.patient = PatientId(4);
+    }
+    assert_eq!(
+        update(&mut s, Msg::ChartOpened(Box::new(opened.clone()))),
+        vec![Effect::OpenDocument { id: DocumentId(31) }]
+    );
+    assert_eq!(s.screen, Screen::Chart);
+    let mut note = opened.documents[1].clone();
+    note.document.id = DocumentId(31);
+    update(&mut s, Msg::DocumentLoaded(Box::new(note)));
+    assert_eq!(s.chart.as_ref().map(|c| c.section), Some(Section::Reading));
+    // Back returns to the note search with the query and results kept.
+    key(&mut s, "esc");
+    assert_eq!(s.screen, Screen::Notes);
+    assert_eq!(s.notes.query, "pn type:prog");
+    assert_eq!(s.notes.results.len(), 3);
+    // Esc again: patient search; a chart opened from there opens no note afterwards.
+    key(&mut s, "esc");
+    assert_eq!(s.screen, Screen::Search);
+    assert_eq!(update(&mut s, Msg::ChartOpened(Box::new(chart()))), vec![]);
+}
+
+#[test]
+fn cancelled_break_the_glass_opens_no_note_later() {
+    let mut s = state();
+    key(&mut s, "f2");
+    type_text(&mut s, "pneumonia");
+    let generation = s.notes.generation;
+    update(
+        &mut s,
+        Msg::NoteResults {
+            generation,
+            results: note_results(),
+        },
+    );
+    key(&mut s, "enter");
+    update(
+        &mut s,
+        Msg::ChartNeedsReason {
+            patient: PatientId(1),
+            flags: vec!["VIP"],
+        },
+    );
+    key(&mut s, "esc");
+    assert!(s.open_after_chart.is_none());
+    assert_eq!(s.screen, Screen::Notes);
+}
+
 /// Services that answer searches slowly and count what ran.
 struct Fake {
     searches: Mutex<Vec<String>>,
+    note_searches: Mutex<Vec<NoteQuery>>,
     delay: Duration,
     running: AtomicUsize,
 }
@@ -291,6 +433,26 @@ impl ChartServices for Fake {
     fn status(&self) -> Result<DataStatus, ServiceError> {
         panic!("a service bug must not kill the worker")
     }
+    fn search_notes(
+        &self,
+        _: &Session,
+        query: &NoteQuery,
+        _: usize,
+    ) -> Result<Vec<NoteResult>, ServiceError> {
+        if let Ok(mut v) = self.note_searches.lock() {
+            v.push(query.clone());
+        }
+        if query.text.starts_with('(') {
+            return Err(ServiceError::Search(SearchError::Query {
+                position: 1,
+                reason: "this parenthesis is never closed".into(),
+            }));
+        }
+        Ok(note_results())
+    }
+    fn patient_by_mrn(&self, _: &Session, mrn: Mrn) -> Result<Option<PatientId>, ServiceError> {
+        Ok((mrn == Mrn(123456)).then_some(PatientId(1)))
+    }
 }
 
 fn wait_until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
@@ -307,6 +469,7 @@ fn wait_until(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
 fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
     let fake = Arc::new(Fake {
         searches: Mutex::new(vec![]),
+        note_searches: Mutex::new(vec![]),
         delay: Duration::from_millis(150),
         running: AtomicUsize::new(0),
     });
@@ -389,6 +552,15 @@ mod never_panics {
         "ctrl-u",
         "f1",
         "space",
+        "ctrl-f",
+        "f2",
+        "\"",
+        "(",
+        ":",
+        "t",
+        "y",
+        "p",
+        "e",
     ];
 
     #[derive(Clone, Debug)]
@@ -398,6 +570,8 @@ mod never_panics {
         Chart,
         Document,
         NeedsReason,
+        NoteResults,
+        NoteFailed(usize),
         Resize(u16, u16),
     }
 
@@ -408,6 +582,8 @@ mod never_panics {
             1 => Just(Step::Chart),
             1 => Just(Step::Document),
             1 => Just(Step::NeedsReason),
+            1 => Just(Step::NoteResults),
+            1 => (0usize..40).prop_map(Step::NoteFailed),
             1 => (0u16..140, 0u16..50).prop_map(|(w, h)| Step::Resize(w, h)),
         ]
     }
@@ -425,6 +601,11 @@ mod never_panics {
                     Step::Chart => Msg::ChartOpened(Box::new(chart())),
                     Step::Document => Msg::DocumentLoaded(Box::new(chart().documents[1].clone())),
                     Step::NeedsReason => Msg::ChartNeedsReason { patient: PatientId(4), flags: vec!["VIP"] },
+                    Step::NoteResults => Msg::NoteResults { generation: s.notes.generation, results: note_results() },
+                    Step::NoteFailed(position) => Msg::NoteSearchFailed {
+                        generation: s.notes.generation,
+                        error: chartroom::ui::msg::NoteSearchError::Query { position, reason: "bad".into() },
+                    },
                     Step::Resize(w, h) => Msg::Resize { width: w, height: h },
                 };
                 update(&mut s, msg);
@@ -435,9 +616,69 @@ mod never_panics {
 }
 
 #[test]
+fn runtime_note_search_resolves_mrn_and_reports_syntax_errors_by_typed_position() {
+    let fake = Arc::new(Fake {
+        searches: Mutex::new(vec![]),
+        note_searches: Mutex::new(vec![]),
+        delay: Duration::from_millis(1),
+        running: AtomicUsize::new(0),
+    });
+    let mut app = App::new(fake.clone(), session(), &config(), 80, 24);
+    app.handle(Msg::Key("ctrl-f".parse().expect("key")));
+    for c in "mrn:12-34-56 fever".chars() {
+        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+    }
+    wait_until(&mut app, "note results", |a| {
+        a.state.notes.shown_generation == a.state.notes.generation && !a.state.notes.pending
+    });
+    assert_eq!(app.state.notes.results.len(), 3);
+    let ran = fake
+        .note_searches
+        .lock()
+        .map(|v| v.clone())
+        .unwrap_or_default();
+    let last = ran.last().expect("a note search ran");
+    assert_eq!(last.patient, Some(PatientId(1)));
+    assert_eq!(last.text, "fever");
+    assert!(
+        ran.len() <= 3,
+        "stale note searches are dropped: {}",
+        ran.len()
+    );
+
+    // An unknown MRN: said in place of results, no search of all notes.
+    app.handle(Msg::Key("ctrl-u".parse().expect("key")));
+    for c in "mrn:999 fever".chars() {
+        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+    }
+    wait_until(&mut app, "the MRN problem", |a| {
+        a.state.notes.problem.is_some()
+    });
+    assert!(app.state.notes.results.is_empty());
+
+    // A syntax error points at the character typed, never echoing the query.
+    app.handle(Msg::Key("ctrl-u".parse().expect("key")));
+    for c in "type:hp (fever".chars() {
+        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+    }
+    wait_until(&mut app, "the query error", |a| {
+        a.state
+            .error
+            .as_deref()
+            .is_some_and(|e| e.contains("note query"))
+    });
+    assert_eq!(
+        app.state.error.as_deref(),
+        Some("note query: at character 9, this parenthesis is never closed")
+    );
+    let _ = NoteSearchError::NoSuchMrn;
+}
+
+#[test]
 fn wake_is_called_when_answers_arrive() {
     let fake = Arc::new(Fake {
         searches: Mutex::new(vec![]),
+        note_searches: Mutex::new(vec![]),
         delay: Duration::from_millis(1),
         running: AtomicUsize::new(0),
     });

@@ -23,6 +23,23 @@ fn with_results() -> chartroom::ui::State {
     s
 }
 
+fn with_notes() -> chartroom::ui::State {
+    let mut s = state();
+    key(&mut s, "ctrl-f");
+    type_text(&mut s, "pneumonia type:disch");
+    // The discharge filter is typed, but the fixture answers for the whole query.
+    let generation = s.notes.generation;
+    update(
+        &mut s,
+        Msg::NoteResults {
+            generation,
+            results: note_results(),
+        },
+    );
+    key(&mut s, "down");
+    s
+}
+
 fn with_chart() -> chartroom::ui::State {
     let mut s = state();
     update(&mut s, Msg::ChartOpened(Box::new(chart())));
@@ -72,6 +89,74 @@ fn search_no_match_and_error_line() {
         },
     );
     insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn notes_results_with_marked_snippets() {
+    insta::assert_snapshot!(render(&with_notes(), 80, 24).backend());
+}
+
+#[test]
+fn notes_empty_shows_the_query_language() {
+    let mut s = state();
+    key(&mut s, "f2");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn help_overlay_on_notes() {
+    let mut s = with_notes();
+    key(&mut s, "?");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
+fn notes_wide_with_author() {
+    let mut s = with_notes();
+    update(
+        &mut s,
+        Msg::Resize {
+            width: 132,
+            height: 20,
+        },
+    );
+    insta::assert_snapshot!(render(&s, 132, 20).backend());
+}
+
+#[test]
+fn notes_filter_problem_and_query_error() {
+    let mut s = state();
+    key(&mut s, "ctrl-f");
+    type_text(&mut s, "fever from:2024-13");
+    let screen = render(&s, 80, 24).backend().to_string();
+    assert!(screen.contains("from: needs a date"), "{screen}");
+    key(&mut s, "ctrl-u");
+    type_text(&mut s, "type:hp (fever");
+    let generation = s.notes.generation;
+    update(
+        &mut s,
+        Msg::NoteSearchFailed {
+            generation,
+            error: chartroom::ui::msg::NoteSearchError::Query {
+                position: 1,
+                reason: "this parenthesis is never closed".into(),
+            },
+        },
+    );
+    // Position 1 of the text sent ("(fever") is character 9 of what was typed.
+    assert_eq!(
+        s.error.as_deref(),
+        Some("note query: at character 9, this parenthesis is never closed")
+    );
+    let screen = render(&s, 80, 24).backend().to_string();
+    assert!(screen.contains("at character 9"), "{screen}");
+    let error_row = screen.lines().rev().nth(1).unwrap_or("");
+    assert!(error_row.contains("! note query"), "{error_row}");
+    assert!(
+        !error_row.contains("fever"),
+        "the query is not echoed: {error_row}"
+    );
+    insta::assert_snapshot!("notes_query_error", render(&s, 80, 24).backend());
 }
 
 #[test]
@@ -207,9 +292,26 @@ fn every_screen_survives_every_size() {
     );
     let mut encounters = with_chart();
     key(&mut encounters, "2");
+    let mut notes_popup = with_notes();
+    key(&mut notes_popup, "enter");
+    update(
+        &mut notes_popup,
+        Msg::ChartNeedsReason {
+            patient: chartroom::domain::PatientId(4),
+            flags: vec!["RESTRICTED"],
+        },
+    );
+    let mut notes_help = with_notes();
+    key(&mut notes_help, "?");
+    let mut notes_empty = state();
+    key(&mut notes_empty, "ctrl-f");
     let states = [
         state(),
         with_results(),
+        with_notes(),
+        notes_popup,
+        notes_help,
+        notes_empty,
         with_chart(),
         popup,
         help,

@@ -125,3 +125,80 @@ fn search_and_open_charts_through_real_services() {
     assert_eq!(app.state.recent.len(), 2);
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
 }
+
+#[test]
+fn note_search_opens_the_note_through_break_the_glass_and_audits_both() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let vip;
+    {
+        let store = Store::open(dir.path()).expect("store");
+        let mut tx = store.write().expect("tx");
+        vip = tx.next_patient_id().expect("id");
+        tx.put_patient(&patient(vip, 345678, "Johnny", "Smithers", true))
+            .expect("put");
+        let doc = tx.next_document_id().expect("id");
+        tx.put_document(&Document {
+            id: doc,
+            patient: vip,
+            encounter: None,
+            doc_type: DocumentType::DischargeSummary,
+            title: "Discharge summary".into(),
+            author: None,
+            time: NaiveDate::from_ymd_opt(2026, 10, 6)
+                .and_then(|d| d.and_hms_opt(15, 5, 0))
+                .expect("time"),
+            signature: SignatureStatus::Signed,
+            text: "Community-acquired pneumonia, right lower lobe. Discharged home.".into(),
+        })
+        .expect("put");
+        tx.commit().expect("commit");
+    }
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
+            .single()
+            .expect("time"),
+    ));
+    let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
+    let session = services.local_session("tester").expect("session");
+    let mut app = App::new(
+        services.clone(),
+        session,
+        &UiConfig::builtin(true).expect("config"),
+        80,
+        24,
+    );
+    press(&mut app, "ctrl-f");
+    for c in "pneumon* type:discharge mrn:34-56-78".chars() {
+        app.handle(Msg::Key(Key::char(c)));
+    }
+    wait(&mut app, "note results", |a| {
+        !a.state.notes.pending && a.state.notes.results.len() == 1
+    });
+    let snippet = &app.state.notes.results[0].hit.snippet;
+    assert!(!snippet.marks.is_empty(), "the matched word is marked");
+    press(&mut app, "enter");
+    wait(&mut app, "the break-the-glass popup", |a| {
+        a.state.popup.is_some()
+    });
+    press(&mut app, "enter");
+    wait(&mut app, "the note in the reading pane", |a| {
+        a.state.chart.as_ref().is_some_and(|c| c.reading.is_some())
+    });
+    assert!(app.state.error.is_none(), "{:?}", app.state.error);
+    let read = services.store().read().expect("read");
+    let actions: Vec<AccessAction> = read
+        .audit_for_patient(vip, 50)
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.event.action)
+        .collect();
+    for wanted in [
+        AccessAction::NoteSearch,
+        AccessAction::BreakGlass,
+        AccessAction::OpenDocument,
+    ] {
+        assert!(actions.contains(&wanted), "{wanted:?} audited: {actions:?}");
+    }
+    press(&mut app, "esc");
+    assert_eq!(app.state.screen, Screen::Notes);
+}

@@ -22,6 +22,10 @@ pub struct BenchArgs {
     /// Patients sampled to build search queries from.
     #[arg(long, default_value_t = 500)]
     sample: usize,
+    /// Queries typed key by key into the TUI (80×24, in memory) for the
+    /// keystroke-to-frame figures; 0 skips them. Each takes about 2 s (a key every 120 ms).
+    #[arg(long, default_value_t = 30)]
+    typing: usize,
     /// Skip the full index rebuild (slow at 1M).
     #[arg(long)]
     skip_reindex: bool,
@@ -125,7 +129,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let services = Arc::new(Services::open(&args.data, Arc::new(SystemClock))?);
     let session = services.local_session(&os_user())?;
     let config = crate::ui::UiConfig::load(&crate::ui::UiOptions::default())?;
-    let first_frame = crate::ui::bench::first_frame(services.clone(), session, &config)?;
+    let first_frame = crate::ui::bench::first_frame(services.clone(), session.clone(), &config)?;
     figure(
         "cold_start_to_first_frame",
         cold.elapsed().as_secs_f64() * 1000.0,
@@ -135,6 +139,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
 
     search_figures(&services, args.sample)?;
     note_figures(&services)?;
+    typing_figures(&services, session, &config, args.typing)?;
     if args.import {
         import_figures(&services)?;
     }
@@ -183,6 +188,72 @@ fn search_figures(services: &Services, sample: usize) -> Result<()> {
             at5 as f64 / n.max(1) as f64,
             "ratio",
         );
+    }
+    Ok(())
+}
+
+/// Search-as-you-type in the TUI: names of sampled patients ("family given", as a
+/// clerk types what the caller says) typed one key at a time into an 80×24 app.
+fn typing_figures(
+    services: &Arc<Services>,
+    session: crate::services::Session,
+    config: &crate::ui::UiConfig,
+    count: usize,
+) -> Result<()> {
+    if count == 0 {
+        return Ok(());
+    }
+    let read = services.store().read()?;
+    let total = read.counts()?.patients.max(1);
+    let step = (total / count as u64).max(1) as usize;
+    let queries: Vec<String> = read
+        .patients()?
+        .step_by(step)
+        .take(count)
+        .map(|p| {
+            p.map(|p| {
+                format!(
+                    "{} {}",
+                    p.name.family.to_lowercase(),
+                    p.name.given.to_lowercase()
+                )
+            })
+        })
+        .collect::<std::result::Result<_, _>>()?;
+    drop(read);
+    let services: Arc<dyn crate::ui::ChartServices> = services.clone();
+    let figures = crate::ui::bench::typing(
+        services,
+        session,
+        config,
+        &queries,
+        crate::ui::bench::TypingOptions::default(),
+    )?;
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    figure("typing_queries", figures.queries as f64, "queries");
+    figure("typing_keystrokes", figures.keystrokes as f64, "keys");
+    figure(
+        "keystroke_to_frame_p50",
+        ms(figures.keystroke_to_frame_p50),
+        "ms",
+    );
+    figure(
+        "keystroke_to_frame_p99",
+        ms(figures.keystroke_to_frame_p99),
+        "ms",
+    );
+    figure(
+        "query_to_results_p50",
+        ms(figures.query_to_results_p50),
+        "ms",
+    );
+    figure(
+        "query_to_results_p99",
+        ms(figures.query_to_results_p99),
+        "ms",
+    );
+    if figures.lost > 0 {
+        figure("query_results_lost", figures.lost as f64, "queries");
     }
     Ok(())
 }

@@ -31,6 +31,7 @@ macro_rules! modes {
 modes! {
     Global = "global", "everywhere (unless the current mode binds the key)";
     Search = "search", "patient search";
+    Notes = "notes", "note search";
     Chart = "chart", "chart view";
     Help = "help", "help overlay";
     Popup = "popup", "break-the-glass reason";
@@ -41,7 +42,7 @@ impl Mode {
     /// bindings of printable keys are ignored there (so `q` can quit elsewhere
     /// without making the letter untypeable in a name).
     pub fn has_text_field(self) -> bool {
-        matches!(self, Mode::Search | Mode::Popup)
+        matches!(self, Mode::Search | Mode::Notes | Mode::Popup)
     }
 }
 
@@ -73,18 +74,19 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit = "quit", "quit chartroom", [Global, Search, Chart];
-    Help = "help", "show or hide this help", [Global, Search, Chart, Help];
-    Back = "back", "go back / close", [Global, Chart, Help];
-    Up = "up", "move up", [Search, Chart, Help, Popup];
-    Down = "down", "move down", [Search, Chart, Help, Popup];
-    PageUp = "page_up", "page up", [Search, Chart, Help];
-    PageDown = "page_down", "page down", [Search, Chart, Help];
-    Top = "top", "go to the top", [Search, Chart, Help];
-    Bottom = "bottom", "go to the bottom", [Search, Chart, Help];
-    Open = "open", "open the selected chart or document", [Search, Chart];
-    DeleteBack = "delete_back", "delete the character before the cursor", [Search, Popup];
-    ClearLine = "clear_line", "clear the text field", [Search, Popup];
+    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart];
+    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help];
+    Back = "back", "go back / close", [Global, Notes, Chart, Help];
+    Up = "up", "move up", [Search, Notes, Chart, Help, Popup];
+    Down = "down", "move down", [Search, Notes, Chart, Help, Popup];
+    PageUp = "page_up", "page up", [Search, Notes, Chart, Help];
+    PageDown = "page_down", "page down", [Search, Notes, Chart, Help];
+    Top = "top", "go to the top", [Search, Notes, Chart, Help];
+    Bottom = "bottom", "go to the bottom", [Search, Notes, Chart, Help];
+    Open = "open", "open the selected chart, document or note", [Search, Notes, Chart];
+    DeleteBack = "delete_back", "delete the character before the cursor", [Search, Notes, Popup];
+    ClearLine = "clear_line", "clear the text field", [Search, Notes, Popup];
+    NoteSearch = "note_search", "switch patient search / note search", [Search, Notes];
     NextSection = "next_section", "next chart section", [Chart];
     PrevSection = "prev_section", "previous chart section", [Chart];
     Demographics = "section_demographics", "show demographics", [Chart];

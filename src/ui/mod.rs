@@ -12,6 +12,7 @@ pub mod config_error;
 pub mod key;
 pub mod keymap;
 pub mod msg;
+pub mod note_filters;
 pub mod runtime;
 pub mod state;
 pub mod theme;

@@ -1,8 +1,9 @@
 //! What flows into `update` (messages) and out of it (effects).
 
 use super::key::Key;
+use super::note_filters::NoteRequest;
 use crate::domain::{DocumentId, PatientId};
-use crate::services::{BreakGlass, Chart, DataStatus, DocumentView, PatientResult};
+use crate::services::{BreakGlass, Chart, DataStatus, DocumentView, NoteResult, PatientResult};
 use chrono::{DateTime, Utc};
 
 /// Something that happened: input from the user or a result from the runtime.
@@ -27,6 +28,15 @@ pub enum Msg {
         generation: u64,
         message: String,
     },
+    /// Note search results tagged `generation` (of `NotesState`); older ones are dropped.
+    NoteResults {
+        generation: u64,
+        results: Vec<NoteResult>,
+    },
+    NoteSearchFailed {
+        generation: u64,
+        error: NoteSearchError,
+    },
     ChartOpened(Box<Chart>),
     /// The chart needs a break-the-glass reason before it opens.
     ChartNeedsReason {
@@ -49,6 +59,10 @@ pub enum Effect {
         generation: u64,
         query: String,
     },
+    SearchNotes {
+        generation: u64,
+        request: NoteRequest,
+    },
     OpenChart {
         patient: PatientId,
         reason: Option<BreakGlassRequest>,
@@ -58,6 +72,18 @@ pub enum Effect {
     },
     RefreshStatus,
     Quit,
+}
+
+/// Why a note search gave no results. Kept structured (not a string) so `update` can
+/// point a syntax error at the character the clerk typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteSearchError {
+    /// The note query language could not be parsed: 1-based position in the text sent.
+    Query { position: usize, reason: String },
+    /// The `mrn:` filter names no patient.
+    NoSuchMrn,
+    /// Anything else, one line from `ServiceError` (no patient data).
+    Failed(String),
 }
 
 /// `BreakGlass` with equality, so flow tests can compare effects.

@@ -8,12 +8,15 @@
 //! generations, so typing never blocks on a search.
 
 use super::config::UiConfig;
-use super::msg::{Effect, Msg};
-use super::state::{State, SEARCH_LIMIT};
+use super::msg::{Effect, Msg, NoteSearchError};
+use super::note_filters::NoteRequest;
+use super::state::{State, NOTE_LIMIT, SEARCH_LIMIT};
 use super::update::update;
-use crate::domain::{DocumentId, PatientId};
+use crate::domain::{DocumentId, Mrn, PatientId};
+use crate::search::{NoteQuery, SearchError};
 use crate::services::{
-    BreakGlass, DataStatus, DocumentView, OpenChart, PatientResult, ServiceError, Services, Session,
+    BreakGlass, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult, ServiceError,
+    Services, Session,
 };
 use chrono::{DateTime, Utc};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};
@@ -55,6 +58,19 @@ pub trait ChartServices: Send + Sync {
         document: DocumentId,
     ) -> Result<DocumentView, ServiceError>;
     fn status(&self) -> Result<DataStatus, ServiceError>;
+    /// Full-text note search (audited by the services as a note search).
+    fn search_notes(
+        &self,
+        session: &Session,
+        query: &NoteQuery,
+        limit: usize,
+    ) -> Result<Vec<NoteResult>, ServiceError>;
+    /// The patient with this MRN, for the note screen's `mrn:` filter.
+    fn patient_by_mrn(
+        &self,
+        session: &Session,
+        mrn: Mrn,
+    ) -> Result<Option<PatientId>, ServiceError>;
 }
 
 impl ChartServices for Services {
@@ -87,6 +103,62 @@ impl ChartServices for Services {
     fn status(&self) -> Result<DataStatus, ServiceError> {
         Services::status(self)
     }
+    fn search_notes(
+        &self,
+        session: &Session,
+        query: &NoteQuery,
+        limit: usize,
+    ) -> Result<Vec<NoteResult>, ServiceError> {
+        Services::search_notes(self, session, query, limit)
+    }
+    fn patient_by_mrn(
+        &self,
+        _session: &Session,
+        mrn: Mrn,
+    ) -> Result<Option<PatientId>, ServiceError> {
+        // Not audited by itself: it only narrows the note search, which is audited with
+        // the patient it resolved to.
+        Ok(self.store().read()?.patient_by_mrn(mrn)?.map(|p| p.id))
+    }
+}
+
+/// A search job: the worker keeps only the newest of each kind.
+enum SearchJob {
+    Patients(u64, String),
+    Notes(u64, NoteRequest),
+}
+
+/// Runs one note search: resolves the `mrn:` filter, then searches. Errors stay
+/// structured so a syntax error can point at the typed character.
+fn note_search(
+    services: &dyn ChartServices,
+    session: &Session,
+    request: NoteRequest,
+) -> Result<Vec<NoteResult>, NoteSearchError> {
+    let failed = |e: ServiceError| match e {
+        ServiceError::Search(SearchError::Query { position, reason }) => {
+            NoteSearchError::Query { position, reason }
+        }
+        other => NoteSearchError::Failed(other.to_string()),
+    };
+    let patient = match request.mrn {
+        Some(mrn) => match services.patient_by_mrn(session, mrn).map_err(failed)? {
+            Some(id) => Some(id),
+            None => return Err(NoteSearchError::NoSuchMrn),
+        },
+        None => None,
+    };
+    let query = NoteQuery {
+        text: request.text,
+        patient,
+        from: request.from,
+        to: request.to,
+        doc_type: request.doc_type,
+        author: None,
+    };
+    services
+        .search_notes(session, &query, NOTE_LIMIT)
+        .map_err(failed)
 }
 
 enum Work {
@@ -101,7 +173,7 @@ enum Work {
 /// The effect runner of one session.
 pub struct Runtime {
     services: Arc<dyn ChartServices>,
-    searches: Sender<(u64, String)>,
+    searches: Sender<SearchJob>,
     work: Sender<Work>,
     messages: Receiver<Msg>,
 }
@@ -119,7 +191,7 @@ impl Runtime {
     ) -> Runtime {
         let notify: Wake = wake.unwrap_or_else(|| Arc::new(|| {}));
         let (msg_tx, messages) = unbounded();
-        let (searches, search_rx) = unbounded::<(u64, String)>();
+        let (searches, search_rx) = unbounded::<SearchJob>();
         let (work, work_rx) = unbounded::<Work>();
         {
             let services = services.clone();
@@ -127,34 +199,67 @@ impl Runtime {
             let msg_tx = msg_tx.clone();
             let notify = notify.clone();
             spawn("search", move || {
-                while let Ok(mut job) = search_rx.recv() {
-                    // Only the newest search runs: wait a moment for the next keystroke,
-                    // and drop every query typed past. Each search is audited, so this
-                    // also keeps the audit trail to what the clerk meant to look up.
+                while let Ok(first) = search_rx.recv() {
+                    // Only the newest search of each kind runs: wait a moment for the
+                    // next keystroke, and drop every query typed past. Each search is
+                    // audited, so this also keeps the audit trail to what the clerk meant
+                    // to look up. Patients and notes keep separate slots so switching
+                    // screens mid-typing never strands the other screen's answer.
+                    let mut patients = None;
+                    let mut notes = None;
+                    let mut keep = |job| match job {
+                        SearchJob::Patients(g, q) => patients = Some((g, q)),
+                        SearchJob::Notes(g, r) => notes = Some((g, r)),
+                    };
+                    keep(first);
                     loop {
                         match search_rx.recv_timeout(SEARCH_SETTLE) {
-                            Ok(newer) => job = newer,
+                            Ok(newer) => keep(newer),
                             Err(RecvTimeoutError::Timeout) => break,
                             Err(RecvTimeoutError::Disconnected) => return,
                         }
                     }
-                    let (generation, query) = job;
-                    let msg = match guarded(|| {
-                        services.search_patients(&session, &query, SEARCH_LIMIT)
-                    }) {
-                        Ok(results) => Msg::SearchResults {
-                            generation,
-                            results,
-                        },
-                        Err(message) => Msg::SearchFailed {
-                            generation,
-                            message,
-                        },
-                    };
-                    if msg_tx.send(msg).is_err() {
-                        break;
+                    let mut answers = Vec::new();
+                    if let Some((generation, query)) = patients {
+                        answers.push(
+                            match guarded(|| {
+                                services.search_patients(&session, &query, SEARCH_LIMIT)
+                            }) {
+                                Ok(results) => Msg::SearchResults {
+                                    generation,
+                                    results,
+                                },
+                                Err(message) => Msg::SearchFailed {
+                                    generation,
+                                    message,
+                                },
+                            },
+                        );
                     }
-                    notify();
+                    if let Some((generation, request)) = notes {
+                        let run = catch_unwind(AssertUnwindSafe(|| {
+                            note_search(services.as_ref(), &session, request)
+                        }));
+                        answers.push(match run {
+                            Ok(Ok(results)) => Msg::NoteResults {
+                                generation,
+                                results,
+                            },
+                            Ok(Err(error)) => Msg::NoteSearchFailed { generation, error },
+                            Err(_) => Msg::NoteSearchFailed {
+                                generation,
+                                error: NoteSearchError::Failed(
+                                    "internal error (see the log)".to_string(),
+                                ),
+                            },
+                        });
+                    }
+                    for msg in answers {
+                        if msg_tx.send(msg).is_err() {
+                            return;
+                        }
+                        notify();
+                    }
                 }
             });
         }
@@ -214,7 +319,13 @@ impl Runtime {
         // A send fails only when a worker has gone; its error already reached the user.
         match effect {
             Effect::SearchPatients { generation, query } => {
-                let _ = self.searches.send((generation, query));
+                let _ = self.searches.send(SearchJob::Patients(generation, query));
+            }
+            Effect::SearchNotes {
+                generation,
+                request,
+            } => {
+                let _ = self.searches.send(SearchJob::Notes(generation, request));
             }
             Effect::OpenChart { patient, reason } => {
                 let _ = self.work.send(Work::OpenChart {

@@ -4,13 +4,17 @@ use super::action::Mode;
 use super::config::UiConfig;
 use super::keymap::Keymap;
 use super::theme::Theme;
-use crate::domain::{Patient, PatientId, Role};
-use crate::services::{Chart, DataStatus, DocumentView, PatientResult, Session};
+use crate::domain::{DocumentId, Patient, PatientId, Role};
+use crate::services::{Chart, DataStatus, DocumentView, NoteResult, PatientResult, Session};
 use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
 /// Results asked of a search (a list is scrolled, not paged through the index).
 pub const SEARCH_LIMIT: usize = 50;
+/// Notes asked of a note search: a screenful or two; narrowing beats scrolling.
+pub const NOTE_LIMIT: usize = 50;
+/// Screen rows one note result takes: the header line and two snippet lines.
+pub const NOTE_ROWS: usize = 3;
 /// Charts kept in the recent list shown under an empty query.
 pub const RECENT_LIMIT: usize = 10;
 /// Below this the screens cannot be laid out; the view says so instead.
@@ -22,6 +26,8 @@ pub const WIDE_CHART_WIDTH: u16 = 150;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Screen {
     Search,
+    /// Full-text search inside clinical notes.
+    Notes,
     Chart,
 }
 
@@ -36,6 +42,25 @@ pub struct SearchState {
     pub selected: usize,
     /// A search for the current generation is out.
     pub pending: bool,
+}
+
+/// The note search screen: like `SearchState`, plus what the query box could not read.
+#[derive(Clone, Debug, Default)]
+pub struct NotesState {
+    pub query: String,
+    pub generation: u64,
+    pub shown_generation: u64,
+    pub results: Vec<NoteResult>,
+    pub selected: usize,
+    pub pending: bool,
+    /// Why the current query is not being searched (a filter it cannot read yet, or no
+    /// patient has the MRN); shown in place of results.
+    pub problem: Option<String>,
+    /// For each character of the text sent with the current generation, its position in
+    /// the typed query (syntax errors point at what the clerk typed).
+    pub positions: Vec<usize>,
+    /// Character (1-based, as typed) a syntax error points at; a `^` marks it.
+    pub error_at: Option<usize>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,6 +143,12 @@ pub struct State {
     pub height: u16,
     pub screen: Screen,
     pub search: SearchState,
+    pub notes: NotesState,
+    /// A note chosen on the note screen: opened (audited) once its patient's chart is
+    /// open, so break-the-glass applies to notes exactly as to charts.
+    pub open_after_chart: Option<(PatientId, DocumentId)>,
+    /// Where `back` from the chart goes: the screen the chart was opened from.
+    pub chart_return: Screen,
     pub recent: Vec<Patient>,
     /// Recent list cursor while the query is empty.
     pub recent_selected: usize,
@@ -152,6 +183,9 @@ impl State {
             height,
             screen: Screen::Search,
             search: SearchState::default(),
+            notes: NotesState::default(),
+            open_after_chart: None,
+            chart_return: Screen::Search,
             recent: Vec::new(),
             recent_selected: 0,
             chart: None,
@@ -172,9 +206,15 @@ impl State {
         } else {
             match self.screen {
                 Screen::Search => Mode::Search,
+                Screen::Notes => Mode::Notes,
                 Screen::Chart => Mode::Chart,
             }
         }
+    }
+
+    /// Whether the note screen has a query (rather than the syntax help).
+    pub fn showing_note_results(&self) -> bool {
+        !self.notes.query.trim().is_empty()
     }
 
     /// Whether the results list (rather than the recent list) is showing.

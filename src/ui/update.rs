@@ -3,8 +3,11 @@
 
 use super::action::{Action, Mode};
 use super::key::Key;
-use super::msg::{BreakGlassRequest, Effect, Msg};
-use super::state::{wrap_text, BreakGlassPopup, ChartState, Screen, Section, State, RECENT_LIMIT};
+use super::msg::{BreakGlassRequest, Effect, Msg, NoteSearchError};
+use super::note_filters::{parse_note_input, typed_position};
+use super::state::{
+    wrap_text, BreakGlassPopup, ChartState, Screen, Section, State, NOTE_ROWS, RECENT_LIMIT,
+};
 use crate::services::BreakGlassReason;
 
 /// Longest break-the-glass explanation kept (it goes into the audit trail).
@@ -52,9 +55,55 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::NoteResults {
+            generation,
+            results,
+        } => {
+            if generation == state.notes.generation && state.showing_note_results() {
+                state.notes.results = results;
+                state.notes.shown_generation = generation;
+                state.notes.pending = false;
+                state.notes.selected = 0;
+                state.notes.problem = None;
+            }
+            Vec::new()
+        }
+        Msg::NoteSearchFailed { generation, error } => {
+            if generation == state.notes.generation {
+                state.notes.pending = false;
+                state.notes.shown_generation = generation;
+                state.notes.results.clear();
+                match error {
+                    // Never echoes the query: a position in what was typed and a reason.
+                    NoteSearchError::Query { position, reason } => {
+                        let at = typed_position(&state.notes.positions, position);
+                        state.error = Some(format!("note query: at character {at}, {reason}"));
+                        state.notes.error_at = Some(at);
+                        // Not "no note matches": nothing was searched.
+                        state.notes.problem =
+                            Some("the query cannot be searched as typed (see below)".to_string());
+                    }
+                    NoteSearchError::NoSuchMrn => {
+                        state.notes.problem = Some("no patient has that MRN".to_string());
+                    }
+                    NoteSearchError::Failed(message) => {
+                        state.error = Some(format!("note search failed: {message}"));
+                    }
+                }
+            }
+            Vec::new()
+        }
         Msg::ChartOpened(chart) => {
             state.loading = None;
             state.popup = None;
+            let mut effects = Vec::new();
+            // A note picked on the note screen opens (audited) now that its chart is open.
+            if let Some((patient, document)) = state.open_after_chart.take() {
+                if patient == chart.patient.id {
+                    state.loading = Some("opening document");
+                    effects.push(Effect::OpenDocument { id: document });
+                }
+            }
             let patient = chart.patient.clone();
             state.recent.retain(|p| p.id != patient.id);
             state.recent.insert(0, patient);
@@ -62,7 +111,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.chart = Some(ChartState::new(*chart));
             state.screen = Screen::Chart;
             state.help = None;
-            Vec::new()
+            effects
         }
         Msg::ChartNeedsReason { patient, flags } => {
             state.loading = None;
@@ -99,6 +148,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::Failed { what, message } => {
             state.loading = None;
+            if what == "opening the chart" {
+                state.open_after_chart = None;
+            }
             state.error = Some(format!("{what} failed: {message}"));
             Vec::new()
         }
@@ -125,6 +177,10 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
         Mode::Search if state.search.query.chars().count() < MAX_QUERY => {
             state.search.query.push(c);
             query_changed(state)
+        }
+        Mode::Notes if state.notes.query.chars().count() < MAX_QUERY => {
+            state.notes.query.push(c);
+            note_query_changed(state)
         }
         Mode::Popup => {
             if let Some(popup) = state.popup.as_mut() {
@@ -158,6 +214,39 @@ fn query_changed(state: &mut State) -> Vec<Effect> {
     }]
 }
 
+/// The note screen's `query_changed`: filters are read here (pure), and only a query
+/// whose filters all make sense is searched; otherwise the screen says what is wrong.
+fn note_query_changed(state: &mut State) -> Vec<Effect> {
+    let notes = &mut state.notes;
+    notes.generation += 1;
+    notes.selected = 0;
+    notes.problem = None;
+    notes.error_at = None;
+    if notes.query.trim().is_empty() {
+        notes.results.clear();
+        notes.pending = false;
+        notes.positions.clear();
+        return Vec::new();
+    }
+    match parse_note_input(&notes.query) {
+        Ok(parsed) => {
+            notes.pending = true;
+            notes.positions = parsed.positions;
+            vec![Effect::SearchNotes {
+                generation: notes.generation,
+                request: parsed.request,
+            }]
+        }
+        Err(problem) => {
+            notes.problem = Some(problem);
+            notes.pending = false;
+            notes.results.clear();
+            notes.shown_generation = notes.generation;
+            Vec::new()
+        }
+    }
+}
+
 fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
     match action {
         Action::Quit => {
@@ -176,11 +265,19 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
             match mode {
                 Mode::Help => state.help = None,
                 Mode::Chart => {
-                    state.screen = Screen::Search;
+                    state.screen = state.chart_return;
                     state.chart = None;
                 }
+                Mode::Notes => state.screen = Screen::Search,
                 _ => {}
             }
+            Vec::new()
+        }
+        Action::NoteSearch => {
+            state.screen = match mode {
+                Mode::Notes => Screen::Search,
+                _ => Screen::Notes,
+            };
             Vec::new()
         }
         Action::Up => move_by(state, mode, -1),
@@ -211,6 +308,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
         Action::Confirm => confirm(state),
         Action::Cancel => {
             state.popup = None;
+            state.open_after_chart = None;
             Vec::new()
         }
     }
@@ -234,6 +332,17 @@ fn edit(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
             }
             if before != state.search.query {
                 return query_changed(state);
+            }
+        }
+        Mode::Notes => {
+            let before = state.notes.query.clone();
+            if action == Action::ClearLine {
+                state.notes.query.clear();
+            } else {
+                state.notes.query.pop();
+            }
+            if before != state.notes.query {
+                return note_query_changed(state);
             }
         }
         Mode::Popup => {
@@ -262,6 +371,8 @@ fn open(state: &mut State, mode: Mode) -> Vec<Effect> {
             } else {
                 state.recent.get(state.recent_selected).map(|p| p.id)
             };
+            state.open_after_chart = None;
+            state.chart_return = Screen::Search;
             match patient {
                 Some(patient) => {
                     state.loading = Some("opening chart");
@@ -273,6 +384,20 @@ fn open(state: &mut State, mode: Mode) -> Vec<Effect> {
                 None => Vec::new(),
             }
         }
+        // The chart opens first (audited, break-the-glass when needed), then the note.
+        Mode::Notes => match state.notes.results.get(state.notes.selected) {
+            Some(r) if state.showing_note_results() => {
+                let patient = r.hit.patient;
+                state.open_after_chart = Some((patient, r.hit.document));
+                state.chart_return = Screen::Notes;
+                state.loading = Some("opening chart");
+                vec![Effect::OpenChart {
+                    patient,
+                    reason: None,
+                }]
+            }
+            _ => Vec::new(),
+        },
         Mode::Chart => {
             let Some(chart) = state.chart.as_mut() else {
                 return Vec::new();
@@ -356,6 +481,15 @@ fn move_by(state: &mut State, mode: Mode, delta: isize) -> Vec<Effect> {
             } else {
                 state.recent_selected = step(state.recent_selected, delta, state.recent.len());
             }
+        }
+        Mode::Notes => {
+            // Pages move by whole results (each takes `NOTE_ROWS` lines).
+            let delta = if delta.unsigned_abs() == state.page_rows() {
+                delta.signum() * (state.page_rows() / NOTE_ROWS).max(1) as isize
+            } else {
+                delta
+            };
+            state.notes.selected = step(state.notes.selected, delta, state.notes.results.len());
         }
         Mode::Popup => {
             if let Some(popup) = state.popup.as_mut() {

@@ -323,3 +323,79 @@ pub fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
     t.draw(|f| chartroom::ui::view(s, f)).expect("draw");
     t
 }
+
+/// Note search results as the services would return them for `pneumonia`.
+pub fn note_results() -> Vec<chartroom::services::NoteResult> {
+    use chartroom::search::{NoteHit, Snippet};
+    use chartroom::services::NoteResult;
+    let snip = |text: &str, words: &[&str]| {
+        let mut marks = Vec::new();
+        for w in words {
+            let mut from = 0;
+            while let Some(i) = text[from..].find(w) {
+                marks.push(from + i..from + i + w.len());
+                from += i + w.len();
+            }
+        }
+        marks.sort_by_key(|m| m.start);
+        Snippet {
+            text: text.into(),
+            marks,
+        }
+    };
+    let hit = |doc: u64, patient: u64, t: DocumentType, time: NaiveDateTime, s: Snippet| NoteHit {
+        document: DocumentId(doc),
+        patient: PatientId(patient),
+        doc_type: t,
+        time,
+        score: 1.0,
+        snippet: s,
+    };
+    vec![
+        NoteResult {
+            hit: hit(
+                22,
+                1,
+                DocumentType::DischargeSummary,
+                dt(2026, 10, 6, 15, 5),
+                snip(
+                    "DISCHARGE DIAGNOSES:\n1. Community-acquired pneumonia, right lower lobe.\n2. Mild persistent asthma. Repeat chest radiograph in six weeks.",
+                    &["pneumonia"],
+                ),
+            ),
+            patient_name: "Smith, John Q Jr".into(),
+            mrn: "00-12-34-56".into(),
+            author_name: Some("Priya Raman, MD".into()),
+        },
+        NoteResult {
+            hit: hit(
+                31,
+                4,
+                DocumentType::RadiologyReport,
+                dt(2026, 9, 30, 8, 12),
+                snip(
+                    "IMPRESSION: Patchy opacity in the left lower lobe, compatible with early pneumonia in the right clinical setting. No pleural effusion.",
+                    &["pneumonia", "lobe"],
+                ),
+            ),
+            patient_name: "Smith-Jones, Jon".into(),
+            mrn: "05-55-01-23".into(),
+            author_name: Some("A. Novak, MD".into()),
+        },
+        NoteResult {
+            hit: hit(
+                47,
+                2,
+                DocumentType::ProgressNote,
+                dt(2025, 1, 17, 10, 45),
+                snip(
+                    "Day 3. Afebrile overnight. Pneumonia improving; cough less productive. Plan: switch to oral antibiotics, discharge tomorrow if stable.",
+                    &["Pneumonia"],
+                ),
+            ),
+            patient_name: "Smith, Jonathan".into(),
+            mrn: "02-34-56-78".into(),
+            author_name: None,
+        },
+    ]
+}

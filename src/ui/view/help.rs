@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 fn explained_mode(state: &State) -> Mode {
     match state.screen {
         Screen::Search => Mode::Search,
+        Screen::Notes => Mode::Notes,
         Screen::Chart => Mode::Chart,
     }
 }
@@ -48,7 +49,11 @@ fn rows(state: &State) -> Vec<(String, String)> {
     if mode.has_text_field() {
         out.push((
             "other keys".to_string(),
-            "type into the search box".to_string(),
+            if mode == Mode::Notes {
+                "type the query (syntax on the empty screen)".to_string()
+            } else {
+                "type into the search box".to_string()
+            },
         ));
         out.push((String::new(), String::new()));
     }

@@ -4,6 +4,7 @@
 pub mod chart;
 pub mod common;
 pub mod help;
+pub mod notes;
 pub mod popup;
 pub mod search;
 pub mod status;
@@ -29,6 +30,7 @@ pub fn view(state: &State, frame: &mut Frame) {
     .areas(area);
     match state.screen {
         Screen::Search => search::draw(state, frame, body),
+        Screen::Notes => notes::draw(state, frame, body),
         Screen::Chart => chart::draw(state, frame, body),
     }
     if let Some(message) = &state.error {

@@ -51,6 +51,18 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             theme.style("title"),
         ))
         .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
+    // The way to note search, from the live keymap: the status bar has no room for it
+    // at 80 columns.
+    let block = match state
+        .keymap
+        .hint(crate::ui::Mode::Search, crate::ui::Action::NoteSearch)
+    {
+        Some(key) => block.title_bottom(Line::styled(
+            format!(" {key}: search inside notes "),
+            theme.style("text.dim"),
+        )),
+        None => block,
+    };
     let input = Line::from(vec![
         Span::styled("> ", theme.style("text.dim")),
         Span::styled(state.search.query.clone(), theme.style("input")),

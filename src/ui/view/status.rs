@@ -17,7 +17,13 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
         Mode::Search => &[
             (Action::Help, "help"),
             (Action::Open, "open"),
+            (Action::NoteSearch, "notes"),
             (Action::Quit, "quit"),
+        ],
+        Mode::Notes => &[
+            (Action::Help, "help"),
+            (Action::Back, "patients"),
+            (Action::Open, "open"),
         ],
         Mode::Chart => &[
             (Action::Help, "help"),
