@@ -154,3 +154,69 @@ fn a_users_own_record_needs_a_reason_and_is_flagged() {
     assert_eq!(flagged[0].event.client, "127.0.0.1:5000");
     assert_eq!(flagged[0].event.role, Some(Role::Clerk));
 }
+
+#[test]
+fn note_search_lists_sensitive_notes_but_withholds_their_text() {
+    use chartroom::domain::{Document, DocumentType, SignatureStatus};
+    use chartroom::search::NoteQuery;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
+    let admin = services.local_session("boss").expect("local admin");
+    let mut tx = services.store().write().expect("tx");
+    for (given, vip) in [("Open", false), ("Famous", true)] {
+        let id = tx.next_patient_id().expect("id");
+        let mrn = tx.next_mrn().expect("mrn");
+        tx.put_patient(&Patient {
+            id,
+            mrn,
+            name: PersonName::new(given, "Example"),
+            other_names: vec![],
+            dob: NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"),
+            sex: Sex::Female,
+            address: None,
+            phones: vec![],
+            ssn: None,
+            flags: PatientFlags {
+                vip,
+                ..PatientFlags::default()
+            },
+            identifiers: vec![],
+            staff_link: None,
+        })
+        .expect("put");
+        let doc = tx.next_document_id().expect("doc id");
+        tx.put_document(&Document {
+            id: doc,
+            patient: id,
+            encounter: None,
+            doc_type: DocumentType::ProgressNote,
+            title: "Progress".into(),
+            author: None,
+            time: NaiveDate::from_ymd_opt(2026, 1, 1)
+                .expect("date")
+                .and_hms_opt(9, 0, 0)
+                .expect("time"),
+            signature: SignatureStatus::Signed,
+            text: "Wheezing improved after nebulized albuterol.".into(),
+        })
+        .expect("put doc");
+    }
+    tx.commit().expect("commit");
+    services.sync_index().expect("index");
+    let query = NoteQuery {
+        text: "albuterol".into(),
+        ..NoteQuery::default()
+    };
+    let results = services.search_notes(&admin, &query, 10).expect("search");
+    assert_eq!(results.len(), 2, "both notes are listed");
+    for r in &results {
+        let withheld = r.hit.snippet.text == chartroom::services::WITHHELD_SNIPPET;
+        assert_eq!(
+            withheld,
+            r.patient_name.contains("Famous"),
+            "{}",
+            r.patient_name
+        );
+        assert_eq!(withheld, r.hit.snippet.marks.is_empty());
+    }
+}

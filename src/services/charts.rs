@@ -181,6 +181,10 @@ impl Services {
                 continue;
             };
             let author = read.document(hit.document)?.and_then(|d| d.author);
+            let mut hit = hit;
+            if patient.flags.needs_reason() {
+                withhold_snippet(&mut hit.snippet);
+            }
             results.push(NoteResult {
                 patient_name: patient.name.display_last_first(),
                 mrn: patient.mrn.to_string(),
@@ -198,7 +202,13 @@ impl Services {
         query: &NoteQuery,
         limit: usize,
     ) -> Result<Vec<NoteResult>> {
-        let results = self.find_notes(query, limit)?;
+        let mut results = self.find_notes(query, limit)?;
+        // The user's own chart is read only by breaking the glass, its notes too.
+        if let Some(own) = session.user.patient_link {
+            for r in results.iter_mut().filter(|r| r.hit.patient == own) {
+                withhold_snippet(&mut r.hit.snippet);
+            }
+        }
         let event = self.audit_event(
             session,
             AccessAction::NoteSearch,
@@ -208,6 +218,17 @@ impl Services {
         self.audit(event)?;
         Ok(results)
     }
+}
+
+/// What a result list shows instead of note text from a chart that needs a
+/// break-the-glass reason: the hit is listed (a clerk must know the note exists), the
+/// text is read only after the reason is given and audited.
+pub const WITHHELD_SNIPPET: &str =
+    "(text withheld: restricted or sensitive chart; open it to give a reason)";
+
+fn withhold_snippet(snippet: &mut crate::search::Snippet) {
+    snippet.text = WITHHELD_SNIPPET.to_string();
+    snippet.marks.clear();
 }
 
 fn load_chart(read: &ReadTx, patient: Patient) -> Result<Chart> {

@@ -13,7 +13,7 @@ mod users;
 pub use config::DataConfig;
 pub use users::{looks_like_public_key, valid_username, NewUser};
 
-pub use charts::may_open_charts;
+pub use charts::{may_open_charts, WITHHELD_SNIPPET};
 
 use crate::domain::{Clock, Document, Encounter, Patient, PatientId, StaffUser};
 use crate::search::{ChartIndex, NoteHit, TantivyIndex};
