@@ -2,6 +2,8 @@
 //! its runtime. Type a name, open the chart, and find the open in the audit trail; a
 //! restricted chart asks for a reason and its open is flagged for privacy review.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
 use chartroom::domain::{AccessAction, FixedClock, Patient};
 use chartroom::generate::{generate, GenerateOptions, NoProgress};
 use chartroom::services::Services;

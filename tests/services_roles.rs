@@ -2,6 +2,8 @@
 //! role is refused, whatever the UI shows. Roster changes and own-record opens are
 //! audited.
 
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
 use chartroom::domain::{AccessAction, Patient, PatientFlags, PersonName, Role, Sex, SystemClock};
 use chartroom::services::{
     BreakGlass, BreakGlassReason, NewUser, OpenChart, ServiceError, Services, Session,

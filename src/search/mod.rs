@@ -56,6 +56,9 @@ pub struct DocumentRecord {
 
 /// A change the index absorbs (from the store's outbox).
 #[derive(Clone, Debug)]
+// Changes travel in short-lived batches; boxing the larger variant would cost an
+// allocation per patient for no memory that matters.
+#[allow(clippy::large_enum_variant)]
 pub enum IndexChange {
     Patient(PatientRecord),
     Document(DocumentRecord),
