@@ -198,6 +198,32 @@ pub fn scroll_offset(selected: usize, rows: usize) -> usize {
     (selected + 1).saturating_sub(rows)
 }
 
+/// Spans for text whose characters are each marked or not: runs of equal marking
+/// become one span in `mark` or `base` style.
+pub fn marked_spans(
+    chars: impl IntoIterator<Item = (char, bool)>,
+    base: Style,
+    mark: Style,
+) -> Vec<Span<'static>> {
+    let mut spans = Vec::new();
+    let mut run = String::new();
+    let mut run_marked = false;
+    for (c, m) in chars {
+        if m != run_marked && !run.is_empty() {
+            spans.push(Span::styled(
+                std::mem::take(&mut run),
+                if run_marked { mark } else { base },
+            ));
+        }
+        run_marked = m;
+        run.push(c);
+    }
+    if !run.is_empty() {
+        spans.push(Span::styled(run, if run_marked { mark } else { base }));
+    }
+    spans
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

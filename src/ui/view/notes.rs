@@ -338,25 +338,7 @@ pub fn snippet_lines(
     }
     shown
         .into_iter()
-        .map(|l| {
-            let mut spans = Vec::new();
-            let mut run = String::new();
-            let mut run_marked = false;
-            for (c, m) in l {
-                if m != run_marked && !run.is_empty() {
-                    spans.push(Span::styled(
-                        std::mem::take(&mut run),
-                        if run_marked { mark } else { base },
-                    ));
-                }
-                run_marked = m;
-                run.push(c);
-            }
-            if !run.is_empty() {
-                spans.push(Span::styled(run, if run_marked { mark } else { base }));
-            }
-            spans
-        })
+        .map(|l| super::common::marked_spans(l, base, mark))
         .collect()
 }
 

@@ -311,23 +311,7 @@ pub fn highlight_matches(text: &str, query: &str, base: Style, mark: Style) -> V
                 .for_each(|m| *m = true);
         }
     }
-    let mut spans = Vec::new();
-    let mut run = String::new();
-    let mut run_marked = false;
-    for (c, m) in chars.into_iter().zip(marked) {
-        if m != run_marked && !run.is_empty() {
-            spans.push(Span::styled(
-                std::mem::take(&mut run),
-                if run_marked { mark } else { base },
-            ));
-        }
-        run_marked = m;
-        run.push(c);
-    }
-    if !run.is_empty() {
-        spans.push(Span::styled(run, if run_marked { mark } else { base }));
-    }
-    spans
+    super::common::marked_spans(chars.into_iter().zip(marked), base, mark)
 }
 
 #[cfg(test)]
