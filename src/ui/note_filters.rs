@@ -122,8 +122,9 @@ fn apply_filter(request: &mut NoteRequest, prefix: &str, value: &str) -> Result<
     Ok(())
 }
 
-/// A note type by code (`discharge`), by label without spaces (`dischargesummary`), or
-/// by a prefix of a code that only one type has (`disch`), so typing it searches early.
+/// A note type by code (`discharge`), by label without spaces (`dischargesummary`), by
+/// a prefix of a code that only one type has (`disch`), so typing it searches early, or
+/// by a clear abbreviation (`dschg`).
 fn note_type(value: &str) -> Option<DocumentType> {
     if value.is_empty() {
         return None;
@@ -148,7 +149,37 @@ fn note_type(value: &str) -> Option<DocumentType> {
         .into_iter()
         .filter(|t| t.code().starts_with(&v) || squash(t.label()).starts_with(&v));
     match (by_prefix.next(), by_prefix.next()) {
-        (Some(t), None) => Some(t),
+        (Some(t), None) => return Some(t),
+        (Some(_), Some(_)) => return None, // still ambiguous: wait for more letters
+        _ => {}
+    }
+    fuzzy_note_type(&v, &squash)
+}
+
+/// A misspelt or abbreviated type (`dschg`, `opreport`): the one type whose name the
+/// letters match best, in order (fuzzy-matcher's skim scoring), when no other type
+/// comes close — an unclear abbreviation picks nothing rather than a guess.
+fn fuzzy_note_type(value: &str, squash: &dyn Fn(&str) -> String) -> Option<DocumentType> {
+    use fuzzy_matcher::skim::SkimMatcherV2;
+    use fuzzy_matcher::FuzzyMatcher;
+    if value.len() < 3 {
+        return None;
+    }
+    let matcher = SkimMatcherV2::default();
+    let mut scored: Vec<(i64, DocumentType)> = DocumentType::ALL
+        .into_iter()
+        .filter_map(|t| {
+            let best = [squash(t.label()), t.code().to_string()]
+                .iter()
+                .filter_map(|name| matcher.fuzzy_match(name, value))
+                .max()?;
+            Some((best, t))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    match scored.as_slice() {
+        [(best, t)] => (*best > 0).then_some(*t),
+        [(best, t), (second, _), ..] if *best > *second + 10 => Some(*t),
         _ => None,
     }
 }
@@ -171,6 +202,21 @@ pub fn typed_position(positions: &[usize], position: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn note_types_by_code_label_prefix_and_clear_abbreviation() {
+        assert_eq!(note_type("discharge"), Some(DocumentType::DischargeSummary));
+        assert_eq!(
+            note_type("Discharge Summary"),
+            Some(DocumentType::DischargeSummary)
+        );
+        assert_eq!(note_type("disch"), Some(DocumentType::DischargeSummary));
+        assert_eq!(note_type("dschg"), Some(DocumentType::DischargeSummary));
+        assert_eq!(note_type("radiolgy"), Some(DocumentType::RadiologyReport));
+        // `p` starts progress, procedure, pathology: nothing until it is clear
+        assert_eq!(note_type("p"), None);
+        assert_eq!(note_type("xqz"), None);
+    }
 
     #[test]
     fn filters_come_out_and_text_keeps_positions() {
