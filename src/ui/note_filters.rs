@@ -176,7 +176,7 @@ fn fuzzy_note_type(value: &str, squash: &dyn Fn(&str) -> String) -> Option<Docum
             Some((best, t))
         })
         .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0));
+    scored.sort_by_key(|s| std::cmp::Reverse(s.0));
     match scored.as_slice() {
         [(best, t)] => (*best > 0).then_some(*t),
         [(best, t), (second, _), ..] if *best > *second + 10 => Some(*t),
