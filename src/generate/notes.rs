@@ -531,7 +531,10 @@ impl Templates {
                 ctx.study
                     .map_or("No acute findings.", |s| s.impression.as_str()),
             ),
-            Slot::LengthOfStay => write!(out, "{}", ctx.length_of_stay),
+            Slot::LengthOfStay => match ctx.length_of_stay {
+                1 => write!(out, "1 day"),
+                n => write!(out, "{n} days"),
+            },
             Slot::Day => write!(out, "{}", ctx.day),
             Slot::Disposition => push(out, ctx.ward),
             Slot::Followup => push(
