@@ -79,6 +79,9 @@ enum Pass {
     /// Patients matching the typed full date or an exact identifier, all of them re-ranked
     /// (typos judged by the ranker, no fuzzy term expansion).
     Anchored,
+    /// Exact names and identifiers with the DOB's one-digit slips: a caller who
+    /// misremembers one digit of the date, without the cost of typo automata.
+    DobSlip,
     /// Everything: typos, prefixes, DOB slips, identifier prefixes.
     Fuzzy,
 }
@@ -88,6 +91,7 @@ enum Pass {
 struct TopQuality {
     complete: bool,
     all_parts: bool,
+    complete_but_dob: bool,
     /// The pass had more candidates than it fetched.
     truncated: bool,
 }
@@ -344,7 +348,8 @@ impl PatientIndex {
             return self.anchor_query(q);
         }
         let f = &self.f;
-        let fuzzy = pass != Pass::Exact;
+        let fuzzy = pass == Pass::Fuzzy;
+        let dob_slips = pass != Pass::Exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words = q.lookup_words();
@@ -356,7 +361,7 @@ impl PatientIndex {
             }
         }
         if let Some(dob) = &q.dob {
-            let alts = self.dob_queries(dob, 2.0, 1.0, fuzzy);
+            let alts = self.dob_queries(dob, 2.0, 1.0, dob_slips);
             if !alts.is_empty() {
                 anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
             }
@@ -447,14 +452,19 @@ impl PatientIndex {
         // Every part matched among the anchored patients (typos, swaps): those stand, next
         // to whatever the exact pass found (a DOB slip with exact names stays in the list).
         if let Some(mut merged) = anchored {
-            for h in hits {
-                if !merged.iter().any(|m| m.patient == h.patient) {
-                    merged.push(h);
-                }
-            }
-            sort_hits(&mut merged);
-            merged.truncate(limit);
+            merge_hits(&mut merged, hits, limit);
             return Ok(merged);
+        }
+        // A full date that matched nobody exactly: exact names with the date one digit
+        // off. When the best candidate matches every other part exactly, typo candidates
+        // cannot outrank it (a typo with the exact date was the anchored pass's job).
+        if matches!(q.dob, Some(DobQuery::Date(_))) && !q.words.is_empty() {
+            let (slipped, top) = self.pass(&searcher, &q, &mut ranker, Pass::DobSlip, limit)?;
+            if top.is_some_and(|t| t.complete_but_dob) {
+                let mut merged = slipped;
+                merge_hits(&mut merged, hits, limit);
+                return Ok(merged);
+            }
         }
         let (hits, _) = self.pass(&searcher, &q, &mut ranker, Pass::Fuzzy, limit)?;
         Ok(hits)
@@ -515,6 +525,7 @@ impl PatientIndex {
                 TopQuality {
                     complete: scored.complete,
                     all_parts: scored.all_parts,
+                    complete_but_dob: scored.complete_but_dob,
                     truncated,
                 },
             ));
@@ -538,6 +549,17 @@ fn by_score(a: &PatientHit, b: &PatientHit) -> std::cmp::Ordering {
 
 fn sort_hits(hits: &mut [PatientHit]) {
     hits.sort_by(by_score);
+}
+
+/// Adds `more` to `hits` (each patient once), best first, at most `limit`.
+fn merge_hits(hits: &mut Vec<PatientHit>, more: Vec<PatientHit>, limit: usize) {
+    for h in more {
+        if !hits.iter().any(|m| m.patient == h.patient) {
+            hits.push(h);
+        }
+    }
+    sort_hits(hits);
+    hits.truncate(limit);
 }
 
 /// Packs bytes into u64 values: 7 payload bytes each, the value's sequence number in the top

@@ -88,6 +88,10 @@ pub struct Scored {
     pub complete: bool,
     /// Every query part matched somehow (typos, slips and swaps included).
     pub all_parts: bool,
+    /// Every part but the date of birth matched exactly, and the DOB is close (swapped
+    /// or one digit off): only an exact DOB could do better, and the exact and anchored
+    /// passes already looked for that.
+    pub complete_but_dob: bool,
 }
 
 /// Scores records against one parsed query; caches phonetic keys across candidates.
@@ -337,16 +341,19 @@ impl<'q> Ranker<'q> {
             (None, None) => {}
         }
         let dob = dob_of(rec.dob);
+        let mut complete_but_dob = complete;
         if let (Some(query_dob), Some(dob)) = (&q.dob, dob) {
             let m = compare_dob(query_dob, dob);
             complete &= m == DobMatch::Exact;
             all_parts &= m < DobMatch::SameYear;
+            complete_but_dob &= m < DobMatch::SameYear;
             total += dob_value(m, false);
             why.push(m.label().to_string());
         }
         for n in &q.numbers {
             let (value, reason, exact) = number_match(n, rec, dob);
             complete &= exact;
+            complete_but_dob &= exact;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
@@ -354,6 +361,7 @@ impl<'q> Ranker<'q> {
         for code in &q.codes {
             let (value, reason) = code_match(code, rec);
             complete &= value >= 4.0;
+            complete_but_dob &= value >= 4.0;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
@@ -363,6 +371,7 @@ impl<'q> Ranker<'q> {
             why,
             complete,
             all_parts,
+            complete_but_dob,
         }
     }
 }
