@@ -136,21 +136,33 @@ pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
     };
     for e in events {
         let ev = &e.event;
+        // The MRN is what a privacy officer looks up; the row id only if the chart is gone.
+        let patient = match ev.patient {
+            Some(id) => match read.patient(id)? {
+                Some(p) => format!("MRN {}", p.mrn),
+                None => format!("patient #{id}"),
+            },
+            None => "-".into(),
+        };
         println!(
-            "{:>6} {} {:<12} {:<10} {:<13} patient:{:<8} {}{}",
+            "{:>6} {} {:<12} {:<10} {:<21} {:<13} {:<15} {}{}{}",
             e.seq,
             ev.time.format("%Y-%m-%d %H:%M:%S"),
             ev.username,
             ev.role.map(|r| r.code()).unwrap_or("-"),
+            ev.client,
             ev.action.code(),
-            ev.patient
-                .map(|p| p.to_string())
-                .unwrap_or_else(|| "-".into()),
+            patient,
             ev.detail,
             ev.reason
                 .as_deref()
                 .map(|r| format!(" reason: {r}"))
                 .unwrap_or_default(),
+            if ev.flagged {
+                " [FLAGGED for privacy review]"
+            } else {
+                ""
+            },
         );
     }
     Ok(ExitCode::SUCCESS)
