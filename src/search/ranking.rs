@@ -30,7 +30,9 @@ impl MatchKind {
             MatchKind::Nickname(NicknameRelation::Direct) => 0.9,
             MatchKind::Typo(1) => 0.82,
             MatchKind::Nickname(NicknameRelation::Shared) => 0.8,
-            MatchKind::Phonetic => 0.75,
+            // Below an exact middle name (1.0 x 0.72): "smith john" should list John as a
+            // middle name before Anne or Gene, which only share a sound code with it.
+            MatchKind::Phonetic => 0.62,
             MatchKind::Typo(_) => 0.6,
             MatchKind::Prefix => 0.5,
             MatchKind::Initial => 0.45,
@@ -223,7 +225,7 @@ impl<'q> Ranker<'q> {
             for (ti, t) in rec.tokens.iter().enumerate() {
                 if let Some(kind) = self.match_word(word, keys, t) {
                     let pos_w = if t.position == Position::Middle {
-                        0.7
+                        0.72
                     } else {
                         1.0
                     };

@@ -460,3 +460,23 @@ fn identifiers_from_other_systems_are_found() {
     let why = assert_top(&idx, "3edac2e3", 30);
     assert!(has(&why, "identifier starts with"), "{why:?}");
 }
+
+#[test]
+fn a_middle_name_match_outranks_a_mere_sound_alike() {
+    let mut middle = patient(41, "Christopher", "Smith", "1989-12-22");
+    middle.patient.name.middle = Some("John".into());
+    let records = vec![
+        patient(40, "Anne", "Smith", "1969-02-07"),
+        middle,
+        patient(42, "John", "Smith", "1998-06-23"),
+    ];
+    let (_dir, idx) = build(records, Vec::new());
+    let hits = idx.search_patients("smith john", 10).expect("search");
+    let order: Vec<u64> = hits.iter().map(|h| h.patient.0).collect();
+    assert_eq!(
+        order,
+        vec![42, 41, 40],
+        "{:?}",
+        hits.iter().map(|h| &h.why).collect::<Vec<_>>()
+    );
+}
