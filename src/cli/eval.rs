@@ -1,9 +1,10 @@
 //! `chartroom eval make|run`: search quality measured as recall@1 and recall@5 per
 //! query kind, on queries with known answers made from the data directory itself.
 
-use crate::domain::{Patient, SystemClock};
+use crate::domain::SystemClock;
 use crate::generate::eval_queries::{eval_queries, EvalPatient, KINDS};
-use crate::services::Services;
+use crate::search::PatientRecord;
+use crate::services::{patient_record, Services};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde_json::json;
@@ -78,21 +79,15 @@ fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode>
     // maiden, hyphenated) need many patients to fill.
     let want = (per_kind * 40).max(1) as u64;
     let step = (total / want).max(1) as usize;
-    let mut sampled: Vec<(Patient, Vec<String>)> = Vec::new();
+    let mut sampled: Vec<PatientRecord> = Vec::new();
     for patient in read.patients()?.step_by(step) {
-        let patient = patient?;
-        let numbers = read
-            .encounters_of(patient.id)?
-            .into_iter()
-            .flat_map(|e| std::iter::once(e.number).chain(e.source_id))
-            .collect();
-        sampled.push((patient, numbers));
+        sampled.push(patient_record(&read, patient?)?);
     }
     let eval: Vec<EvalPatient<'_>> = sampled
         .iter()
-        .map(|(patient, numbers)| EvalPatient {
-            patient,
-            encounter_numbers: numbers,
+        .map(|r| EvalPatient {
+            patient: &r.patient,
+            encounter_numbers: &r.encounter_numbers,
         })
         .collect();
     let nickname_of = |given: &str| crate::domain::matching::nickname_for(given);

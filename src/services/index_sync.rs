@@ -46,8 +46,9 @@ impl VerifyReport {
     }
 }
 
-fn patient_record(read: &ReadTx, patient: crate::domain::Patient) -> Result<PatientRecord> {
-    // Callers quote either our account number or the source system's encounter id.
+/// A patient with the account numbers a caller may quote: ours and the source
+/// system's encounter ids (what the index holds, and what evaluation queries use).
+pub fn patient_record(read: &ReadTx, patient: crate::domain::Patient) -> Result<PatientRecord> {
     let encounter_numbers = read
         .encounters_of(patient.id)?
         .into_iter()
@@ -72,7 +73,7 @@ fn provider_names(read: &ReadTx) -> Result<HashMap<ProviderId, String>> {
 pub fn rebuild_index(store: &Store, index: &dyn ChartIndex) -> Result<ReindexReport> {
     let started = Instant::now();
     let read = store.read()?;
-    let covered_outbox = read.outbox(usize::MAX)?.last().map(|(seq, _)| *seq);
+    let covered_outbox = read.outbox_last_seq()?;
     let authors = provider_names(&read)?;
     // The index pulls records through iterators; the first store error stops the pull
     // and is reported after the rebuild returns.

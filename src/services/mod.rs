@@ -5,7 +5,8 @@
 mod charts;
 mod index_sync;
 pub use index_sync::{
-    drain_outbox, rebuild_index, reindex, verify, ReindexReport, VerifyCheck, VerifyReport,
+    drain_outbox, patient_record, rebuild_index, reindex, verify, ReindexReport, VerifyCheck,
+    VerifyReport,
 };
 mod config;
 mod session;
