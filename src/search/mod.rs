@@ -7,6 +7,7 @@
 
 #[cfg(test)]
 mod bench_tests;
+mod gated;
 mod index_files;
 mod note_index;
 mod note_query;

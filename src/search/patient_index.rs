@@ -9,6 +9,7 @@
 //! value with the value's sequence number in the top byte (bytes fast fields are zstd
 //! compressed dictionaries: decompressing one per candidate dominated query time).
 
+use super::gated::{gated_candidates, Need, TermGroup};
 use super::index_files::{open_index, SubIndex};
 use super::patient_query::{parse_patient_query, PatientQuery, WordKeys};
 use super::ranking::{allowed_typos, Ranker};
@@ -26,7 +27,7 @@ use tantivy::query::{
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED,
 };
-use tantivy::{TantivyDocument, Term};
+use tantivy::{DocAddress, TantivyDocument, Term};
 
 /// Candidates fetched from tantivy before re-ranking.
 const MIN_CANDIDATES: usize = 200;
@@ -74,13 +75,18 @@ pub fn patient_schema() -> (Schema, PatientFields) {
 /// Candidate passes, cheapest first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Pass {
+    /// Patients matching every typed part: each name word exactly, by nickname or by
+    /// sound, and each identifier or birth year exactly. An intersection, so common names
+    /// cost little (a union of their postings cost milliseconds at 1M).
+    Strict,
     /// Exact terms, nicknames, sound-alikes, exact identifiers, DOB and its day/month swap.
     Exact,
     /// Patients matching the typed full date or an exact identifier, all of them re-ranked
     /// (typos judged by the ranker, no fuzzy term expansion).
     Anchored,
-    /// Exact names and identifiers with the DOB's one-digit slips: a caller who
-    /// misremembers one digit of the date, without the cost of typo automata.
+    /// Patients born on the typed date, its day/month swap or a one-digit slip of it (the
+    /// date is required), ranked by their names: a caller who misremembers one digit of
+    /// the date. Requiring the date keeps it to a few thousand postings at 1M patients.
     DobSlip,
     /// Everything: typos, prefixes, DOB slips, identifier prefixes.
     Fuzzy,
@@ -349,7 +355,6 @@ impl PatientIndex {
         }
         let f = &self.f;
         let fuzzy = pass == Pass::Fuzzy;
-        let dob_slips = pass != Pass::Exact;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut anchors: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let words = q.lookup_words();
@@ -361,31 +366,15 @@ impl PatientIndex {
             }
         }
         if let Some(dob) = &q.dob {
-            let alts = self.dob_queries(dob, 2.0, 1.0, dob_slips);
+            let alts = self.dob_queries(dob, 2.0, 1.0, fuzzy);
             if !alts.is_empty() {
                 anchors.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(alts))));
             }
         }
         for n in &q.numbers {
             let d = n.digits.as_str();
-            let mut exact = vec![format!("m:{d}"), format!("e:{d}"), format!("p:{d}")];
-            if d.len() <= 8 {
-                if let Ok(m) = d.parse::<u32>() {
-                    exact.push(format!("m:{m}"));
-                }
-            }
-            exact.push(format!("e:{}", strip_zeros(d)));
-            match d.len() {
-                7 => exact.push(format!("p7:{d}")),
-                4 => {
-                    exact.push(format!("s4:{d}"));
-                    exact.push(format!("p4:{d}"));
-                }
-                9 => exact.push(format!("s4:{}", &d[5..])),
-                _ => {}
-            }
             let mut alts: Vec<Box<dyn Query>> = Vec::new();
-            alts.extend(self.terms_q(f.ident, &exact, 3.0));
+            alts.extend(self.terms_q(f.ident, &exact_number_keys(d), 3.0));
             if fuzzy && d.len() >= 3 {
                 alts.push(self.prefix_q(f.ident, &format!("m:{d}"), 1.0));
             }
@@ -432,39 +421,59 @@ impl PatientIndex {
         // or identifier (a few dozen of 1M) and lets the ranker judge the names; when its
         // best candidate matches every part exactly, nothing can outrank it.
         let mut anchored = None;
+        let mut anchor_trusted = false;
         if !q.words.is_empty() {
             let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
             if let Some(t) = top.filter(|t| !t.truncated) {
                 if t.complete {
                     return Ok(hits);
                 }
+                anchor_trusted = true;
                 if t.all_parts {
                     anchored = Some(hits);
                 }
             }
         }
-        // Exact pass: when its best candidate matches every part exactly, typo and prefix
-        // candidates cannot outrank it, and the expensive pass is skipped.
-        let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Exact, limit)?;
-        if top.is_some_and(|t| t.complete) {
-            return Ok(hits);
-        }
-        // Every part matched among the anchored patients (typos, swaps): those stand, next
-        // to whatever the exact pass found (a DOB slip with exact names stays in the list).
-        if let Some(mut merged) = anchored {
-            merge_hits(&mut merged, hits, limit);
-            return Ok(merged);
-        }
-        // A full date that matched nobody exactly: exact names with the date one digit
-        // off. When the best candidate matches every other part exactly, typo candidates
-        // cannot outrank it (a typo with the exact date was the anchored pass's job).
-        if matches!(q.dob, Some(DobQuery::Date(_))) && !q.words.is_empty() {
-            let (slipped, top) = self.pass(&searcher, &q, &mut ranker, Pass::DobSlip, limit)?;
-            if top.is_some_and(|t| t.complete_but_dob) {
-                let mut merged = slipped;
+        // A full date with names: the patients born on that date or one digit off it. The
+        // anchored patients already hold everyone on the exact date, so when one of them
+        // matched every part (names with typos), the slips are all that could rival it; a
+        // slipped patient whose names all match exactly is the caller misremembering one
+        // digit, and name-only candidates cannot outrank it.
+        let mut slipped = Vec::new();
+        if q.full_date().is_some() && !q.words.is_empty() {
+            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::DobSlip, limit)?;
+            if let Some(mut merged) = anchored {
                 merge_hits(&mut merged, hits, limit);
                 return Ok(merged);
             }
+            if anchor_trusted && top.is_some_and(|t| t.complete_but_dob) {
+                return Ok(hits);
+            }
+            slipped = hits;
+        }
+        // Strict pass, when no full date anchors the query: patients matching every part,
+        // names exactly, by nickname or by sound. When the best of them matched every part
+        // exactly (`complete`), the list is final if it is full, or if the query said more
+        // than one word: the sound-alikes of every word are in it, and patients missing a
+        // typed part rank below it anyway. A single word fills the list from the exact pass.
+        if q.full_date().is_none() && !q.words.is_empty() {
+            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Strict, limit)?;
+            let parts =
+                q.words.len() + q.numbers.len() + q.codes.len() + usize::from(q.dob.is_some());
+            if top.is_some_and(|t| t.complete) && (hits.len() >= limit || parts >= 2) {
+                return Ok(hits);
+            }
+        }
+        // Exact pass: when its best candidate matches every part exactly, typo and prefix
+        // candidates cannot outrank it, and the expensive pass is skipped.
+        let (mut hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Exact, limit)?;
+        if top.is_some_and(|t| t.complete) {
+            merge_hits(&mut hits, slipped, limit);
+            return Ok(hits);
+        }
+        if let Some(mut merged) = anchored {
+            merge_hits(&mut merged, hits, limit);
+            return Ok(merged);
         }
         let (hits, _) = self.pass(&searcher, &q, &mut ranker, Pass::Fuzzy, limit)?;
         Ok(hits)
@@ -478,22 +487,141 @@ impl PatientIndex {
         pass: Pass,
         limit: usize,
     ) -> Result<(Vec<PatientHit>, Option<TopQuality>)> {
-        let Some(query) = self.candidate_query(q, pass) else {
-            return Ok((Vec::new(), None));
-        };
         let want = if pass == Pass::Anchored {
             ANCHORED_CANDIDATES
         } else {
             MIN_CANDIDATES.max(limit * 2)
         };
-        let top = searcher
-            .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
-            .map_err(|e| SearchError::Index(e.to_string()))?;
-        let truncated = top.len() >= want;
+        let (candidates, truncated) = match pass {
+            Pass::Strict => self.strict_candidates(searcher, q, want)?,
+            Pass::DobSlip => self.slip_candidates(searcher, q, want)?,
+            Pass::Anchored | Pass::Exact | Pass::Fuzzy => {
+                let Some(query) = self.candidate_query(q, pass) else {
+                    return Ok((Vec::new(), None));
+                };
+                let top = searcher
+                    .search(query.as_ref(), &TopDocs::with_limit(want).order_by_score())
+                    .map_err(|e| SearchError::Index(e.to_string()))?;
+                let truncated = top.len() >= want;
+                (top.into_iter().map(|(_, addr)| addr).collect(), truncated)
+            }
+        };
+        self.rank(searcher, candidates, truncated, ranker, limit)
+    }
+
+    /// The terms standing for one name word, best first: the word, the formal names it is
+    /// a nickname of, its sound codes (from 3 letters). `None` for a lone initial.
+    fn word_group(&self, word: &str) -> Option<TermGroup> {
+        let len = word.chars().count();
+        if len < 2 {
+            return None;
+        }
+        let f = &self.f;
+        let keys = WordKeys::of(word);
+        let mut group = TermGroup::default();
+        group.push(f.name, word, 1.0);
+        for nick in keys.nicknames.iter().filter(|k| **k != word) {
+            group.push(f.nick, *nick, 0.9);
+        }
+        if len >= 3 {
+            for code in keys.phonetic {
+                group.push(f.phon, code, 0.7);
+            }
+        }
+        Some(group)
+    }
+
+    /// Candidates of the strict pass: every part of the query matched, name words exactly,
+    /// by nickname or by sound; for each way of reading the words (`de la cruz` apart or
+    /// glued).
+    fn strict_candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &PatientQuery,
+        want: usize,
+    ) -> Result<(Vec<DocAddress>, bool)> {
+        let f = &self.f;
+        let mut others: Vec<TermGroup> = Vec::new();
+        if let Some(dob) = &q.dob {
+            let mut group = TermGroup::default();
+            for key in dob_keys(dob) {
+                group.push(f.dob, key, 2.0);
+            }
+            others.push(group);
+        }
+        for n in &q.numbers {
+            let mut group = TermGroup::default();
+            for key in exact_number_keys(&n.digits) {
+                group.push(f.ident, key, 3.0);
+            }
+            for key in n.dob.iter().flat_map(dob_keys) {
+                group.push(f.dob, key, 2.0);
+            }
+            others.push(group);
+        }
+        for code in &q.codes {
+            let mut group = TermGroup::default();
+            group.push(f.ident, format!("e:{code}"), 3.0);
+            group.push(f.ident, format!("i:{code}"), 3.0);
+            others.push(group);
+        }
+        let mut all: Vec<DocAddress> = Vec::new();
+        let mut truncated = false;
+        for reading in q.segmentations() {
+            let mut groups: Vec<TermGroup> = reading
+                .iter()
+                .filter_map(|(w, _)| self.word_group(w))
+                .collect();
+            groups.extend(others.iter().cloned());
+            if groups.is_empty() {
+                continue;
+            }
+            let (found, more) = gated_candidates(searcher, &groups, Need::All, want)?;
+            truncated |= more;
+            for addr in found {
+                if !all.contains(&addr) {
+                    all.push(addr);
+                }
+            }
+        }
+        Ok((all, truncated))
+    }
+
+    /// Candidates of the DOB-slip pass: born on the typed date, its swap or a one-digit
+    /// slip of it, sharing a name word (exact, nickname or sound-alike) with the query.
+    fn slip_candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &PatientQuery,
+        want: usize,
+    ) -> Result<(Vec<DocAddress>, bool)> {
+        let Some(dob) = q.full_date() else {
+            return Ok((Vec::new(), false));
+        };
+        let close = lookup_keys(dob, false);
+        let mut dates = TermGroup::default();
+        for key in lookup_keys(dob, true) {
+            let weight = if close.contains(&key) { 2.0 } else { 1.0 };
+            dates.push(self.f.dob, key, weight);
+        }
+        let mut groups = vec![dates];
+        groups.extend(q.lookup_words().iter().filter_map(|w| self.word_group(w)));
+        gated_candidates(searcher, &groups, Need::FirstAndAny, want)
+    }
+
+    /// Ranks candidates with their records from the fast field; best first, at most `limit`.
+    fn rank(
+        &self,
+        searcher: &tantivy::Searcher,
+        candidates: Vec<DocAddress>,
+        truncated: bool,
+        ranker: &mut Ranker<'_>,
+        limit: usize,
+    ) -> Result<(Vec<PatientHit>, Option<TopQuality>)> {
         let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
-        let mut hits: Vec<(PatientHit, TopQuality)> = Vec::with_capacity(top.len());
+        let mut hits: Vec<(PatientHit, TopQuality)> = Vec::with_capacity(candidates.len());
         let mut words: Vec<u64> = Vec::with_capacity(32);
-        for (_, addr) in top {
+        for addr in candidates {
             let seg = addr.segment_ord as usize;
             let Some(slot) = columns.get_mut(seg) else {
                 continue;
@@ -540,6 +668,36 @@ impl PatientIndex {
         let ids = self.sub.all_u64("id")?;
         Ok(ids.into_iter().map(PatientId).collect())
     }
+}
+
+/// Date terms a date or year matches exactly (a full date also by its day/month swap).
+fn dob_keys(dob: &DobQuery) -> Vec<String> {
+    match dob {
+        DobQuery::Year(y) => vec![format!("y{y}")],
+        DobQuery::Date(_) => lookup_keys(dob, false),
+    }
+}
+
+/// Identifier terms a typed number matches exactly: MRN (with or without leading zeros),
+/// account number, phone (whole or last 7 or 4 digits), SSN last 4.
+fn exact_number_keys(d: &str) -> Vec<String> {
+    let mut keys = vec![format!("m:{d}"), format!("e:{d}"), format!("p:{d}")];
+    if d.len() <= 8 {
+        if let Ok(m) = d.parse::<u32>() {
+            keys.push(format!("m:{m}"));
+        }
+    }
+    keys.push(format!("e:{}", strip_zeros(d)));
+    match d.len() {
+        7 => keys.push(format!("p7:{d}")),
+        4 => {
+            keys.push(format!("s4:{d}"));
+            keys.push(format!("p4:{d}"));
+        }
+        9 => keys.push(format!("s4:{}", &d[5..])),
+        _ => {}
+    }
+    keys
 }
 
 /// Best first; equal scores by patient id, so results never flicker.

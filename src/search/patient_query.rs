@@ -43,6 +43,15 @@ impl PatientQuery {
             && self.suffix.is_none()
     }
 
+    /// The full date of birth typed, with separators (`3/2/84`) or as a number that reads
+    /// as one (`19840302`).
+    pub fn full_date(&self) -> Option<&DobQuery> {
+        self.dob
+            .iter()
+            .chain(self.numbers.iter().filter_map(|n| n.dob.as_ref()))
+            .find(|d| matches!(d, DobQuery::Date(_)))
+    }
+
     /// The alternative segmentations of the name words: each joinable run may be glued
     /// (`de la cruz` → `delacruz`). Each word carries how many typed words it covers.
     /// At most 8 alternatives.

@@ -178,7 +178,13 @@ impl<'q> Ranker<'q> {
             }
         }
         let sounds = wlen >= 3 && tlen >= 3 && wk.phonetic.iter().any(|k| tk.phonetic.contains(k));
-        let allowed = allowed_typos(wlen);
+        // Dropped letters shorten the typed word, so a long name keeps its own allowance
+        // ("pote" for "potter"); words under 4 letters are too short to carry two slips.
+        let allowed = if wlen >= 4 {
+            allowed_typos(wlen.max(tlen))
+        } else {
+            allowed_typos(wlen)
+        };
         let dist = if allowed > 0 && tlen >= 3 && wlen.abs_diff(tlen) <= allowed {
             strsim::osa_distance(word, &t.text)
         } else {

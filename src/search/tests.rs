@@ -480,3 +480,62 @@ fn a_middle_name_match_outranks_a_mere_sound_alike() {
         hits.iter().map(|h| &h.why).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn each_pass_keeps_the_right_patient_first() {
+    let mut records = population();
+    records.push(patient(20, "Mari", "Potter", "1981-11-18"));
+    records.push(patient(21, "Katherine", "Smith", "1971-01-01"));
+    records.push(patient(22, "Catherine", "Smith", "1972-02-02"));
+    records.push(patient(23, "Kenneth", "Johnson", "2003-09-07"));
+    let (_dir, idx) = build(records, Vec::new());
+    // letters dropped from a long family name keep the long name's allowance
+    let why = assert_top(&idx, "pote mari 11181981", 20);
+    assert!(has(&why, "potter"), "{why:?}");
+    assert_top(&idx, "johno kenneth 09/07/03", 23);
+    // a one-digit slip of a date typed without separators
+    let why = assert_top(&idx, "potter mari 11191981", 20);
+    assert!(!has(&why, "DOB exact"), "{why:?}");
+    // every word matched: the sound-alike is listed under the exact name, never dropped
+    let hits = idx.search_patients("katherine smith", 10).expect("search");
+    let order: Vec<u64> = hits.iter().map(|h| h.patient.0).collect();
+    assert_eq!(order.first(), Some(&21), "{order:?}");
+    assert!(order.contains(&22), "{order:?}");
+    assert!(
+        !order.contains(&2),
+        "a John Smith is not a Katherine: {order:?}"
+    );
+    // a birth year narrows a common name to the patients born that year
+    let hits = idx.search_patients("john smith 1990", 10).expect("search");
+    assert_eq!(hits.first().map(|h| h.patient.0), Some(2));
+    assert!(hits.iter().skip(1).all(|h| h.score < hits[0].score));
+}
+
+#[test]
+fn a_changed_patient_is_not_found_by_the_old_name() {
+    let (_dir, idx) = build(population(), Vec::new());
+    idx.apply(vec![IndexChange::Patient(patient(
+        2,
+        "Jonathan",
+        "Zimmerman",
+        "1990-07-15",
+    ))])
+    .expect("apply");
+    // strict (name and year) and DOB-slip (name and a slipped date) passes read postings
+    // directly, so they must skip the replaced document themselves
+    for q in [
+        "john smith 1990",
+        "smith john 7/16/1990",
+        "smith john 07161990",
+    ] {
+        let hits = idx.search_patients(q, 10).expect("search");
+        assert!(
+            hits.iter()
+                .all(|h| h.patient.0 != 2 || !has(&h.why, "last name smith")),
+            "{q}: {:?}",
+            hits.iter()
+                .map(|h| (h.patient.0, &h.why))
+                .collect::<Vec<_>>()
+        );
+    }
+}
