@@ -67,6 +67,26 @@ fn imports_the_27_patient_export() {
         patient.address.as_ref().map(|a| a.zip.as_str()),
         Some("02155")
     );
+    // ID documents are kept as identifiers, so a requester's licence finds the chart
+    let jackie = read
+        .patient_by_identifier("synthea", "1d3d16ce-a3a4-5e9e-1b4d-58a391895443")
+        .expect("lookup")
+        .and_then(|id| read.patient(id).expect("read"))
+        .expect("patient imported");
+    let documents: Vec<(&str, &str)> = jackie
+        .identifiers
+        .iter()
+        .map(|i| (i.system.as_str(), i.value.as_str()))
+        .collect();
+    assert!(
+        documents.contains(&("drivers-license", "S99994942")),
+        "{documents:?}"
+    );
+    assert!(
+        documents.contains(&("passport", "X79835501X")),
+        "{documents:?}"
+    );
+    assert!(patient.identifiers.iter().all(|i| i.system == "synthea"));
     let encounters = read.encounters_of(id).expect("encounters");
     assert!(!encounters.is_empty());
     assert!(encounters

@@ -36,7 +36,7 @@ use crate::store::{ReadTx, Store, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use synthea::{EncounterRow, PatientRow, ProviderRow};
+use synthea::{EncounterRow, PatientRow, ProviderRow, DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
 
 /// The identifier system of Synthea Ids.
 pub const SYNTHEA_SYSTEM: &str = "synthea";
@@ -311,6 +311,16 @@ fn apply(patient: &mut Patient, row: PatientRow) {
         patient.ssn = row.ssn;
     }
     patient.flags.deceased = row.deceased;
+    // ID documents: the file's numbers replace what an earlier import recorded.
+    patient
+        .identifiers
+        .retain(|i| i.system != DRIVERS_LICENSE_SYSTEM && i.system != PASSPORT_SYSTEM);
+    for (system, value) in row.documents {
+        patient.identifiers.push(Identifier {
+            system: system.to_string(),
+            value,
+        });
+    }
     // The Synthea Id stays the first identifier (source_id()).
     patient
         .identifiers

@@ -8,6 +8,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 use std::collections::HashMap;
 use std::path::Path;
 
+/// Identifier systems of the ID documents in patients.csv.
+pub(crate) const DRIVERS_LICENSE_SYSTEM: &str = "drivers-license";
+pub(crate) const PASSPORT_SYSTEM: &str = "passport";
+
 pub(crate) struct PatientRow {
     pub id: String,
     pub name: PersonName,
@@ -17,6 +21,8 @@ pub(crate) struct PatientRow {
     pub sex: Sex,
     pub ssn: Option<Ssn>,
     pub address: Option<Address>,
+    /// Driver's licence and passport numbers: what a requester's ID shows at the desk.
+    pub documents: Vec<(&'static str, String)>,
 }
 
 pub(crate) struct EncounterRow {
@@ -72,6 +78,10 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
     let city = file.optional("CITY");
     let state = file.optional("STATE");
     let zip = file.optional("ZIP");
+    let id_documents = [
+        (DRIVERS_LICENSE_SYSTEM, file.optional("DRIVERS")),
+        (PASSPORT_SYSTEM, file.optional("PASSPORT")),
+    ];
     let mut rows = Vec::new();
     let mut seen = HashMap::new();
     file.for_each(|row| {
@@ -107,6 +117,12 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
             state: parts[2].unwrap_or_default().to_string(),
             zip: parts[3].unwrap_or_default().to_string(),
         });
+        let mut documents = Vec::new();
+        for (system, column) in id_documents {
+            if let Some(number) = row.text_opt(column)? {
+                documents.push((system, number.to_string()));
+            }
+        }
         rows.push(PatientRow {
             id: source_id.to_string(),
             name,
@@ -116,6 +132,7 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
             sex: Sex::parse(row.text(gender)?),
             ssn,
             address,
+            documents,
         });
         Ok(())
     })?;

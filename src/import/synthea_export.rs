@@ -2,6 +2,7 @@
 //! round trip partner of the importer, and how benchmarks and the search evaluation
 //! get a large population in exactly the shape real Synthea exports have.
 
+use super::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
 use crate::domain::{EncounterClass, NameKind, Patient, Sex};
 use crate::store::{ReadTx, StoreError};
 use derived_id::uuid_from;
@@ -183,6 +184,15 @@ fn with_digits(name: &str, seed: u64, enabled: bool) -> String {
     format!("{name}{}", seed % 997 + 1)
 }
 
+/// The patient's identifier in `system`, or empty.
+fn identifier(p: &Patient, system: &str) -> String {
+    p.identifiers
+        .iter()
+        .find(|i| i.system == system)
+        .map(|i| i.value.clone())
+        .unwrap_or_default()
+}
+
 fn patient_source_id(p: &Patient) -> String {
     p.identifiers
         .iter()
@@ -286,8 +296,8 @@ pub fn export_synthea_csv(
                 .map(|d| d.format("%Y-%m-%d").to_string())
                 .unwrap_or_default(),
             p.ssn.as_ref().map(|s| s.dashed()).unwrap_or_default(),
-            String::new(),
-            String::new(),
+            identifier(&p, DRIVERS_LICENSE_SYSTEM),
+            identifier(&p, PASSPORT_SYSTEM),
             p.name.prefix.clone().unwrap_or_default(),
             first,
             with_digits(&p.name.family, p.id.0 + 3, digits),
