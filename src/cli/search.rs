@@ -43,6 +43,9 @@ pub struct SearchArgs {
     /// Note search: note type code (hp, progress, discharge, operative, consult, ...).
     #[arg(long = "type")]
     doc_type: Option<String>,
+    /// Note search: notes whose author's name has these words (`smith`, `"jane smith"`).
+    #[arg(long)]
+    author: Option<String>,
     /// The query, e.g. "smith, jon 3/2/84".
     query: Option<String>,
 }
@@ -206,6 +209,7 @@ fn run_notes(
         to: args.to,
         doc_type,
         author: None,
+        author_name: args.author.clone(),
     };
     let started = Instant::now();
     let results = services.search_notes(session, &query, args.limit)?;

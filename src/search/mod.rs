@@ -82,6 +82,8 @@ pub struct NoteQuery {
     pub to: Option<NaiveDate>,
     pub doc_type: Option<DocumentType>,
     pub author: Option<ProviderId>,
+    /// Words of the author's name (`smith`, `jane smith`); every word must match.
+    pub author_name: Option<String>,
 }
 
 /// Text around the match; `marks` are byte ranges of matched words in `text`.
@@ -97,6 +99,7 @@ pub struct NoteHit {
     pub patient: PatientId,
     pub doc_type: DocumentType,
     pub time: NaiveDateTime,
+    pub author: Option<ProviderId>,
     pub score: f32,
     pub snippet: Snippet,
 }

@@ -5,7 +5,7 @@ use super::index_files::{index_err, open_index, SubIndex};
 use super::note_query::{parse_note_query, Node};
 use super::snippet::{make_snippet, Highlight};
 use super::{DocumentRecord, NoteHit, NoteQuery, Result, SearchError};
-use crate::domain::{DocumentId, DocumentType, PatientId};
+use crate::domain::{DocumentId, DocumentType, PatientId, ProviderId};
 use chrono::{DateTime, NaiveDateTime, NaiveTime};
 use std::ops::Bound;
 use std::path::Path;
@@ -237,6 +237,23 @@ impl NoteIndex {
                 )),
             ));
         }
+        if let Some(name) = q.author_name.as_deref() {
+            let mut analyzer = self.analyzer.clone();
+            let mut stream = analyzer.token_stream(name);
+            let mut words: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+            while stream.advance() {
+                words.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.author_name, &stream.token().text),
+                        IndexRecordOption::Basic,
+                    )),
+                ));
+            }
+            if !words.is_empty() {
+                out.push((Occur::Must, Box::new(BooleanQuery::new(words))));
+            }
+        }
         if q.from.is_some() || q.to.is_some() {
             let lower = q.from.map_or(Bound::Unbounded, |d| {
                 Bound::Included(Term::from_field_i64(
@@ -308,6 +325,7 @@ impl NoteIndex {
             let time = DateTime::from_timestamp(secs, 0)
                 .map(|d| d.naive_utc())
                 .unwrap_or_default();
+            let author = get_u64("author")?.map(ProviderId);
             let doc: TantivyDocument = searcher.doc(addr).map_err(index_err)?;
             let text = doc
                 .get_first(self.f.text)
@@ -323,6 +341,7 @@ impl NoteIndex {
                 patient: PatientId(patient),
                 doc_type,
                 time,
+                author,
                 score,
                 snippet: make_snippet(text, &mut analyzer, &hl),
             });

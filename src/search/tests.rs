@@ -323,13 +323,16 @@ fn note_population() -> Vec<DocumentRecord> {
             "2024-02-01",
             "Complains of pains in the chest after a fall. X-ray negative.",
         ),
-        note(
-            4,
-            5,
-            DocumentType::NursingNote,
-            "2024-03-01",
-            "Fever and cough, no chest pain.",
-        ),
+        DocumentRecord {
+            author_name: Some("Jane Smith, RN".into()),
+            ..note(
+                4,
+                5,
+                DocumentType::NursingNote,
+                "2024-03-01",
+                "Fever and cough, no chest pain.",
+            )
+        },
     ]
 }
 
@@ -381,6 +384,21 @@ fn note_search_end_to_end() {
     let mut q = text("");
     q.author = Some(ProviderId(1));
     assert_eq!(note_ids(&idx, q), vec![1, 4]);
+    // by the author's name, in any order, every word required
+    for (name, want) in [
+        ("smith", vec![4]),
+        ("Smith, Jane", vec![4]),
+        ("jane smith rn", vec![4]),
+        ("jane test", vec![]),
+        ("test", vec![1, 2, 3]),
+    ] {
+        let mut q = text("");
+        q.author_name = Some(name.into());
+        assert_eq!(note_ids(&idx, q), want, "author {name}");
+    }
+    // hits carry the author, so results need no document read
+    let hits = idx.search_notes(&text("fever"), 10).expect("search");
+    assert_eq!(hits.first().and_then(|h| h.author), Some(ProviderId(1)));
     // filters only: newest first
     let hits = idx.search_notes(&text(""), 10).expect("search");
     assert_eq!(

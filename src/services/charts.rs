@@ -180,7 +180,7 @@ impl Services {
             let Some(Some(patient)) = patients.get(&hit.patient) else {
                 continue;
             };
-            let author = read.document(hit.document)?.and_then(|d| d.author);
+            let author = hit.author;
             let mut hit = hit;
             if patient.flags.needs_reason() {
                 withhold_snippet(&mut hit.snippet);

@@ -1,5 +1,5 @@
 //! The note screen's query box. Filters typed inline (`type:discharge from:2024-01-01
-//! to:2024-12-31 mrn:00-12-34-56`) are taken out here; the rest is the note query
+//! to:2024-12-31 mrn:00-12-34-56 author:"jane smith"`) are taken out here; the rest is the note query
 //! language, which the index parses. Pure, so `update` runs it on every keystroke and
 //! only a readable query becomes a search.
 
@@ -16,6 +16,8 @@ pub struct NoteRequest {
     pub doc_type: Option<DocumentType>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Words of the author's name; every word must match.
+    pub author: Option<String>,
 }
 
 /// A typed query split into the request and, for each character of `request.text`, its
@@ -28,7 +30,7 @@ pub struct ParsedNoteInput {
 }
 
 /// Filter prefixes, as typed (lower case; matched case-insensitively).
-pub const FILTERS: [&str; 4] = ["type:", "from:", "to:", "mrn:"];
+pub const FILTERS: [&str; 5] = ["type:", "from:", "to:", "mrn:", "author:"];
 
 /// Splits `input` into filters and query text. The error is a hint about a filter that
 /// cannot be read yet (it is shown while typing, so it never echoes the input).
@@ -114,6 +116,16 @@ fn apply_filter(request: &mut NoteRequest, prefix: &str, value: &str) -> Result<
         }
         "to:" => {
             request.to = Some(date(value).ok_or("to: needs a date, YYYY-MM-DD or MM/DD/YYYY")?);
+        }
+        "author:" => {
+            // `author:smith` or `author:"jane smith"` (quotes may still be open while typing)
+            let name = value.trim_matches('"').trim();
+            if name.is_empty() {
+                return Err(
+                    "author: needs a name, e.g. author:smith or author:\"jane smith\"".into(),
+                );
+            }
+            request.author = Some(name.to_string());
         }
         _ => {
             request.mrn = Some(Mrn::parse(value).ok_or("mrn: needs an MRN (up to 8 digits)")?);
@@ -231,6 +243,21 @@ mod tests {
         // "pain" starts at character 19 of the typed query.
         assert_eq!(typed_position(&p.positions, 7), 19);
         assert_eq!(typed_position(&p.positions, 99), 23);
+    }
+
+    #[test]
+    fn author_takes_one_word_or_a_quoted_name() {
+        let p =
+            parse_note_input("pain author:\"Jane Smith\" fever").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.request.author.as_deref(), Some("Jane Smith"));
+        assert_eq!(p.request.text, "pain fever");
+        let p = parse_note_input("author:smith").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.request.author.as_deref(), Some("smith"));
+        // still typing the quoted name: search with what is there
+        let p = parse_note_input("author:\"jane sm").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(p.request.author.as_deref(), Some("jane sm"));
+        assert!(parse_note_input("author:").is_err());
+        assert!(parse_note_input("author:\"\"").is_err());
     }
 
     #[test]

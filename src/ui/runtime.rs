@@ -155,6 +155,7 @@ fn note_search(
         to: request.to,
         doc_type: request.doc_type,
         author: None,
+        author_name: request.author,
     };
     services
         .search_notes(session, &query, NOTE_LIMIT)

@@ -348,6 +348,7 @@ pub fn note_results() -> Vec<chartroom::services::NoteResult> {
         patient: PatientId(patient),
         doc_type: t,
         time,
+        author: None,
         score: 1.0,
         snippet: s,
     };

@@ -64,7 +64,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     // The filter reminder gives way to the `^` under a syntax error.
     let block = if notes.error_at.is_none() {
         block.title_bottom(Line::styled(
-            " filters: type: from: to: mrn: ",
+            " filters: type: from: to: mrn: author: ",
             theme.style("text.dim"),
         ))
     } else {
@@ -204,7 +204,7 @@ fn draw_syntax_help(state: &State, frame: &mut Frame, area: Rect) {
         ),
         Line::default(),
         Line::styled(
-            "  Filters: type:discharge  from:2024-01-01  to:12/31/2024",
+            "  Filters: type:discharge  from:2024-01-01  to:12/31/2024  author:smith",
             dim,
         ),
         Line::styled(
