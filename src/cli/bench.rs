@@ -137,7 +137,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     );
     figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");
 
-    search_figures(&services, args.sample)?;
+    search_figures(&services, &session, args.sample)?;
     note_figures(&services)?;
     typing_figures(&services, session, &config, args.typing)?;
     if args.import {
@@ -149,7 +149,11 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn search_figures(services: &Services, sample: usize) -> Result<()> {
+fn search_figures(
+    services: &Services,
+    session: &crate::services::Session,
+    sample: usize,
+) -> Result<()> {
     let read = services.store().read()?;
     let total = read.counts()?.patients.max(1);
     let step = (total / sample.max(1) as u64).max(1) as usize;
@@ -177,6 +181,19 @@ fn search_figures(services: &Services, sample: usize) -> Result<()> {
     figure("search_queries", latencies.len() as f64, "queries");
     figure("search_p50", percentile(&latencies, 0.50), "ms");
     figure("search_p99", percentile(&latencies, 0.99), "ms");
+    // The same searches as a clerk runs them: each one also commits its audit event
+    // (fsync and redb's quick-repair allocator state included).
+    let mut audited = Vec::new();
+    for patient in sampled.iter().take(100) {
+        if let Some((_, q)) = queries_for(patient).into_iter().next() {
+            let t = Instant::now();
+            services.search_patients(session, &q, 10)?;
+            audited.push(t.elapsed());
+        }
+    }
+    audited.sort_unstable();
+    figure("audited_search_p50", percentile(&audited, 0.50), "ms");
+    figure("audited_search_p99", percentile(&audited, 0.99), "ms");
     for (kind, (n, at1, at5)) in by_kind {
         figure(
             &format!("recall_at_1_{kind}"),

@@ -233,7 +233,8 @@ impl Store {
     /// Removes outbox entries up to and including `seq` (the index absorbed them).
     pub fn ack_outbox(&self, up_to_seq: u64) -> Result<()> {
         let _writer = self.writer_guard()?;
-        let txn = self.db.begin_write()?;
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
         {
             let mut table = txn.open_table(tables::OUTBOX)?;
             let last = tables::id_key(up_to_seq);
@@ -247,7 +248,8 @@ impl Store {
     /// ([`WriteTx::set_bulk`]); normal commits are durable when `commit` returns.
     pub fn sync(&self) -> Result<()> {
         let _writer = self.writer_guard()?;
-        let txn = self.db.begin_write()?;
+        let mut txn = self.db.begin_write()?;
+        txn.set_quick_repair(true);
         txn.commit()?;
         Ok(())
     }

@@ -179,6 +179,11 @@ impl<'s> WriteTx<'s> {
         } = self;
         if bulk {
             txn.set_durability(Durability::None)?;
+        } else {
+            // Saves redb's allocator state with the commit, so reopening after a crash or a
+            // killed terminal loads it instead of walking the whole file (a full repair took
+            // ~8 s on a 3.7 GB store).
+            txn.set_quick_repair(true);
         }
         apply(&txn, &ops, &counters)?;
         txn.commit()?;

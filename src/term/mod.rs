@@ -17,6 +17,7 @@ use crate::ui::{Key, KeyCode, Modifiers, Msg, UiConfig};
 use crossbeam_channel::{select, tick, unbounded, Sender};
 use crossterm::event::{self, Event, KeyEventKind};
 use crossterm::{cursor, execute, terminal};
+use signal_hook::consts::{SIGHUP, SIGTERM};
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
@@ -80,6 +81,13 @@ fn event_loop(
     let mut app = App::new(services, session, &config, size.width, size.height);
     let results = app.messages().clone();
 
+    // A closed terminal window (SIGHUP) or a SIGTERM ends the loop like a quit, so the
+    // store is closed cleanly; left to the default action it would need a repair on the
+    // next start.
+    let hang_up = Arc::new(AtomicBool::new(false));
+    for signal in [SIGHUP, SIGTERM] {
+        signal_hook::flag::register(signal, hang_up.clone())?;
+    }
     let stop = Arc::new(AtomicBool::new(false));
     let (input_tx, input_rx) = unbounded();
     let reader = {
@@ -109,7 +117,7 @@ fn event_loop(
                     }
                 },
             }
-            if app.should_quit() {
+            if app.should_quit() || hang_up.load(Ordering::SeqCst) {
                 return Ok(());
             }
             // Coalesce a burst (paste, key repeat) into one frame.
@@ -124,7 +132,16 @@ fn event_loop(
         }
     })();
     stop.store(true, Ordering::SeqCst);
-    let _ = reader.join();
+    // The reader notices `stop` within INPUT_POLL. After a hang-up crossterm can spin in
+    // its read on the dead terminal and never come back: then leave the thread behind (the
+    // process is about to end) rather than hang with the store open.
+    let deadline = std::time::Instant::now() + INPUT_POLL * 4;
+    while !reader.is_finished() && std::time::Instant::now() < deadline {
+        thread::sleep(INPUT_POLL / 4);
+    }
+    if reader.is_finished() {
+        let _ = reader.join();
+    }
     outcome
 }
 

@@ -3,7 +3,7 @@
 
 use super::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset};
 use crate::domain::Patient;
-use crate::ui::state::State;
+use crate::ui::state::{State, SEARCH_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -36,7 +36,13 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         if state.search.pending {
             " searching… ".to_string()
         } else {
-            format!(" {} found ", state.search.results.len())
+            let n = state.search.results.len();
+            // A full list means the search stopped there: say so, and how to narrow it.
+            if n >= SEARCH_LIMIT {
+                format!(" first {n} shown: add a DOB to narrow ")
+            } else {
+                format!(" {n} found ")
+            }
         }
     } else if state.recent.is_empty() {
         String::new()
