@@ -18,6 +18,7 @@ use crossbeam_channel::{select, tick, unbounded, Sender};
 use crossterm::event::{self, Event, KeyEventKind};
 use crossterm::{cursor, execute, terminal};
 use signal_hook::consts::{SIGHUP, SIGTERM};
+use signal_hook::iterator::Signals;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Once};
@@ -85,16 +86,27 @@ fn event_loop(
     // store is closed cleanly; left to the default action it would need a repair on the
     // next start.
     let hang_up = Arc::new(AtomicBool::new(false));
-    for signal in [SIGHUP, SIGTERM] {
-        signal_hook::flag::register(signal, hang_up.clone())?;
+    let (hang_up_tx, hang_up_rx) = unbounded::<()>();
+    let mut signals = Signals::new([SIGHUP, SIGTERM])?;
+    let signal_handle = signals.handle();
+    {
+        let hang_up = hang_up.clone();
+        thread::Builder::new()
+            .name("chartroom-signals".into())
+            .spawn(move || {
+                if signals.forever().next().is_some() {
+                    hang_up.store(true, Ordering::SeqCst);
+                    let _ = hang_up_tx.send(());
+                }
+            })?;
     }
     let stop = Arc::new(AtomicBool::new(false));
     let (input_tx, input_rx) = unbounded();
     let reader = {
-        let stop = stop.clone();
+        let (stop, hang_up) = (stop.clone(), hang_up.clone());
         thread::Builder::new()
             .name("chartroom-input".into())
-            .spawn(move || read_input(&stop, &input_tx))?
+            .spawn(move || read_input(&stop, &hang_up, &input_tx))?
     };
     let ticker = tick(TICK);
     let mut ticks = 0u32;
@@ -109,6 +121,7 @@ fn event_loop(
                     Err(_) => return Ok(()),
                 },
                 recv(results) -> msg => if let Ok(msg) = msg { app.handle(msg); },
+                recv(hang_up_rx) -> _ => return Ok(()),
                 recv(ticker) -> _ => {
                     app.tick();
                     ticks = ticks.wrapping_add(1);
@@ -132,10 +145,16 @@ fn event_loop(
         }
     })();
     stop.store(true, Ordering::SeqCst);
+    signal_handle.close();
     // The reader notices `stop` within INPUT_POLL. After a hang-up crossterm can spin in
     // its read on the dead terminal and never come back: then leave the thread behind (the
     // process is about to end) rather than hang with the store open.
-    let deadline = std::time::Instant::now() + INPUT_POLL * 4;
+    let wait = if hang_up.load(Ordering::SeqCst) {
+        Duration::ZERO
+    } else {
+        INPUT_POLL * 4
+    };
+    let deadline = std::time::Instant::now() + wait;
     while !reader.is_finished() && std::time::Instant::now() < deadline {
         thread::sleep(INPUT_POLL / 4);
     }
@@ -147,8 +166,9 @@ fn event_loop(
 
 /// Reads crossterm events on its own thread so the loop can wait on input, results and
 /// the clock at once. Polls so it notices `stop` within `INPUT_POLL`.
-fn read_input(stop: &AtomicBool, tx: &Sender<io::Result<Msg>>) {
-    while !stop.load(Ordering::SeqCst) {
+/// A hang-up ends it too: closing `tx` ends the loop at once, without waiting for a tick.
+fn read_input(stop: &AtomicBool, hang_up: &AtomicBool, tx: &Sender<io::Result<Msg>>) {
+    while !stop.load(Ordering::SeqCst) && !hang_up.load(Ordering::SeqCst) {
         let msg = match event::poll(INPUT_POLL) {
             Ok(false) => continue,
             Ok(true) => match event::read() {
