@@ -114,7 +114,7 @@ fn sound_alike(word: &str) -> Option<String> {
     })
 }
 
-fn dob_forms(p: &Patient) -> [String; 6] {
+fn dob_forms(p: &Patient) -> [String; 8] {
     let d = p.dob;
     [
         d.format("%-m/%-d/%Y").to_string(),
@@ -123,6 +123,9 @@ fn dob_forms(p: &Patient) -> [String; 6] {
         d.format("%Y%m%d").to_string(),
         d.format("%m%d%Y").to_string(),
         d.format("%m-%d-%Y").to_string(),
+        // as printed on forms and older systems' screens
+        d.format("%d-%b-%Y").to_string().to_uppercase(),
+        d.format("%B %-d, %Y").to_string(),
     ]
 }
 

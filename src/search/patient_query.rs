@@ -2,7 +2,8 @@
 
 use super::record::normalize_ident;
 use crate::domain::matching::{
-    is_particle, nickname_keys, normalize_word, parse_dob, phonetic_keys, DobQuery, Suffix,
+    is_particle, month_name_date, nickname_keys, normalize_word, parse_dob, phonetic_keys,
+    DobQuery, Suffix,
 };
 
 /// A name word of the query, normalised.
@@ -145,6 +146,40 @@ const MAX_WORD: usize = 40;
 /// Most tokens read from one query box.
 const MAX_TOKENS: usize = 12;
 
+/// Dates written with a month name (`June 5, 1996`, `05-JUN-1996`) become one
+/// `month/day/year` token; the comma after the last word used is kept.
+fn month_name_dates(raw: Vec<(String, bool)>) -> Vec<(String, bool)> {
+    let mut out = Vec::with_capacity(raw.len());
+    let mut i = 0;
+    while i < raw.len() {
+        let words: Vec<&str> = raw[i..].iter().take(3).map(|(t, _)| t.as_str()).collect();
+        // only words with a digit can start or be a date; `June Smith` stays a name
+        let found = month_name_date(&words).filter(|(_, used)| {
+            let spread = &raw[i..i + used];
+            let has_digit = spread
+                .iter()
+                .any(|(t, _)| t.chars().any(|c| c.is_ascii_digit()));
+            // `mar 12 34 56` is a name start and an MRN typed in groups, not a date
+            let more_digits = *used == 3
+                && raw
+                    .get(i + 3)
+                    .is_some_and(|(t, _)| t.chars().all(|c| c.is_ascii_digit()));
+            has_digit && !more_digits
+        });
+        match found {
+            Some((date, used)) => {
+                out.push((date, raw[i + used - 1].1));
+                i += used;
+            }
+            _ => {
+                out.push(raw[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
 /// Parses the query box. `pivot_year` is the current year (two-digit years, future dates).
 pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
     let mut q = PatientQuery::default();
@@ -174,6 +209,7 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             }
         }
     }
+    let raw = month_name_dates(raw);
     let comma_at = raw.iter().position(|(_, c)| *c);
 
     // Glue runs of short digit groups: `(617) 555-1234`, `12 34 56`.
@@ -324,6 +360,36 @@ mod tests {
 
     fn words(q: &PatientQuery) -> Vec<&str> {
         q.words.iter().map(|w| w.text.as_str()).collect()
+    }
+
+    #[test]
+    fn dates_with_month_names_are_dates() {
+        for text in [
+            "smith June 5, 1996",
+            "smith 5 jun 1996",
+            "smith 05-JUN-1996",
+            "smith 05JUN1996",
+            "smith 5th june 1996",
+            "smith jun 5 96",
+        ] {
+            let q = parse_patient_query(text, 2026);
+            assert_eq!(words(&q), vec!["smith"], "{text}");
+            let Some(DobQuery::Date(dates)) = &q.dob else {
+                panic!("{text}: no date in {q:?}");
+            };
+            assert!(
+                dates
+                    .iter()
+                    .any(|d| (d.year, d.month, d.day) == (1996, 6, 5)),
+                "{text}: {dates:?}"
+            );
+        }
+        // a month name without a day stays a name; an MRN typed in groups stays a number
+        let q = parse_patient_query("June Smith", 2026);
+        assert_eq!(words(&q), vec!["june", "smith"]);
+        let q = parse_patient_query("mar 12 34 56", 2026);
+        assert!(q.dob.is_none(), "{q:?}");
+        assert_eq!(q.numbers.first().map(|n| n.digits.as_str()), Some("123456"));
     }
 
     #[test]

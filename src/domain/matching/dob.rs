@@ -195,6 +195,89 @@ pub fn parse_dob(token: &str, pivot_year: i32) -> Option<DobQuery> {
     }
 }
 
+/// The month a word names (`jun`, `June`, `sept.`), 1-based.
+pub fn month_number(word: &str) -> Option<u32> {
+    const MONTHS: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let w = word.trim_end_matches('.').to_ascii_lowercase();
+    if w.len() < 3 {
+        return None;
+    }
+    let found = MONTHS.iter().position(|m| {
+        *m == w || (w.len() == 3 && m.starts_with(&w)) || (w == "sept" && *m == "september")
+    })?;
+    Some(found as u32 + 1)
+}
+
+/// A date written with the month as a word, in one token (`05-JUN-1996`, `jun-5-96`,
+/// `5.june.1996`, `05JUN1996`) or spread over the given words (`june 5 1996`,
+/// `5th june 1996`), as `month/day/year` text the query reader treats like any typed
+/// date. Returns the text and how many of `words` it used.
+pub fn month_name_date(words: &[&str]) -> Option<(String, usize)> {
+    let day = |s: &str| -> Option<u32> {
+        let digits = s.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let suffix = &s[digits.len()..];
+        let ok_suffix = suffix.is_empty()
+            || ["st", "nd", "rd", "th"].contains(&suffix.to_ascii_lowercase().as_str());
+        let d: u32 = digits.parse().ok()?;
+        (ok_suffix && (1..=31).contains(&d) && digits.len() <= 2).then_some(d)
+    };
+    fn year(s: &str) -> Option<&str> {
+        (matches!(s.len(), 2 | 4) && s.chars().all(|c| c.is_ascii_digit())).then_some(s)
+    }
+    let text = |m: u32, d: u32, y: &str| format!("{m}/{d}/{y}");
+    let first = words.first()?;
+    // one token: parts split at separators, or letters between digits (`05JUN1996`)
+    let mut parts: Vec<&str> = first
+        .split(['-', '/', '.', ' '])
+        .filter(|p| !p.is_empty())
+        .collect();
+    if parts.len() == 1 {
+        let t = *first;
+        let a = t.find(|c: char| c.is_ascii_alphabetic());
+        let b = t.rfind(|c: char| c.is_ascii_alphabetic());
+        if let (Some(a), Some(b)) = (a, b) {
+            if a > 0 && b + 1 < t.len() {
+                parts = vec![&t[..a], &t[a..=b], &t[b + 1..]];
+            }
+        }
+    }
+    if parts.len() == 3 {
+        if let (Some(d), Some(m), Some(y)) = (day(parts[0]), month_number(parts[1]), year(parts[2]))
+        {
+            return Some((text(m, d, y), 1));
+        }
+        if let (Some(m), Some(d), Some(y)) = (month_number(parts[0]), day(parts[1]), year(parts[2]))
+        {
+            return Some((text(m, d, y), 1));
+        }
+        return None;
+    }
+    // three words: `june 5 1996` or `5 june 1996`
+    let [a, b, c] = words.get(..3)? else {
+        return None;
+    };
+    if let (Some(m), Some(d), Some(y)) = (month_number(a), day(b), year(c)) {
+        return Some((text(m, d, y), 3));
+    }
+    if let (Some(d), Some(m), Some(y)) = (day(a), month_number(b), year(c)) {
+        return Some((text(m, d, y), 3));
+    }
+    None
+}
+
 fn one_digit_apart(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
@@ -302,6 +385,28 @@ fn parse_key(k: &[u8]) -> Option<Ymd> {
 #[allow(clippy::expect_used, clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn month_names_and_their_dates() {
+        assert_eq!(month_number("Jun"), Some(6));
+        assert_eq!(month_number("september"), Some(9));
+        assert_eq!(month_number("Sept."), Some(9));
+        assert_eq!(month_number("ju"), None);
+        assert_eq!(month_number("junk"), None);
+        let date = |w: &[&str]| month_name_date(w);
+        assert_eq!(date(&["05-JUN-1996"]), Some(("6/5/1996".into(), 1)));
+        assert_eq!(date(&["jun-5-96"]), Some(("6/5/96".into(), 1)));
+        assert_eq!(date(&["31DEC2001"]), Some(("12/31/2001".into(), 1)));
+        assert_eq!(
+            date(&["june", "5th", "1996", "x"]),
+            Some(("6/5/1996".into(), 3))
+        );
+        assert_eq!(date(&["5", "June", "1996"]), Some(("6/5/1996".into(), 3)));
+        assert_eq!(date(&["june", "smith"]), None);
+        assert_eq!(date(&["E10023"]), None);
+        assert_eq!(date(&["june", "32", "1996"]), None);
+        assert_eq!(date(&["june", "5", "199"]), None);
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).expect("valid test date")
