@@ -267,7 +267,13 @@ pub fn eval_queries(
         }
         if let Some(phone) = p.phones.first() {
             let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
-            if let Some(form) = phone_forms(&digits).choose(&mut rng) {
+            // a phone field with no digits gives no query (an empty box finds nobody)
+            let forms = if digits.is_empty() {
+                Vec::new()
+            } else {
+                phone_forms(&digits)
+            };
+            if let Some(form) = forms.choose(&mut rng) {
                 push("phone", form.clone());
             }
         }
