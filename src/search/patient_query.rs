@@ -362,6 +362,29 @@ mod tests {
         q.words.iter().map(|w| w.text.as_str()).collect()
     }
 
+    proptest::proptest! {
+        // Whatever is typed (month names, digits, separators, any script), reading the
+        // query box never panics.
+        #[test]
+        fn reading_any_input_never_panics(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    "\\PC{0,12}",
+                    "[0-9]{1,8}",
+                    "(jan|June|sept\\.|MAY|dec)",
+                    "[0-9]{1,2}(st|th|é|日)?",
+                    "[0-9]{1,2}[-/. ]?[a-zé]{2,5}[-/. ]?[0-9]{0,4}",
+                    "[,;'()\\-/.]",
+                ],
+                0..8,
+            )
+        ) {
+            let text = parts.join(" ");
+            let q = parse_patient_query(&text, 2026);
+            proptest::prop_assert!(q.words.len() <= MAX_TOKENS);
+        }
+    }
+
     #[test]
     fn dates_with_month_names_are_dates() {
         for text in [
