@@ -39,7 +39,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             let n = state.search.results.len();
             // A full list means the search stopped there: say so, and how to narrow it.
             if n >= SEARCH_LIMIT {
-                format!(" first {n} shown: add a DOB to narrow ")
+                format!(" first {n} shown: type more to narrow ")
             } else {
                 format!(" {n} found ")
             }
