@@ -5,7 +5,7 @@
 use super::common::{date, fit, row_style, width};
 use crate::domain::DocumentType;
 use crate::search::Snippet;
-use crate::ui::state::{State, NOTE_ROWS};
+use crate::ui::state::{State, NOTE_LIMIT, NOTE_ROWS};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -51,7 +51,12 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     } else if notes.pending {
         " searching… ".to_string()
     } else {
-        format!(" {} notes ", notes.results.len())
+        let n = notes.results.len();
+        if n >= NOTE_LIMIT {
+            format!(" first {n} notes: type more to narrow ")
+        } else {
+            format!(" {n} notes ")
+        }
     };
     let block = Block::default()
         .borders(Borders::ALL)
