@@ -133,6 +133,18 @@ const IGNORED_WORDS: &[&str] = &[
     "number",
 ];
 
+/// Academic and professional degrees written after a name.
+fn is_credential(word: &str) -> bool {
+    // not `do`: it is also a family name (Vietnamese Đỗ)
+    const CREDENTIALS: &[&str] = &["md", "phd", "jd", "dds", "dmd", "dvm", "esq"];
+    let w: String = word
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect();
+    CREDENTIALS.contains(&w.as_str())
+}
+
 fn is_number_like(token: &str) -> bool {
     token.chars().any(|c| c.is_ascii_digit())
         && token
@@ -312,6 +324,11 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                 continue;
             }
         }
+        // Degrees after a name (`Jackie Okuneva MD`, Synthea's PhD/JD/MD suffixes) say
+        // nothing about who the patient is; as a first word `Md` is a given name.
+        if n > 0 && is_credential(&word) {
+            continue;
+        }
         let parts: Vec<String> = word
             .split(['-', '_', '/', '–'])
             .map(normalize_word)
@@ -407,6 +424,11 @@ mod tests {
                 "{text}: {dates:?}"
             );
         }
+        // degrees after a name are not names; `Md` first is a given name
+        let q = parse_patient_query("Okuneva, Jackie PhD", 2026);
+        assert_eq!(words(&q), vec!["okuneva", "jackie"]);
+        let q = parse_patient_query("md rahman", 2026);
+        assert_eq!(words(&q), vec!["md", "rahman"]);
         // a month name without a day stays a name; an MRN typed in groups stays a number
         let q = parse_patient_query("June Smith", 2026);
         assert_eq!(words(&q), vec!["june", "smith"]);
