@@ -11,6 +11,7 @@ mod gated;
 mod index_files;
 mod note_index;
 mod note_query;
+mod patient_gated;
 mod patient_index;
 mod patient_query;
 mod ranking;
