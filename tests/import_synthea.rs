@@ -269,3 +269,73 @@ fn missing_directory_and_file() {
         "{err}"
     );
 }
+
+/// A patients.csv with one patient and an encounters.csv of `rows` good encounters
+/// followed by `last` (a raw CSV line), in a fresh directory.
+fn large_export(rows: usize, last: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let patients = "Id,BIRTHDATE,DEATHDATE,SSN,DRIVERS,PASSPORT,PREFIX,FIRST,LAST,SUFFIX,MAIDEN,MARITAL,RACE,ETHNICITY,GENDER\n\
+        00000000-0000-4000-8000-000000000001,1984-03-02,,,,,,Ann,Lee,,,,,,F\n";
+    std::fs::write(dir.path().join("patients.csv"), patients)
+        .unwrap_or_else(|e| panic!("write patients: {e}"));
+    let mut encounters = String::from(
+        "Id,START,STOP,PATIENT,ORGANIZATION,PROVIDER,PAYER,ENCOUNTERCLASS,CODE,DESCRIPTION\n",
+    );
+    for i in 0..rows {
+        encounters.push_str(&format!(
+            "{i:08x}-0000-4000-a000-{i:012x},2024-01-01T10:00:00Z,,00000000-0000-4000-8000-000000000001,,,,ambulatory,,Check up\n"
+        ));
+    }
+    encounters.push_str(last);
+    std::fs::write(dir.path().join("encounters.csv"), encounters)
+        .unwrap_or_else(|e| panic!("write encounters: {e}"));
+    dir
+}
+
+#[test]
+fn a_bad_row_after_many_flushed_rows_still_commits_nothing_of_the_file() {
+    // more rows than the importer buffers before flushing into the write transaction
+    let rows = 45_000;
+    let bad = "ffffffff-0000-4000-a000-ffffffffffff,2024-13-45T10:00:00Z,,00000000-0000-4000-8000-000000000001,,,,ambulatory,,Check up\n";
+    let export = large_export(rows, bad);
+    let (_dir, store) = open_store();
+    let err = import_synthea_csv(&store, export.path()).expect_err("bad START");
+    let line = rows + 2;
+    assert!(
+        err.to_string()
+            .starts_with(&format!("encounters.csv line {line}, column START: ")),
+        "{err}"
+    );
+    let counts = store.read().expect("read").counts().expect("counts");
+    assert_eq!(counts.encounters, 0);
+    assert_eq!(
+        counts.patients, 1,
+        "patients.csv was good and stays imported"
+    );
+
+    // the same file without the bad row goes in whole
+    let export = large_export(rows, "");
+    let report = import_synthea_csv(&store, export.path()).expect("import");
+    assert_eq!(report.encounters_added, rows as u64);
+    assert_eq!(
+        store
+            .read()
+            .expect("read")
+            .counts()
+            .expect("counts")
+            .encounters,
+        rows as u64
+    );
+}
+
+#[test]
+fn a_repeated_encounter_id_names_both_lines() {
+    let repeat = "00000007-0000-4000-a000-000000000007,2024-01-01T10:00:00Z,,00000000-0000-4000-8000-000000000001,,,,ambulatory,,Check up\n";
+    let export = large_export(10, repeat);
+    let (_dir, store) = open_store();
+    let err = import_synthea_csv(&store, export.path()).expect_err("repeated Id");
+    assert_eq!(
+        err.to_string(),
+        "encounters.csv line 12, column Id: repeats the Id of line 9"
+    );
+}

@@ -43,22 +43,54 @@ pub(crate) struct ProviderRow {
     pub specialty: String,
 }
 
-/// Fails on an `Id` seen earlier in the same file.
-fn check_unique(
-    seen: &mut HashMap<String, u64>,
-    file: &'static str,
-    line: u64,
-    id: &str,
-) -> Result<(), ImportError> {
-    if let Some(first) = seen.insert(id.to_string(), line) {
-        return Err(ImportError::Field {
-            file: file.to_string(),
-            line,
-            column: "Id",
-            problem: format!("repeats the Id of line {first}"),
-        });
+/// The `Id`s seen so far in one file, with their lines. Synthea's lower-case UUIDs are
+/// kept as 16-byte numbers, so a file of millions of encounters costs tens of MB here
+/// rather than hundreds; any other id is kept as text.
+#[derive(Default)]
+struct SeenIds {
+    uuids: HashMap<u128, u64>,
+    other: HashMap<String, u64>,
+}
+
+impl SeenIds {
+    /// Fails on an `Id` seen earlier in the same file.
+    fn check(&mut self, file: &'static str, line: u64, id: &str) -> Result<(), ImportError> {
+        let first = match uuid_value(id) {
+            Some(value) => self.uuids.insert(value, line),
+            None => self.other.insert(id.to_string(), line),
+        };
+        if let Some(first) = first {
+            return Err(ImportError::Field {
+                file: file.to_string(),
+                line,
+                column: "Id",
+                problem: format!("repeats the Id of line {first}"),
+            });
+        }
+        Ok(())
     }
-    Ok(())
+}
+
+/// A UUID written as Synthea writes it (`8-4-4-4-12` lower-case hex) as a number; `None`
+/// for anything else, so two ids differing only in case never share a value.
+pub(crate) fn uuid_value(id: &str) -> Option<u128> {
+    let bytes = id.as_bytes();
+    if bytes.len() != 36 || [8, 13, 18, 23].iter().any(|&i| bytes[i] != b'-') {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for (i, b) in bytes.iter().enumerate() {
+        if [8, 13, 18, 23].contains(&i) {
+            continue;
+        }
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
+            _ => return None,
+        };
+        value = (value << 4) | u128::from(digit);
+    }
+    Some(value)
 }
 
 pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> {
@@ -83,10 +115,10 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
         (PASSPORT_SYSTEM, file.optional("PASSPORT")),
     ];
     let mut rows = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = SeenIds::default();
     file.for_each(|row| {
         let source_id = row.non_empty(id)?;
-        check_unique(&mut seen, row.file, row.line, source_id)?;
+        seen.check(row.file, row.line, source_id)?;
         let dob = row.date(birth)?;
         let deceased = row.date_opt(death)?;
         let ssn = match (ssn, row.text_opt(ssn)?) {
@@ -139,7 +171,13 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
     Ok(rows)
 }
 
-pub(crate) fn read_encounters(dir: &Path) -> Result<Vec<EncounterRow>, ImportError> {
+/// Reads `encounters.csv` row by row, handing each valid row to `each` (the file can
+/// hold tens of millions of rows: they are never all in memory). The first bad row or
+/// error from `each` stops the reading.
+pub(crate) fn read_encounters(
+    dir: &Path,
+    mut each: impl FnMut(EncounterRow) -> Result<(), ImportError>,
+) -> Result<(), ImportError> {
     let mut file = CsvFile::open(dir, "encounters.csv")?;
     let id = file.required("ID")?;
     let start = file.required("START")?;
@@ -150,11 +188,10 @@ pub(crate) fn read_encounters(dir: &Path) -> Result<Vec<EncounterRow>, ImportErr
     let organization = file.optional("ORGANIZATION");
     let description = file.optional("DESCRIPTION");
     let reason = file.optional("REASONDESCRIPTION");
-    let mut rows = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = SeenIds::default();
     file.for_each(|row| {
         let source_id = row.non_empty(id)?;
-        check_unique(&mut seen, row.file, row.line, source_id)?;
+        seen.check(row.file, row.line, source_id)?;
         let start_time = row.datetime(start)?;
         let stop_time = row.datetime_opt(stop)?;
         if let (Some(s), Some(column)) = (stop_time, stop) {
@@ -174,7 +211,7 @@ pub(crate) fn read_encounters(dir: &Path) -> Result<Vec<EncounterRow>, ImportErr
             (None, Some(r)) => r.to_string(),
             (None, None) => String::new(),
         };
-        rows.push(EncounterRow {
+        each(EncounterRow {
             line: row.line,
             id: source_id.to_string(),
             start: start_time,
@@ -184,10 +221,8 @@ pub(crate) fn read_encounters(dir: &Path) -> Result<Vec<EncounterRow>, ImportErr
             organization: row.text_opt(organization)?.map(str::to_string),
             class: class_value,
             reason,
-        });
-        Ok(())
-    })?;
-    Ok(rows)
+        })
+    })
 }
 
 pub(crate) fn read_providers(dir: &Path) -> Result<Vec<ProviderRow>, ImportError> {
@@ -196,10 +231,10 @@ pub(crate) fn read_providers(dir: &Path) -> Result<Vec<ProviderRow>, ImportError
     let name = file.required("NAME")?;
     let specialty = file.required_any(&["SPECIALITY", "SPECIALTY"])?;
     let mut rows = Vec::new();
-    let mut seen = HashMap::new();
+    let mut seen = SeenIds::default();
     file.for_each(|row| {
         let source_id = row.non_empty(id)?;
-        check_unique(&mut seen, row.file, row.line, source_id)?;
+        seen.check(row.file, row.line, source_id)?;
         rows.push(ProviderRow {
             id: source_id.to_string(),
             name: row.non_empty(name)?.to_string(),
@@ -216,10 +251,10 @@ pub(crate) fn read_organizations(dir: &Path) -> Result<HashMap<String, String>, 
     let id = file.required("ID")?;
     let name = file.required("NAME")?;
     let mut out = HashMap::new();
-    let mut seen = HashMap::new();
+    let mut seen = SeenIds::default();
     file.for_each(|row| {
         let source_id = row.non_empty(id)?;
-        check_unique(&mut seen, row.file, row.line, source_id)?;
+        seen.check(row.file, row.line, source_id)?;
         out.insert(source_id.to_string(), title_words(row.text(name)?));
         Ok(())
     })?;
@@ -253,5 +288,18 @@ mod tests {
         assert_eq!(title_words("GENERAL PRACTICE"), "General Practice");
         assert_eq!(title_words("ST. MARY'S HOSPITAL"), "St. Mary's Hospital");
         assert_eq!(title_words("Already Fine"), "Already Fine");
+    }
+
+    #[test]
+    fn synthea_uuids_become_numbers_and_nothing_else_does() {
+        assert_eq!(
+            uuid_value("00000000-0000-4000-8000-00000000000a"),
+            Some(0x0000_0000_0000_4000_8000_0000_0000_000a)
+        );
+        // upper case, missing dashes, wrong length: kept as text, never merged with a UUID
+        assert_eq!(uuid_value("00000000-0000-4000-8000-00000000000A"), None);
+        assert_eq!(uuid_value("0000000000000400080000000000000000a"), None);
+        assert_eq!(uuid_value("abc"), None);
+        assert_eq!(uuid_value("00000000-0000-4000-8000-00000000000é"), None);
     }
 }

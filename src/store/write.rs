@@ -168,6 +168,15 @@ impl<'s> WriteTx<'s> {
         self.ops.len()
     }
 
+    /// Applies the buffered writes to the redb transaction now, so a long import holds
+    /// at most one batch in memory (redb itself spills dirty pages past its cache). Still
+    /// nothing is visible until `commit`, and dropping the transaction discards it all.
+    pub fn flush(&mut self) -> Result<()> {
+        apply_ops(&self.txn, &self.ops)?;
+        self.ops.clear();
+        Ok(())
+    }
+
     /// Writes everything in one redb transaction. On any error nothing is written.
     pub fn commit(self) -> Result<()> {
         let WriteTx {
@@ -237,6 +246,12 @@ impl<'t> WriteTables<'t> {
 }
 
 fn apply(txn: &WriteTransaction, ops: &[Op], counters: &Counters) -> Result<()> {
+    apply_ops(txn, ops)?;
+    let mut meta_table = txn.open_table(META)?;
+    counters.save(&mut meta_table)
+}
+
+fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
     if !ops.is_empty() {
         let mut t = WriteTables::open(txn)?;
         for op in ops {
@@ -267,8 +282,7 @@ fn apply(txn: &WriteTransaction, ops: &[Op], counters: &Counters) -> Result<()> 
             }
         }
     }
-    let mut meta_table = txn.open_table(META)?;
-    counters.save(&mut meta_table)
+    Ok(())
 }
 
 /// Reads a row and decodes it, `None` when absent.
