@@ -114,6 +114,51 @@ pub fn gated_candidates(
     Ok((scored.into_iter().map(|(_, a)| a).collect(), truncated))
 }
 
+/// For each of `docs`, whether it holds any of `terms` exactly: postings are sought to
+/// the documents, never walked.
+pub fn docs_holding(
+    searcher: &Searcher,
+    terms: &[(Field, String)],
+    docs: &[DocAddress],
+) -> Result<Vec<bool>> {
+    let mut held = vec![false; docs.len()];
+    let mut order: Vec<usize> = (0..docs.len()).collect();
+    order.sort_by_key(|&i| docs[i]);
+    for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+        let in_segment: Vec<usize> = order
+            .iter()
+            .copied()
+            .filter(|&i| docs[i].segment_ord as usize == ord)
+            .collect();
+        if in_segment.is_empty() {
+            continue;
+        }
+        for (field, text) in terms {
+            let index = inverted(reader, *field)?;
+            let Some(info) = index
+                .get_term_info(&Term::from_field_text(*field, text))
+                .map_err(index_error)?
+            else {
+                continue;
+            };
+            let mut postings = read_postings(reader, *field, &info)?;
+            for &i in &in_segment {
+                let doc = docs[i].doc_id;
+                if postings.doc() > doc {
+                    continue;
+                }
+                if postings.seek(doc) == TERMINATED {
+                    break;
+                }
+                if postings.doc() == doc {
+                    held[i] = true;
+                }
+            }
+        }
+    }
+    Ok(held)
+}
+
 /// Each group's term infos in one segment (`None`: the segment lacks the term).
 fn term_infos(
     reader: &tantivy::SegmentReader,

@@ -9,11 +9,12 @@
 //! value with the value's sequence number in the top byte (bytes fast fields are zstd
 //! compressed dictionaries: decompressing one per candidate dominated query time).
 
+use super::gated::docs_holding;
 use super::index_files::{open_index, SubIndex};
 use super::patient_gated::exact_number_keys;
 use super::patient_query::{parse_patient_query, PatientQuery, WordKeys};
-use super::ranking::{allowed_typos, Ranker};
-use super::record::{Position, RankRecord};
+use super::ranking::{allowed_typos, IndexHits, Ranker};
+use super::record::{normalize_ident, Position, RankRecord, MAX_RECORD_BYTES};
 use super::{PatientHit, PatientRecord, Result, SearchError};
 use crate::domain::matching::{lookup_keys, nickname_keys, phonetic_keys, DobQuery};
 use crate::domain::PatientId;
@@ -170,10 +171,18 @@ impl PatientIndex {
         doc.add_text(f.dob, r.dob_key());
         doc.add_text(f.dob, format!("y{}", r.dob / 10_000));
         let mut idents: Vec<String> = vec![format!("m:{:08}", r.mrn), format!("m:{}", r.mrn)];
-        for e in &r.encounters {
+        // every account number, not only those the budgeted record keeps
+        for e in &rec.encounter_numbers {
+            let e = normalize_ident(e);
+            if e.is_empty() {
+                continue;
+            }
             idents.push(format!("e:{e}"));
-            let d = digits_of(e);
-            if !d.is_empty() {
+            let d = digits_of(&e);
+            // The digits alone only for numbers that are digits after a short letter
+            // prefix (`E-0012345` said as `12345`); the digits picked out of a hex code
+            // (`SY57F2562B445C`, a UUID) are nothing anyone types, and matched MRNs.
+            if !d.is_empty() && e.len() - d.len() <= 3 && e.ends_with(d.as_str()) {
                 idents.push(format!("e:{d}"));
                 idents.push(format!("e:{}", strip_zeros(&d)));
             }
@@ -506,22 +515,24 @@ impl PatientIndex {
                 (top.into_iter().map(|(_, addr)| addr).collect(), truncated)
             }
         };
-        self.rank(searcher, candidates, truncated, ranker, limit)
+        self.rank(searcher, q, candidates, truncated, ranker, limit)
     }
 
     /// Ranks candidates with their records from the fast field; best first, at most `limit`.
     fn rank(
         &self,
         searcher: &tantivy::Searcher,
+        q: &PatientQuery,
         candidates: Vec<DocAddress>,
         truncated: bool,
         ranker: &mut Ranker<'_>,
         limit: usize,
     ) -> Result<(Vec<PatientHit>, Option<TopQuality>)> {
+        let index_hits = self.index_hits(searcher, q, &candidates)?;
         let mut columns: Vec<Option<Column<u64>>> = vec![None; searcher.segment_readers().len()];
         let mut hits: Vec<(PatientHit, TopQuality)> = Vec::with_capacity(candidates.len());
         let mut words: Vec<u64> = Vec::with_capacity(32);
-        for addr in candidates {
+        for (addr, hits_of) in candidates.into_iter().zip(index_hits) {
             let seg = addr.segment_ord as usize;
             let Some(slot) = columns.get_mut(seg) else {
                 continue;
@@ -543,7 +554,7 @@ impl PatientIndex {
             let Some(rec) = unpack_words(&mut words).and_then(|b| RankRecord::decode(&b)) else {
                 continue;
             };
-            let scored = ranker.score(&rec);
+            let scored = ranker.score(&rec, hits_of);
             hits.push((
                 PatientHit {
                     patient: rec.id,
@@ -562,6 +573,50 @@ impl PatientIndex {
         let quality = hits.first().map(|(_, t)| *t);
         hits.truncate(limit);
         Ok((hits.into_iter().map(|(h, _)| h).collect(), quality))
+    }
+
+    /// For each candidate, which of the query's numbers and codes it holds as an exact
+    /// account or identifier term (see [`IndexHits`]).
+    fn index_hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &PatientQuery,
+        candidates: &[DocAddress],
+    ) -> Result<Vec<IndexHits>> {
+        let mut out = vec![IndexHits::default(); candidates.len()];
+        let ident = self.f.ident;
+        let mut parts: Vec<(usize, Vec<(Field, String)>)> = Vec::new();
+        for (i, n) in q.numbers.iter().enumerate().take(IndexHits::CODE_ENCOUNTER) {
+            let d = n.digits.as_str();
+            parts.push((
+                i,
+                vec![
+                    (ident, format!("e:{d}")),
+                    (ident, format!("e:{}", strip_zeros(d))),
+                ],
+            ));
+        }
+        for (i, code) in q.codes.iter().enumerate().take(16) {
+            parts.push((
+                IndexHits::CODE_ENCOUNTER + i,
+                vec![(ident, format!("e:{code}"))],
+            ));
+            parts.push((
+                IndexHits::CODE_IDENTIFIER + i,
+                vec![(ident, format!("i:{code}"))],
+            ));
+        }
+        for (bit, terms) in parts {
+            for (hits, held) in out
+                .iter_mut()
+                .zip(docs_holding(searcher, &terms, candidates)?)
+            {
+                if held {
+                    hits.set(bit);
+                }
+            }
+        }
+        Ok(out)
     }
 
     pub fn ids(&self) -> Result<Vec<PatientId>> {
@@ -594,7 +649,8 @@ fn merge_hits(hits: &mut Vec<PatientHit>, more: Vec<PatientHit>, limit: usize) {
 /// byte (so the order survives however the column stores a row's values). The first value's
 /// payload starts with the byte length (u16).
 fn pack_words(bytes: &[u8]) -> Vec<u64> {
-    let len = bytes.len().min(7 * 255 - 2);
+    // `RankRecord::encode` stays within this; cutting here would make the record unreadable.
+    let len = bytes.len().min(MAX_RECORD_BYTES);
     let mut payload = Vec::with_capacity(len + 2);
     payload.extend_from_slice(&(len as u16).to_le_bytes());
     payload.extend_from_slice(&bytes[..len]);

@@ -315,8 +315,10 @@ impl<'q> Ranker<'q> {
         }
     }
 
-    /// Scores one candidate record.
-    pub fn score(&mut self, rec: &RankRecord) -> Scored {
+    /// Scores one candidate record. `hits` tells which of the query's numbers and codes
+    /// the index holds for this patient as an exact account or identifier term: the record
+    /// keeps only the newest account numbers, the index all of them.
+    pub fn score(&mut self, rec: &RankRecord, hits: IndexHits) -> Scored {
         let q = self.query;
         let mut total = 0.0f32;
         let mut why = Vec::new();
@@ -358,16 +360,16 @@ impl<'q> Ranker<'q> {
             total += dob_value(m, false);
             why.push(m.label().to_string());
         }
-        for n in &q.numbers {
-            let (value, reason, exact) = number_match(n, rec, dob);
+        for (i, n) in q.numbers.iter().enumerate() {
+            let (value, reason, exact) = number_match(n, rec, dob, hits.number_encounter(i));
             complete &= exact;
             complete_but_dob &= exact;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
         }
-        for code in &q.codes {
-            let (value, reason) = code_match(code, rec);
+        for (i, code) in q.codes.iter().enumerate() {
+            let (value, reason) = code_match(code, rec, hits, i);
             complete &= value >= 4.0;
             complete_but_dob &= value >= 4.0;
             all_parts &= value > 0.0;
@@ -422,8 +424,38 @@ fn digits_of(s: &str) -> String {
     s.chars().filter(char::is_ascii_digit).collect()
 }
 
+/// Which query parts the index holds as exact account or identifier terms for one
+/// candidate: bit `i` for number `i` as an account number, bit `16 + i` for code `i` as
+/// an account number, bit `32 + i` for code `i` as another system's identifier.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IndexHits(pub u64);
+
+impl IndexHits {
+    pub const CODE_ENCOUNTER: usize = 16;
+    pub const CODE_IDENTIFIER: usize = 32;
+
+    pub fn set(&mut self, bit: usize) {
+        if bit < 64 {
+            self.0 |= 1 << bit;
+        }
+    }
+
+    fn get(self, bit: usize) -> bool {
+        bit < 64 && self.0 & (1 << bit) != 0
+    }
+
+    fn number_encounter(self, i: usize) -> bool {
+        i < Self::CODE_ENCOUNTER && self.get(i)
+    }
+}
+
 /// The best reading of a digits token for this patient, or a penalty.
-fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f32, String, bool) {
+fn number_match(
+    n: &NumberToken,
+    rec: &RankRecord,
+    dob: Option<NaiveDate>,
+    encounter_in_index: bool,
+) -> (f32, String, bool) {
     let d = n.digits.as_str();
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {d}"));
     let mut consider = |value: f32, reason: String| {
@@ -440,6 +472,9 @@ fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f
         if padded.starts_with(d) || plain.starts_with(d) {
             consider(0.6 + 0.1 * d.len() as f32, format!("MRN starts with {d}"));
         }
+    }
+    if encounter_in_index {
+        consider(4.0, "encounter number exact".to_string());
     }
     for e in &rec.encounters {
         let ed = digits_of(e);
@@ -496,8 +531,14 @@ fn number_match(n: &NumberToken, rec: &RankRecord, dob: Option<NaiveDate>) -> (f
     (best.0, best.1, exact)
 }
 
-fn code_match(code: &str, rec: &RankRecord) -> (f32, String) {
+fn code_match(code: &str, rec: &RankRecord, hits: IndexHits, i: usize) -> (f32, String) {
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {code}"));
+    if i < 16 && hits.get(IndexHits::CODE_ENCOUNTER + i) {
+        best = (4.0, "encounter number exact".to_string());
+    }
+    if i < 16 && hits.get(IndexHits::CODE_IDENTIFIER + i) {
+        best = (4.0, "identifier exact".to_string());
+    }
     for e in &rec.encounters {
         if e == code {
             best = (4.0, "encounter number exact".to_string());

@@ -11,6 +11,12 @@ use crate::domain::matching::{NameTokens, Suffix};
 use crate::domain::{NameKind, PatientId};
 
 const VERSION: u8 = 2;
+
+/// Most bytes an encoded record may take: what the fast field packs for one patient
+/// (255 values of 7 bytes, less the 2-byte length). `encode` stays within it by leaving
+/// out the oldest encounter numbers, then other names; the index still holds every
+/// number as a term, and the ranker is told of exact hits on those separately.
+pub const MAX_RECORD_BYTES: usize = 7 * 255 - 2;
 const SUFFIXES: [Suffix; 6] = [
     Suffix::Jr,
     Suffix::Sr,
@@ -159,7 +165,34 @@ impl RankRecord {
             .map_or(0, |i| i as u8 + 1);
         out.push(suffix);
         out.extend_from_slice(&self.ssn4.unwrap_or(u16::MAX).to_le_bytes());
-        let tokens: Vec<&NameTok> = self.tokens.iter().take(255).collect();
+        // Sections after the tokens, each a count byte and short strings; encounters are
+        // newest first, so the budget drops the oldest.
+        let list_bytes = |items: &[&String]| -> usize {
+            1 + items.iter().map(|s| 1 + s.len().min(255)).sum::<usize>()
+        };
+        let phones: Vec<&String> = self.phones.iter().take(8).collect();
+        let identifiers: Vec<&String> = self.identifiers.iter().take(8).collect();
+        let fixed = out.len() + 1 + list_bytes(&phones) + list_bytes(&identifiers) + 1;
+        // primary names first, other names as room allows
+        let mut tokens: Vec<&NameTok> = Vec::new();
+        let mut used = fixed;
+        for t in self.tokens.iter().take(255) {
+            let size = 3 + t.text.len().min(255);
+            if used + size > MAX_RECORD_BYTES {
+                break;
+            }
+            used += size;
+            tokens.push(t);
+        }
+        let mut encounters: Vec<&String> = Vec::new();
+        for e in self.encounters.iter().take(255) {
+            let size = 1 + e.len().min(255);
+            if used + size > MAX_RECORD_BYTES {
+                break;
+            }
+            used += size;
+            encounters.push(e);
+        }
         out.push(tokens.len() as u8);
         for t in tokens {
             let kind = match t.source {
@@ -177,8 +210,7 @@ impl RankRecord {
             out.push(pos);
             push_str(&mut out, &t.text);
         }
-        for list in [&self.phones, &self.encounters, &self.identifiers] {
-            let items: Vec<&String> = list.iter().take(255).collect();
+        for items in [phones, encounters, identifiers] {
             out.push(items.len() as u8);
             for s in items {
                 push_str(&mut out, s);
@@ -283,6 +315,31 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
     use crate::search::test_support::patient;
+
+    #[test]
+    fn a_patient_with_hundreds_of_encounters_still_has_a_readable_record() {
+        // Synthea's older patients carry hundreds of encounters, each a number and a UUID
+        let mut rec = patient(7, "John", "Garcia-Lopez", "1984-03-02");
+        rec.encounter_numbers = (0..400)
+            .flat_map(|i| {
+                [
+                    format!("SY{i:012X}"),
+                    format!("{i:08x}-0000-4000-a000-{i:012x}"),
+                ]
+            })
+            .collect();
+        let r = RankRecord::from_record(&rec);
+        let bytes = r.encode();
+        assert!(bytes.len() <= MAX_RECORD_BYTES, "{}", bytes.len());
+        let back = RankRecord::decode(&bytes).expect("readable");
+        assert_eq!(back.tokens, r.tokens, "names are never what is left out");
+        assert!(back.encounters.len() >= 20, "{}", back.encounters.len());
+        assert_eq!(
+            back.encounters[..],
+            r.encounters[..back.encounters.len()],
+            "newest kept"
+        );
+    }
 
     #[test]
     fn records_round_trip() {

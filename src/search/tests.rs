@@ -557,3 +557,39 @@ fn a_changed_patient_is_not_found_by_the_old_name() {
         );
     }
 }
+
+#[test]
+fn a_patient_with_hundreds_of_encounters_is_found_by_any_of_them() {
+    // newest first, as the services list them; each a number and a Synthea UUID
+    let mut heavy = patient(50, "John612", "Colon615", "1952-09-13");
+    heavy.encounter_numbers = (0..300u32)
+        .rev()
+        .flat_map(|i| {
+            [
+                format!("SY{i:012X}"),
+                format!("{i:08x}-0000-4000-a000-{i:012x}"),
+            ]
+        })
+        .collect();
+    // and the oldest of all an account number of digits only
+    heavy.encounter_numbers.push("90007771".into());
+    let mut records = population();
+    records.push(heavy);
+    let (_dir, idx) = build(records, Vec::new());
+    let why = assert_top(&idx, "colon john 9/13/1952", 50);
+    assert!(has(&why, "DOB exact"), "{why:?}");
+    // the oldest, long out of the ranking record: found through the index term
+    for q in [
+        "SY000000000000",
+        "00000000-0000-4000-a000-000000000000",
+        "colon 00000000-0000-4000-a000-000000000000",
+        "90007771",
+        "colon 9000-7771",
+    ] {
+        let why = assert_top(&idx, q, 50);
+        assert!(has(&why, "encounter number exact"), "{q}: {why:?}");
+    }
+    // the newest is in the record, so its prefix counts too
+    let why = assert_top(&idx, "SY00000000012B", 50);
+    assert!(has(&why, "encounter number exact"), "{why:?}");
+}
