@@ -26,12 +26,15 @@ impl EncounterClass {
     /// Reads Synthea/FHIR class codes (`inpatient`, `IMP`, `emergency`, `EMER`, ...).
     pub fn parse(code: &str) -> Option<EncounterClass> {
         match code.trim().to_ascii_lowercase().as_str() {
-            "inpatient" | "imp" | "acute" => Some(EncounterClass::Inpatient),
-            "outpatient" | "amb_out" | "outpt" => Some(EncounterClass::Outpatient),
-            "emergency" | "emer" | "urgentcare" | "urgent" => Some(EncounterClass::Emergency),
-            "ambulatory" | "amb" | "wellness" | "virtual" | "home" | "hh" | "snf" | "vr" => {
-                Some(EncounterClass::Ambulatory)
+            // Synthea's classes and HL7 v3 ActEncounterCode; hospice and non-acute stays
+            // are admissions, observation and short stays are outpatient
+            "inpatient" | "imp" | "acute" | "hospice" | "nonac" => Some(EncounterClass::Inpatient),
+            "outpatient" | "amb_out" | "outpt" | "obsenc" | "observation" | "ss" => {
+                Some(EncounterClass::Outpatient)
             }
+            "emergency" | "emer" | "urgentcare" | "urgent" => Some(EncounterClass::Emergency),
+            "ambulatory" | "amb" | "wellness" | "virtual" | "home" | "hh" | "snf" | "vr"
+            | "prenc" | "fld" => Some(EncounterClass::Ambulatory),
             _ => None,
         }
     }
@@ -54,4 +57,31 @@ pub struct Encounter {
     pub reason: String,
     /// Identifier in the source system (Synthea encounter `Id`).
     pub source_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_synthea_class_is_read() {
+        // Synthea's EncounterType values, as its CSV export writes them
+        for code in [
+            "wellness",
+            "ambulatory",
+            "outpatient",
+            "inpatient",
+            "emergency",
+            "urgentcare",
+            "home",
+            "hospice",
+            "snf",
+            "virtual",
+        ] {
+            assert!(EncounterClass::parse(code).is_some(), "{code}");
+        }
+        assert_eq!(EncounterClass::parse("HOSPICE"), Some(EncounterClass::Inpatient));
+        assert_eq!(EncounterClass::parse("OBSENC"), Some(EncounterClass::Outpatient));
+        assert_eq!(EncounterClass::parse("spaceship"), None);
+    }
 }
