@@ -80,8 +80,14 @@ mod tests {
         ] {
             assert!(EncounterClass::parse(code).is_some(), "{code}");
         }
-        assert_eq!(EncounterClass::parse("HOSPICE"), Some(EncounterClass::Inpatient));
-        assert_eq!(EncounterClass::parse("OBSENC"), Some(EncounterClass::Outpatient));
+        assert_eq!(
+            EncounterClass::parse("HOSPICE"),
+            Some(EncounterClass::Inpatient)
+        );
+        assert_eq!(
+            EncounterClass::parse("OBSENC"),
+            Some(EncounterClass::Outpatient)
+        );
         assert_eq!(EncounterClass::parse("spaceship"), None);
     }
 }

@@ -41,6 +41,9 @@ impl MatchKind {
 }
 
 /// Typos allowed for a typed word of this length.
+/// How close (Jaro-Winkler) two spellings must be to count as sounding alike.
+const SOUND_ALIKE_SPELLING: f64 = 0.6;
+
 pub fn allowed_typos(len: usize) -> usize {
     match len {
         0..=2 => 0,
@@ -177,7 +180,14 @@ impl<'q> Ranker<'q> {
                 return Some(MatchKind::Nickname(rel));
             }
         }
-        let sounds = wlen >= 3 && tlen >= 3 && wk.phonetic.iter().any(|k| tk.phonetic.contains(k));
+        // A shared Double Metaphone code alone is too loose (`garcia` and `crews` share
+        // KRS, `john` and `anne` share AN): the spellings must be close too. Jaro-Winkler
+        // 0.6 keeps catherine/katherine (0.93), philip/filip (0.82), geoff/jeff (0.78) and
+        // drops garcia/crews (0.46), john/anne (0.50).
+        let sounds = wlen >= 3
+            && tlen >= 3
+            && wk.phonetic.iter().any(|k| tk.phonetic.contains(k))
+            && strsim::jaro_winkler(word, &t.text) >= SOUND_ALIKE_SPELLING;
         // Dropped letters shorten the typed word, so a long name keeps its own allowance
         // ("pote" for "potter"); words under 4 letters are too short to carry two slips.
         let allowed = if wlen >= 4 {

@@ -506,6 +506,7 @@ fn each_pass_keeps_the_right_patient_first() {
     records.push(patient(21, "Katherine", "Smith", "1971-01-01"));
     records.push(patient(22, "Catherine", "Smith", "1972-02-02"));
     records.push(patient(23, "Kenneth", "Johnson", "2003-09-07"));
+    records.push(patient(24, "Maria", "Crews", "1988-08-01"));
     let (_dir, idx) = build(records, Vec::new());
     // letters dropped from a long family name keep the long name's allowance
     let why = assert_top(&idx, "pote mari 11181981", 20);
@@ -522,6 +523,19 @@ fn each_pass_keeps_the_right_patient_first() {
     assert!(
         !order.contains(&2),
         "a John Smith is not a Katherine: {order:?}"
+    );
+    // sharing a sound code is not enough when the spellings are far apart (KRS)
+    let hits = idx.search_patients("garcia maria", 10).expect("search");
+    assert_eq!(
+        hits.first().map(|h| h.patient.0),
+        Some(9),
+        "Garcia-Lopez, Maria first"
+    );
+    assert!(
+        hits.iter()
+            .all(|h| h.why.iter().all(|w| !w.contains("crews"))),
+        "{:?}",
+        hits.iter().map(|h| &h.why).collect::<Vec<_>>()
     );
     // a birth year narrows a common name to the patients born that year
     let hits = idx.search_patients("john smith 1990", 10).expect("search");
