@@ -1,0 +1,569 @@
+//! Writing one parsed file in one write transaction. Everything is resolved and checked
+//! while the transaction is still open and uncommitted: any error drops it, so a bad
+//! file leaves nothing of itself in the store.
+
+use super::convert::{self, NPI_SYSTEM};
+use super::read::{Item, Parsed, ParsedFile};
+use super::references::{FullUrls, Lookup, Target};
+use super::resources::{DocumentReference, Encounter as FhirEncounter, Reference};
+use super::{FhirImportError, FhirImportReport};
+use crate::domain::{
+    Document, DocumentId, Encounter, EncounterClass, EncounterId, PatientId, ProviderId,
+    SensitiveCategory, SignatureStatus,
+};
+use crate::import::chart_upsert::{
+    encounter_by_source_id, encounter_reason, place_number, upsert_patient, upsert_provider,
+    ProviderFields, Upserted,
+};
+use crate::import::synthea::title_words;
+use crate::import::SYNTHEA_SYSTEM;
+use crate::store::{ReadTx, Store, StoreError, WriteTx};
+use chrono::NaiveDateTime;
+use std::collections::{HashMap, HashSet};
+
+/// What the files imported so far resolve to (references cross files).
+pub(crate) struct ImportState {
+    pub patients: Lookup<PatientId>,
+    pub encounters: Lookup<(EncounterId, EncounterClass)>,
+    pub practitioners: Lookup<ProviderId>,
+    pub organizations: Lookup<String>,
+    /// Practitioner NPI (or id) → specialty, from PractitionerRole.
+    pub specialties: HashMap<String, String>,
+    /// Provider source id (NPI) → row, seeded from the store.
+    pub providers: HashMap<String, ProviderId>,
+}
+
+impl ImportState {
+    pub fn new(read: &ReadTx) -> Result<ImportState, StoreError> {
+        let mut state = ImportState {
+            patients: Lookup::new("Patient"),
+            encounters: Lookup::new("Encounter"),
+            practitioners: Lookup::new("Practitioner"),
+            organizations: Lookup::new("Organization"),
+            specialties: HashMap::new(),
+            providers: HashMap::new(),
+        };
+        for p in read.providers()? {
+            if let Some(npi) = &p.npi {
+                state.practitioners.add_identifier(NPI_SYSTEM, npi, p.id);
+            }
+            if let Some(source) = p.source_id {
+                state.providers.insert(source, p.id);
+            }
+        }
+        Ok(state)
+    }
+}
+
+/// One file's transaction and what it needs to name errors.
+struct FileWrite<'a, 's> {
+    file: String,
+    read: ReadTx,
+    tx: WriteTx<'s>,
+    state: &'a mut ImportState,
+    report: &'a mut FhirImportReport,
+    full_urls: FullUrls,
+}
+
+pub(crate) fn write_file(
+    store: &Store,
+    state: &mut ImportState,
+    parsed: ParsedFile,
+    report: &mut FhirImportReport,
+) -> Result<(), FhirImportError> {
+    let file = parsed.name();
+    let store_error = |source| FhirImportError::Store {
+        file: file.clone(),
+        source,
+    };
+    let read = store.read().map_err(store_error)?;
+    let tx = store.write().map_err(store_error)?;
+    let full_urls = parsed
+        .items
+        .iter()
+        .filter_map(|i| {
+            let kind = match &i.at {
+                super::read::Locator::Entry { kind, .. } => kind.clone(),
+                _ => return None,
+            };
+            Some((i.full_url.clone()?, (kind, i.id.clone()?)))
+        })
+        .collect();
+    let mut w = FileWrite {
+        file: file.clone(),
+        read,
+        tx,
+        state,
+        report,
+        full_urls,
+    };
+    w.write(parsed.items)?;
+    w.tx.commit().map_err(store_error)
+}
+
+impl FileWrite<'_, '_> {
+    fn store_error(&self, source: StoreError) -> FhirImportError {
+        FhirImportError::Store {
+            file: self.file.clone(),
+            source,
+        }
+    }
+
+    fn field(&self, item: &Item, (field, problem): convert::Bad) -> FhirImportError {
+        FhirImportError::Field {
+            file: self.file.clone(),
+            at: item.at.to_string(),
+            field,
+            problem: problem.to_string(),
+        }
+    }
+
+    fn write(&mut self, items: Vec<Item>) -> Result<(), FhirImportError> {
+        // Directory resources first: charts in the same file refer to them.
+        for item in &items {
+            self.directory(item);
+        }
+        for item in &items {
+            if let Parsed::Practitioner(p) = &item.resource {
+                self.practitioner(item, p)?;
+            }
+        }
+        let hiv = self.hiv_subjects(&items);
+        for item in &items {
+            if let Parsed::Patient(p) = &item.resource {
+                self.patient(item, p, &hiv)?;
+            }
+        }
+        self.mark_hiv_elsewhere(&hiv)?;
+        let mut numbers = HashSet::new();
+        for item in &items {
+            if let Parsed::Encounter(e) = &item.resource {
+                self.encounter(item, e, &mut numbers)?;
+            }
+        }
+        let mut documents = DocumentMatcher::default();
+        for item in &items {
+            match &item.resource {
+                Parsed::DocumentReference(d) => self.document(item, d, &mut documents)?,
+                Parsed::Skipped(kind) => *self.report.skipped.entry(kind.clone()).or_default() += 1,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn directory(&mut self, item: &Item) {
+        match &item.resource {
+            Parsed::Organization(o) => {
+                let Some(name) = o.name.as_deref().map(title_words) else {
+                    return;
+                };
+                if let Some(id) = &item.id {
+                    self.state.organizations.add_id(id, name.clone());
+                }
+                for i in &o.identifier {
+                    if let (Some(s), Some(v)) = (&i.system, &i.value) {
+                        self.state.organizations.add_identifier(s, v, name.clone());
+                    }
+                }
+                self.report.organizations += 1;
+            }
+            Parsed::PractitionerRole(r) => {
+                let specialty = r.specialty.iter().find_map(|s| s.label());
+                let key = r.practitioner.as_ref().and_then(|p| match Target::parse(p)? {
+                    Target::Identifier { value, .. } => Some(value.to_string()),
+                    Target::Id { id, .. } => Some(id.to_string()),
+                    Target::FullUrl(url) => self.full_urls.get(url).map(|(_, id)| id.clone()),
+                });
+                if let (Some(key), Some(specialty)) = (key, specialty) {
+                    self.state.specialties.insert(key, specialty.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn practitioner(
+        &mut self,
+        item: &Item,
+        p: &super::resources::Practitioner,
+    ) -> Result<(), FhirImportError> {
+        let npi = p
+            .identifier
+            .iter()
+            .find(|i| i.system.as_deref() == Some(NPI_SYSTEM))
+            .and_then(|i| i.value.clone());
+        let source_id = match (&npi, &item.id) {
+            (Some(npi), _) => npi.clone(),
+            (None, Some(id)) => format!("Practitioner/{id}"),
+            (None, None) => {
+                return Err(self.field(item, ("identifier".into(), "has no NPI and no id")))
+            }
+        };
+        let name = convert::provider_name(&p.name)
+            .ok_or_else(|| self.field(item, ("name".into(), "is missing")))?;
+        let specialty = [npi.as_ref(), item.id.as_ref()]
+            .into_iter()
+            .flatten()
+            .find_map(|k| self.state.specialties.get(k).cloned())
+            .unwrap_or_default();
+        let existing = self.state.providers.get(&source_id).copied();
+        let fields = ProviderFields {
+            source_id: source_id.clone(),
+            name,
+            specialty: title_words(&specialty),
+            npi: npi.clone(),
+        };
+        let (id, upserted) = upsert_provider(&self.read, &mut self.tx, existing, fields)
+            .map_err(|e| self.store_error(e))?;
+        match upserted {
+            Upserted::Added => self.report.providers_added += 1,
+            Upserted::Updated => self.report.providers_updated += 1,
+        }
+        self.state.providers.insert(source_id, id);
+        if let Some(npi) = &npi {
+            self.state.practitioners.add_identifier(NPI_SYSTEM, npi, id);
+        }
+        if let Some(rid) = &item.id {
+            self.state.practitioners.add_id(rid, id);
+        }
+        Ok(())
+    }
+
+    /// Patients with HIV evidence in this file: by the resource id of an in-file
+    /// patient (`Ok`) or a chart imported before (`Err`-free `PatientId`).
+    fn hiv_subjects(&mut self, items: &[Item]) -> HivSubjects {
+        let mut in_file = Lookup::new("Patient");
+        for item in items {
+            if let (Parsed::Patient(p), Some(id)) = (&item.resource, &item.id) {
+                in_file.add_id(id, id.clone());
+                for i in &p.identifier {
+                    if let (Some(s), Some(v)) = (&i.system, &i.value) {
+                        in_file.add_identifier(s, v, id.clone());
+                    }
+                }
+            }
+        }
+        let mut subjects = HivSubjects::default();
+        for item in items {
+            let subject = match &item.resource {
+                Parsed::Condition(c) if convert::is_hiv_condition(c) => c.subject.as_ref(),
+                Parsed::Observation(o) if convert::is_hiv_observation(o) => o.subject.as_ref(),
+                Parsed::Condition(_) => {
+                    *self.report.skipped.entry("Condition".into()).or_default() += 1;
+                    continue;
+                }
+                Parsed::Observation(_) => {
+                    *self.report.skipped.entry("Observation".into()).or_default() += 1;
+                    continue;
+                }
+                _ => continue,
+            };
+            self.report.hiv_resources += 1;
+            let Some(target) = subject.and_then(Target::parse) else {
+                self.report.unresolved("subject");
+                continue;
+            };
+            if let Some(id) = in_file.resolve(&target, &self.full_urls) {
+                subjects.in_file.insert(id);
+            } else if let Some(id) = self.state.patients.resolve(&target, &self.full_urls) {
+                subjects.elsewhere.insert(id);
+            } else {
+                self.report.unresolved("subject");
+            }
+        }
+        subjects
+    }
+
+    fn patient(
+        &mut self,
+        item: &Item,
+        p: &super::resources::Patient,
+        hiv: &HivSubjects,
+    ) -> Result<(), FhirImportError> {
+        let demographics = convert::demographics(p).map_err(|bad| self.field(item, bad))?;
+        let marks_hiv = item.id.as_ref().is_some_and(|id| hiv.in_file.contains(id));
+        let mut newly_marked = false;
+        let (id, upserted) = upsert_patient(&self.read, &mut self.tx, demographics, |chart| {
+            newly_marked = marks_hiv && add_hiv(chart);
+        })
+        .map_err(|e| self.store_error(e))?;
+        match upserted {
+            Upserted::Added => self.report.patients_added += 1,
+            Upserted::Updated => self.report.patients_updated += 1,
+        }
+        self.report.hiv_marked += u64::from(newly_marked);
+        if let Some(rid) = &item.id {
+            self.state.patients.add_id(rid, id);
+        }
+        for i in &p.identifier {
+            if let (Some(s), Some(v)) = (&i.system, &i.value) {
+                self.state.patients.add_identifier(s, v, id);
+            }
+        }
+        Ok(())
+    }
+
+    /// HIV evidence in this file about charts written by an earlier file or import.
+    fn mark_hiv_elsewhere(&mut self, hiv: &HivSubjects) -> Result<(), FhirImportError> {
+        for id in &hiv.elsewhere {
+            let chart = self.read.patient(*id).map_err(|e| self.store_error(e))?;
+            if let Some(mut chart) = chart {
+                if add_hiv(&mut chart) {
+                    self.tx.put_patient(&chart).map_err(|e| self.store_error(e))?;
+                    self.report.hiv_marked += 1;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The patient a resource belongs to: in this import, else imported before. An
+    /// unresolvable patient fails the file (a chart's data must not float free).
+    fn subject(&self, item: &Item, subject: Option<&Reference>) -> Result<PatientId, FhirImportError> {
+        let target = subject
+            .and_then(Target::parse)
+            .ok_or_else(|| self.field(item, ("subject".into(), "is missing")))?;
+        if let Some(id) = self.state.patients.resolve(&target, &self.full_urls) {
+            return Ok(id);
+        }
+        let stored_id = match target {
+            Target::Id { kind: "Patient", id } => Some(id),
+            Target::Identifier { system: convert::SYNTHEA_ID_SYSTEM, value, .. } => Some(value),
+            _ => None,
+        };
+        if let Some(source) = stored_id {
+            let found = self
+                .read
+                .patient_by_identifier(SYNTHEA_SYSTEM, source)
+                .map_err(|e| self.store_error(e))?;
+            if let Some(id) = found {
+                return Ok(id);
+            }
+        }
+        Err(self.field(
+            item,
+            (
+                "subject".into(),
+                "refers to a patient that is neither in this import nor already imported",
+            ),
+        ))
+    }
+
+    fn practitioner_of(&mut self, reference: Option<&Reference>, what: &'static str) -> Option<ProviderId> {
+        let found = reference
+            .and_then(Target::parse)
+            .and_then(|t| self.state.practitioners.resolve(&t, &self.full_urls));
+        if reference.is_some() && found.is_none() {
+            self.report.unresolved(what);
+        }
+        found
+    }
+
+    fn encounter(
+        &mut self,
+        item: &Item,
+        e: &FhirEncounter,
+        numbers: &mut HashSet<String>,
+    ) -> Result<(), FhirImportError> {
+        let source_id = e
+            .identifier
+            .iter()
+            .find(|i| i.system.as_deref() == Some(convert::SYNTHEA_ID_SYSTEM))
+            .and_then(|i| i.value.clone())
+            .or_else(|| item.id.clone())
+            .ok_or_else(|| self.field(item, ("id".into(), "is missing")))?;
+        let patient = self.subject(item, e.subject.as_ref())?;
+        let class = convert::encounter_class(e.class.as_ref().and_then(|c| c.code.as_deref()))
+            .map_err(|bad| self.field(item, bad))?;
+        let period = e.period.clone().unwrap_or_default();
+        let admit = convert::date_time(period.start.as_deref(), "period.start")
+            .map_err(|bad| self.field(item, bad))?;
+        let discharge = match period.end.as_deref() {
+            Some(end) => Some(
+                convert::date_time(Some(end), "period.end").map_err(|bad| self.field(item, bad))?,
+            ),
+            None => None,
+        };
+        if discharge.is_some_and(|d| d < admit) {
+            return Err(self.field(item, ("period.end".into(), "is before period.start")));
+        }
+        let individual = e.participant.iter().find_map(|p| p.individual.as_ref());
+        let attending = self.practitioner_of(individual, "attending");
+        let location = e
+            .service_provider
+            .as_ref()
+            .and_then(|sp| {
+                let target = sp.reference();
+                let name = Target::parse(&target)
+                    .and_then(|t| self.state.organizations.resolve(&t, &self.full_urls));
+                name.or_else(|| sp.display.as_deref().map(title_words))
+            })
+            .or_else(|| {
+                e.location
+                    .iter()
+                    .find_map(|l| l.location.as_ref()?.display.as_deref().map(title_words))
+            })
+            .unwrap_or_default();
+        let description = e.kind.iter().find_map(|k| k.label());
+        let why = e.reason_code.iter().find_map(|r| r.label());
+        let (number, existing) = place_number(&self.read, &source_id, numbers)
+            .map_err(|err| self.store_error(err))?;
+        let id = match existing {
+            Some(id) => {
+                self.report.encounters_updated += 1;
+                id
+            }
+            None => {
+                self.report.encounters_added += 1;
+                self.tx.next_encounter_id().map_err(|err| self.store_error(err))?
+            }
+        };
+        let encounter = Encounter {
+            id,
+            number,
+            patient,
+            class,
+            admit,
+            discharge,
+            attending,
+            other_providers: Vec::new(),
+            location,
+            reason: encounter_reason(description, why),
+            source_id: Some(source_id.clone()),
+        };
+        self.tx.put_encounter(&encounter).map_err(|err| self.store_error(err))?;
+        if let Some(rid) = &item.id {
+            self.state.encounters.add_id(rid, (id, class));
+        }
+        self.state
+            .encounters
+            .add_identifier(convert::SYNTHEA_ID_SYSTEM, &source_id, (id, class));
+        Ok(())
+    }
+
+    fn encounter_of(&mut self, reference: Option<&Reference>) -> Result<Option<(EncounterId, EncounterClass)>, FhirImportError> {
+        let Some(target) = reference.and_then(Target::parse) else {
+            return Ok(None);
+        };
+        if let Some(found) = self.state.encounters.resolve(&target, &self.full_urls) {
+            return Ok(Some(found));
+        }
+        if let Target::Id { kind: "Encounter", id } = target {
+            let stored = encounter_by_source_id(&self.read, id).map_err(|e| self.store_error(e))?;
+            if let Some(e) = stored {
+                return Ok(Some((e.id, e.class)));
+            }
+        }
+        self.report.unresolved("encounter");
+        Ok(None)
+    }
+
+    fn document(
+        &mut self,
+        item: &Item,
+        d: &DocumentReference,
+        matcher: &mut DocumentMatcher,
+    ) -> Result<(), FhirImportError> {
+        if d.status.as_deref() == Some("entered-in-error") {
+            *self.report.skipped.entry("DocumentReference (entered-in-error)".into()).or_default() += 1;
+            return Ok(());
+        }
+        let patient = self.subject(item, d.subject.as_ref())?;
+        let Some(text) = convert::note_text(&d.content).map_err(|bad| self.field(item, bad))? else {
+            self.report.documents_without_text += 1;
+            return Ok(());
+        };
+        let context = d.context.as_ref();
+        let encounter = self.encounter_of(context.and_then(|c| c.encounter.first()))?;
+        let start = context.and_then(|c| c.period.as_ref()).and_then(|p| p.start.as_deref());
+        let time = convert::date_time(d.date.as_deref().or(start), "date")
+            .map_err(|bad| self.field(item, bad))?;
+        let author = self.practitioner_of(d.author.first(), "author");
+        let doc_type = convert::document_type(d.kind.as_ref(), encounter.map(|(_, c)| c));
+        let title = d
+            .description
+            .clone()
+            .or_else(|| d.content.iter().find_map(|c| c.attachment.as_ref()?.title.clone()))
+            .or_else(|| d.kind.as_ref().and_then(|k| k.label()).map(str::to_string))
+            .unwrap_or_else(|| doc_type.label().to_string());
+        let encounter = encounter.map(|(id, _)| id);
+        let existing = matcher
+            .take(&self.read, patient, encounter, time)
+            .map_err(|e| self.store_error(e))?;
+        let id = match existing {
+            Some(id) => {
+                self.report.documents_updated += 1;
+                id
+            }
+            None => {
+                self.report.documents_added += 1;
+                self.tx.next_document_id().map_err(|e| self.store_error(e))?
+            }
+        };
+        let document = Document {
+            id,
+            patient,
+            encounter,
+            doc_type,
+            title,
+            author,
+            time,
+            // Synthea's notes are final; FHIR has no signature status of its own here.
+            signature: SignatureStatus::Signed,
+            text,
+        };
+        self.tx.put_document(&document).map_err(|e| self.store_error(e))
+    }
+}
+
+fn add_hiv(chart: &mut crate::domain::Patient) -> bool {
+    let sensitive = &mut chart.flags.sensitive;
+    if sensitive.contains(&SensitiveCategory::HivSti) {
+        return false;
+    }
+    sensitive.push(SensitiveCategory::HivSti);
+    true
+}
+
+#[derive(Default)]
+struct HivSubjects {
+    /// Resource ids of patients in the same file.
+    in_file: HashSet<String>,
+    elsewhere: HashSet<PatientId>,
+}
+
+/// Pairs incoming notes with notes an earlier import stored. Documents have no source
+/// id in the store, so a note is the same note when patient, encounter and time agree;
+/// several such notes pair up in order.
+#[derive(Default)]
+struct DocumentMatcher {
+    stored: HashMap<PatientId, HashMap<(Option<EncounterId>, NaiveDateTime), Vec<DocumentId>>>,
+}
+
+impl DocumentMatcher {
+    fn take(
+        &mut self,
+        read: &ReadTx,
+        patient: PatientId,
+        encounter: Option<EncounterId>,
+        time: NaiveDateTime,
+    ) -> Result<Option<DocumentId>, StoreError> {
+        if !self.stored.contains_key(&patient) {
+            let mut by_key: HashMap<_, Vec<DocumentId>> = HashMap::new();
+            for d in read.documents_of(patient)? {
+                by_key.entry((d.encounter, d.time)).or_default().push(d.id);
+            }
+            for ids in by_key.values_mut() {
+                // Popped from the back: keep the oldest row first in line.
+                ids.sort_by(|a, b| b.cmp(a));
+            }
+            self.stored.insert(patient, by_key);
+        }
+        Ok(self
+            .stored
+            .get_mut(&patient)
+            .and_then(|m| m.get_mut(&(encounter, time)))
+            .and_then(Vec::pop))
+    }
+}
