@@ -107,7 +107,11 @@ pub(crate) fn demographics(p: &Patient) -> Result<Demographics, Bad> {
     }
     let dob = date(p.birth_date.as_deref(), "birthDate")?;
     let deceased = match (&p.deceased_date_time, p.deceased_boolean) {
-        (Some(text), _) => Some(date_time(Some(text), "deceasedDateTime")?.date()),
+        // The date of death is the local calendar date the source wrote, not UTC's.
+        (Some(text), _) => Some(match chrono::DateTime::parse_from_rfc3339(text) {
+            Ok(at) => at.date_naive(),
+            Err(_) => date_time(Some(text), "deceasedDateTime")?.date(),
+        }),
         // The flag carries a date and FHIR gave none: the birth date stands in, so the
         // chart still shows DECEASED (documented in docs/DEMO-DATA-AND-IMPORT.md).
         (None, Some(true)) => Some(dob),

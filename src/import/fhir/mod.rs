@@ -45,12 +45,6 @@ pub enum FhirImportError {
         column: usize,
         problem: String,
     },
-    #[error("{file} {at}: {problem}")]
-    Shape {
-        file: String,
-        at: String,
-        problem: String,
-    },
     #[error("{file} {at}, field {field}: {problem}")]
     Field {
         file: String,

@@ -1,14 +1,17 @@
 //! Reading FHIR files into typed resources: a Bundle (or a single resource) per `.json`
-//! file, one resource per line in `.ndjson` (Bulk Data). Syntax errors name the line and
-//! column; shape errors name the resource (bundle entry or NDJSON line) and the problem,
-//! never a value.
+//! file, one resource per line in `.ndjson` (Bulk Data). Resources are dispatched on
+//! `resourceType` while the JSON streams by, so the types the import skips (claims,
+//! observations of other kinds...) are never built in memory. JSON and shape errors
+//! name the line and column; checks of the importer name the resource (bundle entry or
+//! NDJSON line) and the field; never a value.
 
 use super::resources::{
-    Bundle, Condition, DocumentReference, Encounter, Observation, Organization, Patient,
-    Practitioner, PractitionerRole,
+    Condition, DocumentReference, Encounter, Observation, Organization, Patient, Practitioner,
+    PractitionerRole,
 };
 use super::FhirImportError;
-use serde::de::DeserializeOwned;
+use serde::de::{self, value::MapAccessDeserializer, IgnoredAny, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::Value;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -45,6 +48,112 @@ pub(crate) enum Parsed {
     Condition(Condition),
     Observation(Observation),
     Skipped(String),
+    Bundle(Vec<BundleEntry>),
+}
+
+impl Parsed {
+    pub fn kind(&self) -> &str {
+        match self {
+            Parsed::Patient(_) => "Patient",
+            Parsed::Practitioner(_) => "Practitioner",
+            Parsed::PractitionerRole(_) => "PractitionerRole",
+            Parsed::Organization(_) => "Organization",
+            Parsed::Encounter(_) => "Encounter",
+            Parsed::DocumentReference(_) => "DocumentReference",
+            Parsed::Condition(_) => "Condition",
+            Parsed::Observation(_) => "Observation",
+            Parsed::Skipped(kind) => kind,
+            Parsed::Bundle(_) => "Bundle",
+        }
+    }
+
+    fn id(&self) -> Option<String> {
+        match self {
+            Parsed::Patient(r) => r.id.clone(),
+            Parsed::Practitioner(r) => r.id.clone(),
+            Parsed::PractitionerRole(r) => r.id.clone(),
+            Parsed::Organization(r) => r.id.clone(),
+            Parsed::Encounter(r) => r.id.clone(),
+            Parsed::DocumentReference(r) => r.id.clone(),
+            Parsed::Condition(r) => r.id.clone(),
+            Parsed::Observation(r) => r.id.clone(),
+            Parsed::Skipped(_) | Parsed::Bundle(_) => None,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct BundleEntry {
+    full_url: Option<String>,
+    #[serde(default, deserialize_with = "some_resource")]
+    resource: Option<Parsed>,
+}
+
+#[derive(Deserialize)]
+struct BundleBody {
+    #[serde(default)]
+    entry: Vec<BundleEntry>,
+}
+
+fn some_resource<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Parsed>, D::Error> {
+    d.deserialize_map(ResourceVisitor).map(Some)
+}
+
+/// Reads `resourceType` (first, as FHIR servers and Synthea write it) and deserializes the
+/// rest of the object straight into the matching struct, or skips it unbuilt. An object
+/// whose `resourceType` comes later is buffered first.
+struct ResourceVisitor;
+
+impl<'de> Visitor<'de> for ResourceVisitor {
+    type Value = Parsed;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a FHIR resource (an object with resourceType)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Parsed, A::Error> {
+        let first: Option<String> = map.next_key()?;
+        match first.as_deref() {
+            Some("resourceType") => {
+                let kind: String = map.next_value()?;
+                typed(kind, MapAccessDeserializer::new(map))
+            }
+            Some(other) => {
+                let mut object = serde_json::Map::new();
+                object.insert(other.to_string(), map.next_value::<Value>()?);
+                while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                    object.insert(key, value);
+                }
+                let kind = match object.remove("resourceType") {
+                    Some(Value::String(kind)) => kind,
+                    _ => return Err(de::Error::custom("is not a FHIR resource (no resourceType)")),
+                };
+                typed(kind, Value::Object(object)).map_err(de::Error::custom)
+            }
+            None => Err(de::Error::custom("is not a FHIR resource (no resourceType)")),
+        }
+    }
+}
+
+fn typed<'de, D: Deserializer<'de>>(kind: String, rest: D) -> Result<Parsed, D::Error> {
+    Ok(match kind.as_str() {
+        "Patient" => Parsed::Patient(Box::new(Patient::deserialize(rest)?)),
+        "Practitioner" => Parsed::Practitioner(Practitioner::deserialize(rest)?),
+        "PractitionerRole" => Parsed::PractitionerRole(PractitionerRole::deserialize(rest)?),
+        "Organization" => Parsed::Organization(Organization::deserialize(rest)?),
+        "Encounter" => Parsed::Encounter(Box::new(Encounter::deserialize(rest)?)),
+        "DocumentReference" => {
+            Parsed::DocumentReference(Box::new(DocumentReference::deserialize(rest)?))
+        }
+        "Condition" => Parsed::Condition(Condition::deserialize(rest)?),
+        "Observation" => Parsed::Observation(Observation::deserialize(rest)?),
+        "Bundle" => Parsed::Bundle(BundleBody::deserialize(rest)?.entry),
+        _ => {
+            IgnoredAny::deserialize(rest)?;
+            Parsed::Skipped(kind)
+        }
+    })
 }
 
 pub(crate) struct Item {
@@ -106,95 +215,66 @@ fn read_ndjson(file: &str, text: &str) -> Result<Vec<Item>, FhirImportError> {
         if line.trim().is_empty() {
             continue;
         }
-        let value: Value = serde_json::from_str(line).map_err(|e| syntax(file, number, &e))?;
-        let kind = resource_type(&value).unwrap_or_default();
-        let at = Locator::Line { line: number, kind };
-        items.push(typed(file, at, None, value)?);
+        let resource = parse(line).map_err(|e| json_error(file, number, &e))?;
+        let kind = resource.kind().to_string();
+        items.push(Item {
+            at: Locator::Line { line: number, kind },
+            full_url: None,
+            id: resource.id(),
+            resource,
+        });
     }
     Ok(items)
 }
 
 fn read_json(file: &str, text: &str) -> Result<Vec<Item>, FhirImportError> {
-    let value: Value = serde_json::from_str(text).map_err(|e| syntax(file, e.line(), &e))?;
-    let kind = resource_type(&value).unwrap_or_default();
-    if kind != "Bundle" {
-        let at = Locator::Whole { kind };
-        return Ok(vec![typed(file, at, None, value)?]);
-    }
-    let bundle: Bundle = serde_json::from_value(value).map_err(|e| FhirImportError::Shape {
-        file: file.to_string(),
-        at: "(Bundle)".into(),
-        problem: shape_problem(&e),
-    })?;
-    let mut items = Vec::with_capacity(bundle.entry.len());
-    for (index, entry) in bundle.entry.into_iter().enumerate() {
+    let resource = parse(text).map_err(|e| json_error(file, e.line(), &e))?;
+    let entries = match resource {
+        Parsed::Bundle(entries) => entries,
+        single => {
+            let kind = single.kind().to_string();
+            return Ok(vec![Item {
+                at: Locator::Whole { kind },
+                full_url: None,
+                id: single.id(),
+                resource: single,
+            }]);
+        }
+    };
+    let mut items = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.into_iter().enumerate() {
         let Some(resource) = entry.resource else {
             continue;
         };
-        let kind = resource_type(&resource).unwrap_or_default();
-        let at = Locator::Entry { index, kind };
-        items.push(typed(file, at, entry.full_url, resource)?);
+        let kind = resource.kind().to_string();
+        items.push(Item {
+            at: Locator::Entry { index, kind },
+            full_url: entry.full_url,
+            id: resource.id(),
+            resource,
+        });
     }
     Ok(items)
 }
 
-fn resource_type(value: &Value) -> Option<String> {
-    value.get("resourceType")?.as_str().map(str::to_string)
+/// One JSON document holding one resource (a Bundle's entries included).
+fn parse(text: &str) -> Result<Parsed, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let parsed = de.deserialize_map(ResourceVisitor)?;
+    de.end()?;
+    Ok(parsed)
 }
 
-fn typed(
-    file: &str,
-    at: Locator,
-    full_url: Option<String>,
-    value: Value,
-) -> Result<Item, FhirImportError> {
-    let kind = match &at {
-        Locator::Entry { kind, .. } | Locator::Line { kind, .. } | Locator::Whole { kind } => {
-            kind.clone()
-        }
-    };
-    let id = value.get("id").and_then(Value::as_str).map(str::to_string);
-    let shape = |e: serde_json::Error| FhirImportError::Shape {
-        file: file.to_string(),
-        at: at.to_string(),
-        problem: shape_problem(&e),
-    };
-    let resource = match kind.as_str() {
-        "" => {
-            return Err(FhirImportError::Shape {
-                file: file.to_string(),
-                at: at.to_string(),
-                problem: "is not a FHIR resource (no resourceType)".into(),
-            })
-        }
-        "Patient" => Parsed::Patient(Box::new(from(value).map_err(shape)?)),
-        "Practitioner" => Parsed::Practitioner(from(value).map_err(shape)?),
-        "PractitionerRole" => Parsed::PractitionerRole(from(value).map_err(shape)?),
-        "Organization" => Parsed::Organization(from(value).map_err(shape)?),
-        "Encounter" => Parsed::Encounter(Box::new(from(value).map_err(shape)?)),
-        "DocumentReference" => Parsed::DocumentReference(Box::new(from(value).map_err(shape)?)),
-        "Condition" => Parsed::Condition(from(value).map_err(shape)?),
-        "Observation" => Parsed::Observation(from(value).map_err(shape)?),
-        _ => Parsed::Skipped(kind),
-    };
-    Ok(Item {
-        at,
-        full_url,
-        id,
-        resource,
-    })
-}
-
-fn from<T: DeserializeOwned>(value: Value) -> Result<T, serde_json::Error> {
-    serde_json::from_value(value)
-}
-
-fn syntax(file: &str, line: usize, e: &serde_json::Error) -> FhirImportError {
+fn json_error(file: &str, line: usize, e: &serde_json::Error) -> FhirImportError {
     FhirImportError::Json {
         file: file.to_string(),
         line,
         column: e.column(),
-        problem: syntax_problem(e),
+        problem: if e.is_data() {
+            shape_problem(e)
+        } else {
+            syntax_problem(e)
+        },
     }
 }
 
@@ -202,21 +282,19 @@ fn syntax(file: &str, line: usize, e: &serde_json::Error) -> FhirImportError {
 /// suffix is dropped because the error carries line and column itself.
 fn syntax_problem(e: &serde_json::Error) -> String {
     let text = e.to_string();
-    let text = match text.rfind(" at line ") {
-        Some(cut) => &text[..cut],
-        None => &text,
-    };
-    if e.is_syntax() || e.is_eof() {
-        text.to_string()
-    } else {
-        "is not valid JSON".into()
+    match text.rfind(" at line ") {
+        Some(cut) => text[..cut].to_string(),
+        None => text,
     }
 }
 
 /// A shape error without the offending value: serde's "invalid type: string \"…\",
 /// expected …" would echo patient data, so only the kinds are kept.
 pub(crate) fn shape_problem(e: &serde_json::Error) -> String {
-    let text = e.to_string();
+    let text = syntax_problem(e);
+    if text.starts_with("is not a FHIR resource") {
+        return text;
+    }
     if let Some(rest) = text.strip_prefix("invalid type: ") {
         let found = rest.split([' ', ',']).next().unwrap_or("value");
         let expected = rest

@@ -128,6 +128,7 @@ pub(crate) struct Patient {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Practitioner {
+    pub id: Option<String>,
     #[serde(default)]
     pub identifier: Vec<FhirIdentifier>,
     #[serde(default)]
@@ -137,6 +138,7 @@ pub(crate) struct Practitioner {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct PractitionerRole {
+    pub id: Option<String>,
     pub practitioner: Option<Reference>,
     #[serde(default)]
     pub specialty: Vec<CodeableConcept>,
@@ -145,6 +147,7 @@ pub(crate) struct PractitionerRole {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Organization {
+    pub id: Option<String>,
     #[serde(default)]
     pub identifier: Vec<FhirIdentifier>,
     pub name: Option<String>,
@@ -182,6 +185,7 @@ impl ReferenceWithDisplay {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Encounter {
+    pub id: Option<String>,
     #[serde(default)]
     pub identifier: Vec<FhirIdentifier>,
     /// R4: a single Coding (`AMB`, `IMP`, `EMER`, ...).
@@ -224,6 +228,7 @@ pub(crate) struct DocumentContext {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DocumentReference {
+    pub id: Option<String>,
     pub status: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<CodeableConcept>,
@@ -240,6 +245,7 @@ pub(crate) struct DocumentReference {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Condition {
+    pub id: Option<String>,
     pub code: Option<CodeableConcept>,
     pub subject: Option<Reference>,
     pub verification_status: Option<CodeableConcept>,
@@ -248,21 +254,8 @@ pub(crate) struct Condition {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Observation {
+    pub id: Option<String>,
     pub status: Option<String>,
     pub code: Option<CodeableConcept>,
     pub subject: Option<Reference>,
-}
-
-#[derive(Deserialize, Debug, Default)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct BundleEntry {
-    pub full_url: Option<String>,
-    pub resource: Option<serde_json::Value>,
-}
-
-#[derive(Deserialize, Debug, Default)]
-#[serde(rename_all = "camelCase")]
-pub(crate) struct Bundle {
-    #[serde(default)]
-    pub entry: Vec<BundleEntry>,
 }

@@ -230,8 +230,8 @@ impl FileWrite<'_, '_> {
         Ok(())
     }
 
-    /// Patients with HIV evidence in this file: by the resource id of an in-file
-    /// patient (`Ok`) or a chart imported before (`Err`-free `PatientId`).
+    /// Patients with HIV evidence in this file: in-file patients by resource id (their
+    /// rows are written next), charts written before by row id.
     fn hiv_subjects(&mut self, items: &[Item]) -> HivSubjects {
         let mut in_file = Lookup::new("Patient");
         for item in items {
