@@ -46,7 +46,9 @@ fn open_store() -> (tempfile::TempDir, Store) {
 
 #[test]
 fn imports_the_hiv_79_bundles_and_reimports_in_place() {
-    let Some(bundles) = shared(HIV_79) else { return };
+    let Some(bundles) = shared(HIV_79) else {
+        return;
+    };
     let (_dir, store) = open_store();
     let report = import_fhir(&store, &bundles).expect("import");
     assert_eq!(report.files, 81);
@@ -101,9 +103,9 @@ fn imports_the_hiv_79_bundles_and_reimports_in_place() {
     assert!(!first.location.is_empty());
     let documents = read.documents_of(id).expect("documents");
     assert_eq!(documents.len(), encounters.len());
-    assert!(documents
-        .iter()
-        .all(|d| d.author.is_some() && d.encounter.is_some() && d.text.contains("# Chief Complaint")));
+    assert!(documents.iter().all(|d| d.author.is_some()
+        && d.encounter.is_some()
+        && d.text.contains("# Chief Complaint")));
     assert!(documents
         .iter()
         .any(|d| d.doc_type == DocumentType::ProgressNote));
@@ -122,14 +124,22 @@ fn imports_the_hiv_79_bundles_and_reimports_in_place() {
 
     let again = import_fhir(&store, &bundles).expect("re-import");
     assert_eq!((again.patients_added, again.patients_updated), (0, 79));
-    assert_eq!((again.encounters_added, again.encounters_updated), (0, 4006));
+    assert_eq!(
+        (again.encounters_added, again.encounters_updated),
+        (0, 4006)
+    );
     assert_eq!((again.documents_added, again.documents_updated), (0, 4006));
     assert_eq!((again.providers_added, again.providers_updated), (0, 1191));
     assert_eq!(again.hiv_marked, 0, "already marked");
     let read = store.read().expect("read");
     let after = read.counts().expect("counts");
     assert_eq!(
-        (after.patients, after.encounters, after.documents, after.providers),
+        (
+            after.patients,
+            after.encounters,
+            after.documents,
+            after.providers
+        ),
         (79, 4006, 4006, 1191)
     );
     let alva_again = read.patient(id).expect("read").expect("patient");
@@ -138,7 +148,9 @@ fn imports_the_hiv_79_bundles_and_reimports_in_place() {
 
 #[test]
 fn imports_the_bulk_10_ndjson() {
-    let Some(ndjson) = shared(BULK_10) else { return };
+    let Some(ndjson) = shared(BULK_10) else {
+        return;
+    };
     let (_dir, store) = open_store();
     let report = import_fhir(&store, &ndjson).expect("import");
     assert_eq!(report.patients_added, 13);
@@ -164,9 +176,14 @@ fn imports_the_bulk_10_ndjson() {
     assert_eq!(p.name.middle.as_deref(), Some("Larue605"));
     assert_eq!(p.name.family, "Medhurst46");
     // The local date of death, not the UTC one (the source says 20:35 at -04:00).
-    assert_eq!(p.flags.deceased.map(|d| d.to_string()).as_deref(), Some("1989-05-09"));
     assert_eq!(
-        p.other_names.first().map(|a| (a.kind, a.name.family.as_str())),
+        p.flags.deceased.map(|d| d.to_string()).as_deref(),
+        Some("1989-05-09")
+    );
+    assert_eq!(
+        p.other_names
+            .first()
+            .map(|a| (a.kind, a.name.family.as_str())),
         Some((NameKind::Maiden, "Cummerata161"))
     );
     let emergency = read
@@ -296,10 +313,19 @@ fn invalid_base64_fails_its_file_only() {
 fn an_encounter_of_an_unknown_patient_fails_the_file() {
     let (_dir, store, message) = import_error(&fixtures().join("orphan-encounter.json"));
     assert!(message.contains("orphan-encounter.json"), "{message}");
-    assert!(message.contains("entry 0 (Encounter), field subject"), "{message}");
-    assert!(message.contains("neither in this import nor already imported"), "{message}");
+    assert!(
+        message.contains("entry 0 (Encounter), field subject"),
+        "{message}"
+    );
+    assert!(
+        message.contains("neither in this import nor already imported"),
+        "{message}"
+    );
     assert_no_values(&message);
-    assert_eq!(store.read().expect("read").counts().expect("c").encounters, 0);
+    assert_eq!(
+        store.read().expect("read").counts().expect("c").encounters,
+        0
+    );
 }
 
 #[test]

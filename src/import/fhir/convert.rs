@@ -5,9 +5,7 @@
 use super::resources::{
     CodeableConcept, Condition, DocumentContent, HumanName, Observation, Patient,
 };
-use crate::domain::{
-    Address, DocumentType, EncounterClass, Identifier, PersonName, Sex, Ssn,
-};
+use crate::domain::{Address, DocumentType, EncounterClass, Identifier, PersonName, Sex, Ssn};
 use crate::import::chart_upsert::Demographics;
 use crate::import::csv_file::{parse_date, parse_datetime};
 use crate::import::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
@@ -89,7 +87,11 @@ pub(crate) fn demographics(p: &Patient) -> Result<Demographics, Bad> {
         .name
         .iter()
         .position(|n| n.use_.as_deref() == Some("official"))
-        .or_else(|| p.name.iter().position(|n| n.use_.as_deref() != Some("maiden")));
+        .or_else(|| {
+            p.name
+                .iter()
+                .position(|n| n.use_.as_deref() != Some("maiden"))
+        });
     let name = official
         .and_then(|i| person_name(&p.name[i]))
         .ok_or_else(|| bad("name", "has no official name with a given or family part"))?;
@@ -128,9 +130,10 @@ pub(crate) fn demographics(p: &Patient) -> Result<Demographics, Bad> {
             (SYNTHEA_ID_SYSTEM, _) => {}
             (SSN_SYSTEM, _) | (_, Some("SS")) => {
                 let field = format!("identifier[{i}].value");
-                ssn = Some(Ssn::parse(value).ok_or_else(|| {
-                    (field, "is not a social security number (expected 9 digits)")
-                })?);
+                ssn = Some(
+                    Ssn::parse(value)
+                        .ok_or((field, "is not a social security number (expected 9 digits)"))?,
+                );
             }
             (_, Some("DL")) => identifiers.push(Identifier {
                 system: DRIVERS_LICENSE_SYSTEM.into(),
@@ -200,7 +203,10 @@ pub(crate) fn encounter_class(code: Option<&str>) -> Result<EncounterClass, Bad>
 /// (History and physical) + 51847-2 (Evaluation and plan); for that pair the setting
 /// decides: an H&P for an inpatient stay, an ED note in the emergency department, a
 /// progress note (evaluation and plan) for an office visit.
-pub(crate) fn document_type(kind: Option<&CodeableConcept>, setting: Option<EncounterClass>) -> DocumentType {
+pub(crate) fn document_type(
+    kind: Option<&CodeableConcept>,
+    setting: Option<EncounterClass>,
+) -> DocumentType {
     let Some(kind) = kind else {
         return DocumentType::Other;
     };

@@ -19,6 +19,7 @@ mod convert;
 mod read;
 mod references;
 mod resources;
+mod visits;
 mod write;
 
 use crate::store::{Store, StoreError};
@@ -119,16 +120,28 @@ impl std::fmt::Display for FhirImportReport {
             self.hiv_marked,
         )?;
         if self.documents_without_text > 0 {
-            write!(f, "; {} notes without plain text", self.documents_without_text)?;
+            write!(
+                f,
+                "; {} notes without plain text",
+                self.documents_without_text
+            )?;
         }
         let total: u64 = self.unresolved.values().sum();
         write!(f, "; unresolved references: {total}")?;
         if total > 0 {
-            let parts: Vec<String> = self.unresolved.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let parts: Vec<String> = self
+                .unresolved
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
             write!(f, " ({})", parts.join(", "))?;
         }
         if !self.skipped.is_empty() {
-            let parts: Vec<String> = self.skipped.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            let parts: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(k, v)| format!("{k} {v}"))
+                .collect();
             write!(f, "; skipped: {}", parts.join(", "))?;
         }
         if !self.skipped_files.is_empty() {
@@ -200,7 +213,10 @@ fn list_files(path: &Path, report: &mut FhirImportReport) -> Result<Vec<PathBuf>
     let mut files = Vec::new();
     for entry in std::fs::read_dir(path).map_err(io)? {
         let file = entry.map_err(io)?.path();
-        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or_default();
+        let ext = file
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default();
         if !file.is_file() || !(ext == "json" || ext == "ndjson") {
             continue;
         }

@@ -127,11 +127,17 @@ impl<'de> Visitor<'de> for ResourceVisitor {
                 }
                 let kind = match object.remove("resourceType") {
                     Some(Value::String(kind)) => kind,
-                    _ => return Err(de::Error::custom("is not a FHIR resource (no resourceType)")),
+                    _ => {
+                        return Err(de::Error::custom(
+                            "is not a FHIR resource (no resourceType)",
+                        ))
+                    }
                 };
                 typed(kind, Value::Object(object)).map_err(de::Error::custom)
             }
-            None => Err(de::Error::custom("is not a FHIR resource (no resourceType)")),
+            None => Err(de::Error::custom(
+                "is not a FHIR resource (no resourceType)",
+            )),
         }
     }
 }

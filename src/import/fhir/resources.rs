@@ -31,7 +31,9 @@ impl CodeableConcept {
 
     pub fn has_code(&self, system_suffix: &str, codes: &[&str]) -> bool {
         self.coding.iter().any(|c| {
-            c.system.as_deref().is_some_and(|s| s.ends_with(system_suffix))
+            c.system
+                .as_deref()
+                .is_some_and(|s| s.ends_with(system_suffix))
                 && c.code.as_deref().is_some_and(|code| codes.contains(&code))
         })
     }

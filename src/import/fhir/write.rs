@@ -5,20 +5,13 @@
 use super::convert::{self, NPI_SYSTEM};
 use super::read::{Item, Parsed, ParsedFile};
 use super::references::{FullUrls, Lookup, Target};
-use super::resources::{DocumentReference, Encounter as FhirEncounter, Reference};
+use super::resources::Reference;
 use super::{FhirImportError, FhirImportReport};
-use crate::domain::{
-    Document, DocumentId, Encounter, EncounterClass, EncounterId, PatientId, ProviderId,
-    SensitiveCategory, SignatureStatus,
-};
-use crate::import::chart_upsert::{
-    encounter_by_source_id, encounter_reason, place_number, upsert_patient, upsert_provider,
-    ProviderFields, Upserted,
-};
+use crate::domain::{EncounterClass, EncounterId, PatientId, ProviderId, SensitiveCategory};
+use crate::import::chart_upsert::{upsert_patient, upsert_provider, ProviderFields, Upserted};
 use crate::import::synthea::title_words;
 use crate::import::SYNTHEA_SYSTEM;
 use crate::store::{ReadTx, Store, StoreError, WriteTx};
-use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
 
 /// What the files imported so far resolve to (references cross files).
@@ -56,13 +49,13 @@ impl ImportState {
 }
 
 /// One file's transaction and what it needs to name errors.
-struct FileWrite<'a, 's> {
-    file: String,
-    read: ReadTx,
-    tx: WriteTx<'s>,
-    state: &'a mut ImportState,
-    report: &'a mut FhirImportReport,
-    full_urls: FullUrls,
+pub(super) struct FileWrite<'a, 's> {
+    pub file: String,
+    pub read: ReadTx,
+    pub tx: WriteTx<'s>,
+    pub state: &'a mut ImportState,
+    pub report: &'a mut FhirImportReport,
+    pub full_urls: FullUrls,
 }
 
 pub(crate) fn write_file(
@@ -102,14 +95,14 @@ pub(crate) fn write_file(
 }
 
 impl FileWrite<'_, '_> {
-    fn store_error(&self, source: StoreError) -> FhirImportError {
+    pub(super) fn store_error(&self, source: StoreError) -> FhirImportError {
         FhirImportError::Store {
             file: self.file.clone(),
             source,
         }
     }
 
-    fn field(&self, item: &Item, (field, problem): convert::Bad) -> FhirImportError {
+    pub(super) fn field(&self, item: &Item, (field, problem): convert::Bad) -> FhirImportError {
         FhirImportError::Field {
             file: self.file.clone(),
             at: item.at.to_string(),
@@ -141,7 +134,7 @@ impl FileWrite<'_, '_> {
                 self.encounter(item, e, &mut numbers)?;
             }
         }
-        let mut documents = DocumentMatcher::default();
+        let mut documents = super::visits::DocumentMatcher::default();
         for item in &items {
             match &item.resource {
                 Parsed::DocumentReference(d) => self.document(item, d, &mut documents)?,
@@ -170,11 +163,14 @@ impl FileWrite<'_, '_> {
             }
             Parsed::PractitionerRole(r) => {
                 let specialty = r.specialty.iter().find_map(|s| s.label());
-                let key = r.practitioner.as_ref().and_then(|p| match Target::parse(p)? {
-                    Target::Identifier { value, .. } => Some(value.to_string()),
-                    Target::Id { id, .. } => Some(id.to_string()),
-                    Target::FullUrl(url) => self.full_urls.get(url).map(|(_, id)| id.clone()),
-                });
+                let key = r
+                    .practitioner
+                    .as_ref()
+                    .and_then(|p| match Target::parse(p)? {
+                        Target::Identifier { value, .. } => Some(value.to_string()),
+                        Target::Id { id, .. } => Some(id.to_string()),
+                        Target::FullUrl(url) => self.full_urls.get(url).map(|(_, id)| id.clone()),
+                    });
                 if let (Some(key), Some(specialty)) = (key, specialty) {
                     self.state.specialties.insert(key, specialty.to_string());
                 }
@@ -310,7 +306,9 @@ impl FileWrite<'_, '_> {
             let chart = self.read.patient(*id).map_err(|e| self.store_error(e))?;
             if let Some(mut chart) = chart {
                 if add_hiv(&mut chart) {
-                    self.tx.put_patient(&chart).map_err(|e| self.store_error(e))?;
+                    self.tx
+                        .put_patient(&chart)
+                        .map_err(|e| self.store_error(e))?;
                     self.report.hiv_marked += 1;
                 }
             }
@@ -320,7 +318,11 @@ impl FileWrite<'_, '_> {
 
     /// The patient a resource belongs to: in this import, else imported before. An
     /// unresolvable patient fails the file (a chart's data must not float free).
-    fn subject(&self, item: &Item, subject: Option<&Reference>) -> Result<PatientId, FhirImportError> {
+    pub(super) fn subject(
+        &self,
+        item: &Item,
+        subject: Option<&Reference>,
+    ) -> Result<PatientId, FhirImportError> {
         let target = subject
             .and_then(Target::parse)
             .ok_or_else(|| self.field(item, ("subject".into(), "is missing")))?;
@@ -328,8 +330,15 @@ impl FileWrite<'_, '_> {
             return Ok(id);
         }
         let stored_id = match target {
-            Target::Id { kind: "Patient", id } => Some(id),
-            Target::Identifier { system: convert::SYNTHEA_ID_SYSTEM, value, .. } => Some(value),
+            Target::Id {
+                kind: "Patient",
+                id,
+            } => Some(id),
+            Target::Identifier {
+                system: convert::SYNTHEA_ID_SYSTEM,
+                value,
+                ..
+            } => Some(value),
             _ => None,
         };
         if let Some(source) = stored_id {
@@ -350,7 +359,11 @@ impl FileWrite<'_, '_> {
         ))
     }
 
-    fn practitioner_of(&mut self, reference: Option<&Reference>, what: &'static str) -> Option<ProviderId> {
+    pub(super) fn practitioner_of(
+        &mut self,
+        reference: Option<&Reference>,
+        what: &'static str,
+    ) -> Option<ProviderId> {
         let found = reference
             .and_then(Target::parse)
             .and_then(|t| self.state.practitioners.resolve(&t, &self.full_urls));
@@ -358,162 +371,6 @@ impl FileWrite<'_, '_> {
             self.report.unresolved(what);
         }
         found
-    }
-
-    fn encounter(
-        &mut self,
-        item: &Item,
-        e: &FhirEncounter,
-        numbers: &mut HashSet<String>,
-    ) -> Result<(), FhirImportError> {
-        let source_id = e
-            .identifier
-            .iter()
-            .find(|i| i.system.as_deref() == Some(convert::SYNTHEA_ID_SYSTEM))
-            .and_then(|i| i.value.clone())
-            .or_else(|| item.id.clone())
-            .ok_or_else(|| self.field(item, ("id".into(), "is missing")))?;
-        let patient = self.subject(item, e.subject.as_ref())?;
-        let class = convert::encounter_class(e.class.as_ref().and_then(|c| c.code.as_deref()))
-            .map_err(|bad| self.field(item, bad))?;
-        let period = e.period.clone().unwrap_or_default();
-        let admit = convert::date_time(period.start.as_deref(), "period.start")
-            .map_err(|bad| self.field(item, bad))?;
-        let discharge = match period.end.as_deref() {
-            Some(end) => Some(
-                convert::date_time(Some(end), "period.end").map_err(|bad| self.field(item, bad))?,
-            ),
-            None => None,
-        };
-        if discharge.is_some_and(|d| d < admit) {
-            return Err(self.field(item, ("period.end".into(), "is before period.start")));
-        }
-        let individual = e.participant.iter().find_map(|p| p.individual.as_ref());
-        let attending = self.practitioner_of(individual, "attending");
-        let location = e
-            .service_provider
-            .as_ref()
-            .and_then(|sp| {
-                let target = sp.reference();
-                let name = Target::parse(&target)
-                    .and_then(|t| self.state.organizations.resolve(&t, &self.full_urls));
-                name.or_else(|| sp.display.as_deref().map(title_words))
-            })
-            .or_else(|| {
-                e.location
-                    .iter()
-                    .find_map(|l| l.location.as_ref()?.display.as_deref().map(title_words))
-            })
-            .unwrap_or_default();
-        let description = e.kind.iter().find_map(|k| k.label());
-        let why = e.reason_code.iter().find_map(|r| r.label());
-        let (number, existing) = place_number(&self.read, &source_id, numbers)
-            .map_err(|err| self.store_error(err))?;
-        let id = match existing {
-            Some(id) => {
-                self.report.encounters_updated += 1;
-                id
-            }
-            None => {
-                self.report.encounters_added += 1;
-                self.tx.next_encounter_id().map_err(|err| self.store_error(err))?
-            }
-        };
-        let encounter = Encounter {
-            id,
-            number,
-            patient,
-            class,
-            admit,
-            discharge,
-            attending,
-            other_providers: Vec::new(),
-            location,
-            reason: encounter_reason(description, why),
-            source_id: Some(source_id.clone()),
-        };
-        self.tx.put_encounter(&encounter).map_err(|err| self.store_error(err))?;
-        if let Some(rid) = &item.id {
-            self.state.encounters.add_id(rid, (id, class));
-        }
-        self.state
-            .encounters
-            .add_identifier(convert::SYNTHEA_ID_SYSTEM, &source_id, (id, class));
-        Ok(())
-    }
-
-    fn encounter_of(&mut self, reference: Option<&Reference>) -> Result<Option<(EncounterId, EncounterClass)>, FhirImportError> {
-        let Some(target) = reference.and_then(Target::parse) else {
-            return Ok(None);
-        };
-        if let Some(found) = self.state.encounters.resolve(&target, &self.full_urls) {
-            return Ok(Some(found));
-        }
-        if let Target::Id { kind: "Encounter", id } = target {
-            let stored = encounter_by_source_id(&self.read, id).map_err(|e| self.store_error(e))?;
-            if let Some(e) = stored {
-                return Ok(Some((e.id, e.class)));
-            }
-        }
-        self.report.unresolved("encounter");
-        Ok(None)
-    }
-
-    fn document(
-        &mut self,
-        item: &Item,
-        d: &DocumentReference,
-        matcher: &mut DocumentMatcher,
-    ) -> Result<(), FhirImportError> {
-        if d.status.as_deref() == Some("entered-in-error") {
-            *self.report.skipped.entry("DocumentReference (entered-in-error)".into()).or_default() += 1;
-            return Ok(());
-        }
-        let patient = self.subject(item, d.subject.as_ref())?;
-        let Some(text) = convert::note_text(&d.content).map_err(|bad| self.field(item, bad))? else {
-            self.report.documents_without_text += 1;
-            return Ok(());
-        };
-        let context = d.context.as_ref();
-        let encounter = self.encounter_of(context.and_then(|c| c.encounter.first()))?;
-        let start = context.and_then(|c| c.period.as_ref()).and_then(|p| p.start.as_deref());
-        let time = convert::date_time(d.date.as_deref().or(start), "date")
-            .map_err(|bad| self.field(item, bad))?;
-        let author = self.practitioner_of(d.author.first(), "author");
-        let doc_type = convert::document_type(d.kind.as_ref(), encounter.map(|(_, c)| c));
-        let title = d
-            .description
-            .clone()
-            .or_else(|| d.content.iter().find_map(|c| c.attachment.as_ref()?.title.clone()))
-            .or_else(|| d.kind.as_ref().and_then(|k| k.label()).map(str::to_string))
-            .unwrap_or_else(|| doc_type.label().to_string());
-        let encounter = encounter.map(|(id, _)| id);
-        let existing = matcher
-            .take(&self.read, patient, encounter, time)
-            .map_err(|e| self.store_error(e))?;
-        let id = match existing {
-            Some(id) => {
-                self.report.documents_updated += 1;
-                id
-            }
-            None => {
-                self.report.documents_added += 1;
-                self.tx.next_document_id().map_err(|e| self.store_error(e))?
-            }
-        };
-        let document = Document {
-            id,
-            patient,
-            encounter,
-            doc_type,
-            title,
-            author,
-            time,
-            // Synthea's notes are final; FHIR has no signature status of its own here.
-            signature: SignatureStatus::Signed,
-            text,
-        };
-        self.tx.put_document(&document).map_err(|e| self.store_error(e))
     }
 }
 
@@ -531,39 +388,4 @@ struct HivSubjects {
     /// Resource ids of patients in the same file.
     in_file: HashSet<String>,
     elsewhere: HashSet<PatientId>,
-}
-
-/// Pairs incoming notes with notes an earlier import stored. Documents have no source
-/// id in the store, so a note is the same note when patient, encounter and time agree;
-/// several such notes pair up in order.
-#[derive(Default)]
-struct DocumentMatcher {
-    stored: HashMap<PatientId, HashMap<(Option<EncounterId>, NaiveDateTime), Vec<DocumentId>>>,
-}
-
-impl DocumentMatcher {
-    fn take(
-        &mut self,
-        read: &ReadTx,
-        patient: PatientId,
-        encounter: Option<EncounterId>,
-        time: NaiveDateTime,
-    ) -> Result<Option<DocumentId>, StoreError> {
-        if !self.stored.contains_key(&patient) {
-            let mut by_key: HashMap<_, Vec<DocumentId>> = HashMap::new();
-            for d in read.documents_of(patient)? {
-                by_key.entry((d.encounter, d.time)).or_default().push(d.id);
-            }
-            for ids in by_key.values_mut() {
-                // Popped from the back: keep the oldest row first in line.
-                ids.sort_by(|a, b| b.cmp(a));
-            }
-            self.stored.insert(patient, by_key);
-        }
-        Ok(self
-            .stored
-            .get_mut(&patient)
-            .and_then(|m| m.get_mut(&(encounter, time)))
-            .and_then(Vec::pop))
-    }
 }
