@@ -334,3 +334,43 @@ fn a_missing_path_is_named() {
     let err = import_fhir(&store, &fixtures().join("no-such-dir")).expect_err("fails");
     assert!(matches!(err, FhirImportError::NotFound { .. }), "{err}");
 }
+
+/// Fails today, in search/, not in the import: a patient's rank record (names, phones,
+/// identifiers, and the number *and* source id of every encounter) is cut at 1,783
+/// bytes by `pack_words` in src/search/patient_index.rs, the cut record no longer
+/// decodes, and the hit is dropped. Patients with more than ~30 encounters are never
+/// found by name: with `chartroom search FAMILY` 53 of the 79 hiv-79 patients and 7 of
+/// the 13 bulk-10 ones are missed; this test (given + family) misses 61 of 79. Un-ignore
+/// when search/ stores longer records.
+#[test]
+#[ignore = "search/: rank records over 1,783 bytes are dropped (patients with ~30+ encounters)"]
+fn every_imported_patient_is_found_by_name() {
+    let Some(bundles) = shared(HIV_79) else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
+    import_fhir(services.store(), &bundles).expect("import");
+    services.sync_index().expect("index");
+    let read = services.store().read().expect("read");
+    let patients: Vec<_> = read
+        .patients()
+        .expect("patients")
+        .collect::<Result<_, _>>()
+        .expect("rows");
+    let missed: Vec<_> = patients
+        .iter()
+        .filter(|p| {
+            let query = format!("{} {}", p.name.given, p.name.family);
+            let hits = services.find_patients(&query, 10).expect("search");
+            !hits.iter().any(|h| h.patient.id == p.id)
+        })
+        .map(|p| p.id)
+        .collect();
+    assert!(
+        missed.is_empty(),
+        "{} of {} not found: {missed:?}",
+        missed.len(),
+        patients.len()
+    );
+}
