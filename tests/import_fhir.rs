@@ -374,3 +374,39 @@ fn every_imported_patient_is_found_by_name() {
         patients.len()
     );
 }
+
+/// The same Synthea Id from CSV and then FHIR is one chart (one MRN), updated in place.
+#[test]
+fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
+    let (_dir, store) = open_store();
+    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthea-good");
+    chartroom::import::import_synthea_csv(&store, &csv).expect("csv");
+    let read = store.read().expect("read");
+    let before = read.counts().expect("counts").patients;
+    let id = read
+        .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000002")
+        .expect("lookup")
+        .expect("csv patient");
+    let mrn = read.patient(id).expect("read").expect("patient").mrn;
+    drop(read);
+
+    let single =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-good/same-as-csv.json");
+    let report = import_fhir(&store, &single).expect("fhir");
+    assert_eq!((report.patients_added, report.patients_updated), (0, 1));
+    let read = store.read().expect("read");
+    assert_eq!(read.counts().expect("counts").patients, before);
+    let p = read.patient(id).expect("read").expect("patient");
+    assert_eq!(p.mrn, mrn);
+    assert_eq!(p.source_id(), "00000000-0000-4000-8000-000000000002");
+    assert_eq!(p.name.middle.as_deref(), Some("Quentin"));
+    assert_eq!(p.phones, vec!["614-555-0100".to_string()]);
+    assert!(p
+        .other_names
+        .iter()
+        .any(|a| a.kind == NameKind::Alias && a.name.given == "Tess"));
+    assert!(p
+        .identifiers
+        .iter()
+        .any(|i| i.system == "http://hospital.example.org" && i.value == "H-12345"));
+}

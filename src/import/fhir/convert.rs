@@ -320,3 +320,96 @@ fn mentions_hiv(text: &str) -> bool {
         || upper.contains("HUMAN IMMUNODEFICIENCY")
         || upper.contains("ACQUIRED IMMUNE DEFICIENCY")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::fhir::resources::{Attachment, Coding};
+
+    fn attachment(data: &str) -> Vec<DocumentContent> {
+        vec![DocumentContent {
+            attachment: Some(Attachment {
+                content_type: Some("text/plain; charset=utf-8".into()),
+                data: Some(data.into()),
+                title: None,
+            }),
+        }]
+    }
+
+    #[test]
+    fn note_text_is_base64_utf8() {
+        assert_eq!(note_text(&attachment("aGVsbG8=")), Ok(Some("hello".into())));
+        let bad = note_text(&attachment("%%%")).err();
+        assert_eq!(
+            bad.map(|(f, _)| f).as_deref(),
+            Some("content[0].attachment.data")
+        );
+        // 0xff 0xfe is not UTF-8.
+        let latin = note_text(&attachment("//4=")).err();
+        assert_eq!(latin.map(|(_, p)| p), Some("is not UTF-8 text"));
+        assert_eq!(note_text(&[]), Ok(None));
+    }
+
+    fn loinc(codes: &[&str]) -> CodeableConcept {
+        CodeableConcept {
+            coding: codes
+                .iter()
+                .map(|c| Coding {
+                    system: Some("http://loinc.org".into()),
+                    code: Some((*c).into()),
+                    display: None,
+                })
+                .collect(),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn synthea_note_pair_follows_the_setting() {
+        let pair = loinc(&["34117-2", "51847-2"]);
+        let of = |class| document_type(Some(&pair), class);
+        assert_eq!(
+            of(Some(EncounterClass::Inpatient)),
+            DocumentType::HistoryAndPhysical
+        );
+        assert_eq!(
+            of(Some(EncounterClass::Ambulatory)),
+            DocumentType::ProgressNote
+        );
+        assert_eq!(
+            of(Some(EncounterClass::Emergency)),
+            DocumentType::EmergencyNote
+        );
+        let ed = loinc(&["34111-5", "51847-2"]);
+        assert_eq!(
+            document_type(Some(&ed), Some(EncounterClass::Ambulatory)),
+            DocumentType::EmergencyNote
+        );
+        assert_eq!(
+            document_type(Some(&loinc(&["1-1"])), None),
+            DocumentType::Other
+        );
+    }
+
+    #[test]
+    fn hiv_words_and_codes() {
+        assert!(mentions_hiv("HIV viral load"));
+        assert!(mentions_hiv("ANTIRETROVIRALS STARTED"));
+        assert!(!mentions_hiv("Hearing aids"));
+        assert!(!mentions_hiv("Archive note"));
+        let condition = Condition {
+            id: None,
+            code: Some(CodeableConcept {
+                coding: vec![Coding {
+                    system: Some("http://snomed.info/sct".into()),
+                    code: Some("86406008".into()),
+                    display: None,
+                }],
+                text: None,
+            }),
+            subject: None,
+            verification_status: None,
+        };
+        assert!(is_hiv_condition(&condition));
+    }
+}
