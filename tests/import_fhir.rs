@@ -410,3 +410,37 @@ fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
         .iter()
         .any(|i| i.system == "http://hospital.example.org" && i.value == "H-12345"));
 }
+
+#[test]
+fn the_command_reports_and_fails_with_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-good");
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chartroom"))
+        .args(["import", "fhir", "--data"])
+        .arg(&data)
+        .arg(&good)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("patients 1 added, 0 updated"), "{stdout}");
+    assert!(stdout.contains("unresolved references: 0"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("index updated with 1 changes"), "{stderr}");
+
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chartroom"))
+        .args(["import", "fhir", "--data"])
+        .arg(&data)
+        .arg(fixtures().join("malformed.json"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("malformed.json line 6, column"), "{stderr}");
+    assert_no_values(&stderr);
+}
