@@ -79,6 +79,16 @@ pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
+    let _log = init_logging(dir);
+    let services = open_services(dir)?;
+    let report = import::import_fhir(services.store(), source)?;
+    let applied = services.sync_index()?;
+    println!("{report}");
+    eprintln!("index updated with {applied} changes");
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn reindex(dir: &Path) -> Result<ExitCode> {
     let _log = init_logging(dir);
     let report = services::reindex(dir)?;

@@ -107,6 +107,12 @@ enum ImportKind {
         #[arg(long)]
         data: PathBuf,
     },
+    /// FHIR R4: a Bundle file, a directory of bundles, or a Bulk Data NDJSON directory.
+    Fhir {
+        path: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -191,6 +197,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             kind: ImportKind::SyntheaCsv { dir, data },
         } => data::import_synthea(&dir, &data),
+        Command::Import {
+            kind: ImportKind::Fhir { path, data },
+        } => data::import_fhir(&path, &data),
         Command::Export {
             kind:
                 ExportKind::SyntheaCsv {

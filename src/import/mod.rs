@@ -26,21 +26,25 @@
 //!   A Synthea export of 100k patients has ~2M encounters; holding them all took 2.3 GB,
 //!   streaming ~0.9 GB (mostly redb's page cache), so 1M-patient exports fit too.
 
+mod chart_upsert;
 mod csv_file;
+pub mod fhir;
 mod synthea;
 mod synthea_export;
 
+pub use fhir::{import_fhir, FhirImportError, FhirImportReport};
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
-use crate::domain::{
-    AltName, Encounter, EncounterId, Identifier, NameKind, Patient, PatientFlags, PatientId,
-    PersonName, Provider, ProviderId,
+use crate::domain::{Encounter, PatientId, ProviderId};
+use crate::store::{Store, StoreError};
+use chart_upsert::{
+    place_number, upsert_patient, upsert_provider, Demographics, ProviderFields, TakenNumbers,
+    Upserted,
 };
-use crate::store::{ReadTx, Store, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
-use synthea::{PatientRow, ProviderRow, DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
+use synthea::ProviderRow;
 
 /// The identifier system of Synthea Ids.
 pub const SYNTHEA_SYSTEM: &str = "synthea";
@@ -215,137 +219,42 @@ fn write_providers(
     let read = store.read()?;
     let mut tx = store.write()?;
     for row in rows {
-        let existing = match ids.get(&row.id) {
-            Some(id) => read.provider(*id)?,
-            None => None,
+        let existing = ids.get(&row.id).copied();
+        let fields = ProviderFields {
+            source_id: row.id.clone(),
+            name: row.name,
+            specialty: row.specialty,
+            npi: None,
         };
-        let provider = match existing {
-            Some(mut p) => {
-                p.name = row.name;
-                p.specialty = row.specialty;
-                report.providers_updated += 1;
-                p
-            }
-            None => {
-                report.providers_added += 1;
-                Provider {
-                    id: tx.next_provider_id()?,
-                    name: row.name,
-                    specialty: row.specialty,
-                    npi: None,
-                    source_id: Some(row.id.clone()),
-                }
-            }
-        };
-        tx.put_provider(&provider)?;
-        ids.insert(row.id, provider.id);
+        let (id, upserted) = upsert_provider(&read, &mut tx, existing, fields)?;
+        match upserted {
+            Upserted::Added => report.providers_added += 1,
+            Upserted::Updated => report.providers_updated += 1,
+        }
+        ids.insert(row.id, id);
     }
     tx.commit()
 }
 
 fn write_patients(
     store: &Store,
-    rows: Vec<PatientRow>,
+    rows: Vec<Demographics>,
     report: &mut ImportReport,
 ) -> Result<HashMap<String, PatientId>, StoreError> {
     let read = store.read()?;
     let mut tx = store.write()?;
     let mut ids = HashMap::with_capacity(rows.len());
     for row in rows {
-        let existing = match read.patient_by_identifier(SYNTHEA_SYSTEM, &row.id)? {
-            Some(id) => read.patient(id)?,
-            None => None,
-        };
-        let source_id = row.id.clone();
-        let patient = match existing {
-            Some(mut p) => {
-                apply(&mut p, row);
-                report.patients_updated += 1;
-                p
-            }
-            None => {
-                let mut p = Patient {
-                    id: tx.next_patient_id()?,
-                    mrn: tx.next_mrn()?,
-                    name: PersonName::default(),
-                    other_names: Vec::new(),
-                    dob: row.dob,
-                    sex: row.sex,
-                    address: None,
-                    phones: Vec::new(),
-                    ssn: None,
-                    flags: PatientFlags::default(),
-                    identifiers: vec![Identifier {
-                        system: SYNTHEA_SYSTEM.into(),
-                        value: row.id.clone(),
-                    }],
-                    staff_link: None,
-                };
-                apply(&mut p, row);
-                report.patients_added += 1;
-                p
-            }
-        };
-        tx.put_patient(&patient)?;
-        ids.insert(source_id, patient.id);
+        let source_id = row.source_id.clone();
+        let (id, upserted) = upsert_patient(&read, &mut tx, row, |_| {})?;
+        match upserted {
+            Upserted::Added => report.patients_added += 1,
+            Upserted::Updated => report.patients_updated += 1,
+        }
+        ids.insert(source_id, id);
     }
     tx.commit()?;
     Ok(ids)
-}
-
-/// Copies the file's demographics onto a (new or existing) patient.
-fn apply(patient: &mut Patient, row: PatientRow) {
-    patient.other_names.retain(|a| a.kind != NameKind::Maiden);
-    if let Some(maiden) = row.maiden.filter(|m| *m != row.name.family) {
-        let mut birth = PersonName::new(row.name.given.clone(), maiden);
-        birth.middle = row.name.middle.clone();
-        patient.other_names.push(AltName {
-            kind: NameKind::Maiden,
-            name: birth,
-        });
-    }
-    patient.name = row.name;
-    patient.dob = row.dob;
-    patient.sex = row.sex;
-    if row.address.is_some() {
-        patient.address = row.address;
-    }
-    if row.ssn.is_some() {
-        patient.ssn = row.ssn;
-    }
-    patient.flags.deceased = row.deceased;
-    // ID documents: the file's numbers replace what an earlier import recorded.
-    patient
-        .identifiers
-        .retain(|i| i.system != DRIVERS_LICENSE_SYSTEM && i.system != PASSPORT_SYSTEM);
-    for (system, value) in row.documents {
-        patient.identifiers.push(Identifier {
-            system: system.to_string(),
-            value,
-        });
-    }
-    // The Synthea Id stays the first identifier (source_id()).
-    patient
-        .identifiers
-        .retain(|i| !(i.system == SYNTHEA_SYSTEM && i.value == row.id));
-    patient.identifiers.insert(
-        0,
-        Identifier {
-            system: SYNTHEA_SYSTEM.into(),
-            value: row.id,
-        },
-    );
-}
-
-/// `SY` + the first 12 hex digits of the Id; `long` gives all of them.
-fn account_number(source_id: &str, long: bool) -> String {
-    let hex: String = source_id
-        .chars()
-        .filter(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_uppercase();
-    let take = if long { hex.len() } else { hex.len().min(12) };
-    format!("SY{}", &hex[..take])
 }
 
 /// Writes encounters while `encounters.csv` is read, in one write transaction flushed
@@ -427,80 +336,4 @@ fn import_encounters(
         Ok(())
     })?;
     tx.commit().map_err(store_error)
-}
-
-/// Account numbers handed out in this file. The usual `SY` + 12 hex digits is kept as a
-/// number (millions of rows), the rare full-length fallback as text.
-#[derive(Default)]
-struct TakenNumbers {
-    short: std::collections::HashSet<u64>,
-    long: std::collections::HashSet<String>,
-}
-
-impl TakenNumbers {
-    fn key(number: &str) -> Option<u64> {
-        let hex = number.strip_prefix("SY")?;
-        (hex.len() == 12)
-            .then(|| u64::from_str_radix(hex, 16).ok())
-            .flatten()
-    }
-
-    fn contains(&self, number: &str) -> bool {
-        match Self::key(number) {
-            Some(k) => self.short.contains(&k),
-            None => self.long.contains(number),
-        }
-    }
-
-    fn insert(&mut self, number: &str) {
-        match Self::key(number) {
-            Some(k) => self.short.insert(k),
-            None => self.long.insert(number.to_string()),
-        };
-    }
-}
-
-/// The account number for a Synthea encounter and, on re-import, the row it updates.
-fn place_number(
-    read: &ReadTx,
-    source_id: &str,
-    taken: &mut TakenNumbers,
-) -> Result<(String, Option<EncounterId>), StoreError> {
-    for long in [false, true] {
-        let number = account_number(source_id, long);
-        if taken.contains(&number) {
-            continue;
-        }
-        match read.encounter_by_number(&number)? {
-            Some(e) if e.source_id.as_deref() == Some(source_id) => {
-                taken.insert(&number);
-                return Ok((number, Some(e.id)));
-            }
-            Some(_) => continue,
-            None => {
-                taken.insert(&number);
-                return Ok((number, None));
-            }
-        }
-    }
-    // Full-length Ids collide only if the same Id appears twice, which the parser refuses.
-    Ok((account_number(source_id, true), None))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn account_numbers_from_synthea_ids() {
-        assert_eq!(
-            account_number("57f2562b-445c-f11c-ba40-edc55af3c84f", false),
-            "SY57F2562B445C"
-        );
-        assert_eq!(
-            account_number("57f2562b-445c-f11c-ba40-edc55af3c84f", true),
-            "SY57F2562B445CF11CBA40EDC55AF3C84F"
-        );
-        assert_eq!(account_number("abc", false), "SYABC");
-    }
 }

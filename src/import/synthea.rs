@@ -1,29 +1,17 @@
 //! Synthea v3 CSV rows (patients, encounters, providers, organizations) parsed and
 //! validated into memory, before anything is written.
 
+use super::chart_upsert::{encounter_reason, Demographics};
 use super::csv_file::CsvFile;
 use super::ImportError;
-use crate::domain::{Address, EncounterClass, PersonName, Sex, Ssn};
-use chrono::{NaiveDate, NaiveDateTime};
+use crate::domain::{Address, EncounterClass, Identifier, PersonName, Sex, Ssn};
+use chrono::NaiveDateTime;
 use std::collections::HashMap;
 use std::path::Path;
 
 /// Identifier systems of the ID documents in patients.csv.
 pub(crate) const DRIVERS_LICENSE_SYSTEM: &str = "drivers-license";
 pub(crate) const PASSPORT_SYSTEM: &str = "passport";
-
-pub(crate) struct PatientRow {
-    pub id: String,
-    pub name: PersonName,
-    pub maiden: Option<String>,
-    pub dob: NaiveDate,
-    pub deceased: Option<NaiveDate>,
-    pub sex: Sex,
-    pub ssn: Option<Ssn>,
-    pub address: Option<Address>,
-    /// Driver's licence and passport numbers: what a requester's ID shows at the desk.
-    pub documents: Vec<(&'static str, String)>,
-}
 
 pub(crate) struct EncounterRow {
     pub line: u64,
@@ -93,7 +81,9 @@ pub(crate) fn uuid_value(id: &str) -> Option<u128> {
     Some(value)
 }
 
-pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> {
+/// Patients as demographics; driver's licence and passport numbers become identifiers
+/// (what a requester's ID shows at the desk).
+pub(crate) fn read_patients(dir: &Path) -> Result<Vec<Demographics>, ImportError> {
     let mut file = CsvFile::open(dir, "patients.csv")?;
     let id = file.required("ID")?;
     let birth = file.required("BIRTHDATE")?;
@@ -149,22 +139,33 @@ pub(crate) fn read_patients(dir: &Path) -> Result<Vec<PatientRow>, ImportError> 
             state: parts[2].unwrap_or_default().to_string(),
             zip: parts[3].unwrap_or_default().to_string(),
         });
-        let mut documents = Vec::new();
+        let mut identifiers = Vec::new();
         for (system, column) in id_documents {
             if let Some(number) = row.text_opt(column)? {
-                documents.push((system, number.to_string()));
+                identifiers.push(Identifier {
+                    system: system.to_string(),
+                    value: number.to_string(),
+                });
             }
         }
-        rows.push(PatientRow {
-            id: source_id.to_string(),
+        let maiden = row.text_opt(maiden)?.map(|family| PersonName {
+            given: name.given.clone(),
+            middle: name.middle.clone(),
+            family: family.to_string(),
+            ..PersonName::default()
+        });
+        rows.push(Demographics {
+            source_id: source_id.to_string(),
             name,
-            maiden: row.text_opt(maiden)?.map(str::to_string),
+            maiden,
+            aliases: Vec::new(),
             dob,
             deceased,
             sex: Sex::parse(row.text(gender)?),
             ssn,
             address,
-            documents,
+            phones: Vec::new(),
+            identifiers,
         });
         Ok(())
     })?;
@@ -203,14 +204,7 @@ pub(crate) fn read_encounters(
         let class_value = EncounterClass::parse(class_text).ok_or_else(|| {
             row.error(class, "is not an encounter class (inpatient, outpatient, emergency, ambulatory, wellness, urgentcare, ...)")
         })?;
-        let description = row.text_opt(description)?;
-        let why = row.text_opt(reason)?;
-        let reason = match (description, why) {
-            (Some(d), Some(r)) => format!("{d}: {r}"),
-            (Some(d), None) => d.to_string(),
-            (None, Some(r)) => r.to_string(),
-            (None, None) => String::new(),
-        };
+        let reason = encounter_reason(row.text_opt(description)?, row.text_opt(reason)?);
         each(EncounterRow {
             line: row.line,
             id: source_id.to_string(),
@@ -262,7 +256,7 @@ pub(crate) fn read_organizations(dir: &Path) -> Result<HashMap<String, String>, 
 }
 
 /// `GENERAL PRACTICE` → `General Practice` (Synthea shouts directory names).
-fn title_words(text: &str) -> String {
+pub(crate) fn title_words(text: &str) -> String {
     if text.chars().any(|c| c.is_lowercase()) {
         return text.to_string();
     }
