@@ -4,6 +4,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
+mod shared_data;
+
 use chartroom::domain::{DocumentType, EncounterClass, NameKind, SensitiveCategory, SystemClock};
 use chartroom::import::{import_fhir, FhirImportError};
 use chartroom::search::NoteQuery;
@@ -19,23 +21,8 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-bad")
 }
 
-/// A shared data folder, or `None` (with a notice) when it is absent. With
-/// CHARTROOM_REQUIRE_SHARED_DATA=1 an absent folder fails the test.
 fn shared(rel: &str) -> Option<PathBuf> {
-    let candidates = [
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data")
-            .join(rel),
-        PathBuf::from("/work/shared/data").join(rel),
-    ];
-    if let Some(found) = candidates.iter().find(|p| p.is_dir()) {
-        return Some(found.clone());
-    }
-    if std::env::var("CHARTROOM_REQUIRE_SHARED_DATA").as_deref() == Ok("1") {
-        panic!("shared data {rel} not found (CHARTROOM_REQUIRE_SHARED_DATA=1)");
-    }
-    eprintln!("notice: skipping, shared data {rel} not found");
-    None
+    shared_data::shared_data(rel)
 }
 
 fn open_store() -> (tempfile::TempDir, Store) {

@@ -1,6 +1,8 @@
 //! Synthea CSV import against the real 27-patient export in ../shared/data and the
 //! bad-input fixtures in tests/fixtures/synthea-bad/.
 
+mod shared_data;
+
 use chartroom::domain::{EncounterClass, NameKind};
 use chartroom::import::{import_synthea_csv, ImportError};
 use chartroom::store::Store;
@@ -10,24 +12,9 @@ fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-/// The shared Synthea CSV set, or `None` (with a notice) when it is absent. With
-/// CHARTROOM_REQUIRE_SHARED_DATA=1 an absent folder fails the test.
+/// The shared Synthea CSV set (see `shared_data`).
 fn shared_csv() -> Option<PathBuf> {
-    let rel = "synthea-csv-dbt-27/csv";
-    let candidates = [
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../shared/data")
-            .join(rel),
-        PathBuf::from("/work/shared/data").join(rel),
-    ];
-    if let Some(found) = candidates.iter().find(|p| p.join("patients.csv").is_file()) {
-        return Some(found.clone());
-    }
-    if std::env::var("CHARTROOM_REQUIRE_SHARED_DATA").as_deref() == Ok("1") {
-        panic!("shared data {rel} not found (CHARTROOM_REQUIRE_SHARED_DATA=1)");
-    }
-    eprintln!("notice: skipping, shared data {rel} not found");
-    None
+    shared_data::shared_data("synthea-csv-dbt-27/csv")
 }
 
 fn open_store() -> (tempfile::TempDir, Store) {

@@ -46,6 +46,16 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use synthea::ProviderRow;
 
+/// A rate for import reports (0 when no time was measured).
+pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
+    let secs = elapsed.as_secs_f64();
+    if secs > 0.0 {
+        count as f64 / secs
+    } else {
+        0.0
+    }
+}
+
 /// The identifier system of Synthea Ids.
 pub const SYNTHEA_SYSTEM: &str = "synthea";
 
@@ -101,12 +111,7 @@ pub struct ImportReport {
 impl ImportReport {
     /// Patients written (added or updated) per second.
     pub fn patients_per_second(&self) -> f64 {
-        let secs = self.elapsed.as_secs_f64();
-        if secs > 0.0 {
-            (self.patients_added + self.patients_updated) as f64 / secs
-        } else {
-            0.0
-        }
+        per_second(self.patients_added + self.patients_updated, self.elapsed)
     }
 }
 

@@ -93,12 +93,7 @@ impl FhirImportReport {
 
     /// Patients written (added or updated) per second.
     pub fn patients_per_second(&self) -> f64 {
-        let secs = self.elapsed.as_secs_f64();
-        if secs > 0.0 {
-            (self.patients_added + self.patients_updated) as f64 / secs
-        } else {
-            0.0
-        }
+        crate::import::per_second(self.patients_added + self.patients_updated, self.elapsed)
     }
 }
 
