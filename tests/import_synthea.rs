@@ -17,6 +17,14 @@ fn shared_csv() -> Option<PathBuf> {
     shared_data::shared_data("synthea-csv-dbt-27/csv")
 }
 
+fn counts(store: &Store) -> chartroom::store::StoreCounts {
+    store
+        .read()
+        .unwrap_or_else(|e| panic!("read: {e}"))
+        .counts()
+        .unwrap_or_else(|e| panic!("counts: {e}"))
+}
+
 fn open_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
     let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open store: {e}"));
@@ -182,30 +190,14 @@ fn bad_date_names_file_line_column_and_commits_nothing() {
         "patients.csv line 3, column BIRTHDATE: is not a date (expected YYYY-MM-DD)"
     );
     assert!(!message.contains("1984-13-02"), "never echo the value");
-    assert_eq!(
-        store
-            .read()
-            .expect("read")
-            .counts()
-            .expect("counts")
-            .patients,
-        0
-    );
+    assert_eq!(counts(&store).patients, 0);
 }
 
 #[test]
 fn missing_column_is_named() {
     let (_dir, store, message) = bad("missing-column");
     assert_eq!(message, "patients.csv: missing required column BIRTHDATE");
-    assert_eq!(
-        store
-            .read()
-            .expect("read")
-            .counts()
-            .expect("counts")
-            .patients,
-        0
-    );
+    assert_eq!(counts(&store).patients, 0);
 }
 
 #[test]
@@ -215,7 +207,7 @@ fn unknown_patient_reference_fails_the_encounter_file_only() {
         message.starts_with("encounters.csv line 5, column PATIENT: "),
         "{message}"
     );
-    let counts = store.read().expect("read").counts().expect("counts");
+    let counts = counts(&store);
     assert_eq!(
         counts.encounters, 0,
         "no encounter of the bad file is committed"
@@ -233,15 +225,7 @@ fn bad_utf8_names_the_cell() {
         message,
         "patients.csv line 4, column LAST: is not valid UTF-8"
     );
-    assert_eq!(
-        store
-            .read()
-            .expect("read")
-            .counts()
-            .expect("counts")
-            .patients,
-        0
-    );
+    assert_eq!(counts(&store).patients, 0);
 }
 
 #[test]
@@ -293,10 +277,10 @@ fn a_bad_row_after_many_flushed_rows_still_commits_nothing_of_the_file() {
             .starts_with(&format!("encounters.csv line {line}, column START: ")),
         "{err}"
     );
-    let counts = store.read().expect("read").counts().expect("counts");
-    assert_eq!(counts.encounters, 0);
+    let after_bad = counts(&store);
+    assert_eq!(after_bad.encounters, 0);
     assert_eq!(
-        counts.patients, 1,
+        after_bad.patients, 1,
         "patients.csv was good and stays imported"
     );
 
@@ -304,15 +288,7 @@ fn a_bad_row_after_many_flushed_rows_still_commits_nothing_of_the_file() {
     let export = large_export(rows, "");
     let report = import_synthea_csv(&store, export.path()).expect("import");
     assert_eq!(report.encounters_added, rows as u64);
-    assert_eq!(
-        store
-            .read()
-            .expect("read")
-            .counts()
-            .expect("counts")
-            .encounters,
-        rows as u64
-    );
+    assert_eq!(counts(&store).encounters, rows as u64);
 }
 
 #[test]
