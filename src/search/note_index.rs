@@ -1,6 +1,7 @@
 //! The note index: full text of clinical documents (English stemming, positions for
 //! phrases), filters by patient, type, author and date, and snippets with marks.
 
+use super::gated::docs_holding;
 use super::index_files::{index_err, open_index, SubIndex};
 use super::note_query::{parse_note_query, Node};
 use super::snippet::{make_snippet, Highlight};
@@ -18,7 +19,7 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
 };
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, Order, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 #[derive(Clone, Copy)]
 pub struct NoteFields {
@@ -61,6 +62,10 @@ pub struct NoteIndex {
     pub f: NoteFields,
     analyzer: TextAnalyzer,
 }
+
+/// Text hits fetched per wanted note before filtering by type or date (`prefiltered`).
+const PREFILTER_FACTOR: usize = 20;
+const PREFILTER_MIN: usize = 400;
 
 fn seconds(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp()
@@ -274,6 +279,69 @@ impl NoteIndex {
         out
     }
 
+    /// The best `limit` notes for a text query with only a type and/or date filter, taken
+    /// from the text query's own top hits. tantivy prunes a lone text query (block-max
+    /// WAND) but scores every document of an intersection: at 5.3M notes `pneumonia`
+    /// limited to discharge summaries took 160 ms, the word alone 10 ms. The filters add
+    /// the same score to every note that passes, so the order is the text query's.
+    /// `None` when the filters are of another kind or too few of the top hits pass.
+    fn prefiltered(
+        &self,
+        searcher: &Searcher,
+        text: &dyn Query,
+        q: &NoteQuery,
+        limit: usize,
+    ) -> Result<Option<Vec<(f32, DocAddress)>>> {
+        let only_type_and_dates = q.patient.is_none()
+            && q.author.is_none()
+            && q.author_name.is_none()
+            && (q.doc_type.is_some() || q.from.is_some() || q.to.is_some());
+        if !only_type_and_dates {
+            return Ok(None);
+        }
+        let fetch = (limit * PREFILTER_FACTOR).max(PREFILTER_MIN);
+        let top = searcher
+            .search(text, &TopDocs::with_limit(fetch).order_by_score())
+            .map_err(index_err)?;
+        let addrs: Vec<DocAddress> = top.iter().map(|(_, a)| *a).collect();
+        let of_type = match q.doc_type {
+            Some(t) => Some(docs_holding(
+                searcher,
+                &[(self.f.doc_type, t.code().to_string())],
+                &addrs,
+            )?),
+            None => None,
+        };
+        let from = q.from.map(|d| seconds(d.and_time(NaiveTime::MIN)));
+        let until =
+            q.to.and_then(|d| d.succ_opt())
+                .map(|d| seconds(d.and_time(NaiveTime::MIN)));
+        let mut kept = Vec::with_capacity(limit);
+        for (i, (score, addr)) in top.iter().enumerate() {
+            if of_type.as_ref().is_some_and(|held| !held[i]) {
+                continue;
+            }
+            if from.is_some() || until.is_some() {
+                let time = searcher
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .i64("time")
+                    .map_err(index_err)?
+                    .first(addr.doc_id)
+                    .unwrap_or(0);
+                if from.is_some_and(|f| time < f) || until.is_some_and(|u| time >= u) {
+                    continue;
+                }
+            }
+            kept.push((*score, *addr));
+            if kept.len() == limit {
+                return Ok(Some(kept));
+            }
+        }
+        // every text hit was looked at: what passed is the whole answer
+        Ok((top.len() < fetch).then_some(kept))
+    }
+
     pub fn search(&self, q: &NoteQuery, limit: usize) -> Result<Vec<NoteHit>> {
         let node = parse_note_query(&q.text)?;
         if limit == 0 {
@@ -283,14 +351,23 @@ impl NoteIndex {
         let text_query = node.as_ref().and_then(|n| self.build(n, &mut hl, false));
         let mut clauses = self.filters(q);
         let has_text = text_query.is_some();
+        let searcher = self.sub.reader.searcher();
+        // A type or date filter over a text query: the text alone is searched with pruning
+        // and its best hits filtered (see `prefiltered`); only when too few pass is the
+        // whole intersection scored.
+        let pruned = match &text_query {
+            Some(tq) => self.prefiltered(&searcher, tq.as_ref(), q, limit)?,
+            None => None,
+        };
         match text_query {
             Some(tq) => clauses.push((Occur::Must, tq)),
             None if node.is_some() => return Ok(Vec::new()), // only punctuation
             None => clauses.push((Occur::Must, Box::new(AllQuery))),
         }
         let query = BooleanQuery::new(clauses);
-        let searcher = self.sub.reader.searcher();
-        let found: Vec<(f32, DocAddress)> = if has_text {
+        let found: Vec<(f32, DocAddress)> = if let Some(found) = pruned {
+            found
+        } else if has_text {
             searcher
                 .search(&query, &TopDocs::with_limit(limit).order_by_score())
                 .map_err(index_err)?

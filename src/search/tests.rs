@@ -607,3 +607,75 @@ fn a_patient_with_hundreds_of_encounters_is_found_by_any_of_them() {
     let why = assert_top(&idx, "SY00000000012B", 50);
     assert!(has(&why, "encounter number exact"), "{why:?}");
 }
+
+#[test]
+fn filtered_note_search_matches_filtering_the_text_results() {
+    // 1,000 notes, "fever" said 1-4 times after 0-20 other words; one in two is a
+    // progress note, one in fifty an operative report. A common type is served from the
+    // pruned text hits, a rare one falls back to scoring the whole intersection: both
+    // must give what filtering the text query's own ranking gives. (Equal scores may
+    // come in any order, so the common type and the dates compare scores.)
+    let notes: Vec<DocumentRecord> = (1..=1000u64)
+        .map(|i| {
+            let doc_type = if i % 50 == 0 {
+                DocumentType::OperativeReport
+            } else if i % 2 == 0 {
+                DocumentType::ProgressNote
+            } else {
+                DocumentType::NursingNote
+            };
+            let body = format!(
+                "{}{}",
+                "fever ".repeat((i % 4 + 1) as usize),
+                "ward ".repeat((i / 50) as usize)
+            );
+            let day = format!("2024-{:02}-{:02}", i % 12 + 1, i % 28 + 1);
+            note(i, i % 40 + 1, doc_type, &day, &body)
+        })
+        .collect();
+    let (_dir, idx) = build(population(), notes);
+    let everything = idx.search_notes(&text("fever"), 1000).expect("search");
+    assert_eq!(everything.len(), 1000);
+    let scores = |hits: &[&NoteHit]| -> Vec<i64> {
+        hits.iter()
+            .map(|h| (h.score * 10_000.0).round() as i64)
+            .collect()
+    };
+    // common type: the pruned path
+    let mut q = text("fever");
+    q.doc_type = Some(DocumentType::ProgressNote);
+    let got = idx.search_notes(&q, 10).expect("search");
+    assert!(got.iter().all(|h| h.doc_type == DocumentType::ProgressNote));
+    let want: Vec<&NoteHit> = everything
+        .iter()
+        .filter(|h| h.doc_type == DocumentType::ProgressNote)
+        .take(10)
+        .collect();
+    assert_eq!(scores(&got.iter().collect::<Vec<_>>()), scores(&want));
+    // rare type: the whole intersection (its 20 notes all score differently)
+    let mut q = text("fever");
+    q.doc_type = Some(DocumentType::OperativeReport);
+    let got: Vec<u64> = idx
+        .search_notes(&q, 10)
+        .expect("search")
+        .iter()
+        .map(|h| h.document.0)
+        .collect();
+    let want: Vec<u64> = everything
+        .iter()
+        .filter(|h| h.doc_type == DocumentType::OperativeReport)
+        .take(10)
+        .map(|h| h.document.0)
+        .collect();
+    assert_eq!(got, want);
+    // a date range: the pruned path
+    let mut q = text("fever");
+    q.from = Some(date("2024-03-01"));
+    q.to = Some(date("2024-03-31"));
+    let got = idx.search_notes(&q, 10).expect("search");
+    let in_march =
+        |h: &NoteHit| h.time.date() >= date("2024-03-01") && h.time.date() <= date("2024-03-31");
+    assert!(got.iter().all(in_march));
+    let want: Vec<&NoteHit> = everything.iter().filter(|h| in_march(h)).take(10).collect();
+    assert_eq!(scores(&got.iter().collect::<Vec<_>>()), scores(&want));
+}
