@@ -302,3 +302,34 @@ fn a_repeated_encounter_id_names_both_lines() {
         "encounters.csv line 12, column Id: repeats the Id of line 9"
     );
 }
+
+#[test]
+fn an_attending_missing_from_providers_csv_leaves_the_encounter_without_one() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let good = fixtures().join("synthea-good");
+    for name in ["patients.csv", "providers.csv"] {
+        std::fs::copy(good.join(name), dir.path().join(name))
+            .unwrap_or_else(|e| panic!("copy {name}: {e}"));
+    }
+    let patient = "00000000-0000-4000-8000-000000000001";
+    let encounters = format!(
+        "Id,START,STOP,PATIENT,ORGANIZATION,PROVIDER,PAYER,ENCOUNTERCLASS,CODE,DESCRIPTION\n\
+         00000000-0000-4000-a000-000000000001,2024-01-01T10:00:00Z,,{patient},,ffffffff-0000-4000-9000-000000000000,,ambulatory,,Check up\n"
+    );
+    std::fs::write(dir.path().join("encounters.csv"), encounters)
+        .unwrap_or_else(|e| panic!("write encounters: {e}"));
+    let (_store_dir, store) = open_store();
+    let report = import_synthea_csv(&store, dir.path()).expect("import");
+    assert_eq!((report.encounters_added, report.unknown_providers), (1, 1));
+    assert!(report
+        .to_string()
+        .contains("1 encounters name a provider not in providers.csv"));
+    let read = store.read().expect("read");
+    let id = read
+        .patient_by_identifier("synthea", patient)
+        .expect("lookup")
+        .expect("patient");
+    let encounters = read.encounters_of(id).expect("encounters");
+    assert_eq!(encounters.len(), 1);
+    assert!(encounters[0].attending.is_none());
+}

@@ -19,7 +19,8 @@
 //! - Names are kept as Synthea writes them (with its digits, `Maynard46`).
 //! - Only `patients.csv` is required; a missing `encounters.csv`, `providers.csv` or
 //!   `organizations.csv` is skipped and listed in the report. Without `providers.csv`
-//!   encounters get no attending.
+//!   encounters get no attending; an encounter whose PROVIDER is not in providers.csv is
+//!   imported without one and counted in the report (not an error: it would lose the file).
 //! - Errors name the file, the line (header = line 1) and the column, never the value.
 //! - `encounters.csv` is streamed: rows are written as they are read into one write
 //!   transaction flushed every 20,000 rows, and a bad row aborts it (still all or nothing).
@@ -103,6 +104,8 @@ pub struct ImportReport {
     pub providers_updated: u64,
     /// Organizations read (their names become encounter locations).
     pub organizations: u64,
+    /// Encounters whose PROVIDER is not in providers.csv (imported without an attending).
+    pub unknown_providers: u64,
     /// Optional files that were not in the directory.
     pub skipped_files: Vec<&'static str>,
     pub elapsed: Duration,
@@ -129,6 +132,13 @@ impl std::fmt::Display for ImportReport {
             self.organizations,
             self.elapsed.as_secs_f64()
         )?;
+        if self.unknown_providers > 0 {
+            write!(
+                f,
+                "; {} encounters name a provider not in providers.csv (imported without an attending)",
+                self.unknown_providers
+            )?;
+        }
         if !self.skipped_files.is_empty() {
             write!(f, " (not present: {})", self.skipped_files.join(", "))?;
         }
@@ -294,16 +304,15 @@ fn import_encounters(
                 }
             })?,
         };
-        let attending = match (&row.provider, have_providers) {
-            (Some(p), true) => Some(*providers.get(p).ok_or_else(|| ImportError::Field {
-                file: FILE.into(),
-                line: row.line,
-                column: "PROVIDER",
-                problem: "refers to a provider Id that is not in providers.csv".into(),
-            })?),
-            (Some(p), false) => providers.get(p).copied(),
-            (None, _) => None,
-        };
+        // An attending missing from providers.csv leaves the encounter without one (and is
+        // counted): losing every encounter of the file over it would be worse.
+        let attending = row
+            .provider
+            .as_ref()
+            .and_then(|p| providers.get(p).copied());
+        if have_providers && row.provider.is_some() && attending.is_none() {
+            report.unknown_providers += 1;
+        }
         let (number, existing) = place_number(&read, &row.id, &mut taken).map_err(store_error)?;
         let id = match existing {
             Some(id) => {
