@@ -143,3 +143,52 @@ fn verify_refuses_a_directory_without_data() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("holds no chartroom data"));
 }
+
+/// `eval make` writes queries of every kind with known answers; `eval run` scores them
+/// and prints recall and latency per kind.
+#[test]
+fn eval_make_then_run_reports_recall_and_latency_per_kind() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let dir = tmp.path().join("data");
+    generate(&dir, 600);
+    let queries = tmp.path().join("eval.jsonl");
+    stdout_of(
+        chartroom()
+            .args(["eval", "make", "--per-kind", "10", "--data"])
+            .arg(&dir)
+            .arg("--out")
+            .arg(&queries),
+    );
+    let made = std::fs::read_to_string(&queries).unwrap_or_else(|e| panic!("read: {e}"));
+    let kinds: std::collections::BTreeSet<String> = made
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("json: {e}: {l}"));
+            assert!(!v["q"].as_str().unwrap_or("").trim().is_empty(), "{l}");
+            v["kind"].as_str().unwrap_or("").to_string()
+        })
+        .collect();
+    assert!(kinds.len() >= 15, "{kinds:?}");
+
+    let out = stdout_of(
+        chartroom()
+            .args(["eval", "run", "--data"])
+            .arg(&dir)
+            .arg("--queries")
+            .arg(&queries),
+    );
+    let figure = |name: &str| -> f64 {
+        out.lines()
+            .find_map(|l| l.strip_prefix(&format!("{name} ")))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in\n{out}"))
+    };
+    assert!(figure("recall_at_5_overall") >= 0.95, "{out}");
+    assert!(figure("recall_at_1_overall") >= 0.85, "{out}");
+    for kind in &kinds {
+        assert!(figure(&format!("recall_at_5_{kind}")) >= 0.0);
+        assert!(figure(&format!("search_p99_{kind}")) > 0.0, "{kind}");
+    }
+    assert!(figure("search_p99") >= figure("search_p50"));
+}

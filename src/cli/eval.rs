@@ -121,6 +121,7 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
     let input = std::fs::File::open(queries)
         .with_context(|| format!("cannot read {}", queries.display()))?;
     let mut per_kind: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
+    let mut kind_latencies: BTreeMap<String, Vec<Duration>> = BTreeMap::new();
     let mut latencies = Vec::new();
     for (n, line) in std::io::BufReader::new(input).lines().enumerate() {
         let line = line?;
@@ -136,11 +137,13 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
         })?;
         let started = Instant::now();
         let hits = services.find_patients(&parsed.q, 10)?;
-        latencies.push(started.elapsed());
+        let took = started.elapsed();
+        latencies.push(took);
         let rank = hits
             .iter()
             .position(|h| h.patient.source_id() == parsed.expect);
         let kind = parsed.kind.unwrap_or_else(|| "all".into());
+        kind_latencies.entry(kind.clone()).or_default().push(took);
         if show_misses && rank.is_none_or(|r| r >= 5) {
             eprintln!("miss {kind}: {:?} (rank {:?})", parsed.q, rank);
         }
@@ -161,16 +164,24 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
             *at5 as f64 / (*n).max(1) as f64
         );
     }
+    // per kind, so the slow kinds show without post-processing
+    for (kind, mut times) in kind_latencies {
+        times.sort_unstable();
+        println!("search_p50_{kind} {:.3} ms", percentile(&times, 0.5));
+        println!("search_p99_{kind} {:.3} ms", percentile(&times, 0.99));
+    }
     latencies.sort_unstable();
-    let pick = |p: f64| {
-        latencies
-            .get(((latencies.len().saturating_sub(1)) as f64 * p).round() as usize)
-            .copied()
-            .map(ms)
-            .unwrap_or(0.0)
-    };
-    println!("search_p50 {:.3} ms", pick(0.5));
-    println!("search_p99 {:.3} ms", pick(0.99));
-    println!("search_max {:.3} ms", pick(1.0));
+    println!("search_p50 {:.3} ms", percentile(&latencies, 0.5));
+    println!("search_p99 {:.3} ms", percentile(&latencies, 0.99));
+    println!("search_max {:.3} ms", percentile(&latencies, 1.0));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The `p` quantile of sorted durations, in milliseconds (0 for none).
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    sorted
+        .get(((sorted.len().saturating_sub(1)) as f64 * p).round() as usize)
+        .copied()
+        .map(ms)
+        .unwrap_or(0.0)
 }
