@@ -82,18 +82,14 @@ pub fn gated_candidates(
             for ((field, _, weight), info) in group.terms.iter().zip(&infos[gi]) {
                 let Some(info) = info else { continue };
                 let mut postings = read_postings(reader, *field, info)?;
-                for (di, (doc, _)) in docs.iter().enumerate() {
-                    if postings.doc() > *doc {
-                        continue;
-                    }
-                    if postings.seek(*doc) == TERMINATED {
-                        break;
-                    }
-                    if postings.doc() == *doc {
+                seek_each(
+                    &mut postings,
+                    docs.iter().map(|(doc, _)| *doc).enumerate(),
+                    |di| {
                         let b = &mut best[di * width + gi];
                         *b = b.max(*weight);
-                    }
-                }
+                    },
+                );
             }
         }
         for (di, (doc, _)) in docs.iter().enumerate() {
@@ -134,26 +130,15 @@ pub fn docs_holding(
             continue;
         }
         for (field, text) in terms {
-            let index = inverted(reader, *field)?;
-            let Some(info) = index
-                .get_term_info(&Term::from_field_text(*field, text))
-                .map_err(index_error)?
-            else {
+            let Some(info) = term_info(reader, *field, text)? else {
                 continue;
             };
             let mut postings = read_postings(reader, *field, &info)?;
-            for &i in &in_segment {
-                let doc = docs[i].doc_id;
-                if postings.doc() > doc {
-                    continue;
-                }
-                if postings.seek(doc) == TERMINATED {
-                    break;
-                }
-                if postings.doc() == doc {
-                    held[i] = true;
-                }
-            }
+            seek_each(
+                &mut postings,
+                in_segment.iter().map(|&i| (i, docs[i].doc_id)),
+                |i| held[i] = true,
+            );
         }
     }
     Ok(held)
@@ -169,11 +154,7 @@ fn term_infos(
         .map(|g| {
             g.terms
                 .iter()
-                .map(|(field, text, _)| {
-                    inverted(reader, *field)?
-                        .get_term_info(&Term::from_field_text(*field, text))
-                        .map_err(index_error)
-                })
+                .map(|(field, text, _)| term_info(reader, *field, text))
                 .collect()
         })
         .collect()
@@ -203,6 +184,37 @@ fn gate_docs(
     docs.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
     docs.dedup_by_key(|d| d.0);
     Ok(docs)
+}
+
+/// Calls `found` with the key of each of `docs` (ascending doc ids) that `postings` holds,
+/// seeking the postings forward, never walking them.
+fn seek_each(
+    postings: &mut SegmentPostings,
+    docs: impl Iterator<Item = (usize, DocId)>,
+    mut found: impl FnMut(usize),
+) {
+    for (key, doc) in docs {
+        if postings.doc() > doc {
+            continue;
+        }
+        if postings.seek(doc) == TERMINATED {
+            break;
+        }
+        if postings.doc() == doc {
+            found(key);
+        }
+    }
+}
+
+/// The term's info in one segment; `None` when the segment lacks the term.
+fn term_info(
+    reader: &tantivy::SegmentReader,
+    field: Field,
+    text: &str,
+) -> Result<Option<TermInfo>> {
+    inverted(reader, field)?
+        .get_term_info(&Term::from_field_text(field, text))
+        .map_err(index_error)
 }
 
 fn inverted(reader: &tantivy::SegmentReader, field: Field) -> Result<Arc<InvertedIndexReader>> {

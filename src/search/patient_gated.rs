@@ -2,8 +2,9 @@
 //! stand for each part of the query. `gated.rs` does the posting work.
 
 use super::gated::{gated_candidates, Need, TermGroup};
-use super::patient_index::{strip_zeros, PatientIndex};
+use super::patient_index::PatientIndex;
 use super::patient_query::{PatientQuery, WordKeys};
+use super::record::strip_zeros;
 use super::Result;
 use crate::domain::matching::{lookup_keys, DobQuery};
 use tantivy::DocAddress;

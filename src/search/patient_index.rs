@@ -14,7 +14,9 @@ use super::index_files::{open_index, SubIndex};
 use super::patient_gated::exact_number_keys;
 use super::patient_query::{parse_patient_query, PatientQuery, WordKeys};
 use super::ranking::{allowed_typos, IndexHits, Ranker};
-use super::record::{normalize_ident, Position, RankRecord, MAX_RECORD_BYTES};
+use super::record::{
+    digits_of, normalize_ident, strip_zeros, Position, RankRecord, MAX_RECORD_BYTES,
+};
 use super::{PatientHit, PatientRecord, Result, SearchError};
 use crate::domain::matching::{lookup_keys, nickname_keys, phonetic_keys, DobQuery};
 use crate::domain::PatientId;
@@ -106,19 +108,6 @@ struct TopQuality {
 pub struct PatientIndex {
     pub sub: SubIndex,
     pub f: PatientFields,
-}
-
-fn digits_of(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
-}
-
-pub(super) fn strip_zeros(s: &str) -> &str {
-    let t = s.trim_start_matches('0');
-    if t.is_empty() {
-        "0"
-    } else {
-        t
-    }
 }
 
 impl PatientIndex {
@@ -586,7 +575,7 @@ impl PatientIndex {
         let mut out = vec![IndexHits::default(); candidates.len()];
         let ident = self.f.ident;
         let mut parts: Vec<(usize, Vec<(Field, String)>)> = Vec::new();
-        for (i, n) in q.numbers.iter().enumerate().take(IndexHits::CODE_ENCOUNTER) {
+        for (i, n) in q.numbers.iter().enumerate().take(IndexHits::PARTS) {
             let d = n.digits.as_str();
             parts.push((
                 i,
@@ -596,7 +585,7 @@ impl PatientIndex {
                 ],
             ));
         }
-        for (i, code) in q.codes.iter().enumerate().take(16) {
+        for (i, code) in q.codes.iter().enumerate().take(IndexHits::PARTS) {
             parts.push((
                 IndexHits::CODE_ENCOUNTER + i,
                 vec![(ident, format!("e:{code}"))],

@@ -5,7 +5,7 @@
 //! wrong one costs 1.5; an exact MRN or encounter number is worth 4.
 
 use super::patient_query::{NumberToken, PatientQuery};
-use super::record::{NameTok, Position, RankRecord, Source};
+use super::record::{digits_of, strip_zeros, NameTok, Position, RankRecord, Source};
 use crate::domain::matching::{
     compare_dob, nickname_keys, nickname_relation, phonetic_keys, DobMatch, DobQuery,
     NicknameRelation,
@@ -40,10 +40,10 @@ impl MatchKind {
     }
 }
 
-/// Typos allowed for a typed word of this length.
 /// How close (Jaro-Winkler) two spellings must be to count as sounding alike.
 const SOUND_ALIKE_SPELLING: f64 = 0.6;
 
+/// Typos allowed for a typed word of this length.
 pub fn allowed_typos(len: usize) -> usize {
     match len {
         0..=2 => 0,
@@ -421,19 +421,6 @@ fn dob_value(m: DobMatch, year_only: bool) -> f32 {
     }
 }
 
-fn strip_zeros(s: &str) -> &str {
-    let t = s.trim_start_matches('0');
-    if t.is_empty() {
-        "0"
-    } else {
-        t
-    }
-}
-
-fn digits_of(s: &str) -> String {
-    s.chars().filter(char::is_ascii_digit).collect()
-}
-
 /// Which query parts the index holds as exact account or identifier terms for one
 /// candidate: bit `i` for number `i` as an account number, bit `16 + i` for code `i` as
 /// an account number, bit `32 + i` for code `i` as another system's identifier.
@@ -441,8 +428,10 @@ fn digits_of(s: &str) -> String {
 pub struct IndexHits(pub u64);
 
 impl IndexHits {
-    pub const CODE_ENCOUNTER: usize = 16;
-    pub const CODE_IDENTIFIER: usize = 32;
+    /// Numbers and codes each get 16 bits: more parts than that carry no index evidence.
+    pub const PARTS: usize = 16;
+    pub const CODE_ENCOUNTER: usize = Self::PARTS;
+    pub const CODE_IDENTIFIER: usize = 2 * Self::PARTS;
 
     pub fn set(&mut self, bit: usize) {
         if bit < 64 {
@@ -455,7 +444,7 @@ impl IndexHits {
     }
 
     fn number_encounter(self, i: usize) -> bool {
-        i < Self::CODE_ENCOUNTER && self.get(i)
+        i < Self::PARTS && self.get(i)
     }
 }
 
@@ -543,10 +532,10 @@ fn number_match(
 
 fn code_match(code: &str, rec: &RankRecord, hits: IndexHits, i: usize) -> (f32, String) {
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {code}"));
-    if i < 16 && hits.get(IndexHits::CODE_ENCOUNTER + i) {
+    if i < IndexHits::PARTS && hits.get(IndexHits::CODE_ENCOUNTER + i) {
         best = (4.0, "encounter number exact".to_string());
     }
-    if i < 16 && hits.get(IndexHits::CODE_IDENTIFIER + i) {
+    if i < IndexHits::PARTS && hits.get(IndexHits::CODE_IDENTIFIER + i) {
         best = (4.0, "identifier exact".to_string());
     }
     for e in &rec.encounters {

@@ -76,6 +76,22 @@ pub fn phone_digits(text: &str) -> String {
     }
 }
 
+/// The digits of an identifier, in order (`E-0012345` → `0012345`).
+pub fn digits_of(s: &str) -> String {
+    s.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// Digits without leading zeros (`0012345` → `12345`; all zeros → `0`), as a caller reads
+/// a number aloud.
+pub fn strip_zeros(s: &str) -> &str {
+    let t = s.trim_start_matches('0');
+    if t.is_empty() {
+        "0"
+    } else {
+        t
+    }
+}
+
 /// Encounter/account numbers as compared: letters and digits only, lower case.
 pub fn normalize_ident(text: &str) -> String {
     text.chars()
