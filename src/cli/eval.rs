@@ -1,6 +1,7 @@
 //! `chartroom eval make|run`: search quality measured as recall@1 and recall@5 per
 //! query kind, on queries with known answers made from the data directory itself.
 
+use super::bench::percentile;
 use crate::domain::SystemClock;
 use crate::generate::eval_queries::{eval_queries, EvalPatient, KINDS};
 use crate::search::PatientRecord;
@@ -112,10 +113,6 @@ fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
-}
-
 fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
     let services = open(data)?;
     let input = std::fs::File::open(queries)
@@ -175,13 +172,4 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
     println!("search_p99 {:.3} ms", percentile(&latencies, 0.99));
     println!("search_max {:.3} ms", percentile(&latencies, 1.0));
     Ok(ExitCode::SUCCESS)
-}
-
-/// The `p` quantile of sorted durations, in milliseconds (0 for none).
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    sorted
-        .get(((sorted.len().saturating_sub(1)) as f64 * p).round() as usize)
-        .copied()
-        .map(ms)
-        .unwrap_or(0.0)
 }
