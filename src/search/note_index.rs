@@ -7,7 +7,7 @@ use super::note_query::{parse_note_query, Node};
 use super::snippet::{make_snippet, Highlight};
 use super::{DocumentRecord, NoteHit, NoteQuery, Result, SearchError};
 use crate::domain::{DocumentId, DocumentType, PatientId, ProviderId};
-use chrono::{DateTime, NaiveDateTime, NaiveTime};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
 use std::ops::Bound;
 use std::path::Path;
 use tantivy::collector::TopDocs;
@@ -66,6 +66,16 @@ pub struct NoteIndex {
 /// Text hits fetched per wanted note before filtering by type or date (`prefiltered`).
 const PREFILTER_FACTOR: usize = 20;
 const PREFILTER_MIN: usize = 400;
+
+/// The note query's date range as note times: from the start of `from` (included) to the
+/// start of the day after `to` (excluded), so both days count whole.
+fn time_bounds(q: &NoteQuery) -> (Option<i64>, Option<i64>) {
+    let midnight = |d: NaiveDate| seconds(d.and_time(NaiveTime::MIN));
+    (
+        q.from.map(midnight),
+        q.to.and_then(|d| d.succ_opt()).map(midnight),
+    )
+}
 
 fn seconds(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp()
@@ -259,21 +269,11 @@ impl NoteIndex {
                 out.push((Occur::Must, Box::new(BooleanQuery::new(words))));
             }
         }
-        if q.from.is_some() || q.to.is_some() {
-            let lower = q.from.map_or(Bound::Unbounded, |d| {
-                Bound::Included(Term::from_field_i64(
-                    f.time,
-                    seconds(d.and_time(NaiveTime::MIN)),
-                ))
-            });
-            let upper =
-                q.to.and_then(|d| d.succ_opt())
-                    .map_or(Bound::Unbounded, |d| {
-                        Bound::Excluded(Term::from_field_i64(
-                            f.time,
-                            seconds(d.and_time(NaiveTime::MIN)),
-                        ))
-                    });
+        let (from, until) = time_bounds(q);
+        if from.is_some() || until.is_some() {
+            let term = |secs| Term::from_field_i64(f.time, secs);
+            let lower = from.map_or(Bound::Unbounded, |s| Bound::Included(term(s)));
+            let upper = until.map_or(Bound::Unbounded, |s| Bound::Excluded(term(s)));
             out.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
         }
         out
@@ -312,10 +312,7 @@ impl NoteIndex {
             )?),
             None => None,
         };
-        let from = q.from.map(|d| seconds(d.and_time(NaiveTime::MIN)));
-        let until =
-            q.to.and_then(|d| d.succ_opt())
-                .map(|d| seconds(d.and_time(NaiveTime::MIN)));
+        let (from, until) = time_bounds(q);
         let mut kept = Vec::with_capacity(limit);
         for (i, (score, addr)) in top.iter().enumerate() {
             if of_type.as_ref().is_some_and(|held| !held[i]) {
