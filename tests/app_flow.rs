@@ -4,11 +4,11 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
-use chartroom::domain::{AccessAction, FixedClock, Patient};
-use chartroom::generate::{generate, GenerateOptions, NoProgress};
-use chartroom::services::Services;
-use chartroom::ui::state::Screen;
-use chartroom::ui::{App, Key, Msg, UiConfig, UiOptions};
+use chartroom_domain::{AccessAction, FixedClock, Patient};
+use chartroom_generate::{generate, GenerateOptions, NoProgress};
+use chartroom_services::Services;
+use chartroom_ui::state::Screen;
+use chartroom_ui::{App, Key, Msg, UiConfig, UiOptions};
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -99,7 +99,7 @@ fn type_a_name_open_the_chart_and_see_the_audit_event() {
     assert!(!open.event.flagged);
     assert!(matches!(
         services.store().check_audit_chain().expect("chain"),
-        chartroom::store::ChainCheck::Intact { .. }
+        chartroom_store::ChainCheck::Intact { .. }
     ));
 }
 

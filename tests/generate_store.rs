@@ -1,9 +1,9 @@
 //! The demo generator against the real store, and (ignored) rate measurements:
 //! `CHARTROOM_GEN_PATIENTS=100000 cargo test --release --test generate_store -- --ignored --nocapture`
 
-use chartroom::generate::{generate, GenerateOptions, NoProgress};
-use chartroom::import::{export_synthea_csv, import_synthea_csv, ExportOptions};
-use chartroom::store::Store;
+use chartroom_generate::{generate, GenerateOptions, NoProgress};
+use chartroom_import::{export_synthea_csv, import_synthea_csv, ExportOptions};
+use chartroom_store::Store;
 use std::time::Instant;
 
 fn open_store(dir: &std::path::Path) -> Store {

@@ -6,11 +6,11 @@
 
 mod shared_data;
 
-use chartroom::domain::{DocumentType, EncounterClass, NameKind, SensitiveCategory, SystemClock};
-use chartroom::import::{import_fhir, FhirImportError};
-use chartroom::search::NoteQuery;
-use chartroom::services::{Services, WITHHELD_SNIPPET};
-use chartroom::store::Store;
+use chartroom_domain::{DocumentType, EncounterClass, NameKind, SensitiveCategory, SystemClock};
+use chartroom_import::{import_fhir, FhirImportError};
+use chartroom_search::NoteQuery;
+use chartroom_services::{Services, WITHHELD_SNIPPET};
+use chartroom_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -362,7 +362,7 @@ fn every_imported_patient_is_found_by_name() {
 fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
     let (_dir, store) = open_store();
     let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthea-good");
-    chartroom::import::import_synthea_csv(&store, &csv).expect("csv");
+    chartroom_import::import_synthea_csv(&store, &csv).expect("csv");
     let read = store.read().expect("read");
     let before = read.counts().expect("counts").patients;
     let id = read

@@ -3,9 +3,9 @@
 
 mod shared_data;
 
-use chartroom::domain::{EncounterClass, NameKind};
-use chartroom::import::{import_synthea_csv, ImportError};
-use chartroom::store::Store;
+use chartroom_domain::{EncounterClass, NameKind};
+use chartroom_import::{import_synthea_csv, ImportError};
+use chartroom_store::Store;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
@@ -17,7 +17,7 @@ fn shared_csv() -> Option<PathBuf> {
     shared_data::shared_data("synthea-csv-dbt-27/csv")
 }
 
-fn counts(store: &Store) -> chartroom::store::StoreCounts {
+fn counts(store: &Store) -> chartroom_store::StoreCounts {
     store
         .read()
         .unwrap_or_else(|e| panic!("read: {e}"))

@@ -4,8 +4,8 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
-use chartroom::domain::{AccessAction, Patient, PatientFlags, PersonName, Role, Sex, SystemClock};
-use chartroom::services::{
+use chartroom_domain::{AccessAction, Patient, PatientFlags, PersonName, Role, Sex, SystemClock};
+use chartroom_services::{
     BreakGlass, BreakGlassReason, NewUser, OpenChart, ServiceError, Services, Session,
 };
 use chrono::NaiveDate;
@@ -24,7 +24,7 @@ fn new_user(name: &str, role: Role) -> NewUser {
     }
 }
 
-fn session_of(user: chartroom::domain::StaffUser) -> Session {
+fn session_of(user: chartroom_domain::StaffUser) -> Session {
     Session {
         user,
         id: "test".into(),
@@ -159,8 +159,8 @@ fn a_users_own_record_needs_a_reason_and_is_flagged() {
 
 #[test]
 fn note_search_lists_sensitive_notes_but_withholds_their_text() {
-    use chartroom::domain::{Document, DocumentType, SignatureStatus};
-    use chartroom::search::NoteQuery;
+    use chartroom_domain::{Document, DocumentType, SignatureStatus};
+    use chartroom_search::NoteQuery;
     let dir = tempfile::tempdir().expect("tempdir");
     let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
     let admin = services.local_session("boss").expect("local admin");
@@ -212,7 +212,7 @@ fn note_search_lists_sensitive_notes_but_withholds_their_text() {
     let results = services.search_notes(&admin, &query, 10).expect("search");
     assert_eq!(results.len(), 2, "both notes are listed");
     for r in &results {
-        let withheld = r.hit.snippet.text == chartroom::services::WITHHELD_SNIPPET;
+        let withheld = r.hit.snippet.text == chartroom_services::WITHHELD_SNIPPET;
         assert_eq!(
             withheld,
             r.patient_name.contains("Famous"),

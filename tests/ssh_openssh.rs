@@ -4,7 +4,7 @@
 
 mod ssh_common;
 
-use chartroom::domain::AccessAction;
+use chartroom_domain::AccessAction;
 use ssh_common::{fixture, have_tool, start_server, wait_until};
 use std::path::Path;
 use std::process::{Command, Stdio};

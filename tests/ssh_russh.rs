@@ -4,7 +4,7 @@
 
 mod ssh_common;
 
-use chartroom::domain::AccessAction;
+use chartroom_domain::AccessAction;
 use russh::client::{self, Handle, Msg};
 use russh::keys::{PrivateKey, PrivateKeyWithHashAlg};
 use russh::{Channel, ChannelMsg};
@@ -160,7 +160,7 @@ fn runtime() -> tokio::runtime::Runtime {
         .unwrap()
 }
 
-fn audit_of(fx: &Fixture) -> Vec<chartroom::domain::AccessEvent> {
+fn audit_of(fx: &Fixture) -> Vec<chartroom_domain::AccessEvent> {
     fx.services
         .store()
         .read()
@@ -439,7 +439,7 @@ fn shutdown_tells_open_sessions_and_leaves_the_audit_chain_intact() {
     stopper.join().unwrap().unwrap();
     let chain = fx.services.store().check_audit_chain().unwrap();
     assert!(
-        matches!(chain, chartroom::store::ChainCheck::Intact { .. }),
+        matches!(chain, chartroom_store::ChainCheck::Intact { .. }),
         "{chain:?}"
     );
     let logout = audit_of(&fx)

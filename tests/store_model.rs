@@ -4,12 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use chartroom::domain::{
+use chartroom_domain::{
     AccessAction, AccessEvent, Document, DocumentId, DocumentType, Encounter, EncounterClass,
     EncounterId, Identifier, Mrn, NewAccessEvent, Patient, PatientFlags, PatientId, PersonName,
     Role, Sex, SignatureStatus, StaffUser, UserId,
 };
-use chartroom::store::{ChainCheck, OutboxItem, Store, StoreError, FIRST_AUDIT_SEQ, FIRST_MRN};
+use chartroom_store::{ChainCheck, OutboxItem, Store, StoreError, FIRST_AUDIT_SEQ, FIRST_MRN};
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
 use std::collections::BTreeMap;

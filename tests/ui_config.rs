@@ -3,9 +3,9 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
-use chartroom::ui::config::{check_config_file, Summary};
-use chartroom::ui::keymap::{Keymap, KeymapLayer, BUILTIN};
-use chartroom::ui::{Key, KeyCode, Modifiers};
+use chartroom_ui::config::{check_config_file, Summary};
+use chartroom_ui::keymap::{Keymap, KeymapLayer, BUILTIN};
+use chartroom_ui::{Key, KeyCode, Modifiers};
 use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -144,7 +144,7 @@ proptest! {
 
 #[test]
 fn user_files_load_through_ui_options() {
-    use chartroom::ui::{Action, Mode, UiConfig, UiOptions};
+    use chartroom_ui::{Action, Mode, UiConfig, UiOptions};
     let dir = tempfile::tempdir().expect("tempdir");
     let keymap = dir.path().join("my-keys.toml");
     std::fs::write(
@@ -178,7 +178,7 @@ fn user_files_load_through_ui_options() {
         config.theme.style("flag.vip").fg,
         Some(ratatui::style::Color::Rgb(255, 0, 0))
     );
-    let light = chartroom::ui::Theme::builtin("light").expect("valid");
+    let light = chartroom_ui::Theme::builtin("light").expect("valid");
     assert_eq!(config.theme.style("selection"), light.style("selection"));
 
     // A bad user file is an error naming it, not a silent fallback to defaults.

@@ -4,18 +4,18 @@
 
 mod ui_support;
 
-use chartroom::domain::{DocumentId, DocumentType, Mrn, PatientId};
-use chartroom::search::{NoteQuery, SearchError};
-use chartroom::services::{
+use chartroom_domain::{DocumentId, DocumentType, Mrn, PatientId};
+use chartroom_search::{NoteQuery, SearchError};
+use chartroom_services::{
     BreakGlass, BreakGlassReason, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult,
     ServiceError, Session,
 };
-use chartroom::ui::msg::BreakGlassRequest;
-use chartroom::ui::msg::NoteSearchError;
-use chartroom::ui::note_filters::NoteRequest;
-use chartroom::ui::runtime::ChartServices;
-use chartroom::ui::state::{Screen, Section};
-use chartroom::ui::{update, App, Effect, Msg};
+use chartroom_ui::msg::BreakGlassRequest;
+use chartroom_ui::msg::NoteSearchError;
+use chartroom_ui::note_filters::NoteRequest;
+use chartroom_ui::runtime::ChartServices;
+use chartroom_ui::state::{Screen, Section};
+use chartroom_ui::{update, App, Effect, Msg};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -476,7 +476,7 @@ fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
     let mut app = App::new(fake.clone(), session(), &config(), 80, 24);
     let started = Instant::now();
     for c in "smith, john".chars() {
-        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+        app.handle(Msg::Key(chartroom_ui::Key::char(c)));
     }
     assert!(
         started.elapsed() < Duration::from_millis(100),
@@ -524,8 +524,8 @@ fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
 
 mod never_panics {
     use super::ui_support::*;
-    use chartroom::domain::PatientId;
-    use chartroom::ui::{update, Key, Msg};
+    use chartroom_domain::PatientId;
+    use chartroom_ui::{update, Key, Msg};
     use proptest::prelude::*;
 
     const KEYS: &[&str] = &[
@@ -604,7 +604,7 @@ mod never_panics {
                     Step::NoteResults => Msg::NoteResults { generation: s.notes.generation, results: note_results() },
                     Step::NoteFailed(position) => Msg::NoteSearchFailed {
                         generation: s.notes.generation,
-                        error: chartroom::ui::msg::NoteSearchError::Query { position, reason: "bad".into() },
+                        error: chartroom_ui::msg::NoteSearchError::Query { position, reason: "bad".into() },
                     },
                     Step::Resize(w, h) => Msg::Resize { width: w, height: h },
                 };
@@ -626,7 +626,7 @@ fn runtime_note_search_resolves_mrn_and_reports_syntax_errors_by_typed_position(
     let mut app = App::new(fake.clone(), session(), &config(), 80, 24);
     app.handle(Msg::Key("ctrl-f".parse().expect("key")));
     for c in "mrn:12-34-56 fever".chars() {
-        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+        app.handle(Msg::Key(chartroom_ui::Key::char(c)));
     }
     wait_until(&mut app, "note results", |a| {
         a.state.notes.shown_generation == a.state.notes.generation && !a.state.notes.pending
@@ -649,7 +649,7 @@ fn runtime_note_search_resolves_mrn_and_reports_syntax_errors_by_typed_position(
     // An unknown MRN: said in place of results, no search of all notes.
     app.handle(Msg::Key("ctrl-u".parse().expect("key")));
     for c in "mrn:999 fever".chars() {
-        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+        app.handle(Msg::Key(chartroom_ui::Key::char(c)));
     }
     wait_until(&mut app, "the MRN problem", |a| {
         a.state.notes.problem.is_some()
@@ -659,7 +659,7 @@ fn runtime_note_search_resolves_mrn_and_reports_syntax_errors_by_typed_position(
     // A syntax error points at the character typed, never echoing the query.
     app.handle(Msg::Key("ctrl-u".parse().expect("key")));
     for c in "type:hp (fever".chars() {
-        app.handle(Msg::Key(chartroom::ui::Key::char(c)));
+        app.handle(Msg::Key(chartroom_ui::Key::char(c)));
     }
     wait_until(&mut app, "the query error", |a| {
         a.state
@@ -684,11 +684,11 @@ fn wake_is_called_when_answers_arrive() {
     });
     let woken = Arc::new(AtomicUsize::new(0));
     let counter = woken.clone();
-    let wake: chartroom::ui::runtime::Wake = Arc::new(move || {
+    let wake: chartroom_ui::runtime::Wake = Arc::new(move || {
         counter.fetch_add(1, Ordering::SeqCst);
     });
     let mut app = App::with_wake(fake, session(), &config(), 80, 24, Some(wake));
-    app.handle(Msg::Key(chartroom::ui::Key::char('s')));
+    app.handle(Msg::Key(chartroom_ui::Key::char('s')));
     let deadline = Instant::now() + Duration::from_secs(10);
     // The status answer (a caught panic) and the search answer each wake once.
     while woken.load(Ordering::SeqCst) < 2 {

@@ -5,11 +5,11 @@
 
 mod ui_support;
 
-use chartroom::ui::{update, Msg, UiConfig, UiOptions};
+use chartroom_ui::{update, Msg, UiConfig, UiOptions};
 use ratatui::style::{Color, Modifier};
 use ui_support::*;
 
-fn with_results() -> chartroom::ui::State {
+fn with_results() -> chartroom_ui::State {
     let mut s = state();
     type_text(&mut s, "smith jon");
     let generation = s.search.generation;
@@ -23,7 +23,7 @@ fn with_results() -> chartroom::ui::State {
     s
 }
 
-fn with_notes() -> chartroom::ui::State {
+fn with_notes() -> chartroom_ui::State {
     let mut s = state();
     key(&mut s, "ctrl-f");
     type_text(&mut s, "pneumonia type:disch");
@@ -40,7 +40,7 @@ fn with_notes() -> chartroom::ui::State {
     s
 }
 
-fn with_chart() -> chartroom::ui::State {
+fn with_chart() -> chartroom_ui::State {
     let mut s = state();
     update(&mut s, Msg::ChartOpened(Box::new(chart())));
     s
@@ -137,7 +137,7 @@ fn notes_filter_problem_and_query_error() {
         &mut s,
         Msg::NoteSearchFailed {
             generation,
-            error: chartroom::ui::msg::NoteSearchError::Query {
+            error: chartroom_ui::msg::NoteSearchError::Query {
                 position: 1,
                 reason: "this parenthesis is never closed".into(),
             },
@@ -213,7 +213,7 @@ fn break_the_glass_popup() {
     update(
         &mut s,
         Msg::ChartNeedsReason {
-            patient: chartroom::domain::PatientId(4),
+            patient: chartroom_domain::PatientId(4),
             flags,
         },
     );
@@ -279,7 +279,7 @@ fn every_screen_survives_every_size() {
     update(
         &mut popup,
         Msg::ChartNeedsReason {
-            patient: chartroom::domain::PatientId(4),
+            patient: chartroom_domain::PatientId(4),
             flags: vec!["VIP"],
         },
     );
@@ -297,7 +297,7 @@ fn every_screen_survives_every_size() {
     update(
         &mut notes_popup,
         Msg::ChartNeedsReason {
-            patient: chartroom::domain::PatientId(4),
+            patient: chartroom_domain::PatientId(4),
             flags: vec!["RESTRICTED"],
         },
     );

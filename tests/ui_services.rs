@@ -3,11 +3,11 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
-use chartroom::domain::*;
-use chartroom::services::Services;
-use chartroom::store::Store;
-use chartroom::ui::state::Screen;
-use chartroom::ui::{App, Key, Msg, UiConfig};
+use chartroom_domain::*;
+use chartroom_services::Services;
+use chartroom_store::Store;
+use chartroom_ui::state::Screen;
+use chartroom_ui::{App, Key, Msg, UiConfig};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -176,7 +176,7 @@ fn note_search_opens_the_note_through_break_the_glass_and_audits_both() {
     });
     // The VIP chart's note is listed, its text withheld until a reason is given.
     let snippet = &app.state.notes.results[0].hit.snippet;
-    assert_eq!(snippet.text, chartroom::services::WITHHELD_SNIPPET);
+    assert_eq!(snippet.text, chartroom_services::WITHHELD_SNIPPET);
     assert!(snippet.marks.is_empty());
     press(&mut app, "enter");
     wait(&mut app, "the break-the-glass popup", |a| {

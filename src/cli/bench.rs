@@ -2,9 +2,10 @@
 //! timed assertions: tests stay deterministic, numbers go into notes.
 
 use super::os_user;
-use crate::domain::{Patient, SystemClock};
-use crate::generate::{self, GenerateOptions, NoProgress};
-use crate::services::Services;
+use chartroom_domain::{Patient, SystemClock};
+use chartroom_services::{
+    ExportOptions, GenerateOptions, NoProgress, ReindexReport, Services, Session,
+};
 use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -62,6 +63,16 @@ pub(super) fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[rank.min(sorted.len() - 1)].as_secs_f64() * 1000.0
 }
 
+fn index_figures(report: &ReindexReport) {
+    figure("index_build_seconds", report.elapsed.as_secs_f64(), "s");
+    figure("index_patients", report.counts.patients as f64, "patients");
+    figure(
+        "index_documents",
+        report.counts.documents as f64,
+        "documents",
+    );
+}
+
 /// Queries of several kinds built from a sampled patient, each with its known answer.
 fn queries_for(p: &Patient) -> Vec<(&'static str, String)> {
     let given = p.name.given.to_lowercase();
@@ -94,9 +105,10 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
             seed: args.population.seed,
             ..GenerateOptions::default()
         };
-        let gen_started = Instant::now();
-        generate::generate(services.store(), &options, &NoProgress)?;
-        let secs = gen_started.elapsed().as_secs_f64();
+        // Generation and its index build are one use case; the index build is reported
+        // on its own below, as before.
+        let (report, reindexed) = services.generate_demo(&os_user(), &options, &NoProgress)?;
+        let secs = report.elapsed.as_secs_f64();
         figure(
             "generate_patients",
             args.population.patients as f64,
@@ -108,16 +120,10 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
             args.population.patients as f64 / secs.max(1e-9),
             "patients/s",
         );
-    }
-    if fresh || !args.skip_reindex {
-        let report = services.rebuild_index()?;
-        figure("index_build_seconds", report.elapsed.as_secs_f64(), "s");
-        figure("index_patients", report.counts.patients as f64, "patients");
-        figure(
-            "index_documents",
-            report.counts.documents as f64,
-            "documents",
-        );
+        index_figures(&reindexed);
+    } else if !args.skip_reindex {
+        let session = services.local_session(&os_user())?;
+        index_figures(&services.reindex(&session)?);
     }
     let status = services.status()?;
     figure("data_size", status.bytes_on_disk as f64 / 1e6, "MB");
@@ -129,8 +135,8 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     let cold = Instant::now();
     let services = Arc::new(Services::open(&args.data, Arc::new(SystemClock))?);
     let session = services.local_session(&os_user())?;
-    let config = crate::ui::UiConfig::load(&crate::ui::UiOptions::default())?;
-    let first_frame = crate::ui::bench::first_frame(services.clone(), session.clone(), &config)?;
+    let config = chartroom_ui::UiConfig::load(&chartroom_ui::UiOptions::default())?;
+    let first_frame = chartroom_ui::bench::first_frame(services.clone(), session.clone(), &config)?;
     figure(
         "cold_start_to_first_frame",
         cold.elapsed().as_secs_f64() * 1000.0,
@@ -139,10 +145,10 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     figure("first_frame_draw", first_frame.as_secs_f64() * 1000.0, "ms");
 
     search_figures(&services, &session, args.sample)?;
-    note_figures(&services)?;
-    typing_figures(&services, session, &config, args.typing)?;
+    note_figures(&services, &session)?;
+    typing_figures(&services, session.clone(), &config, args.typing)?;
     if args.import {
-        import_figures(&services)?;
+        import_figures(&services, &session)?;
     }
     let (rss, peak) = memory_kib();
     figure("resident_memory", rss as f64 / 1024.0, "MB");
@@ -152,24 +158,21 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
 
 fn search_figures(
     services: &Services,
-    session: &crate::services::Session,
+    session: &Session,
     sample: usize,
 ) -> Result<()> {
-    let read = services.store().read()?;
-    let total = read.counts()?.patients.max(1);
-    let step = (total / sample.max(1) as u64).max(1) as usize;
-    let sampled: Vec<Patient> = read
-        .patients()?
-        .step_by(step)
-        .take(sample)
-        .collect::<std::result::Result<_, _>>()?;
-    drop(read);
+    let sampled: Vec<Patient> = services
+        .sample_patients(session, sample, "benchmark queries")?
+        .into_iter()
+        .map(|r| r.patient)
+        .collect();
+    let mut batch = services.search_batch(session, "benchmark")?;
     let mut latencies = Vec::new();
     let mut by_kind: std::collections::BTreeMap<&str, (usize, usize, usize)> = Default::default();
     for patient in &sampled {
         for (kind, q) in queries_for(patient) {
             let t = Instant::now();
-            let hits = services.find_patients(&q, 10)?;
+            let hits = batch.patients(&q, 10)?;
             latencies.push(t.elapsed());
             let rank = hits.iter().position(|h| h.patient.id == patient.id);
             let entry = by_kind.entry(kind).or_default();
@@ -178,6 +181,7 @@ fn search_figures(
             entry.2 += usize::from(rank.is_some_and(|r| r < 5));
         }
     }
+    batch.finish()?;
     latencies.sort_unstable();
     figure("search_queries", latencies.len() as f64, "queries");
     figure("search_p50", percentile(&latencies, 0.50), "ms");
@@ -214,38 +218,31 @@ fn search_figures(
 /// clerk types what the caller says) typed one key at a time into an 80×24 app.
 fn typing_figures(
     services: &Arc<Services>,
-    session: crate::services::Session,
-    config: &crate::ui::UiConfig,
+    session: Session,
+    config: &chartroom_ui::UiConfig,
     count: usize,
 ) -> Result<()> {
     if count == 0 {
         return Ok(());
     }
-    let read = services.store().read()?;
-    let total = read.counts()?.patients.max(1);
-    let step = (total / count as u64).max(1) as usize;
-    let queries: Vec<String> = read
-        .patients()?
-        .step_by(step)
-        .take(count)
-        .map(|p| {
-            p.map(|p| {
-                format!(
-                    "{} {}",
-                    p.name.family.to_lowercase(),
-                    p.name.given.to_lowercase()
-                )
-            })
+    let queries: Vec<String> = services
+        .sample_patients(&session, count, "benchmark typing")?
+        .into_iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.patient.name.family.to_lowercase(),
+                r.patient.name.given.to_lowercase()
+            )
         })
-        .collect::<std::result::Result<_, _>>()?;
-    drop(read);
-    let services: Arc<dyn crate::ui::ChartServices> = services.clone();
-    let figures = crate::ui::bench::typing(
+        .collect();
+    let services: Arc<dyn chartroom_ui::ChartServices> = services.clone();
+    let figures = chartroom_ui::bench::typing(
         services,
         session,
         config,
         &queries,
-        crate::ui::bench::TypingOptions::default(),
+        chartroom_ui::bench::TypingOptions::default(),
     )?;
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     figure("typing_queries", figures.queries as f64, "queries");
@@ -277,17 +274,15 @@ fn typing_figures(
 }
 
 /// Export to Synthea CSV, then time importing it into a fresh store.
-fn import_figures(services: &Services) -> Result<()> {
+fn import_figures(services: &Services, session: &Session) -> Result<()> {
     let scratch = std::env::temp_dir().join(format!("chartroom-bench-{}", std::process::id()));
     let csv_dir = scratch.join("csv");
-    let report = {
-        let read = services.store().read()?;
-        crate::import::export_synthea_csv(&read, &csv_dir, crate::import::ExportOptions::default())?
-    };
-    let started = Instant::now();
-    let target = crate::store::Store::open(&scratch.join("data"))?;
-    crate::import::import_synthea_csv(&target, &csv_dir)?;
-    let secs = started.elapsed().as_secs_f64();
+    let report = services.export_synthea_csv(session, &csv_dir, ExportOptions::default())?;
+    // The import alone is timed (the report's own clock), not the index update after it.
+    let target = Services::open(&scratch.join("data"), Arc::new(SystemClock))?;
+    let operator = target.local_session(&os_user())?;
+    let imported = target.import_synthea_csv(&operator, &csv_dir)?;
+    let secs = imported.elapsed.as_secs_f64();
     drop(target);
     let _ = std::fs::remove_dir_all(&scratch);
     figure("import_patients", report.patients as f64, "patients");
@@ -303,9 +298,9 @@ fn import_figures(services: &Services) -> Result<()> {
 
 /// Note search latency over a fixed mix of the query language: words, phrases,
 /// prefixes, AND/OR/NOT, and filters (type, date range).
-fn note_figures(services: &Services) -> Result<()> {
-    use crate::domain::DocumentType;
-    use crate::search::NoteQuery;
+fn note_figures(services: &Services, session: &Session) -> Result<()> {
+    use chartroom_domain::DocumentType;
+    use chartroom_services::NoteQuery;
     use chrono::NaiveDate;
     let words = [
         "pneumonia",
@@ -321,6 +316,7 @@ fn note_figures(services: &Services) -> Result<()> {
         "insulin",
         "discharge",
     ];
+    let mut batch = services.search_batch(session, "benchmark notes")?;
     let mut latencies = Vec::new();
     for (round, text) in words.iter().cycle().take(words.len() * 8).enumerate() {
         let mut query = NoteQuery {
@@ -336,9 +332,10 @@ fn note_figures(services: &Services) -> Result<()> {
             _ => {}
         }
         let started = Instant::now();
-        services.find_notes(&query, 20)?;
+        batch.notes(&query, 20)?;
         latencies.push(started.elapsed());
     }
+    batch.finish()?;
     latencies.sort_unstable();
     figure("note_search_queries", latencies.len() as f64, "queries");
     figure("note_search_p50", percentile(&latencies, 0.50), "ms");

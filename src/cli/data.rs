@@ -1,10 +1,10 @@
 //! Commands that create, load, check and show data, and the interactive screens.
 
 use super::{init_logging, os_user, PopulationArgs, UiArgs};
-use crate::domain::{Mrn, SystemClock};
-use crate::generate::{self, GenerateOptions, IndicatifProgress};
-use crate::services::{self, Services};
-use crate::{import, term, ui};
+use chartroom_domain::{Mrn, SystemClock};
+use chartroom_services::{self as services, ExportOptions, GenerateOptions, IndicatifProgress, Services, Session};
+use chartroom_term as term;
+use chartroom_ui as ui;
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
@@ -14,6 +14,14 @@ fn open_services(data: &Path) -> Result<Services> {
     // A running server holds the directory: say so and how to connect, not "locked".
     Services::open(data, Arc::new(SystemClock))
         .map_err(|e| super::serve::explain_open_error(data, e))
+}
+
+/// The data directory opened for the operating-system user running the command: every
+/// command works, and is audited, as that user.
+pub(super) fn open_as_operator(data: &Path) -> Result<(Services, Session)> {
+    let services = open_services(data)?;
+    let session = services.local_session(&os_user())?;
+    Ok((services, session))
 }
 
 /// Whether a data directory holds no store yet (or does not exist).
@@ -57,9 +65,8 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
         ..GenerateOptions::default()
     };
     let progress = IndicatifProgress::new(patients);
-    let report = generate::generate(services.store(), &options, &progress)?;
+    let (report, reindexed) = services.generate_demo(&os_user(), &options, &progress)?;
     eprintln!("{report}");
-    let reindexed = services.rebuild_index()?;
     eprintln!(
         "indexed {} patients and {} notes in {:.1} s",
         reindexed.counts.patients,
@@ -71,27 +78,24 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
 
 pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
     let _log = init_logging(dir);
-    let services = open_services(dir)?;
-    let report = import::import_synthea_csv(services.store(), source)?;
-    let applied = services.sync_index()?;
+    let (services, session) = open_as_operator(dir)?;
+    let report = services.import_synthea_csv(&session, source)?;
     println!("{report}");
-    eprintln!("index updated with {applied} changes");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
     let _log = init_logging(dir);
-    let services = open_services(dir)?;
-    let report = import::import_fhir(services.store(), source)?;
-    let applied = services.sync_index()?;
+    let (services, session) = open_as_operator(dir)?;
+    let report = services.import_fhir(&session, source)?;
     println!("{report}");
-    eprintln!("index updated with {applied} changes");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn reindex(dir: &Path) -> Result<ExitCode> {
     let _log = init_logging(dir);
-    let report = services::reindex(dir)?;
+    let report = services::reindex(dir, Arc::new(SystemClock), &os_user())
+        .map_err(|e| super::serve::explain_open_error(dir, e))?;
     println!(
         "reindexed {} patients and {} notes in {:.2} s",
         report.counts.patients,
@@ -127,32 +131,19 @@ pub fn verify(dir: &Path) -> Result<ExitCode> {
 }
 
 pub fn audit(dir: &Path, mrn: Option<&str>, limit: usize) -> Result<ExitCode> {
-    let services = open_services(dir)?;
-    let read = services.store().read()?;
-    let events = match mrn {
-        Some(text) => {
-            let mrn = Mrn::parse(text).context("not an MRN (digits, dashes optional)")?;
-            let patient = read
-                .patient_by_mrn(mrn)?
-                .context("no patient has that MRN")?;
-            let mut events = read.audit_for_patient(patient.id, limit)?;
-            events.reverse();
-            events
-        }
-        None => {
-            let total = read.counts()?.audit_events;
-            read.audit_events(total.saturating_sub(limit as u64) + 1, limit)?
-        }
-    };
-    for e in events {
+    let (services, session) = open_as_operator(dir)?;
+    let mrn = mrn
+        .map(|text| Mrn::parse(text).context("not an MRN (digits, dashes optional)"))
+        .transpose()?;
+    let entries = services.audit_trail(&session, mrn, limit)?;
+    for entry in entries {
+        let (e, patient_mrn) = (&entry.event, entry.patient_mrn);
         let ev = &e.event;
         // The MRN is what a privacy officer looks up; the row id only if the chart is gone.
-        let patient = match ev.patient {
-            Some(id) => match read.patient(id)? {
-                Some(p) => format!("MRN {}", p.mrn),
-                None => format!("patient #{id}"),
-            },
-            None => "-".into(),
+        let patient = match (patient_mrn, ev.patient) {
+            (Some(mrn), _) => format!("MRN {mrn}"),
+            (None, Some(id)) => format!("patient #{id}"),
+            (None, None) => "-".into(),
         };
         println!(
             "{:>6} {} {:<12} {:<10} {:<21} {:<13} {:<15} {}{}{}",
@@ -185,13 +176,12 @@ pub fn check_config(file: &Path) -> Result<ExitCode> {
 }
 
 pub fn export_synthea(dir: &Path, out: &Path, synthea_name_digits: bool) -> Result<ExitCode> {
-    let services = open_services(dir)?;
-    let read = services.store().read()?;
+    let (services, session) = open_as_operator(dir)?;
     let started = std::time::Instant::now();
-    let options = import::ExportOptions {
+    let options = ExportOptions {
         synthea_name_digits,
     };
-    let report = import::export_synthea_csv(&read, out, options)?;
+    let report = services.export_synthea_csv(&session, out, options)?;
     eprintln!(
         "exported {} patients, {} encounters, {} providers to {} in {:.1} s",
         report.patients,

@@ -2,10 +2,8 @@
 //! query kind, on queries with known answers made from the data directory itself.
 
 use super::bench::percentile;
-use crate::domain::SystemClock;
-use crate::generate::eval_queries::{eval_queries, EvalPatient, KINDS};
-use crate::search::PatientRecord;
-use crate::services::{patient_record, Services};
+use super::data::open_as_operator;
+use chartroom_services::eval_queries::{eval_queries, EvalPatient, KINDS};
 use anyhow::{Context, Result};
 use serde::Deserialize;
 use serde_json::json;
@@ -13,7 +11,6 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 #[derive(clap::Subcommand, Debug)]
@@ -67,23 +64,13 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
     }
 }
 
-fn open(data: &Path) -> Result<Services> {
-    Services::open(data, Arc::new(SystemClock))
-        .with_context(|| format!("cannot open {}", data.display()))
-}
-
 fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode> {
-    let services = open(data)?;
-    let read = services.store().read()?;
-    let total = read.counts()?.patients.max(1);
+    let (services, session) = open_as_operator(data)?;
     // Sample evenly through the id space, more than needed: rare kinds (suffix,
     // maiden, hyphenated) need many patients to fill.
-    let want = (per_kind * 40).max(1) as u64;
-    let step = (total / want).max(1) as usize;
-    let mut sampled: Vec<PatientRecord> = Vec::new();
-    for patient in read.patients()?.step_by(step) {
-        sampled.push(patient_record(&read, patient?)?);
-    }
+    let want = (per_kind * 40).max(1);
+    let purpose = format!("eval queries to {}", out.display());
+    let sampled = services.sample_patients(&session, want, &purpose)?;
     let eval: Vec<EvalPatient<'_>> = sampled
         .iter()
         .map(|r| EvalPatient {
@@ -91,7 +78,7 @@ fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode>
             encounter_numbers: &r.encounter_numbers,
         })
         .collect();
-    let nickname_of = |given: &str| crate::domain::matching::nickname_for(given);
+    let nickname_of = |given: &str| chartroom_domain::matching::nickname_for(given);
     let queries = eval_queries(&eval, per_kind, seed, &nickname_of);
     let file =
         std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
@@ -114,7 +101,8 @@ fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode>
 }
 
 fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
-    let services = open(data)?;
+    let (services, session) = open_as_operator(data)?;
+    let mut batch = services.search_batch(&session, &queries.display().to_string())?;
     let input = std::fs::File::open(queries)
         .with_context(|| format!("cannot read {}", queries.display()))?;
     let mut per_kind: BTreeMap<String, (usize, usize, usize)> = BTreeMap::new();
@@ -133,7 +121,7 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
             )
         })?;
         let started = Instant::now();
-        let hits = services.find_patients(&parsed.q, 10)?;
+        let hits = batch.patients(&parsed.q, 10)?;
         let took = started.elapsed();
         latencies.push(took);
         let rank = hits
@@ -167,6 +155,7 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
         println!("search_p50_{kind} {:.3} ms", percentile(&times, 0.5));
         println!("search_p99_{kind} {:.3} ms", percentile(&times, 0.99));
     }
+    batch.finish()?;
     latencies.sort_unstable();
     println!("search_p50 {:.3} ms", percentile(&latencies, 0.5));
     println!("search_p99 {:.3} ms", percentile(&latencies, 0.99));

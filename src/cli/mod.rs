@@ -132,10 +132,10 @@ enum ExportKind {
 #[derive(clap::Args, Debug, Clone, Copy)]
 pub struct PopulationArgs {
     /// Patient charts to generate.
-    #[arg(long, default_value_t = crate::generate::GenerateOptions::DEFAULT_PATIENTS)]
+    #[arg(long, default_value_t = chartroom_services::GenerateOptions::DEFAULT_PATIENTS)]
     pub patients: u64,
     /// Seed: the same seed gives the same population.
-    #[arg(long, default_value_t = crate::generate::GenerateOptions::DEFAULT_SEED)]
+    #[arg(long, default_value_t = chartroom_services::GenerateOptions::DEFAULT_SEED)]
     pub seed: u64,
 }
 

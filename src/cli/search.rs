@@ -2,9 +2,8 @@
 //! The JSON shapes here are a stable interface for scripts and benchmarks.
 
 use super::os_user;
-use crate::domain::{AccessAction, DocumentType, Mrn, SystemClock};
-use crate::search::NoteQuery;
-use crate::services::{PatientResult, Services};
+use chartroom_domain::{DocumentType, Mrn, SystemClock};
+use chartroom_services::{NoteQuery, PatientResult, Services};
 use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -114,14 +113,14 @@ pub fn run(args: &SearchArgs) -> Result<ExitCode> {
 /// batch is one user action and is audited once.
 fn run_batch(
     services: &Services,
-    session: &crate::services::Session,
+    session: &chartroom_services::Session,
     file: &PathBuf,
     limit: usize,
 ) -> Result<ExitCode> {
     let input =
         std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let mut batch = services.search_batch(session, &file.display().to_string())?;
     let mut out = BufWriter::new(std::io::stdout().lock());
-    let mut count = 0usize;
     for (n, line) in std::io::BufReader::new(input).lines().enumerate() {
         let line =
             line.with_context(|| format!("{} line {}: cannot read", file.display(), n + 1))?;
@@ -137,7 +136,7 @@ fn run_batch(
             )
         })?;
         let started = Instant::now();
-        let results = services.find_patients(&parsed.q, limit)?;
+        let results = batch.patients(&parsed.q, limit)?;
         let micros = started.elapsed().as_micros() as u64;
         let hits: Vec<_> = results.iter().map(hit_json).collect();
         writeln!(
@@ -145,16 +144,9 @@ fn run_batch(
             "{}",
             json!({ "q": parsed.q, "hits": hits, "micros": micros })
         )?;
-        count += 1;
     }
     out.flush()?;
-    let event = services.audit_event(
-        session,
-        AccessAction::Search,
-        None,
-        format!("patients: batch of {count} queries from {}", file.display()),
-    );
-    services.audit(event)?;
+    batch.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -176,16 +168,16 @@ impl ClassifyName for serde_json::Error {
 
 fn run_notes(
     services: &Services,
-    session: &crate::services::Session,
+    session: &chartroom_services::Session,
     args: &SearchArgs,
     text: &str,
 ) -> Result<ExitCode> {
     let patient = match &args.mrn {
         Some(m) => {
             let mrn = Mrn::parse(m).context("--mrn: not an MRN")?;
-            let read = services.store().read()?;
             Some(
-                read.patient_by_mrn(mrn)?
+                services
+                    .patient_by_mrn(session, mrn)?
                     .context("--mrn: no patient has that MRN")?
                     .id,
             )
@@ -250,7 +242,7 @@ fn run_notes(
 }
 
 /// The snippet with matched words in [brackets]: marked by characters, not colour.
-fn marked_snippet(snippet: &crate::search::Snippet) -> String {
+fn marked_snippet(snippet: &chartroom_services::Snippet) -> String {
     let mut out = String::with_capacity(snippet.text.len() + 8);
     let mut at = 0;
     for mark in &snippet.marks {

@@ -2,11 +2,10 @@
 //! give instead of a lock error.
 
 use super::init_logging;
-use crate::domain::SystemClock;
-use crate::services::{DataConfig, ServiceError, Services};
-use crate::ssh::{AppScreens, ServeOptions, Server, ServerInfo};
-use crate::store::StoreError;
-use crate::ui;
+use chartroom_domain::SystemClock;
+use chartroom_services::{DataConfig, ServiceError, Services};
+use chartroom_ssh::{AppScreens, ServeOptions, Server, ServerInfo};
+use chartroom_ui as ui;
 use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
 use std::path::Path;
@@ -63,11 +62,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     options.idle_logoff =
         (idle_minutes > 0.0).then(|| Duration::from_secs_f64(idle_minutes * 60.0));
 
-    let users = services.store().read()?.users()?;
-    let with_keys = users
-        .iter()
-        .filter(|u| !u.disabled && !u.ssh_keys.is_empty())
-        .count();
+    let with_keys = services.users_who_can_log_in()?;
 
     let server = Server::start(
         services.clone(),
@@ -86,7 +81,7 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     if server.host_key_created() {
         eprintln!(
             "chartroom serve: generated host key {}",
-            crate::ssh::host_key::host_key_path(dir).display()
+            chartroom_ssh::host_key::host_key_path(dir).display()
         );
     }
     eprintln!(
@@ -133,26 +128,18 @@ fn open_services(dir: &Path) -> Result<Services> {
 /// Turns "the store is locked" into who holds it and how to connect; other errors keep
 /// their own message.
 pub fn explain_open_error(dir: &Path, error: ServiceError) -> anyhow::Error {
-    if let ServiceError::Store(StoreError::Locked { .. }) = &error {
+    if error.locked_path().is_some() {
         return anyhow::anyhow!(locked_message(dir));
     }
     anyhow::Error::new(error).context(format!("cannot open the data directory {}", dir.display()))
 }
 
 /// The "a server holds this directory" message for any error whose chain holds a
-/// `StoreError::Locked` (commands that open the store themselves, e.g. `reindex`).
+/// lock held by another process.
 pub fn locked_hint(error: &anyhow::Error) -> Option<String> {
     error.chain().find_map(|cause| {
-        let store = cause.downcast_ref::<StoreError>().or_else(|| {
-            match cause.downcast_ref::<ServiceError>() {
-                Some(ServiceError::Store(inner)) => Some(inner),
-                _ => None,
-            }
-        })?;
-        match store {
-            StoreError::Locked { path } => Some(locked_message(path)),
-            _ => None,
-        }
+        let path = cause.downcast_ref::<ServiceError>()?.locked_path()?;
+        Some(locked_message(path))
     })
 }
 

@@ -3,8 +3,8 @@
 
 use super::os_user;
 use super::serve::explain_open_error;
-use crate::domain::{Role, SystemClock};
-use crate::services::{NewUser, Services};
+use chartroom_domain::{Role, SystemClock};
+use chartroom_services::{NewUser, Services};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -145,7 +145,7 @@ fn read_key_file(path: &Path) -> Result<Vec<String>> {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        let (normalised, fp) = crate::ssh::validate_key_line(line)
+        let (normalised, fp) = chartroom_ssh::validate_key_line(line)
             .with_context(|| format!("{}:{}", path.display(), n + 1))?;
         eprintln!("key {fp}");
         keys.push(normalised);

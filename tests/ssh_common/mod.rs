@@ -2,12 +2,12 @@
 //! users, an in-process server on a free loopback port, and client keys.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use chartroom::domain::{
+use chartroom_domain::{
     Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock,
 };
-use chartroom::services::{NewUser, Services};
-use chartroom::ssh::{AppScreens, ServeOptions, Server};
-use chartroom::ui::UiConfig;
+use chartroom_services::{NewUser, Services};
+use chartroom_ssh::{AppScreens, ServeOptions, Server};
+use chartroom_ui::UiConfig;
 use russh::keys::ssh_key::{Algorithm, LineEnding, PrivateKey};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};

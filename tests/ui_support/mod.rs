@@ -1,9 +1,9 @@
 //! Hand-built patients, charts and states for the UI tests (no store needed).
 #![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
-use chartroom::domain::*;
-use chartroom::services::{Chart, DocumentView, EncounterView, PatientResult, Session};
-use chartroom::ui::{update, Key, Msg, State, UiConfig};
+use chartroom_domain::*;
+use chartroom_services::{Chart, DocumentView, EncounterView, PatientResult, Session};
+use chartroom_ui::{update, Key, Msg, State, UiConfig};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -291,7 +291,7 @@ pub fn config() -> UiConfig {
 
 pub fn state_with(config: &UiConfig) -> State {
     let mut s = State::new(config, &session(), now(), 80, 24);
-    s.status = Some(chartroom::services::DataStatus {
+    s.status = Some(chartroom_services::DataStatus {
         patients: 20_000,
         documents: 184_311,
         bytes_on_disk: 1_288_490_188,
@@ -304,13 +304,13 @@ pub fn state() -> State {
     state_with(&config())
 }
 
-pub fn key(s: &mut State, name: &str) -> Vec<chartroom::ui::Effect> {
+pub fn key(s: &mut State, name: &str) -> Vec<chartroom_ui::Effect> {
     let k: Key = name.parse().expect("test key names are valid");
     update(s, Msg::Key(k))
 }
 
 /// Types each character of `text` as a key press; returns every effect.
-pub fn type_text(s: &mut State, text: &str) -> Vec<chartroom::ui::Effect> {
+pub fn type_text(s: &mut State, text: &str) -> Vec<chartroom_ui::Effect> {
     let mut all = Vec::new();
     for c in text.chars() {
         all.extend(update(s, Msg::Key(Key::char(c))));
@@ -320,14 +320,14 @@ pub fn type_text(s: &mut State, text: &str) -> Vec<chartroom::ui::Effect> {
 
 pub fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).expect("test backend");
-    t.draw(|f| chartroom::ui::view(s, f)).expect("draw");
+    t.draw(|f| chartroom_ui::view(s, f)).expect("draw");
     t
 }
 
 /// Note search results as the services would return them for `pneumonia`.
-pub fn note_results() -> Vec<chartroom::services::NoteResult> {
-    use chartroom::search::{NoteHit, Snippet};
-    use chartroom::services::NoteResult;
+pub fn note_results() -> Vec<chartroom_services::NoteResult> {
+    use chartroom_search::{NoteHit, Snippet};
+    use chartroom_services::NoteResult;
     let snip = |text: &str, words: &[&str]| {
         let mut marks = Vec::new();
         for w in words {

@@ -1,0 +1,28 @@
+//! Plain types and rules of the records room. No I/O lives here: everything is
+//! unit-testable without a store, an index or a terminal.
+//!
+//! Room is left for what comes next (deficiencies, ROI requests and disclosures,
+//! privacy alerts and cases, duplicate pairs and merges, physical chart locations):
+//! each gets its own module beside these and its own versioned table in `store/`.
+
+pub mod audit;
+pub mod clock;
+pub mod document;
+pub mod encounter;
+pub mod ids;
+pub mod matching;
+pub mod patient;
+pub mod permission;
+pub mod staff;
+
+pub use audit::{AccessAction, AccessEvent, AuditHash, NewAccessEvent};
+pub use clock::{Clock, FixedClock, SystemClock};
+pub use document::{Document, DocumentType, SignatureStatus};
+pub use encounter::{Encounter, EncounterClass};
+pub use ids::{DocumentId, EncounterId, Mrn, PatientId, ProviderId, UserId};
+pub use patient::{
+    Address, AltName, Identifier, NameKind, Patient, PatientFlags, PersonName, SensitiveCategory,
+    Sex, Ssn,
+};
+pub use permission::{allowed, Permission};
+pub use staff::{Provider, Role, StaffUser};

@@ -1,0 +1,380 @@
+//! Evaluation queries with known answers, made the way clerks type what callers say:
+//! names in every order, typos, sound-alikes, nicknames, every DOB format, identifiers.
+//! `chartroom eval make` writes them; `chartroom eval run` scores recall per kind.
+//!
+//! Each query is derived from one patient and carries that patient's source id as the
+//! expected answer. Kinds that cannot be made for a patient (no suffix, no phone...)
+//! are skipped for it, so every kind is drawn from the patients it applies to.
+
+use chartroom_domain::{NameKind, Patient};
+use chrono::Datelike;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+/// One evaluation query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EvalQuery {
+    pub kind: &'static str,
+    pub q: String,
+    /// Source id of the patient that must be found (`Patient::source_id`).
+    pub expect: String,
+}
+
+/// A patient with the account numbers a caller could quote.
+pub struct EvalPatient<'a> {
+    pub patient: &'a Patient,
+    pub encounter_numbers: &'a [String],
+}
+
+/// Every kind this generator makes, in report order.
+pub const KINDS: [&str; 20] = [
+    "last_first",
+    "comma_last_first",
+    "first_middle_last",
+    "suffix",
+    "typo1_dob",
+    "typo2_dob",
+    "transposition_dob",
+    "phonetic_dob",
+    "nickname_dob",
+    "dob_formats",
+    "dob_swapped",
+    "dob_slip",
+    "mrn",
+    "source_id",
+    "encounter",
+    "phone",
+    "ssn4_name",
+    "maiden_dob",
+    "family_part_dob",
+    "combo",
+];
+
+fn lower(s: &str) -> String {
+    s.trim_end_matches(|c: char| c.is_ascii_digit())
+        .to_lowercase()
+}
+
+/// One random edit (substitute, drop, double) at a position past the first letter:
+/// callers rarely get the first letter wrong.
+fn typo(rng: &mut ChaCha8Rng, word: &str) -> String {
+    let chars: Vec<char> = word.chars().collect();
+    if chars.len() < 3 {
+        return word.to_string();
+    }
+    let at = rng.random_range(1..chars.len());
+    let mut out = chars.clone();
+    match rng.random_range(0..3) {
+        0 => {
+            let letters: Vec<char> = "aeioulnrst".chars().filter(|c| *c != chars[at]).collect();
+            out[at] = *letters.choose(rng).unwrap_or(&'e');
+        }
+        1 => {
+            out.remove(at);
+        }
+        _ => out.insert(at, chars[at]),
+    }
+    out.into_iter().collect()
+}
+
+fn transpose(rng: &mut ChaCha8Rng, word: &str) -> String {
+    let mut chars: Vec<char> = word.chars().collect();
+    if chars.len() < 4 {
+        return word.to_string();
+    }
+    let at = rng.random_range(1..chars.len() - 1);
+    chars.swap(at, at + 1);
+    chars.into_iter().collect()
+}
+
+/// A sound-alike spelling, as a caller spelling by ear would write it.
+fn sound_alike(word: &str) -> Option<String> {
+    const RULES: [(&str, &str); 14] = [
+        ("ph", "f"),
+        ("ck", "k"),
+        ("th", "t"),
+        ("ie", "y"),
+        ("y", "ie"),
+        ("ee", "ea"),
+        ("c", "k"),
+        ("k", "c"),
+        ("z", "s"),
+        ("s", "z"),
+        ("ou", "ow"),
+        ("ei", "ie"),
+        ("mm", "m"),
+        ("ll", "l"),
+    ];
+    RULES.iter().find_map(|(from, to)| {
+        let pos = word[1.min(word.len())..].find(from)? + 1;
+        let mut out = word.to_string();
+        out.replace_range(pos..pos + from.len(), to);
+        (out != word).then_some(out)
+    })
+}
+
+fn dob_forms(p: &Patient) -> [String; 8] {
+    let d = p.dob;
+    [
+        d.format("%-m/%-d/%Y").to_string(),
+        d.format("%m/%d/%y").to_string(),
+        d.format("%Y-%m-%d").to_string(),
+        d.format("%Y%m%d").to_string(),
+        d.format("%m%d%Y").to_string(),
+        d.format("%m-%d-%Y").to_string(),
+        // as printed on forms and older systems' screens
+        d.format("%d-%b-%Y").to_string().to_uppercase(),
+        d.format("%B %-d, %Y").to_string(),
+    ]
+}
+
+fn phone_forms(digits: &str) -> Vec<String> {
+    if digits.len() != 10 {
+        return vec![digits.to_string()];
+    }
+    let (a, b, c) = (&digits[0..3], &digits[3..6], &digits[6..]);
+    vec![
+        format!("({a}) {b}-{c}"),
+        format!("{a}-{b}-{c}"),
+        format!("{a}.{b}.{c}"),
+        digits.to_string(),
+        format!("{b}-{c}"),
+    ]
+}
+
+/// Makes up to one query of each kind for each sampled patient, then keeps at most
+/// `per_kind` per kind. Deterministic for `seed`. `nickname_of` maps a given name to a
+/// nickname in use (`robert` → `bob`), or `None`.
+pub fn eval_queries(
+    patients: &[EvalPatient<'_>],
+    per_kind: usize,
+    seed: u64,
+    nickname_of: &dyn Fn(&str) -> Option<String>,
+) -> Vec<EvalQuery> {
+    let mut rng = ChaCha8Rng::seed_from_u64(seed);
+    let mut by_kind: Vec<Vec<EvalQuery>> = vec![Vec::new(); KINDS.len()];
+    for ep in patients {
+        let p = ep.patient;
+        let given = lower(&p.name.given);
+        let family = lower(&p.name.family);
+        if given.is_empty() || family.is_empty() {
+            continue;
+        }
+        let forms = dob_forms(p);
+        let dob = forms.choose(&mut rng).cloned().unwrap_or_default();
+        let expect = p.source_id();
+        let mut push = |kind: &'static str, q: String| {
+            if let Some(slot) = KINDS.iter().position(|k| *k == kind) {
+                by_kind[slot].push(EvalQuery {
+                    kind,
+                    q,
+                    expect: expect.clone(),
+                });
+            }
+        };
+        push("last_first", format!("{family} {given} {dob}"));
+        push(
+            "comma_last_first",
+            format!("{}, {} {dob}", p.name.family, p.name.given),
+        );
+        if let Some(m) = p.name.middle.as_deref().filter(|m| !m.is_empty()) {
+            push(
+                "first_middle_last",
+                format!("{given} {} {family}", lower(m)),
+            );
+        }
+        if let Some(s) = p.name.suffix.as_deref().filter(|s| !s.is_empty()) {
+            push("suffix", format!("{given} {family} {}", s.to_lowercase()));
+        }
+        let typo_target = if rng.random_bool(0.6) {
+            &family
+        } else {
+            &given
+        };
+        let typoed = typo(&mut rng, typo_target);
+        let q = if typo_target == &family {
+            format!("{typoed} {given} {dob}")
+        } else {
+            format!("{family} {typoed} {dob}")
+        };
+        push("typo1_dob", q);
+        if family.len() >= 6 {
+            let once = typo(&mut rng, &family);
+            let twice = typo(&mut rng, &once);
+            push("typo2_dob", format!("{twice} {given} {dob}"));
+        }
+        push(
+            "transposition_dob",
+            format!("{} {given} {dob}", transpose(&mut rng, &family)),
+        );
+        if let Some(alike) = sound_alike(&family) {
+            push("phonetic_dob", format!("{given} {alike} {dob}"));
+        }
+        if let Some(nick) = nickname_of(&given) {
+            push("nickname_dob", format!("{nick} {family} {dob}"));
+        }
+        let form = forms.choose(&mut rng).cloned().unwrap_or_default();
+        push("dob_formats", format!("{family} {form}"));
+        if p.dob.day() <= 12 && p.dob.day() != p.dob.month() {
+            push(
+                "dob_swapped",
+                format!(
+                    "{family} {given} {}/{}/{}",
+                    p.dob.day(),
+                    p.dob.month(),
+                    p.dob.year()
+                ),
+            );
+        }
+        let slipped_day = if p.dob.day() >= 20 {
+            p.dob.day() - 10
+        } else {
+            p.dob.day() + 10
+        };
+        push(
+            "dob_slip",
+            format!(
+                "{family} {given} {}/{}/{}",
+                p.dob.month(),
+                slipped_day,
+                p.dob.year()
+            ),
+        );
+        let mrn_forms = [
+            p.mrn.to_string(),
+            p.mrn.digits(),
+            p.mrn.0.to_string(),
+            p.mrn.to_string().replace('-', " "),
+        ];
+        push(
+            "mrn",
+            mrn_forms.choose(&mut rng).cloned().unwrap_or_default(),
+        );
+        if let Some(id) = p.identifiers.first() {
+            let forms = [
+                id.value.clone(),
+                id.value.replace('-', ""),
+                id.value.to_uppercase(),
+            ];
+            push(
+                "source_id",
+                forms.choose(&mut rng).cloned().unwrap_or_default(),
+            );
+        }
+        if let Some(number) = ep.encounter_numbers.choose(&mut rng) {
+            push("encounter", number.clone());
+        }
+        if let Some(phone) = p.phones.first() {
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            // a phone field with no digits gives no query (an empty box finds nobody)
+            let forms = if digits.is_empty() {
+                Vec::new()
+            } else {
+                phone_forms(&digits)
+            };
+            if let Some(form) = forms.choose(&mut rng) {
+                push("phone", form.clone());
+            }
+        }
+        if let Some(ssn) = &p.ssn {
+            push("ssn4_name", format!("{family} {}", ssn.last4()));
+        }
+        if let Some(alt) = p
+            .other_names
+            .iter()
+            .find(|n| matches!(n.kind, NameKind::Maiden | NameKind::Previous))
+        {
+            let maiden = lower(&alt.name.family);
+            if !maiden.is_empty() && maiden != family {
+                push("maiden_dob", format!("{given} {maiden} {dob}"));
+            }
+        }
+        let parts: Vec<&str> = family.split(['-', ' ']).filter(|s| s.len() > 1).collect();
+        if parts.len() > 1 {
+            if let Some(part) = parts.choose(&mut rng) {
+                push("family_part_dob", format!("{given} {part} {dob}"));
+            }
+        }
+        let short = p.dob.format("%-m/%-d/%y").to_string();
+        let first = nickname_of(&given).unwrap_or_else(|| given.clone());
+        push(
+            "combo",
+            format!("{} {first} {short}", typo(&mut rng, &family)),
+        );
+    }
+    by_kind
+        .into_iter()
+        .flat_map(|v| v.into_iter().take(per_kind))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chartroom_domain::{Mrn, PatientFlags, PatientId, PersonName, Sex};
+    use chrono::NaiveDate;
+
+    fn patient() -> Patient {
+        Patient {
+            id: PatientId(1),
+            mrn: Mrn(123456),
+            name: PersonName::new("Robert", "Smith-Jones"),
+            other_names: vec![],
+            dob: NaiveDate::from_ymd_opt(1984, 3, 2).unwrap_or_default(),
+            sex: Sex::Male,
+            address: None,
+            phones: vec!["(413) 555-0142".into()],
+            ssn: None,
+            flags: PatientFlags::default(),
+            identifiers: vec![],
+            staff_link: None,
+        }
+    }
+
+    #[test]
+    fn makes_each_applicable_kind_deterministically() {
+        let p = patient();
+        let numbers = vec!["A1000".to_string()];
+        let ep = [EvalPatient {
+            patient: &p,
+            encounter_numbers: &numbers,
+        }];
+        let nick = |g: &str| (g == "robert").then(|| "bob".to_string());
+        let a = eval_queries(&ep, 10, 3, &nick);
+        let b = eval_queries(&ep, 10, 3, &nick);
+        assert_eq!(a, b);
+        let kinds: Vec<_> = a.iter().map(|q| q.kind).collect();
+        for kind in [
+            "last_first",
+            "nickname_dob",
+            "dob_swapped",
+            "mrn",
+            "phone",
+            "encounter",
+            "family_part_dob",
+        ] {
+            assert!(kinds.contains(&kind), "missing {kind}: {kinds:?}");
+        }
+        assert!(!kinds.contains(&"suffix"));
+        assert!(a.iter().all(|q| q.expect == p.source_id()));
+        let swapped = a
+            .iter()
+            .find(|q| q.kind == "dob_swapped")
+            .map(|q| q.q.clone());
+        assert_eq!(swapped.as_deref(), Some("smith-jones robert 2/3/1984"));
+    }
+
+    #[test]
+    fn edits_change_words() {
+        let mut rng = ChaCha8Rng::seed_from_u64(1);
+        for _ in 0..50 {
+            let t = typo(&mut rng, "johnson");
+            assert_ne!(t, "johnson");
+            assert!(t.starts_with('j'));
+        }
+        assert_eq!(sound_alike("stephens").as_deref(), Some("stefens"));
+        assert_eq!(sound_alike("mckenzie").as_deref(), Some("mkenzie"));
+        assert_eq!(sound_alike("ab"), None);
+    }
+}

@@ -1,0 +1,353 @@
+//! Synthea CSV import: the only user of the csv crate.
+//!
+//! `import_synthea_csv(store, dir)` reads `providers.csv`, `patients.csv` and
+//! `encounters.csv` (with `organizations.csv` for location names) from a Synthea v3
+//! CSV export. Columns are found by header name. Each file is parsed and validated
+//! whole into memory first, then written in one write transaction: a bad file commits
+//! nothing of itself (files before it stay imported).
+//!
+//! Decisions:
+//! - The patient's Synthea `Id` is kept as the first identifier (`system = "synthea"`),
+//!   so `Patient::source_id()` returns it. Each new patient gets a fresh MRN.
+//! - Re-importing updates in place, keyed by Synthea Id: a patient keeps its row id,
+//!   MRN, VIP/employee/restricted/sensitive flags, staff link, other identifiers and
+//!   alias/previous names; demographics and the maiden name come from the file.
+//!   Encounters are matched by account number, providers by source id.
+//! - Account number of an imported encounter: `SY` + the first 12 hex digits of its
+//!   Synthea Id (`SY57F2562B445C`), short enough to read aloud and stable across
+//!   re-imports. If two encounters would share one, the later gets all 32 hex digits.
+//! - Names are kept as Synthea writes them (with its digits, `Maynard46`).
+//! - Only `patients.csv` is required; a missing `encounters.csv`, `providers.csv` or
+//!   `organizations.csv` is skipped and listed in the report. Without `providers.csv`
+//!   encounters get no attending; an encounter whose PROVIDER is not in providers.csv is
+//!   imported without one and counted in the report (not an error: it would lose the file).
+//! - Errors name the file, the line (header = line 1) and the column, never the value.
+//! - `encounters.csv` is streamed: rows are written as they are read into one write
+//!   transaction flushed every 20,000 rows, and a bad row aborts it (still all or nothing).
+//!   A Synthea export of 100k patients has ~2M encounters; holding them all took 2.3 GB,
+//!   streaming ~0.9 GB (mostly redb's page cache), so 1M-patient exports fit too.
+
+mod chart_upsert;
+mod csv_file;
+pub mod fhir;
+mod synthea;
+mod synthea_export;
+
+pub use fhir::{import_fhir, FhirImportError, FhirImportReport};
+pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
+
+use chartroom_domain::{Encounter, PatientId, ProviderId};
+use chartroom_store::{Store, StoreError};
+use chart_upsert::{
+    place_number, upsert_patient, upsert_provider, Demographics, ProviderFields, TakenNumbers,
+    Upserted,
+};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+use synthea::ProviderRow;
+
+/// A rate for import reports (0 when no time was measured).
+pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
+    let secs = elapsed.as_secs_f64();
+    if secs > 0.0 {
+        count as f64 / secs
+    } else {
+        0.0
+    }
+}
+
+/// The identifier system of Synthea Ids.
+pub const SYNTHEA_SYSTEM: &str = "synthea";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{dir} is not a directory")]
+    NotADirectory { dir: PathBuf },
+    #[error("{file} is missing from {dir}")]
+    MissingFile { file: &'static str, dir: PathBuf },
+    #[error("cannot read {file}: {source}")]
+    Io {
+        file: String,
+        source: std::io::Error,
+    },
+    #[error("{file}: missing required column {column}")]
+    MissingColumn { file: String, column: &'static str },
+    #[error("{file} line {line}: {reason}")]
+    Malformed {
+        file: String,
+        line: u64,
+        reason: String,
+    },
+    #[error("{file} line {line}, column {column}: {problem}")]
+    Field {
+        file: String,
+        line: u64,
+        column: &'static str,
+        problem: String,
+    },
+    #[error("importing {file}: {source}")]
+    Store {
+        file: &'static str,
+        source: StoreError,
+    },
+}
+
+/// What an import did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub patients_added: u64,
+    pub patients_updated: u64,
+    pub encounters_added: u64,
+    pub encounters_updated: u64,
+    pub providers_added: u64,
+    pub providers_updated: u64,
+    /// Organizations read (their names become encounter locations).
+    pub organizations: u64,
+    /// Encounters whose PROVIDER is not in providers.csv (imported without an attending).
+    pub unknown_providers: u64,
+    /// Optional files that were not in the directory.
+    pub skipped_files: Vec<&'static str>,
+    pub elapsed: Duration,
+}
+
+impl ImportReport {
+    /// Patients written (added or updated) per second.
+    pub fn patients_per_second(&self) -> f64 {
+        per_second(self.patients_added + self.patients_updated, self.elapsed)
+    }
+}
+
+impl std::fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "imported patients: {} added, {} updated; encounters: {} added, {} updated; providers: {} added, {} updated; {} organizations; {:.2} s",
+            self.patients_added,
+            self.patients_updated,
+            self.encounters_added,
+            self.encounters_updated,
+            self.providers_added,
+            self.providers_updated,
+            self.organizations,
+            self.elapsed.as_secs_f64()
+        )?;
+        if self.unknown_providers > 0 {
+            write!(
+                f,
+                "; {} encounters name a provider not in providers.csv (imported without an attending)",
+                self.unknown_providers
+            )?;
+        }
+        if !self.skipped_files.is_empty() {
+            write!(f, " (not present: {})", self.skipped_files.join(", "))?;
+        }
+        Ok(())
+    }
+}
+
+/// Imports a Synthea v3 CSV export directory (see the module notes).
+pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, ImportError> {
+    let started = Instant::now();
+    if !dir.is_dir() {
+        return Err(ImportError::NotADirectory {
+            dir: dir.to_path_buf(),
+        });
+    }
+    if !dir.join("patients.csv").is_file() {
+        return Err(ImportError::MissingFile {
+            file: "patients.csv",
+            dir: dir.to_path_buf(),
+        });
+    }
+    let mut report = ImportReport::default();
+    let present = |name: &'static str, report: &mut ImportReport| {
+        let there = dir.join(name).is_file();
+        if !there {
+            report.skipped_files.push(name);
+        }
+        there
+    };
+
+    let organizations = if present("organizations.csv", &mut report) {
+        synthea::read_organizations(dir)?
+    } else {
+        HashMap::new()
+    };
+    report.organizations = organizations.len() as u64;
+
+    let mut providers = existing_providers(store)?;
+    let have_providers = present("providers.csv", &mut report);
+    if have_providers {
+        let rows = synthea::read_providers(dir)?;
+        write_providers(store, rows, &mut providers, &mut report).map_err(|source| {
+            ImportError::Store {
+                file: "providers.csv",
+                source,
+            }
+        })?;
+    }
+
+    let rows = synthea::read_patients(dir)?;
+    let patients =
+        write_patients(store, rows, &mut report).map_err(|source| ImportError::Store {
+            file: "patients.csv",
+            source,
+        })?;
+
+    if present("encounters.csv", &mut report) {
+        import_encounters(
+            store,
+            dir,
+            &patients,
+            &providers,
+            have_providers,
+            &organizations,
+            &mut report,
+        )?;
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+fn existing_providers(store: &Store) -> Result<HashMap<String, ProviderId>, ImportError> {
+    let read = store.read().map_err(|source| ImportError::Store {
+        file: "providers.csv",
+        source,
+    })?;
+    let list = read.providers().map_err(|source| ImportError::Store {
+        file: "providers.csv",
+        source,
+    })?;
+    Ok(list
+        .into_iter()
+        .filter_map(|p| p.source_id.map(|s| (s, p.id)))
+        .collect())
+}
+
+fn write_providers(
+    store: &Store,
+    rows: Vec<ProviderRow>,
+    ids: &mut HashMap<String, ProviderId>,
+    report: &mut ImportReport,
+) -> Result<(), StoreError> {
+    let read = store.read()?;
+    let mut tx = store.write()?;
+    for row in rows {
+        let existing = ids.get(&row.id).copied();
+        let fields = ProviderFields {
+            source_id: row.id.clone(),
+            name: row.name,
+            specialty: row.specialty,
+            npi: None,
+        };
+        let (id, upserted) = upsert_provider(&read, &mut tx, existing, fields)?;
+        match upserted {
+            Upserted::Added => report.providers_added += 1,
+            Upserted::Updated => report.providers_updated += 1,
+        }
+        ids.insert(row.id, id);
+    }
+    tx.commit()
+}
+
+fn write_patients(
+    store: &Store,
+    rows: Vec<Demographics>,
+    report: &mut ImportReport,
+) -> Result<HashMap<String, PatientId>, StoreError> {
+    let read = store.read()?;
+    let mut tx = store.write()?;
+    let mut ids = HashMap::with_capacity(rows.len());
+    for row in rows {
+        let source_id = row.source_id.clone();
+        let (id, upserted) = upsert_patient(&read, &mut tx, row, |_| {})?;
+        match upserted {
+            Upserted::Added => report.patients_added += 1,
+            Upserted::Updated => report.patients_updated += 1,
+        }
+        ids.insert(source_id, id);
+    }
+    tx.commit()?;
+    Ok(ids)
+}
+
+/// Writes encounters while `encounters.csv` is read, in one write transaction flushed
+/// every few thousand rows: a Synthea export of 100k patients has millions of encounters,
+/// which must never all sit in memory. A bad row anywhere aborts the transaction, so the
+/// file still commits all or nothing.
+fn import_encounters(
+    store: &Store,
+    dir: &Path,
+    patients: &HashMap<String, PatientId>,
+    providers: &HashMap<String, ProviderId>,
+    have_providers: bool,
+    organizations: &HashMap<String, String>,
+    report: &mut ImportReport,
+) -> Result<(), ImportError> {
+    const FILE: &str = "encounters.csv";
+    /// Buffered encounters between flushes into the redb transaction.
+    const FLUSH_EVERY: usize = 20_000;
+    let store_error = |source| ImportError::Store { file: FILE, source };
+    let read = store.read().map_err(store_error)?;
+    let mut tx = store.write().map_err(store_error)?;
+    let mut taken = TakenNumbers::default();
+    synthea::read_encounters(dir, |row| {
+        let patient = match patients.get(&row.patient) {
+            Some(id) => *id,
+            None => read.patient_by_identifier(SYNTHEA_SYSTEM, &row.patient).map_err(store_error)?.ok_or_else(|| {
+                ImportError::Field {
+                    file: FILE.into(),
+                    line: row.line,
+                    column: "PATIENT",
+                    problem: "refers to a patient Id that is neither in patients.csv nor already imported".into(),
+                }
+            })?,
+        };
+        // An attending missing from providers.csv leaves the encounter without one (and is
+        // counted): losing every encounter of the file over it would be worse.
+        let attending = row
+            .provider
+            .as_ref()
+            .and_then(|p| providers.get(p).copied());
+        if have_providers && row.provider.is_some() && attending.is_none() {
+            report.unknown_providers += 1;
+        }
+        let (number, existing) = place_number(&read, &row.id, &mut taken).map_err(store_error)?;
+        let id = match existing {
+            Some(id) => {
+                report.encounters_updated += 1;
+                id
+            }
+            None => {
+                report.encounters_added += 1;
+                tx.next_encounter_id().map_err(store_error)?
+            }
+        };
+        let location = row
+            .organization
+            .as_ref()
+            .and_then(|o| organizations.get(o))
+            .cloned()
+            .unwrap_or_default();
+        let encounter = Encounter {
+            id,
+            number,
+            patient,
+            class: row.class,
+            admit: row.start,
+            discharge: row.stop,
+            attending,
+            other_providers: Vec::new(),
+            location,
+            reason: row.reason,
+            source_id: Some(row.id),
+        };
+        tx.put_encounter(&encounter).map_err(store_error)?;
+        if tx.pending() >= FLUSH_EVERY {
+            tx.flush().map_err(store_error)?;
+        }
+        Ok(())
+    })?;
+    tx.commit().map_err(store_error)
+}

@@ -1,0 +1,256 @@
+//! The search index: the only user of tantivy, fuzzy-matcher and strsim. Derived from the
+//! store and always rebuildable from it (`chartroom reindex`).
+//!
+//! Two tantivy indexes live in `DATA_DIR/index/`: `patients/` (candidates for patient
+//! search, re-ranked with explanations by `ranking`) and `notes/` (full text of clinical
+//! documents with snippets). See docs/SEARCH.md for the design and measured figures.
+
+#[cfg(test)]
+mod bench_tests;
+mod gated;
+mod index_files;
+mod note_index;
+mod note_query;
+mod patient_gated;
+mod patient_index;
+mod patient_query;
+mod ranking;
+mod record;
+mod snippet;
+#[cfg(test)]
+pub(crate) mod test_support;
+#[cfg(test)]
+mod tests;
+
+use chartroom_domain::{Document, DocumentId, DocumentType, Patient, PatientId, ProviderId};
+use chrono::{NaiveDate, NaiveDateTime};
+use note_index::NoteIndex;
+use patient_index::PatientIndex;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("cannot open the search index in {path}: {reason} (run `chartroom reindex`)")]
+    Open { path: PathBuf, reason: String },
+    #[error("search index error: {0}")]
+    Index(String),
+    #[error("cannot understand the note query at character {position}: {reason}")]
+    Query { position: usize, reason: String },
+}
+
+pub type Result<T> = std::result::Result<T, SearchError>;
+
+/// Everything the patient index needs about one patient.
+#[derive(Clone, Debug)]
+pub struct PatientRecord {
+    pub patient: Patient,
+    /// Account numbers of the patient's encounters (searchable identifiers).
+    pub encounter_numbers: Vec<String>,
+}
+
+/// Everything the note index needs about one document.
+#[derive(Clone, Debug)]
+pub struct DocumentRecord {
+    pub document: Document,
+    pub author_name: Option<String>,
+}
+
+/// A change the index absorbs (from the store's outbox).
+#[derive(Clone, Debug)]
+// Changes travel in short-lived batches; boxing the larger variant would cost an
+// allocation per patient for no memory that matters.
+#[allow(clippy::large_enum_variant)]
+pub enum IndexChange {
+    Patient(PatientRecord),
+    Document(DocumentRecord),
+}
+
+/// One ranked patient and why it matched ("last name ~ smyth→smith (1 typo)").
+#[derive(Clone, Debug, PartialEq)]
+pub struct PatientHit {
+    pub patient: PatientId,
+    pub score: f32,
+    pub why: Vec<String>,
+}
+
+/// A note search: free text (phrases, AND/OR/NOT, prefix*) plus filters.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NoteQuery {
+    pub text: String,
+    pub patient: Option<PatientId>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub doc_type: Option<DocumentType>,
+    pub author: Option<ProviderId>,
+    /// Words of the author's name (`smith`, `jane smith`); every word must match.
+    pub author_name: Option<String>,
+}
+
+/// Text around the match; `marks` are byte ranges of matched words in `text`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    pub text: String,
+    pub marks: Vec<Range<usize>>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NoteHit {
+    pub document: DocumentId,
+    pub patient: PatientId,
+    pub doc_type: DocumentType,
+    pub time: NaiveDateTime,
+    pub author: Option<ProviderId>,
+    pub score: f32,
+    pub snippet: Snippet,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IndexCounts {
+    pub patients: u64,
+    pub documents: u64,
+}
+
+/// What services need from an index; tests may use another implementation.
+pub trait ChartIndex: Send + Sync {
+    /// Replaces the whole index with these records.
+    fn rebuild(
+        &self,
+        patients: &mut dyn Iterator<Item = PatientRecord>,
+        documents: &mut dyn Iterator<Item = DocumentRecord>,
+    ) -> Result<IndexCounts>;
+    /// Upserts changed records (by id) and makes them searchable.
+    fn apply(&self, changes: Vec<IndexChange>) -> Result<()>;
+    fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientHit>>;
+    fn search_notes(&self, query: &NoteQuery, limit: usize) -> Result<Vec<NoteHit>>;
+    fn counts(&self) -> Result<IndexCounts>;
+    /// Every indexed patient id, sorted (verify compares it with the store).
+    fn patient_ids(&self) -> Result<Vec<PatientId>>;
+    /// Every indexed document id, sorted.
+    fn document_ids(&self) -> Result<Vec<DocumentId>>;
+    /// Bytes on disk.
+    fn size_bytes(&self) -> u64;
+}
+
+/// The tantivy-backed index in `DIR/index/`. `Send + Sync`: searches run concurrently
+/// with `apply` (one writer per index behind a mutex; readers reload after each commit).
+pub struct TantivyIndex {
+    patients: PatientIndex,
+    notes: NoteIndex,
+}
+
+impl TantivyIndex {
+    pub fn open(data_dir: &Path) -> Result<TantivyIndex> {
+        let root = data_dir.join("index");
+        Ok(TantivyIndex {
+            patients: PatientIndex::open(&root.join("patients"))?,
+            notes: NoteIndex::open(&root.join("notes"))?,
+        })
+    }
+}
+
+/// Documents are committed in batches of this many during a rebuild so memory stays
+/// bounded and progress is durable.
+const REBUILD_BATCH: u64 = 200_000;
+
+impl ChartIndex for TantivyIndex {
+    fn rebuild(
+        &self,
+        patients: &mut dyn Iterator<Item = PatientRecord>,
+        documents: &mut dyn Iterator<Item = DocumentRecord>,
+    ) -> Result<IndexCounts> {
+        let mut counts = IndexCounts::default();
+        {
+            let mut w = self.patients.sub.writer()?;
+            self.patients.sub.pause_merges(&mut w);
+            w.delete_all_documents().map_err(index_files::index_err)?;
+            for rec in patients {
+                w.add_document(self.patients.document(&rec))
+                    .map_err(index_files::index_err)?;
+                counts.patients += 1;
+                if counts.patients % REBUILD_BATCH == 0 {
+                    w.commit().map_err(index_files::index_err)?;
+                }
+            }
+            self.patients.sub.commit(&mut w)?;
+            // Patient search is latency-bound: one segment, one term dictionary per lookup.
+            self.patients.sub.merge_all(&mut w)?;
+        }
+        {
+            let mut w = self.notes.sub.writer()?;
+            w.delete_all_documents().map_err(index_files::index_err)?;
+            for rec in documents {
+                w.add_document(self.notes.document(&rec)?)
+                    .map_err(index_files::index_err)?;
+                counts.documents += 1;
+                if counts.documents % REBUILD_BATCH == 0 {
+                    w.commit().map_err(index_files::index_err)?;
+                }
+            }
+            self.notes.sub.commit(&mut w)?;
+        }
+        Ok(counts)
+    }
+
+    fn apply(&self, changes: Vec<IndexChange>) -> Result<()> {
+        let (mut pats, mut docs) = (Vec::new(), Vec::new());
+        for c in changes {
+            match c {
+                IndexChange::Patient(p) => pats.push(p),
+                IndexChange::Document(d) => docs.push(d),
+            }
+        }
+        if !pats.is_empty() {
+            let mut w = self.patients.sub.writer()?;
+            for p in &pats {
+                w.delete_term(self.patients.id_term(p.patient.id));
+                w.add_document(self.patients.document(p))
+                    .map_err(index_files::index_err)?;
+            }
+            self.patients.sub.commit(&mut w)?;
+        }
+        if !docs.is_empty() {
+            let mut w = self.notes.sub.writer()?;
+            for d in &docs {
+                w.delete_term(self.notes.id_term(d.document.id));
+                w.add_document(self.notes.document(d)?)
+                    .map_err(index_files::index_err)?;
+            }
+            self.notes.sub.commit(&mut w)?;
+        }
+        Ok(())
+    }
+
+    fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientHit>> {
+        self.patients.search(query, limit)
+    }
+
+    fn search_notes(&self, query: &NoteQuery, limit: usize) -> Result<Vec<NoteHit>> {
+        self.notes.search(query, limit)
+    }
+
+    fn counts(&self) -> Result<IndexCounts> {
+        Ok(IndexCounts {
+            patients: self.patients.sub.num_docs(),
+            documents: self.notes.sub.num_docs(),
+        })
+    }
+
+    fn patient_ids(&self) -> Result<Vec<PatientId>> {
+        self.patients.ids()
+    }
+
+    fn document_ids(&self) -> Result<Vec<DocumentId>> {
+        Ok(self
+            .notes
+            .sub
+            .all_u64("id")?
+            .into_iter()
+            .map(DocumentId)
+            .collect())
+    }
+
+    fn size_bytes(&self) -> u64 {
+        self.patients.sub.size_bytes() + self.notes.sub.size_bytes()
+    }
+}

@@ -1,0 +1,109 @@
+//! Charts in and out of the store: imports, exports, the demo generator and the index
+//! rebuild. Each is a use case like any other: the role is checked first, and an audit
+//! event says who moved how many charts from or to where.
+
+use super::{ReindexReport, Result, Services, Session};
+use chartroom_domain::{AccessAction, Permission};
+use chartroom_generate::{GenerateOptions, GenerateReport, Progress};
+use chartroom_import::{ExportOptions, ExportReport, FhirImportReport, ImportReport};
+use chartroom_domain::Clock;
+use std::path::Path;
+use std::sync::Arc;
+
+/// `chartroom reindex`: opens the data directory without reading the index (it may be
+/// the broken part), checks that `operator` may rebuild it, and rebuilds it.
+pub fn reindex(data_dir: &Path, clock: Arc<dyn Clock>, operator: &str) -> Result<ReindexReport> {
+    let services = Services::open_unsynced(data_dir, clock)?;
+    let session = services.local_session(operator)?;
+    services.reindex(&session)
+}
+
+impl Services {
+    /// Imports a Synthea v3 CSV export (all-or-nothing per file), then updates the index.
+    pub fn import_synthea_csv(&self, session: &Session, source: &Path) -> Result<ImportReport> {
+        self.require(session, Permission::ImportData)?;
+        let report = chartroom_import::import_synthea_csv(&self.store, source)?;
+        let charts = report.patients_added + report.patients_updated;
+        self.audit_transfer(session, AccessAction::Import, "synthea-csv", charts, "from", source)?;
+        self.sync_index()?;
+        Ok(report)
+    }
+
+    /// Imports FHIR R4 bundles or Bulk NDJSON (all-or-nothing per file), then updates the index.
+    pub fn import_fhir(&self, session: &Session, source: &Path) -> Result<FhirImportReport> {
+        self.require(session, Permission::ImportData)?;
+        let report = chartroom_import::import_fhir(&self.store, source)?;
+        let charts = report.patients_added + report.patients_updated;
+        self.audit_transfer(session, AccessAction::Import, "fhir", charts, "from", source)?;
+        self.sync_index()?;
+        Ok(report)
+    }
+
+    /// Writes every chart as Synthea v3 CSV into `out`.
+    pub fn export_synthea_csv(
+        &self,
+        session: &Session,
+        out: &Path,
+        options: ExportOptions,
+    ) -> Result<ExportReport> {
+        self.require(session, Permission::ExportData)?;
+        let report = {
+            let read = self.store.read()?;
+            chartroom_import::export_synthea_csv(&read, out, options)?
+        };
+        self.audit_transfer(session, AccessAction::Export, "synthea-csv", report.patients, "to", out)?;
+        Ok(report)
+    }
+
+    /// Generates the demo population into this (empty) store and indexes it. The
+    /// operator is looked up after generation when the store had no roster yet: the
+    /// generator takes ids from the store's counters, so a user row created first would
+    /// shift every generated id.
+    pub fn generate_demo(
+        &self,
+        operator: &str,
+        options: &GenerateOptions,
+        progress: &dyn Progress,
+    ) -> Result<(GenerateReport, ReindexReport)> {
+        if self.store.read()?.user_by_name(operator)?.is_some() {
+            let session = self.local_session(operator)?;
+            self.require(&session, Permission::ImportData)?;
+        }
+        let report = chartroom_generate::generate(&self.store, options, progress)?;
+        let session = self.local_session(operator)?;
+        self.require(&session, Permission::ImportData)?;
+        let detail = format!("demo population: {} charts generated", report.patients);
+        let event = self.audit_event(&session, AccessAction::Import, None, detail);
+        self.audit(event)?;
+        let reindexed = self.rebuild_index()?;
+        Ok((report, reindexed))
+    }
+
+    /// Rebuilds the whole search index from the store.
+    pub fn reindex(&self, session: &Session) -> Result<ReindexReport> {
+        self.require(session, Permission::MaintainIndex)?;
+        let report = self.rebuild_index()?;
+        let detail = format!(
+            "search index rebuilt: {} charts, {} notes",
+            report.counts.patients, report.counts.documents
+        );
+        let event = self.audit_event(session, AccessAction::Reindex, None, detail);
+        self.audit(event)?;
+        Ok(report)
+    }
+
+    fn audit_transfer(
+        &self,
+        session: &Session,
+        action: AccessAction,
+        format: &str,
+        charts: u64,
+        direction: &str,
+        place: &Path,
+    ) -> Result<()> {
+        let detail = format!("{format}: {charts} charts {direction} {}", place.display());
+        let event = self.audit_event(session, action, None, detail);
+        self.audit(event)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,271 @@
+//! Keeping the derived search index in step with the store: draining the outbox,
+//! full rebuilds (`chartroom reindex`) and drift checks (`chartroom verify`).
+
+use super::{Result, ServiceError, Services};
+use chartroom_domain::{DocumentId, Provider, ProviderId};
+use chartroom_search::{
+    ChartIndex, DocumentRecord, IndexChange, IndexCounts, PatientRecord, TantivyIndex,
+};
+use chartroom_store::{ChainCheck, OutboxItem, ReadTx, Store, StoreError};
+use std::collections::HashMap;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Outbox entries applied per index commit.
+const OUTBOX_BATCH: usize = 5_000;
+
+/// What a full rebuild did.
+#[derive(Clone, Copy, Debug)]
+pub struct ReindexReport {
+    pub counts: IndexCounts,
+    pub elapsed: Duration,
+}
+
+/// One check of `chartroom verify`.
+#[derive(Clone, Debug)]
+pub struct VerifyCheck {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// Everything `chartroom verify` looked at, in order; the first failed check is the
+/// problem it names.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyReport {
+    pub checks: Vec<VerifyCheck>,
+}
+
+impl VerifyReport {
+    pub fn first_problem(&self) -> Option<&VerifyCheck> {
+        self.checks.iter().find(|c| !c.ok)
+    }
+
+    fn check(&mut self, name: &'static str, ok: bool, detail: String) {
+        self.checks.push(VerifyCheck { name, ok, detail });
+    }
+}
+
+/// A patient with the account numbers a caller may quote: ours and the source
+/// system's encounter ids (what the index holds, and what evaluation queries use).
+pub fn patient_record(read: &ReadTx, patient: chartroom_domain::Patient) -> Result<PatientRecord> {
+    let encounter_numbers = read
+        .encounters_of(patient.id)?
+        .into_iter()
+        .flat_map(|e| std::iter::once(e.number).chain(e.source_id))
+        .collect();
+    Ok(PatientRecord {
+        patient,
+        encounter_numbers,
+    })
+}
+
+fn provider_names(read: &ReadTx) -> Result<HashMap<ProviderId, String>> {
+    Ok(read
+        .providers()?
+        .into_iter()
+        .map(|Provider { id, name, .. }| (id, name))
+        .collect())
+}
+
+/// Rebuilds `index` from every patient and document in `store`, then clears the outbox
+/// entries the rebuild covered.
+pub fn rebuild_index(store: &Store, index: &dyn ChartIndex) -> Result<ReindexReport> {
+    let started = Instant::now();
+    let read = store.read()?;
+    let covered_outbox = read.outbox_last_seq()?;
+    let authors = provider_names(&read)?;
+    // The index pulls records through iterators; the first store error stops the pull
+    // and is reported after the rebuild returns.
+    let mut failure: Option<StoreError> = None;
+    let counts = {
+        let mut patients_iter = read.patients()?;
+        let mut patients = std::iter::from_fn(|| loop {
+            match patients_iter.next()? {
+                Ok(p) => match patient_record(&read, p) {
+                    Ok(record) => return Some(record),
+                    Err(ServiceError::Store(e)) => {
+                        failure.get_or_insert(e);
+                        return None;
+                    }
+                    Err(_) => continue,
+                },
+                Err(e) => {
+                    failure.get_or_insert(e);
+                    return None;
+                }
+            }
+        });
+        let mut doc_failure: Option<StoreError> = None;
+        let mut documents_iter = read.documents()?;
+        let mut documents = std::iter::from_fn(|| match documents_iter.next()? {
+            Ok(document) => Some(DocumentRecord {
+                author_name: document.author.and_then(|a| authors.get(&a).cloned()),
+                document,
+            }),
+            Err(e) => {
+                doc_failure.get_or_insert(e);
+                None
+            }
+        });
+        let counts = index.rebuild(&mut patients, &mut documents)?;
+        if let Some(e) = doc_failure {
+            failure.get_or_insert(e);
+        }
+        counts
+    };
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    if let Some(seq) = covered_outbox {
+        store.ack_outbox(seq)?;
+    }
+    Ok(ReindexReport {
+        counts,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Applies pending outbox entries to `index`, oldest first, acknowledging each batch
+/// only after the index committed it (a crash in between re-applies: upserts are
+/// idempotent).
+pub fn drain_outbox(store: &Store, index: &dyn ChartIndex) -> Result<usize> {
+    let mut applied = 0;
+    loop {
+        let read = store.read()?;
+        let pending = read.outbox(OUTBOX_BATCH)?;
+        let Some(&(last_seq, _)) = pending.last() else {
+            return Ok(applied);
+        };
+        let authors = provider_names(&read)?;
+        let mut changes = Vec::with_capacity(pending.len());
+        for (_, item) in &pending {
+            match *item {
+                OutboxItem::Patient(id) => {
+                    if let Some(p) = read.patient(id)? {
+                        changes.push(IndexChange::Patient(patient_record(&read, p)?));
+                    }
+                }
+                OutboxItem::Document(id) => {
+                    if let Some(document) = read.document(id)? {
+                        changes.push(IndexChange::Document(DocumentRecord {
+                            author_name: document.author.and_then(|a| authors.get(&a).cloned()),
+                            document,
+                        }));
+                    }
+                }
+            }
+        }
+        index.apply(changes)?;
+        store.ack_outbox(last_seq)?;
+        applied += pending.len();
+    }
+}
+
+/// `chartroom verify`: store/index agreement and the audit chain. Read-only: it does
+/// not drain the outbox, so pending changes show up as drift.
+pub fn verify(data_dir: &Path) -> Result<VerifyReport> {
+    let store = Store::open(data_dir)?;
+    let index = TantivyIndex::open(data_dir)?;
+    let mut report = VerifyReport::default();
+    let read = store.read()?;
+    let counts = read.counts()?;
+    report.check(
+        "outbox",
+        counts.outbox == 0,
+        format!("{} changes not yet in the index", counts.outbox),
+    );
+    let mut store_patients = Vec::with_capacity(counts.patients as usize);
+    for p in read.patients()? {
+        store_patients.push(p?.id);
+    }
+    compare_ids(
+        "patients",
+        &store_patients,
+        &index.patient_ids()?,
+        &mut report,
+    );
+    let mut store_docs: Vec<DocumentId> = Vec::with_capacity(counts.documents as usize);
+    for d in read.documents()? {
+        store_docs.push(d?.id);
+    }
+    compare_ids(
+        "documents",
+        &store_docs,
+        &index.document_ids()?,
+        &mut report,
+    );
+    match store.check_audit_chain()? {
+        ChainCheck::Intact { events, head } => report.check(
+            "audit chain",
+            true,
+            format!("{events} events, head {}", &head.to_hex()[..16]),
+        ),
+        ChainCheck::Broken { seq, reason } => report.check(
+            "audit chain",
+            false,
+            format!("broken at event {seq}: {reason}"),
+        ),
+    }
+    Ok(report)
+}
+
+fn compare_ids<T: Ord + Copy + std::fmt::Display>(
+    name: &'static str,
+    store: &[T],
+    index: &[T],
+    report: &mut VerifyReport,
+) {
+    let mut store = store.to_vec();
+    store.sort_unstable();
+    if store == index {
+        report.check(name, true, format!("{} in store and index", store.len()));
+        return;
+    }
+    let missing = store.iter().find(|id| index.binary_search(id).is_err());
+    let extra = index.iter().find(|id| store.binary_search(id).is_err());
+    let detail = match (missing, extra) {
+        (Some(id), _) => format!(
+            "store has {}, index has {}; first missing from the index: id {id}",
+            store.len(),
+            index.len()
+        ),
+        (None, Some(id)) => format!(
+            "store has {}, index has {}; first in the index but not the store: id {id}",
+            store.len(),
+            index.len()
+        ),
+        (None, None) => format!(
+            "store has {}, index has {} (duplicates)",
+            store.len(),
+            index.len()
+        ),
+    };
+    report.check(name, false, detail);
+}
+
+impl Services {
+    /// Rebuilds an empty index from a non-empty store, then applies the outbox.
+    pub(super) fn bring_index_up_to_date(&self) -> Result<()> {
+        let _guard = self.index_sync.lock().unwrap_or_else(|p| p.into_inner());
+        let store_counts = self.store.read()?.counts()?;
+        let index_counts = self.index.counts()?;
+        if index_counts.patients == 0 && store_counts.patients > 0 {
+            rebuild_index(&self.store, self.index.as_ref())?;
+        }
+        drain_outbox(&self.store, self.index.as_ref())?;
+        Ok(())
+    }
+
+    /// Applies store changes to the index (after imports or edits in this process).
+    pub(crate) fn sync_index(&self) -> Result<usize> {
+        let _guard = self.index_sync.lock().unwrap_or_else(|p| p.into_inner());
+        drain_outbox(&self.store, self.index.as_ref())
+    }
+
+    /// Rebuilds the whole index from the store.
+    pub(crate) fn rebuild_index(&self) -> Result<ReindexReport> {
+        let _guard = self.index_sync.lock().unwrap_or_else(|p| p.into_inner());
+        rebuild_index(&self.store, self.index.as_ref())
+    }
+}

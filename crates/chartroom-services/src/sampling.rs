@@ -1,0 +1,32 @@
+//! Patients sampled evenly through the store, for `chartroom eval make` and `chartroom
+//! bench`: queries are built from real charts, so the sample is identified data and its
+//! use is audited like an export.
+
+use super::{index_sync::patient_record, Result, Services, Session};
+use chartroom_domain::{AccessAction, Permission};
+use chartroom_search::PatientRecord;
+
+impl Services {
+    /// About `count` patients spread evenly over the store (all of them when it holds
+    /// fewer), each with the account numbers a caller may quote.
+    pub fn sample_patients(
+        &self,
+        session: &Session,
+        count: usize,
+        purpose: &str,
+    ) -> Result<Vec<PatientRecord>> {
+        self.require(session, Permission::Administer)?;
+        let read = self.store.read()?;
+        let total = read.counts()?.patients.max(1);
+        let step = (total / count.max(1) as u64).max(1) as usize;
+        let mut sampled = Vec::with_capacity(count.min(total as usize));
+        for patient in read.patients()?.step_by(step).take(count) {
+            sampled.push(patient_record(&read, patient?)?);
+        }
+        drop(read);
+        let detail = format!("{purpose}: {} charts sampled", sampled.len());
+        let event = self.audit_event(session, AccessAction::Export, None, detail);
+        self.audit(event)?;
+        Ok(sampled)
+    }
+}

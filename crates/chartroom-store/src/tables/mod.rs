@@ -1,0 +1,206 @@
+//! Every redb table of the store, with its key and value layout: one file per entity
+//! group (`patients.rs`, `audit.rs`, ...) declares its tables, and [the registry](#registry)
+//! below lists them once for the migration, the commit and the counts.
+//!
+//! Rules that hold for all tables:
+//! - Names carry a layout version (`patients-1`). A change of key or value layout gets a
+//!   new name and a migration (see `migrations.rs`) that copies the old table over; the
+//!   old name is then never reused.
+//! - Keys are raw bytes in big-endian, fixed-width where possible, so byte order is sort
+//!   order and the shape carries over to any ordered key-value store (FoundationDB, TiKV).
+//!   Ids are `u64` (8 bytes), MRNs `u32` (4 bytes), audit sequence numbers `u64`.
+//!   Composite keys concatenate their parts, e.g. `(patient_id, encounter_id)` is 16 bytes,
+//!   so all rows of one patient are one range scan.
+//! - Entity values are `&[u8]` = one value-version byte (currently [`VALUE_V1`]) followed
+//!   by the postcard encoding of the domain type. They are decoded in `codec.rs` into a
+//!   `Result`; an unknown version byte or undecodable payload is `StoreError::Corrupt`.
+//! - Index values that point at a row are the 8-byte big-endian row id (`&[u8]`, length
+//!   checked on read). Key-only indexes have the unit value `()`.
+//!
+//! # Registry
+//!
+//! The `tables!` invocation at the end of this file is the one list of tables. A new
+//! table is: its declaration (name constant + `TableDefinition` + layout doc) in its
+//! group's file, one line in the registry, and the migration of the schema version named
+//! in its `since` (which calls [`create_since`] for that version). From the registry come
+//! [`WriteTables`] (what a commit opens), [`create_since`] (what a migration creates) and
+//! [`counts`] (`StoreCounts`; a `StoreCounts` field without a `counted as` line is a
+//! compile error). Reads are not generated: each `ReadTx` method opens the tables it uses.
+
+mod audit;
+mod documents;
+mod encounters;
+mod meta;
+mod outbox;
+mod patients;
+mod providers;
+mod users;
+
+pub(crate) use self::audit::*;
+pub(crate) use self::documents::*;
+pub(crate) use self::encounters::*;
+pub(crate) use self::meta::*;
+pub(crate) use self::outbox::*;
+pub(crate) use self::patients::*;
+pub(crate) use self::providers::*;
+pub(crate) use self::users::*;
+
+use crate::migrations::SCHEMA_VERSION;
+use crate::{Result, StoreCounts};
+use redb::{ReadTransaction, ReadableTableMetadata, Table, WriteTransaction};
+
+/// The value layout version written in the first byte of every entity value.
+pub(crate) const VALUE_V1: u8 = 1;
+
+/// 8-byte big-endian key of a `u64` id or sequence number.
+pub(crate) type IdKey = [u8; 8];
+/// 16-byte big-endian key of a `(u64, u64)` pair.
+pub(crate) type PairKey = [u8; 16];
+
+// The shapes a registered table is opened as in a write transaction. The compiler checks
+// each against its declaration (`open_table` is typed), so a wrong shape does not build.
+
+/// Entity, outbox and audit rows: id or seq → [`VALUE_V1`] + postcard.
+pub(crate) type RowTable<'t> = Table<'t, &'static IdKey, &'static [u8]>;
+/// Unique lookup by bytes (identifier, number, username) → 8-byte row id.
+pub(crate) type LookupTable<'t> = Table<'t, &'static [u8], &'static [u8]>;
+/// Unique lookup by MRN (4 bytes) → 8-byte row id.
+pub(crate) type MrnTable<'t> = Table<'t, &'static [u8; 4], &'static [u8]>;
+/// Key-only listing of `(owner, row)` pairs.
+pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
+
+/// Generates, from one list, everything that must name every table. `standalone` tables
+/// (`meta`) are opened on their own by the code that owns them, never with the row
+/// tables: a redb write transaction refuses to open one table twice.
+macro_rules! tables {
+    (
+        standalone: $($standalone:ident),+;
+        $(
+            $field:ident: $def:ident as $shape:ident, since $since:literal
+            $(, counted as $count:ident)?;
+        )+
+    ) => {
+        /// Every row table a commit may write, opened once per commit (or flush), so a
+        /// batch of thousands of rows does not reopen them per row.
+        pub(crate) struct WriteTables<'t> {
+            $(pub(crate) $field: $shape<'t>,)+
+        }
+
+        impl<'t> WriteTables<'t> {
+            pub(crate) fn open(txn: &'t WriteTransaction) -> Result<WriteTables<'t>> {
+                Ok(WriteTables {
+                    $($field: txn.open_table($def)?,)+
+                })
+            }
+        }
+
+        /// Creates the tables registered `since` schema `version`; called by that
+        /// version's migration only, so shipped migrations keep creating what they did.
+        /// (Opening a table in a write transaction creates it.)
+        pub(crate) fn create_since(txn: &WriteTransaction, version: u32) -> Result<()> {
+            $(
+                if $since == version {
+                    txn.open_table($def)?;
+                }
+            )+
+            Ok(())
+        }
+
+        /// Row counts of the counted tables, each opened just for its length.
+        pub(crate) fn counts(txn: &ReadTransaction) -> Result<StoreCounts> {
+            Ok(StoreCounts {
+                $($($count: txn.open_table($def)?.len()?,)?)+
+            })
+        }
+
+        /// Names of every registered table, standalone ones first.
+        #[cfg(test)]
+        pub(crate) fn table_names() -> Vec<&'static str> {
+            // `&CONST` of a definition is promoted to a `'static` borrow, so its name is too.
+            fn name_of<K: redb::Key + 'static, V: redb::Value + 'static>(
+                def: &'static redb::TableDefinition<'static, K, V>,
+            ) -> &'static str {
+                redb::TableHandle::name(def)
+            }
+            vec![$(name_of(&$standalone),)+ $(name_of(&$def),)+]
+        }
+
+        // A table registered for a schema version this build has no migration for would
+        // never be created.
+        const _: () = {
+            $(assert!(
+                $since >= 1 && $since <= SCHEMA_VERSION,
+                "a table is registered `since` a schema version without a migration"
+            );)+
+        };
+    };
+}
+
+tables! {
+    standalone: META;
+    // field                 declaration              shape            since  StoreCounts field
+    patients:                PATIENTS              as RowTable,     since 1, counted as patients;
+    patient_by_mrn:          PATIENT_BY_MRN        as MrnTable,     since 1;
+    patient_by_identifier:   PATIENT_BY_IDENTIFIER as LookupTable,  since 1;
+    encounters:              ENCOUNTERS            as RowTable,     since 1, counted as encounters;
+    encounter_by_number:     ENCOUNTER_BY_NUMBER   as LookupTable,  since 1;
+    patient_encounters:      PATIENT_ENCOUNTERS    as ListingTable, since 1;
+    documents:               DOCUMENTS             as RowTable,     since 1, counted as documents;
+    patient_documents:       PATIENT_DOCUMENTS     as ListingTable, since 1;
+    providers:               PROVIDERS             as RowTable,     since 1, counted as providers;
+    users:                   USERS                 as RowTable,     since 1, counted as users;
+    user_by_name:            USER_BY_NAME          as LookupTable,  since 1;
+    outbox:                  OUTBOX                as RowTable,     since 1, counted as outbox;
+    audit:                   AUDIT                 as RowTable,     since 1, counted as audit_events;
+    audit_by_patient:        AUDIT_BY_PATIENT      as ListingTable, since 1;
+    audit_by_user:           AUDIT_BY_USER         as ListingTable, since 1;
+}
+
+// ---- key helpers shared by several groups --------------------------------------------
+
+pub(crate) fn id_key(id: u64) -> IdKey {
+    id.to_be_bytes()
+}
+
+pub(crate) fn id_from_key(key: &IdKey) -> u64 {
+    u64::from_be_bytes(*key)
+}
+
+pub(crate) fn pair_key(a: u64, b: u64) -> PairKey {
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&a.to_be_bytes());
+    out[8..].copy_from_slice(&b.to_be_bytes());
+    out
+}
+
+pub(crate) fn pair_from_key(key: &PairKey) -> (u64, u64) {
+    let mut a = [0u8; 8];
+    let mut b = [0u8; 8];
+    a.copy_from_slice(&key[..8]);
+    b.copy_from_slice(&key[8..]);
+    (u64::from_be_bytes(a), u64::from_be_bytes(b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pair_keys_sort_by_first_then_second() {
+        assert!(pair_key(1, u64::MAX) < pair_key(2, 0));
+        assert!(pair_key(2, 1) < pair_key(2, 256));
+        assert_eq!(pair_from_key(&pair_key(7, 9)), (7, 9));
+        assert_eq!(id_from_key(&id_key(258)), 258);
+    }
+
+    #[test]
+    fn registered_names_are_unique_and_versioned() {
+        let names = table_names();
+        let unique: std::collections::HashSet<_> = names.iter().collect();
+        assert_eq!(unique.len(), names.len(), "{names:?}");
+        // Only `meta` is unversioned (it holds the schema version itself).
+        for name in names.iter().filter(|n| **n != META_NAME) {
+            assert!(name.ends_with("-1"), "{name} has no layout version");
+        }
+    }
+}

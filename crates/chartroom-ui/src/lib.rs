@@ -1,0 +1,32 @@
+//! The terminal UI: the only user of ratatui (and of toml, for keymaps and themes).
+//!
+//! The app loop is split so one `App` runs in a local terminal (`term/`) and later per
+//! SSH channel: `State` is plain data, `update(&mut State, Msg) -> Vec<Effect>` does no
+//! I/O, `view(&State, &mut Frame)` only draws, and `runtime` runs effects against
+//! `Services` on worker threads and feeds results back as `Msg`s.
+
+pub mod action;
+pub mod bench;
+pub mod config;
+pub mod config_error;
+pub mod key;
+pub mod keymap;
+pub mod msg;
+pub mod note_filters;
+pub mod runtime;
+pub mod state;
+pub mod theme;
+pub mod update;
+pub mod view;
+
+pub use action::{Action, Mode};
+pub use config::{check_config_file, ConfigError, Summary, UiConfig, UiOptions};
+pub use key::{Key, KeyCode, Modifiers};
+pub use keymap::Keymap;
+pub use msg::{Effect, Msg};
+pub use chartroom_services::ChartServices;
+pub use runtime::{App, Runtime};
+pub use state::State;
+pub use theme::Theme;
+pub use update::update;
+pub use view::view;

@@ -1,0 +1,91 @@
+//! The status bar: who, what data, hints for the current mode (from the live keymap),
+//! and the clock.
+
+use super::common::{human_bytes, thousands, width};
+use crate::action::{Action, Mode};
+use crate::state::State;
+use chrono::FixedOffset;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+/// Actions hinted in the status bar, per mode, most useful first: when the bar is
+/// narrow the later ones go. Keys come from the live keymap.
+fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
+    match mode {
+        Mode::Search => &[
+            (Action::Help, "help"),
+            (Action::Open, "open"),
+            (Action::NoteSearch, "notes"),
+            (Action::Quit, "quit"),
+        ],
+        Mode::Notes => &[
+            (Action::Help, "help"),
+            (Action::Back, "patients"),
+            (Action::Open, "open"),
+        ],
+        Mode::Chart => &[
+            (Action::Help, "help"),
+            (Action::Back, "back"),
+            (Action::NextSection, "section"),
+            (Action::Open, "open"),
+        ],
+        Mode::Help => &[(Action::Back, "close"), (Action::Down, "scroll")],
+        Mode::Popup => &[(Action::Confirm, "confirm"), (Action::Cancel, "cancel")],
+        Mode::Global => &[],
+    }
+}
+
+/// `HH:MM` in the session's local time.
+pub fn clock(state: &State) -> String {
+    match FixedOffset::east_opt(state.utc_offset_seconds) {
+        Some(offset) => state.now.with_timezone(&offset).format("%H:%M").to_string(),
+        None => state.now.format("%H:%M").to_string(),
+    }
+}
+
+pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
+    let theme = &state.theme;
+    let bar = theme.style("status.bar");
+    let key_style = theme.style("status.key");
+    let mut left = format!(" {} ({})", state.username, state.role.code());
+    if let Some(s) = state.status {
+        left.push_str(&format!(
+            " │ {} patients · {}",
+            thousands(s.patients),
+            human_bytes(s.bytes_on_disk)
+        ));
+    }
+    if let Some(what) = state.loading {
+        left.push_str(&format!(" │ {what}…"));
+    }
+    let clock = format!("{} ", clock(state));
+    let total = usize::from(area.width);
+    let mut room = total.saturating_sub(width(&left) + width(&clock) + 2);
+    let mut hints: Vec<Span> = Vec::new();
+    let mode = state.mode();
+    for (action, label) in hinted(mode) {
+        let Some(key) = state.keymap.hint(mode, *action) else {
+            continue;
+        };
+        let key = key.to_string();
+        let label = format!(" {label}  ");
+        let need = width(&key) + width(&label);
+        if need > room {
+            break;
+        }
+        room -= need;
+        hints.push(Span::styled(key, key_style));
+        hints.push(Span::styled(label, bar));
+    }
+    let hints_width: usize = hints.iter().map(|s| s.width()).sum();
+    let used = width(&left) + width(&clock) + hints_width;
+    let mut spans = vec![
+        Span::styled(left, bar),
+        Span::styled(" ".repeat(total.saturating_sub(used)), bar),
+    ];
+    spans.extend(hints);
+    spans.push(Span::styled(clock, bar));
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
+}
