@@ -25,8 +25,8 @@ fn services(dir: &std::path::Path) -> Arc<Services> {
         seed: 11,
         ..GenerateOptions::default()
     };
-    generate(services.store(), &options, &NoProgress).expect("generate");
-    services.rebuild_index().expect("index");
+    generate(services.store_for_tests(), &options, &NoProgress).expect("generate");
+    services.rebuild_index_for_tests().expect("index");
     Arc::new(services)
 }
 
@@ -57,7 +57,7 @@ fn results_settled(app: &App) -> bool {
 }
 
 fn first_patient(services: &Services, pick: impl Fn(&Patient) -> bool) -> Patient {
-    let read = services.store().read().expect("read");
+    let read = services.store_for_tests().read().expect("read");
     let found = read
         .patients()
         .expect("patients")
@@ -88,7 +88,7 @@ fn type_a_name_open_the_chart_and_see_the_audit_event() {
     press(&mut app, "enter");
     wait_until(&mut app, "the chart", |a| a.state.screen == Screen::Chart);
 
-    let read = services.store().read().expect("read");
+    let read = services.store_for_tests().read().expect("read");
     let events = read.audit_for_patient(target.id, 10).expect("audit");
     let open = events
         .iter()
@@ -98,7 +98,7 @@ fn type_a_name_open_the_chart_and_see_the_audit_event() {
     assert_eq!(open.event.client, "local");
     assert!(!open.event.flagged);
     assert!(matches!(
-        services.store().check_audit_chain().expect("chain"),
+        services.store_for_tests().check_audit_chain().expect("chain"),
         chartroom_store::ChainCheck::Intact { .. }
     ));
 }
@@ -123,7 +123,7 @@ fn a_sensitive_chart_asks_for_a_reason_and_the_open_is_flagged() {
         "nothing shown before a reason"
     );
     let before = services
-        .store()
+        .store_for_tests()
         .read()
         .expect("read")
         .audit_for_patient(target.id, 10)
@@ -132,7 +132,7 @@ fn a_sensitive_chart_asks_for_a_reason_and_the_open_is_flagged() {
 
     press(&mut app, "enter"); // the first reason: direct patient care
     wait_until(&mut app, "the chart", |a| a.state.screen == Screen::Chart);
-    let read = services.store().read().expect("read");
+    let read = services.store_for_tests().read().expect("read");
     let events = read.audit_for_patient(target.id, 10).expect("audit");
     let glass = events
         .iter()

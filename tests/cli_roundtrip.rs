@@ -192,3 +192,81 @@ fn eval_make_then_run_reports_recall_and_latency_per_kind() {
     }
     assert!(figure("search_p99") >= figure("search_p50"));
 }
+
+/// Every chart that leaves or enters the store through the command line is in the audit
+/// trail: who (the operating-system user), what, how many charts, from or to where.
+#[test]
+fn export_import_and_reindex_are_audited() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let dir = tmp.path().join("data");
+    generate(&dir, 60);
+    let out = tmp.path().join("export");
+    stdout_of(
+        chartroom()
+            .args(["export", "synthea-csv"])
+            .arg(&out)
+            .arg("--data")
+            .arg(&dir),
+    );
+    let copy = tmp.path().join("copy");
+    stdout_of(
+        chartroom()
+            .args(["import", "synthea-csv"])
+            .arg(&out)
+            .arg("--data")
+            .arg(&copy),
+    );
+    stdout_of(chartroom().arg("reindex").arg("--data").arg(&dir));
+
+    let trail = stdout_of(chartroom().arg("audit").arg("--data").arg(&dir));
+    let export = trail
+        .lines()
+        .find(|l| l.contains(" export "))
+        .unwrap_or_else(|| panic!("no export event in:\n{trail}"));
+    assert!(export.contains("tester"), "{export}");
+    assert!(export.contains("60 charts to"), "{export}");
+    assert!(export.contains(&out.display().to_string()), "{export}");
+    assert!(
+        trail.lines().any(|l| l.contains(" reindex ") && l.contains("tester")),
+        "{trail}"
+    );
+
+    let copied = stdout_of(chartroom().arg("audit").arg("--data").arg(&copy));
+    let import = copied
+        .lines()
+        .find(|l| l.contains(" import "))
+        .unwrap_or_else(|| panic!("no import event in:\n{copied}"));
+    assert!(import.contains("60 charts from"), "{import}");
+    assert!(import.contains("tester"), "{import}");
+    // The copy verifies: the import event extends a valid chain.
+    let verified = stdout_of(chartroom().arg("verify").arg("--data").arg(&copy));
+    assert!(verified.contains("ok   audit chain"), "{verified}");
+}
+
+/// A user the roster holds without the right role is refused, and the refusal is audited.
+#[test]
+fn export_by_a_clerk_is_refused_and_audited() {
+    let tmp = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let dir = tmp.path().join("data");
+    generate(&dir, 20);
+    // The demo roster has one login per role named after it.
+    let refused = chartroom()
+        .env("USER", "clerk")
+        .args(["export", "synthea-csv"])
+        .arg(tmp.path().join("out"))
+        .arg("--data")
+        .arg(&dir)
+        .output()
+        .unwrap_or_else(|e| panic!("run: {e}"));
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("clerk users may not export charts"), "{stderr}");
+    assert!(!tmp.path().join("out").exists(), "nothing written");
+    let trail = stdout_of(chartroom().arg("audit").arg("--data").arg(&dir));
+    assert!(
+        trail
+            .lines()
+            .any(|l| l.contains(" clerk ") && l.contains(" denied ") && l.contains("export")),
+        "{trail}"
+    );
+}

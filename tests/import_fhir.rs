@@ -190,12 +190,12 @@ fn note_search_finds_imported_notes_and_withholds_hiv_snippets() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
-    import_fhir(services.store(), &bundles).expect("hiv-79");
-    import_fhir(services.store(), &ndjson).expect("bulk-10");
+    import_fhir(services.store_for_tests(), &bundles).expect("hiv-79");
+    import_fhir(services.store_for_tests(), &ndjson).expect("bulk-10");
     let applied = services.sync_index().expect("index");
     assert!(applied >= 4006 + 1215, "{applied}");
     let session = services.local_session("boss").expect("session");
-    let read = services.store().read().expect("read");
+    let read = services.store_for_tests().read().expect("read");
     let patient_of = |synthea: &str| {
         read.patient_by_identifier("synthea", synthea)
             .expect("lookup")
@@ -222,7 +222,7 @@ fn note_search_finds_imported_notes_and_withholds_hiv_snippets() {
         text: "cardioversion".into(),
         ..NoteQuery::default()
     };
-    let hits = services.find_notes(&query, 50).expect("search");
+    let hits = services.find_notes_for_tests(&query, 50).expect("search");
     assert_eq!(hits.len(), 14);
     let owners = [
         patient_of("6d44fe03-2478-a82d-7495-3a7c433ed921"),
@@ -332,9 +332,9 @@ fn every_imported_patient_is_found_by_name() {
     };
     let dir = tempfile::tempdir().expect("tempdir");
     let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
-    import_fhir(services.store(), &bundles).expect("import");
+    import_fhir(services.store_for_tests(), &bundles).expect("import");
     services.sync_index().expect("index");
-    let read = services.store().read().expect("read");
+    let read = services.store_for_tests().read().expect("read");
     let patients: Vec<_> = read
         .patients()
         .expect("patients")
@@ -344,7 +344,7 @@ fn every_imported_patient_is_found_by_name() {
         .iter()
         .filter(|p| {
             let query = format!("{} {}", p.name.given, p.name.family);
-            let hits = services.find_patients(&query, 10).expect("search");
+            let hits = services.find_patients_for_tests(&query, 10).expect("search");
             !hits.iter().any(|h| h.patient.id == p.id)
         })
         .map(|p| p.id)

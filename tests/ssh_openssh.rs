@@ -164,7 +164,7 @@ fn openssh_clerk_searches_opens_a_chart_resizes_and_quits() {
     );
     let opened = fx
         .services
-        .store()
+        .store_for_tests()
         .read()
         .unwrap()
         .audit_events(0, 1000)
@@ -226,7 +226,7 @@ fn openssh_two_sessions_at_once_and_idle_logoff() {
     assert!(tmux.wait_for("b", "SSH-EXIT=1"), "{}", tmux.screen("b"));
     let events = fx
         .services
-        .store()
+        .store_for_tests()
         .read()
         .unwrap()
         .audit_events(0, 1000)

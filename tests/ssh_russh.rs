@@ -162,7 +162,7 @@ fn runtime() -> tokio::runtime::Runtime {
 
 fn audit_of(fx: &Fixture) -> Vec<chartroom_domain::AccessEvent> {
     fx.services
-        .store()
+        .store_for_tests()
         .read()
         .unwrap()
         .audit_events(0, 10_000)
@@ -437,7 +437,7 @@ fn shutdown_tells_open_sessions_and_leaves_the_audit_chain_intact() {
     });
     drop((term, handle)); // the client leaves, as OpenSSH does once its channel closed
     stopper.join().unwrap().unwrap();
-    let chain = fx.services.store().check_audit_chain().unwrap();
+    let chain = fx.services.store_for_tests().check_audit_chain().unwrap();
     assert!(
         matches!(chain, chartroom_store::ChainCheck::Intact { .. }),
         "{chain:?}"

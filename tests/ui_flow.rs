@@ -5,7 +5,7 @@
 mod ui_support;
 
 use chartroom_domain::{DocumentId, DocumentType, Mrn, PatientId};
-use chartroom_search::{NoteQuery, SearchError};
+use chartroom_services::NoteQuery;
 use chartroom_services::{
     BreakGlass, BreakGlassReason, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult,
     ServiceError, Session,
@@ -13,7 +13,7 @@ use chartroom_services::{
 use chartroom_ui::msg::BreakGlassRequest;
 use chartroom_ui::msg::NoteSearchError;
 use chartroom_ui::note_filters::NoteRequest;
-use chartroom_ui::runtime::ChartServices;
+use chartroom_services::ChartServices;
 use chartroom_ui::state::{Screen, Section};
 use chartroom_ui::{update, App, Effect, Msg};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -443,10 +443,10 @@ impl ChartServices for Fake {
             v.push(query.clone());
         }
         if query.text.starts_with('(') {
-            return Err(ServiceError::Search(SearchError::Query {
+            return Err(ServiceError::Query {
                 position: 1,
                 reason: "this parenthesis is never closed".into(),
-            }));
+            });
         }
         Ok(note_results())
     }

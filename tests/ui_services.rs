@@ -187,7 +187,7 @@ fn note_search_opens_the_note_through_break_the_glass_and_audits_both() {
         a.state.chart.as_ref().is_some_and(|c| c.reading.is_some())
     });
     assert!(app.state.error.is_none(), "{:?}", app.state.error);
-    let read = services.store().read().expect("read");
+    let read = services.store_for_tests().read().expect("read");
     let actions: Vec<AccessAction> = read
         .audit_for_patient(vip, 50)
         .expect("audit")

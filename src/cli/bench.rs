@@ -281,7 +281,7 @@ fn import_figures(services: &Services, session: &Session) -> Result<()> {
     // The import alone is timed (the report's own clock), not the index update after it.
     let target = Services::open(&scratch.join("data"), Arc::new(SystemClock))?;
     let operator = target.local_session(&os_user())?;
-    let imported = target.import_synthea_csv(&operator, &csv_dir)?;
+    let (imported, _) = target.import_synthea_csv(&operator, &csv_dir)?;
     let secs = imported.elapsed.as_secs_f64();
     drop(target);
     let _ = std::fs::remove_dir_all(&scratch);

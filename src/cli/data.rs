@@ -79,16 +79,18 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
 pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
     let _log = init_logging(dir);
     let (services, session) = open_as_operator(dir)?;
-    let report = services.import_synthea_csv(&session, source)?;
+    let (report, applied) = services.import_synthea_csv(&session, source)?;
     println!("{report}");
+    eprintln!("index updated with {applied} changes");
     Ok(ExitCode::SUCCESS)
 }
 
 pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
     let _log = init_logging(dir);
     let (services, session) = open_as_operator(dir)?;
-    let report = services.import_fhir(&session, source)?;
+    let (report, applied) = services.import_fhir(&session, source)?;
     println!("{report}");
+    eprintln!("index updated with {applied} changes");
     Ok(ExitCode::SUCCESS)
 }
 

@@ -74,7 +74,7 @@ pub fn fixture() -> Fixture {
     let keys_dir = tempfile::tempdir().unwrap();
     let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
     {
-        let store = services.store();
+        let store = services.store_for_tests();
         let mut tx = store.write().unwrap();
         for (i, (given, family, restricted)) in [
             ("Anna", "Smith", false),

@@ -19,24 +19,34 @@ pub fn reindex(data_dir: &Path, clock: Arc<dyn Clock>, operator: &str) -> Result
 }
 
 impl Services {
-    /// Imports a Synthea v3 CSV export (all-or-nothing per file), then updates the index.
-    pub fn import_synthea_csv(&self, session: &Session, source: &Path) -> Result<ImportReport> {
+    /// Imports a Synthea v3 CSV export (all-or-nothing per file), then updates the index;
+    /// answers the report and the number of index changes applied.
+    pub fn import_synthea_csv(
+        &self,
+        session: &Session,
+        source: &Path,
+    ) -> Result<(ImportReport, usize)> {
         self.require(session, Permission::ImportData)?;
         let report = chartroom_import::import_synthea_csv(&self.store, source)?;
         let charts = report.patients_added + report.patients_updated;
         self.audit_transfer(session, AccessAction::Import, "synthea-csv", charts, "from", source)?;
-        self.sync_index()?;
-        Ok(report)
+        let applied = self.sync_index()?;
+        Ok((report, applied))
     }
 
-    /// Imports FHIR R4 bundles or Bulk NDJSON (all-or-nothing per file), then updates the index.
-    pub fn import_fhir(&self, session: &Session, source: &Path) -> Result<FhirImportReport> {
+    /// Imports FHIR R4 bundles or Bulk NDJSON (all-or-nothing per file), then updates the
+    /// index; answers the report and the number of index changes applied.
+    pub fn import_fhir(
+        &self,
+        session: &Session,
+        source: &Path,
+    ) -> Result<(FhirImportReport, usize)> {
         self.require(session, Permission::ImportData)?;
         let report = chartroom_import::import_fhir(&self.store, source)?;
         let charts = report.patients_added + report.patients_updated;
         self.audit_transfer(session, AccessAction::Import, "fhir", charts, "from", source)?;
-        self.sync_index()?;
-        Ok(report)
+        let applied = self.sync_index()?;
+        Ok((report, applied))
     }
 
     /// Writes every chart as Synthea v3 CSV into `out`.

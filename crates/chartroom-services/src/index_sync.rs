@@ -258,7 +258,7 @@ impl Services {
     }
 
     /// Applies store changes to the index (after imports or edits in this process).
-    pub(crate) fn sync_index(&self) -> Result<usize> {
+    pub fn sync_index(&self) -> Result<usize> {
         let _guard = self.index_sync.lock().unwrap_or_else(|p| p.into_inner());
         drain_outbox(&self.store, self.index.as_ref())
     }

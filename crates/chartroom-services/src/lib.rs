@@ -10,6 +10,8 @@ mod data_transfer;
 mod index_sync;
 mod sampling;
 mod search_batch;
+#[cfg(feature = "test-access")]
+mod test_access;
 pub use index_sync::{
     verify, ReindexReport, VerifyCheck, VerifyReport,
 };
