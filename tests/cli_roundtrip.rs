@@ -227,7 +227,9 @@ fn export_import_and_reindex_are_audited() {
     assert!(export.contains("60 charts to"), "{export}");
     assert!(export.contains(&out.display().to_string()), "{export}");
     assert!(
-        trail.lines().any(|l| l.contains(" reindex ") && l.contains("tester")),
+        trail
+            .lines()
+            .any(|l| l.contains(" reindex ") && l.contains("tester")),
         "{trail}"
     );
 
@@ -260,7 +262,10 @@ fn export_by_a_clerk_is_refused_and_audited() {
         .unwrap_or_else(|e| panic!("run: {e}"));
     assert!(!refused.status.success());
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("clerk users may not export charts"), "{stderr}");
+    assert!(
+        stderr.contains("clerk users may not export charts"),
+        "{stderr}"
+    );
     assert!(!tmp.path().join("out").exists(), "nothing written");
     let trail = stdout_of(chartroom().arg("audit").arg("--data").arg(&dir));
     assert!(
@@ -269,4 +274,41 @@ fn export_by_a_clerk_is_refused_and_audited() {
             .any(|l| l.contains(" clerk ") && l.contains(" denied ") && l.contains("export")),
         "{trail}"
     );
+}
+
+/// `import fhir` reports what it did, and a malformed file fails naming file, line and
+/// column without echoing what the line holds.
+#[test]
+fn the_command_reports_and_fails_with_file_line_and_column() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-good");
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chartroom"))
+        .args(["import", "fhir", "--data"])
+        .arg(&data)
+        .arg(&good)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("patients 1 added, 0 updated"), "{stdout}");
+    assert!(stdout.contains("unresolved references: 0"), "{stdout}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("index updated with 1 changes"), "{stderr}");
+
+    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chartroom"))
+        .args(["import", "fhir", "--data"])
+        .arg(&data)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-bad/malformed.json"))
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("malformed.json line 6, column"), "{stderr}");
+    // The malformed line holds a birth date; it is not echoed.
+    assert!(!stderr.contains("1970-01-01"), "{stderr}");
 }

@@ -2,14 +2,9 @@
 //! NDJSON), note search over the imported notes, and the bad-input fixtures in
 //! tests/fixtures/fhir-bad/.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
-mod shared_data;
-
 use chartroom_domain::{DocumentType, EncounterClass, NameKind, SensitiveCategory, SystemClock};
 use chartroom_import::{import_fhir, FhirImportError};
-use chartroom_search::NoteQuery;
-use chartroom_services::{Services, WITHHELD_SNIPPET};
+use chartroom_services::{NoteQuery, Services, WITHHELD_SNIPPET};
 use chartroom_store::Store;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -18,17 +13,15 @@ const HIV_79: &str = "synthea-fhir-fdp-hiv-79/bundles";
 const BULK_10: &str = "synthea-fhir-smart-bulk-10/ndjson";
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-bad")
+    chartroom_testkit::fixture("fhir-bad")
 }
 
 fn shared(rel: &str) -> Option<PathBuf> {
-    shared_data::shared_data(rel)
+    chartroom_testkit::shared_data(rel)
 }
 
 fn open_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Store::open(dir.path()).expect("open store");
-    (dir, store)
+    chartroom_testkit::temp_store()
 }
 
 #[test]
@@ -344,7 +337,9 @@ fn every_imported_patient_is_found_by_name() {
         .iter()
         .filter(|p| {
             let query = format!("{} {}", p.name.given, p.name.family);
-            let hits = services.find_patients_for_tests(&query, 10).expect("search");
+            let hits = services
+                .find_patients_for_tests(&query, 10)
+                .expect("search");
             !hits.iter().any(|h| h.patient.id == p.id)
         })
         .map(|p| p.id)
@@ -361,7 +356,7 @@ fn every_imported_patient_is_found_by_name() {
 #[test]
 fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
     let (_dir, store) = open_store();
-    let csv = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthea-good");
+    let csv = chartroom_testkit::fixture("synthea-good");
     chartroom_import::import_synthea_csv(&store, &csv).expect("csv");
     let read = store.read().expect("read");
     let before = read.counts().expect("counts").patients;
@@ -372,8 +367,7 @@ fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
     let mrn = read.patient(id).expect("read").expect("patient").mrn;
     drop(read);
 
-    let single =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-good/same-as-csv.json");
+    let single = chartroom_testkit::fixture("fhir-good/same-as-csv.json");
     let report = import_fhir(&store, &single).expect("fhir");
     assert_eq!((report.patients_added, report.patients_updated), (0, 1));
     let read = store.read().expect("read");
@@ -391,38 +385,4 @@ fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
         .identifiers
         .iter()
         .any(|i| i.system == "http://hospital.example.org" && i.value == "H-12345"));
-}
-
-#[test]
-fn the_command_reports_and_fails_with_file_line_and_column() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let data = dir.path().join("data");
-    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/fhir-good");
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chartroom"))
-        .args(["import", "fhir", "--data"])
-        .arg(&data)
-        .arg(&good)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(stdout.contains("patients 1 added, 0 updated"), "{stdout}");
-    assert!(stdout.contains("unresolved references: 0"), "{stdout}");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("index updated with 1 changes"), "{stderr}");
-
-    let out = assert_cmd::Command::new(env!("CARGO_BIN_EXE_chartroom"))
-        .args(["import", "fhir", "--data"])
-        .arg(&data)
-        .arg(fixtures().join("malformed.json"))
-        .output()
-        .expect("run");
-    assert!(!out.status.success());
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("malformed.json line 6, column"), "{stderr}");
-    assert_no_values(&stderr);
 }

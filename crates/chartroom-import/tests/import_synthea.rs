@@ -1,7 +1,7 @@
 //! Synthea CSV import against the real 27-patient export in ../shared/data and the
 //! bad-input fixtures in tests/fixtures/synthea-bad/.
 
-mod shared_data;
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
 use chartroom_domain::{EncounterClass, NameKind};
 use chartroom_import::{import_synthea_csv, ImportError};
@@ -9,12 +9,12 @@ use chartroom_store::Store;
 use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+    chartroom_testkit::fixture("")
 }
 
 /// The shared Synthea CSV set (see `shared_data`).
 fn shared_csv() -> Option<PathBuf> {
-    shared_data::shared_data("synthea-csv-dbt-27/csv")
+    chartroom_testkit::shared_data("synthea-csv-dbt-27/csv")
 }
 
 fn counts(store: &Store) -> chartroom_store::StoreCounts {
@@ -26,9 +26,7 @@ fn counts(store: &Store) -> chartroom_store::StoreCounts {
 }
 
 fn open_store() -> (tempfile::TempDir, Store) {
-    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
-    let store = Store::open(dir.path()).unwrap_or_else(|e| panic!("open store: {e}"));
-    (dir, store)
+    chartroom_testkit::temp_store()
 }
 
 #[test]

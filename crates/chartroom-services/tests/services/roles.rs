@@ -2,12 +2,11 @@
 //! role is refused, whatever the UI shows. Roster changes and own-record opens are
 //! audited.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
-use chartroom_domain::{AccessAction, Patient, PatientFlags, PersonName, Role, Sex, SystemClock};
+use chartroom_domain::{AccessAction, Patient, PatientFlags, Role, SystemClock};
 use chartroom_services::{
     BreakGlass, BreakGlassReason, NewUser, OpenChart, ServiceError, Services, Session,
 };
+use chartroom_testkit::{patient, plant_patient};
 use chrono::NaiveDate;
 use std::sync::Arc;
 
@@ -78,25 +77,11 @@ fn the_wrong_role_is_refused_by_services_and_roster_changes_are_audited() {
         .iter()
         .any(|d| d.contains("clerk1") && d.contains("disabled")));
     drop(read);
-    let mut tx = services.store_for_tests().write().expect("tx");
-    let id = tx.next_patient_id().expect("id");
-    let mrn = tx.next_mrn().expect("mrn");
-    tx.put_patient(&Patient {
-        id,
-        mrn,
-        name: PersonName::new("Ann", "Example"),
-        other_names: vec![],
-        dob: NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"),
-        sex: Sex::Female,
-        address: None,
-        phones: vec![],
-        ssn: None,
-        flags: PatientFlags::default(),
-        identifiers: vec![],
-        staff_link: None,
-    })
-    .expect("put");
-    tx.commit().expect("commit");
+    let id = plant_patient(
+        services.store_for_tests(),
+        patient("Ann", "Example", (1970, 1, 1)),
+    )
+    .id;
     assert!(matches!(
         services.open_chart(&stale, id, None),
         Err(ServiceError::Forbidden { .. })
@@ -111,25 +96,11 @@ fn a_users_own_record_needs_a_reason_and_is_flagged() {
     let clerk = services
         .add_user(&admin, new_user("clerk1", Role::Clerk))
         .expect("add");
-    let mut tx = services.store_for_tests().write().expect("tx");
-    let id = tx.next_patient_id().expect("id");
-    let mrn = tx.next_mrn().expect("mrn");
-    tx.put_patient(&Patient {
-        id,
-        mrn,
-        name: PersonName::new("Clara", "Clerk"),
-        other_names: vec![],
-        dob: NaiveDate::from_ymd_opt(1980, 5, 5).expect("date"),
-        sex: Sex::Female,
-        address: None,
-        phones: vec![],
-        ssn: None,
-        flags: PatientFlags::default(),
-        identifiers: vec![],
+    let own = Patient {
         staff_link: Some(clerk.id),
-    })
-    .expect("put");
-    tx.commit().expect("commit");
+        ..patient("Clara", "Clerk", (1980, 5, 5))
+    };
+    let id = plant_patient(services.store_for_tests(), own).id;
     let clerk = session_of(clerk);
     match services.open_chart(&clerk, id, None).expect("open") {
         OpenChart::NeedsReason { flags, .. } => assert!(flags.contains(&"OWN RECORD"), "{flags:?}"),
@@ -160,7 +131,7 @@ fn a_users_own_record_needs_a_reason_and_is_flagged() {
 #[test]
 fn note_search_lists_sensitive_notes_but_withholds_their_text() {
     use chartroom_domain::{Document, DocumentType, SignatureStatus};
-    use chartroom_search::NoteQuery;
+    use chartroom_services::NoteQuery;
     let dir = tempfile::tempdir().expect("tempdir");
     let services = Services::open(dir.path(), Arc::new(SystemClock)).expect("open");
     let admin = services.local_session("boss").expect("local admin");
@@ -168,24 +139,13 @@ fn note_search_lists_sensitive_notes_but_withholds_their_text() {
     for (given, vip) in [("Open", false), ("Famous", true)] {
         let id = tx.next_patient_id().expect("id");
         let mrn = tx.next_mrn().expect("mrn");
-        tx.put_patient(&Patient {
-            id,
-            mrn,
-            name: PersonName::new(given, "Example"),
-            other_names: vec![],
-            dob: NaiveDate::from_ymd_opt(1970, 1, 1).expect("date"),
-            sex: Sex::Female,
-            address: None,
-            phones: vec![],
-            ssn: None,
-            flags: PatientFlags {
-                vip,
-                ..PatientFlags::default()
-            },
-            identifiers: vec![],
-            staff_link: None,
-        })
-        .expect("put");
+        let mut planted = patient(given, "Example", (1970, 1, 1));
+        planted.flags = PatientFlags {
+            vip,
+            ..PatientFlags::default()
+        };
+        tx.put_patient(&Patient { id, mrn, ..planted })
+            .expect("put");
         let doc = tx.next_document_id().expect("doc id");
         tx.put_document(&Document {
             id: doc,
@@ -249,28 +209,122 @@ fn every_service_method_refuses_the_wrong_role_and_audits_the_refusal() {
     type Call<'a> = Box<dyn Fn() -> Result<(), ServiceError> + 'a>;
     let s = &services;
     let calls: Vec<(&str, &Session, &str, Call<'_>)> = vec![
-        ("search_patients", &gone, "search charts", Box::new(|| s.search_patients(&gone, "smith", 5).map(drop))),
-        ("search_notes", &gone, "search charts", Box::new(|| s.search_notes(&gone, &NoteQuery::default(), 5).map(drop))),
-        ("search_batch", &gone, "search charts", Box::new(|| s.search_batch(&gone, "file").map(drop))),
-        ("patient_by_mrn", &gone, "search charts", Box::new(|| s.patient_by_mrn(&gone, Mrn(100001)).map(drop))),
-        ("open_chart", &gone, "open charts", Box::new(|| s.open_chart(&gone, PatientId(1), None).map(drop))),
-        ("open_document", &gone, "open charts", Box::new(|| s.open_document(&gone, DocumentId(1)).map(drop))),
-        ("audit_trail", &clerk, "read the audit trail", Box::new(|| s.audit_trail(&clerk, None, 10).map(drop))),
-        ("import_synthea_csv", &clerk, "import data", Box::new(|| s.import_synthea_csv(&clerk, &src).map(drop))),
-        ("import_fhir", &clerk, "import data", Box::new(|| s.import_fhir(&clerk, &src).map(drop))),
-        ("export_synthea_csv", &clerk, "export charts", Box::new(|| s.export_synthea_csv(&clerk, &out, ExportOptions::default()).map(drop))),
-        ("reindex", &clerk, "rebuild the search index", Box::new(|| s.reindex(&clerk).map(drop))),
-        ("sample_patients", &clerk, "administer chartroom", Box::new(|| s.sample_patients(&clerk, 5, "eval").map(drop))),
-        ("add_user", &clerk, "change users", Box::new(|| s.add_user(&clerk, new_user("x1", Role::Clerk)).map(drop))),
-        ("add_user_keys", &clerk, "change users", Box::new(|| s.add_user_keys(&clerk, "clerk1", vec![KEY.into()]).map(drop))),
-        ("disable_user", &clerk, "change users", Box::new(|| s.disable_user(&clerk, "boss").map(drop))),
-        ("list_users", &clerk, "list users", Box::new(|| s.list_users(&clerk).map(drop))),
+        (
+            "search_patients",
+            &gone,
+            "search charts",
+            Box::new(|| s.search_patients(&gone, "smith", 5).map(drop)),
+        ),
+        (
+            "search_notes",
+            &gone,
+            "search charts",
+            Box::new(|| s.search_notes(&gone, &NoteQuery::default(), 5).map(drop)),
+        ),
+        (
+            "search_batch",
+            &gone,
+            "search charts",
+            Box::new(|| s.search_batch(&gone, "file").map(drop)),
+        ),
+        (
+            "patient_by_mrn",
+            &gone,
+            "search charts",
+            Box::new(|| s.patient_by_mrn(&gone, Mrn(100001)).map(drop)),
+        ),
+        (
+            "open_chart",
+            &gone,
+            "open charts",
+            Box::new(|| s.open_chart(&gone, PatientId(1), None).map(drop)),
+        ),
+        (
+            "open_document",
+            &gone,
+            "open charts",
+            Box::new(|| s.open_document(&gone, DocumentId(1)).map(drop)),
+        ),
+        (
+            "audit_trail",
+            &clerk,
+            "read the audit trail",
+            Box::new(|| s.audit_trail(&clerk, None, 10).map(drop)),
+        ),
+        (
+            "import_synthea_csv",
+            &clerk,
+            "import data",
+            Box::new(|| s.import_synthea_csv(&clerk, &src).map(drop)),
+        ),
+        (
+            "import_fhir",
+            &clerk,
+            "import data",
+            Box::new(|| s.import_fhir(&clerk, &src).map(drop)),
+        ),
+        (
+            "export_synthea_csv",
+            &clerk,
+            "export charts",
+            Box::new(|| {
+                s.export_synthea_csv(&clerk, &out, ExportOptions::default())
+                    .map(drop)
+            }),
+        ),
+        (
+            "reindex",
+            &clerk,
+            "rebuild the search index",
+            Box::new(|| s.reindex(&clerk).map(drop)),
+        ),
+        (
+            "sample_patients",
+            &clerk,
+            "administer chartroom",
+            Box::new(|| s.sample_patients(&clerk, 5, "eval").map(drop)),
+        ),
+        (
+            "add_user",
+            &clerk,
+            "change users",
+            Box::new(|| s.add_user(&clerk, new_user("x1", Role::Clerk)).map(drop)),
+        ),
+        (
+            "add_user_keys",
+            &clerk,
+            "change users",
+            Box::new(|| {
+                s.add_user_keys(&clerk, "clerk1", vec![KEY.into()])
+                    .map(drop)
+            }),
+        ),
+        (
+            "disable_user",
+            &clerk,
+            "change users",
+            Box::new(|| s.disable_user(&clerk, "boss").map(drop)),
+        ),
+        (
+            "list_users",
+            &clerk,
+            "list users",
+            Box::new(|| s.list_users(&clerk).map(drop)),
+        ),
     ];
     for (method, who, what, call) in calls {
         let before = denied_events(&services, &admin, who);
         let err = call().expect_err(method);
-        let role = if who.user.disabled { "disabled" } else { who.user.role.code() };
-        assert_eq!(err.to_string(), format!("{role} users may not {what}"), "{method}");
+        let role = if who.user.disabled {
+            "disabled"
+        } else {
+            who.user.role.code()
+        };
+        assert_eq!(
+            err.to_string(),
+            format!("{role} users may not {what}"),
+            "{method}"
+        );
         assert_eq!(
             denied_events(&services, &admin, who),
             before + 1,

@@ -1,0 +1,7 @@
+//! The services' integration tests, one binary (one link step): authorisation and
+//! auditing of every use case, and FHIR import through the services with note search.
+
+#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
+
+mod import_fhir;
+mod roles;
