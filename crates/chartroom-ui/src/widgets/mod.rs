@@ -10,7 +10,14 @@
 //! no I/O, so `update` stays pure) and a `render` function that only draws with the
 //! theme's roles. States are always shown by a word or glyph as well as by colour.
 
+pub mod charts;
+pub mod confirm;
+pub mod detail_pane;
+pub mod reason;
 pub mod work_queue;
 pub mod work_queue_view;
 
+pub use confirm::{Confirm, ConfirmOutcome};
+pub use detail_pane::{split_queue_detail, Detail};
+pub use reason::{ReasonChoice, ReasonOutcome, ReasonPopup};
 pub use work_queue::{Column, QueueOutcome, QueueRow, SortDir, SortKey, WorkQueue};
