@@ -29,11 +29,17 @@ pub fn render_bars(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border"))
-        .title(Span::styled(format!(" {title} — {total} total "), theme.style("title")));
+        .title(Span::styled(
+            format!(" {title} — {total} total "),
+            theme.style("title"),
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if buckets.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled(" no data", theme.style("text.dim"))), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled(" no data", theme.style("text.dim"))),
+            inner,
+        );
         return;
     }
 
@@ -73,7 +79,9 @@ fn bar_width(available: u16, buckets: &[(&str, u64)]) -> u16 {
         .unwrap_or(1);
     let n = u16::try_from(buckets.len()).unwrap_or(u16::MAX).max(1);
     let room = (available.saturating_add(BAR_GAP) / n).saturating_sub(BAR_GAP);
-    u16::try_from(wanted).unwrap_or(u16::MAX).clamp(1, room.max(1))
+    u16::try_from(wanted)
+        .unwrap_or(u16::MAX)
+        .clamp(1, room.max(1))
 }
 
 /// `min 3 · max 12 · last 7` of a series, or None when it is empty.
@@ -86,13 +94,7 @@ pub fn series_summary(series: &[u64]) -> Option<(u64, u64, u64)> {
 
 /// Draws `series` (oldest first) as a sparkline with `min`, `max` and `last` as text
 /// at its right; in an area too narrow for both, the numbers win.
-pub fn render_sparkline(
-    frame: &mut Frame,
-    area: Rect,
-    title: &str,
-    series: &[u64],
-    theme: &Theme,
-) {
+pub fn render_sparkline(frame: &mut Frame, area: Rect, title: &str, series: &[u64], theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("border"))
@@ -100,12 +102,19 @@ pub fn render_sparkline(
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let Some((min, max, last)) = series_summary(series) else {
-        frame.render_widget(Paragraph::new(Line::styled(" no data", theme.style("text.dim"))), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled(" no data", theme.style("text.dim"))),
+            inner,
+        );
         return;
     };
 
     let stats = [("last", last), ("max", max), ("min", min)];
-    let number_width = stats.iter().map(|(_, v)| v.to_string().len()).max().unwrap_or(1);
+    let number_width = stats
+        .iter()
+        .map(|(_, v)| v.to_string().len())
+        .max()
+        .unwrap_or(1);
     // One line per figure when there is height for it, else all on one line.
     let stacked = inner.height >= 3;
     let lines: Vec<Line> = if stacked {
@@ -123,7 +132,9 @@ pub fn render_sparkline(
         )]
     };
     let text_width = lines.iter().map(Line::width).max().unwrap_or(0);
-    let text_width = u16::try_from(text_width).unwrap_or(u16::MAX).min(inner.width);
+    let text_width = u16::try_from(text_width)
+        .unwrap_or(u16::MAX)
+        .min(inner.width);
     let [spark_area, text_area] = inner.layout(&Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(text_width),
@@ -131,7 +142,9 @@ pub fn render_sparkline(
     // The newest days matter most: when the series is longer than the room, show its end.
     let shown = &series[series.len().saturating_sub(usize::from(spark_area.width))..];
     frame.render_widget(
-        Sparkline::default().data(shown).style(theme.style("chart.bar")),
+        Sparkline::default()
+            .data(shown)
+            .style(theme.style("chart.bar")),
         spark_area,
     );
     frame.render_widget(Paragraph::new(lines), text_area);
@@ -178,7 +191,13 @@ mod tests {
         let series = [3, 5, 9, 14, 12, 8, 6, 7];
         let theme = Theme::default();
         let screen = draw(|f| {
-            render_sparkline(f, Rect::new(0, 0, 40, 5), "Delinquent charts", &series, &theme)
+            render_sparkline(
+                f,
+                Rect::new(0, 0, 40, 5),
+                "Delinquent charts",
+                &series,
+                &theme,
+            )
         });
         let text = screen.join("\n");
         assert!(screen[0].contains("Delinquent charts"));
@@ -187,6 +206,10 @@ mod tests {
         assert!(screen[3].contains("min   3"), "{text}");
         assert!(text.contains('█'), "{text}");
         let one_line = draw(|f| render_sparkline(f, Rect::new(0, 0, 60, 3), "D", &series, &theme));
-        assert!(one_line[1].contains("min   3 max  14 last  7"), "{}", one_line[1]);
+        assert!(
+            one_line[1].contains("min   3 max  14 last  7"),
+            "{}",
+            one_line[1]
+        );
     }
 }

@@ -71,7 +71,10 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: &Theme) {
         .borders(Borders::ALL)
         .border_style(theme.style("popup.border"))
         .padding(Padding::horizontal(1))
-        .title(Span::styled(format!(" {} ", confirm.title), theme.style("popup.border")));
+        .title(Span::styled(
+            format!(" {} ", confirm.title),
+            theme.style("popup.border"),
+        ));
     let lines = vec![
         Line::styled(confirm.question.clone(), theme.style("popup")),
         Line::default(),
@@ -88,7 +91,9 @@ pub fn render(frame: &mut Frame, area: Rect, confirm: &Confirm, theme: &Theme) {
     ];
     frame.render_widget(Clear, popup);
     frame.render_widget(
-        Paragraph::new(lines).block(block).wrap(Wrap { trim: false }),
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
         popup,
     );
 }
@@ -112,8 +117,14 @@ mod tests {
         assert_eq!(c.handle_key(&Key::char('y')), ConfirmOutcome::Confirmed);
         assert_eq!(c.handle_key(&Key::char('Y')), ConfirmOutcome::Confirmed);
         assert_eq!(c.handle_key(&Key::char('n')), ConfirmOutcome::Cancelled);
-        assert_eq!(c.handle_key(&Key::plain(KeyCode::Esc)), ConfirmOutcome::Cancelled);
-        assert_eq!(c.handle_key(&Key::plain(KeyCode::Enter)), ConfirmOutcome::Pending);
+        assert_eq!(
+            c.handle_key(&Key::plain(KeyCode::Esc)),
+            ConfirmOutcome::Cancelled
+        );
+        assert_eq!(
+            c.handle_key(&Key::plain(KeyCode::Enter)),
+            ConfirmOutcome::Pending
+        );
         assert_eq!(c.handle_key(&Key::ctrl('y')), ConfirmOutcome::Pending);
     }
 
@@ -121,13 +132,19 @@ mod tests {
     fn renders_centred_with_question_and_keys() {
         let theme = Theme::builtin("dark").expect("theme");
         let screen = draw(|f| render(f, f.area(), &confirm(), &theme));
-        let top = screen.iter().position(|l| l.contains("Complete")).expect("title");
+        let top = screen
+            .iter()
+            .position(|l| l.contains("Complete"))
+            .expect("title");
         assert!(top > 5 && top < 12, "not centred: row {top}");
         assert!(screen[top].starts_with("        ┌"), "{}", screen[top]);
         assert!(screen[top + 1].contains("Mark 3 deficiencies completed?"));
         let text = screen.join("\n");
         assert!(text.contains("reopen undoes"), "{text}");
-        assert!(text.contains("│ it."), "wrapped lines keep the margin: {text}");
+        assert!(
+            text.contains("│ it."),
+            "wrapped lines keep the margin: {text}"
+        );
         assert!(text.contains("y confirm · n/esc cancel"));
     }
 }

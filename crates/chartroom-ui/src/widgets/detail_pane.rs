@@ -82,7 +82,8 @@ pub fn render(
         .title(Span::styled(format!(" {title} "), theme.style("title")));
     let Some(detail) = detail else {
         frame.render_widget(
-            Paragraph::new(Line::styled(" Nothing selected.", theme.style("text.dim"))).block(block),
+            Paragraph::new(Line::styled(" Nothing selected.", theme.style("text.dim")))
+                .block(block),
             area,
         );
         return;
@@ -100,7 +101,10 @@ pub fn render(
         .map(|(label, value)| {
             let pad = label_width - Span::raw(label.as_str()).width();
             Line::from(vec![
-                Span::styled(format!("{label}:{} ", " ".repeat(pad)), theme.style("label")),
+                Span::styled(
+                    format!("{label}:{} ", " ".repeat(pad)),
+                    theme.style("label"),
+                ),
                 Span::styled(value.clone(), theme.style("text")),
             ])
         })
@@ -109,7 +113,10 @@ pub fn render(
         if !lines.is_empty() {
             lines.push(Line::default());
         }
-        lines.extend(text.lines().map(|l| Line::styled(l.to_string(), theme.style("text"))));
+        lines.extend(
+            text.lines()
+                .map(|l| Line::styled(l.to_string(), theme.style("text"))),
+        );
     }
     frame.render_widget(
         Paragraph::new(lines)

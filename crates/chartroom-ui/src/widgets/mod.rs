@@ -15,6 +15,7 @@ pub mod confirm;
 pub mod detail_pane;
 pub mod reason;
 pub mod work_queue;
+pub mod work_queue_keys;
 pub mod work_queue_view;
 
 pub use confirm::{Confirm, ConfirmOutcome};

@@ -97,7 +97,9 @@ impl ReasonPopup {
                 let explanation = self.explanation.trim().to_string();
                 if explanation.is_empty() && self.needs_explanation() {
                     self.problem = Some(match self.choices.get(self.picked) {
-                        Some(c) => format!("\"{}\" needs an explanation: type one, then enter", c.label),
+                        Some(c) => {
+                            format!("\"{}\" needs an explanation: type one, then enter", c.label)
+                        }
                         None => "type an explanation, then enter".to_string(),
                     });
                     return ReasonOutcome::Pending;
@@ -122,11 +124,17 @@ impl ReasonPopup {
 pub fn render(frame: &mut Frame, area: Rect, popup: &ReasonPopup, theme: &Theme) {
     let choices = popup.choices.len() as u16;
     let height = 2 + 2 + choices + u16::from(choices > 0) + 2;
-    let rect = area.centered(Constraint::Length(area.width.min(66)), Constraint::Length(height));
+    let rect = area.centered(
+        Constraint::Length(area.width.min(66)),
+        Constraint::Length(height),
+    );
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style("popup.border"))
-        .title(Span::styled(format!(" {} ", popup.title), theme.style("popup.border")));
+        .title(Span::styled(
+            format!(" {} ", popup.title),
+            theme.style("popup.border"),
+        ));
     let mut lines = vec![
         Line::styled(format!(" {}", popup.prompt), theme.style("popup")),
         Line::default(),
@@ -137,7 +145,11 @@ pub fn render(frame: &mut Frame, area: Rect, popup: &ReasonPopup, theme: &Theme)
             " {} {}{}",
             if picked { "(*)" } else { "( )" },
             choice.label,
-            if choice.needs_explanation { " (explain)" } else { "" }
+            if choice.needs_explanation {
+                " (explain)"
+            } else {
+                ""
+            }
         );
         let role = if picked { "selection" } else { "popup" };
         lines.push(Line::styled(text, theme.style(role)));
@@ -160,7 +172,10 @@ pub fn render(frame: &mut Frame, area: Rect, popup: &ReasonPopup, theme: &Theme)
     frame.render_widget(Clear, rect);
     frame.render_widget(Paragraph::new(lines).block(block), rect);
     // The terminal cursor sits after the explanation so typing there feels natural.
-    let x = rect.x + 1 + Span::raw(label).width() as u16 + Span::raw(popup.explanation.as_str()).width() as u16;
+    let x = rect.x
+        + 1
+        + Span::raw(label).width() as u16
+        + Span::raw(popup.explanation.as_str()).width() as u16;
     let y = rect.bottom().saturating_sub(3);
     if x < rect.right().saturating_sub(1) {
         frame.set_cursor_position((x, y));
@@ -197,9 +212,15 @@ mod tests {
         typed(&mut p, " per HIM ");
         assert_eq!(
             p.handle_key(&Key::plain(KeyCode::Enter)),
-            ReasonOutcome::Submitted { choice: Some(1), explanation: "per HIM".into() }
+            ReasonOutcome::Submitted {
+                choice: Some(1),
+                explanation: "per HIM".into()
+            }
         );
-        assert_eq!(popup().handle_key(&Key::plain(KeyCode::Esc)), ReasonOutcome::Cancelled);
+        assert_eq!(
+            popup().handle_key(&Key::plain(KeyCode::Esc)),
+            ReasonOutcome::Cancelled
+        );
     }
 
     #[test]
@@ -210,16 +231,28 @@ mod tests {
         }
         assert_eq!(p.picked, 2);
         typed(&mut p, "   ");
-        assert_eq!(p.handle_key(&Key::plain(KeyCode::Enter)), ReasonOutcome::Pending);
-        assert!(p.problem.as_deref().is_some_and(|m| m.contains("\"Other\" needs an explanation")));
+        assert_eq!(
+            p.handle_key(&Key::plain(KeyCode::Enter)),
+            ReasonOutcome::Pending
+        );
+        assert!(p
+            .problem
+            .as_deref()
+            .is_some_and(|m| m.contains("\"Other\" needs an explanation")));
         typed(&mut p, "x");
         assert_eq!(p.problem, None);
         let mut free = ReasonPopup::new("Dismiss", "Why?", Vec::new());
-        assert_eq!(free.handle_key(&Key::plain(KeyCode::Enter)), ReasonOutcome::Pending);
+        assert_eq!(
+            free.handle_key(&Key::plain(KeyCode::Enter)),
+            ReasonOutcome::Pending
+        );
         typed(&mut free, "ok");
         assert_eq!(
             free.handle_key(&Key::plain(KeyCode::Enter)),
-            ReasonOutcome::Submitted { choice: None, explanation: "ok".into() }
+            ReasonOutcome::Submitted {
+                choice: None,
+                explanation: "ok".into()
+            }
         );
     }
 
@@ -236,7 +269,10 @@ mod tests {
         assert!(text.contains("( ) No valid authorization"));
         assert!(text.contains("(*) Other (explain)"));
         assert!(text.contains("! \"Other\" needs an explanation"), "{text}");
-        let explanation = screen.iter().position(|l| l.contains("Explanation:")).expect("field");
+        let explanation = screen
+            .iter()
+            .position(|l| l.contains("Explanation:"))
+            .expect("field");
         assert!(screen[explanation + 1].contains("! "), "{text}");
     }
 }

@@ -1,6 +1,7 @@
 //! The work queue every workflow shows: a filterable, sortable list of work items with
 //! a cursor and a multi-selection for bulk actions. This file is the state and its pure
-//! key handling; drawing is in `work_queue_view.rs`.
+//! key handling; its keys are in
+//! `work_queue_keys.rs` and its drawing in `work_queue_view.rs`.
 //!
 //! Selection and the filter: a filter that hides a selected row keeps it selected. A
 //! clerk often selects a few items, narrows the filter to find more, and widens it
@@ -10,7 +11,6 @@
 //! action must name the count. Rows that disappear from the data (after a refresh)
 //! leave the selection.
 
-use crate::key::{Key, KeyCode};
 use ratatui::layout::Constraint;
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -324,11 +324,7 @@ impl<R: QueueRow> WorkQueue<R> {
             });
             self.visible = keyed.into_iter().map(|(_, i)| i).collect();
         }
-        let found = keep.and_then(|id| {
-            self.visible
-                .iter()
-                .position(|&i| self.rows[i].id() == id)
-        });
+        let found = keep.and_then(|id| self.visible.iter().position(|&i| self.rows[i].id() == id));
         match found {
             Some(pos) => self.cursor = pos,
             None => self.cursor = self.cursor.min(self.visible.len().saturating_sub(1)),
@@ -346,60 +342,12 @@ impl<R: QueueRow> WorkQueue<R> {
         // Never leave blank space below the last row when rows could fill it.
         self.offset = self.offset.min(self.visible.len().saturating_sub(rows));
     }
-
-    /// The standard queue keys. While the filter line has focus, typed characters go
-    /// to the filter; arrows still move the cursor so the list can be browsed while
-    /// typing. Esc peels one layer at a time (filter, then selection) and is Ignored
-    /// when there is nothing left, so the screen can close.
-    pub fn handle_key(&mut self, key: &Key) -> QueueOutcome<R::Id> {
-        let mods = key.modifiers();
-        match key.code() {
-            KeyCode::Up => self.move_cursor(-1),
-            KeyCode::Down => self.move_cursor(1),
-            KeyCode::PageUp => self.page(-1),
-            KeyCode::PageDown => self.page(1),
-            KeyCode::Home if !self.filter_focused => self.home(),
-            KeyCode::End if !self.filter_focused => self.end(),
-            KeyCode::Esc if self.filter_focused || !self.filter.is_empty() => {
-                self.filter_focused = false;
-                self.set_filter("");
-            }
-            KeyCode::Esc if !self.selected.is_empty() => self.clear_selection(),
-            KeyCode::Enter if self.filter_focused => self.filter_focused = false,
-            KeyCode::Backspace if self.filter_focused => {
-                let mut text = self.filter.clone();
-                text.pop();
-                self.set_filter(text);
-            }
-            KeyCode::Char('a') if mods.ctrl => self.select_all_visible(),
-            _ if self.filter_focused => match key.text() {
-                Some(c) => {
-                    let text = format!("{}{c}", self.filter);
-                    self.set_filter(text);
-                }
-                None => return QueueOutcome::Ignored,
-            },
-            KeyCode::Enter => {
-                return match self.cursor_id() {
-                    Some(id) => QueueOutcome::Open(id),
-                    None => QueueOutcome::Ignored,
-                }
-            }
-            _ => match key.text() {
-                Some(' ') => self.toggle_select(),
-                Some('/') => self.filter_focused = true,
-                Some('s') => self.next_sort_column(),
-                Some('S') => self.reverse_sort(),
-                _ => return QueueOutcome::Ignored,
-            },
-        }
-        QueueOutcome::Handled
-    }
 }
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::key::{Key, KeyCode};
 
     /// A deficiency-like row for tests here and in the view.
     #[derive(Clone, Debug, PartialEq)]
@@ -415,7 +363,11 @@ pub(crate) mod tests {
             self.id
         }
         fn cells(&self) -> Vec<String> {
-            vec![self.id.to_string(), self.name.to_string(), self.days.to_string()]
+            vec![
+                self.id.to_string(),
+                self.name.to_string(),
+                self.days.to_string(),
+            ]
         }
         fn sort_key(&self, column: usize) -> SortKey {
             match column {
@@ -427,13 +379,15 @@ pub(crate) mod tests {
     }
 
     pub fn queue() -> WorkQueue<Item> {
-        let rows = vec![
-            Item { id: 1, name: "Adams discharge summary", days: 40 },
-            Item { id: 2, name: "Baker op note", days: 9 },
-            Item { id: 3, name: "Clark discharge summary", days: 3 },
-            Item { id: 4, name: "Davis H&P", days: 15 },
-            Item { id: 5, name: "Evans op note", days: 22 },
-        ];
+        let rows = [
+            (1, "Adams discharge summary", 40),
+            (2, "Baker op note", 9),
+            (3, "Clark discharge summary", 3),
+            (4, "Davis H&P", 15),
+            (5, "Evans op note", 22),
+        ]
+        .map(|(id, name, days)| Item { id, name, days })
+        .to_vec();
         let columns = vec![
             Column::new("ID", Constraint::Length(4)),
             Column::new("Document", Constraint::Fill(1)),
@@ -455,7 +409,10 @@ pub(crate) mod tests {
         assert_eq!(q.selected_count(), 1);
         assert_eq!(q.selected_hidden(), 1);
         q.select_all_visible();
-        assert_eq!(q.selected().iter().map(|r| r.id).collect::<Vec<_>>(), vec![1, 2, 5]);
+        assert_eq!(
+            q.selected().iter().map(|r| r.id).collect::<Vec<_>>(),
+            vec![1, 2, 5]
+        );
         q.set_filter("");
         assert_eq!(q.visible_len(), 5);
         assert_eq!(q.selected_hidden(), 0);
@@ -496,28 +453,9 @@ pub(crate) mod tests {
         assert_eq!(q.cursor(), 1);
         q.set_filter("nothing matches");
         assert_eq!((q.cursor(), q.current()), (0, None));
-        assert_eq!(q.handle_key(&Key::plain(KeyCode::Enter)), QueueOutcome::Ignored);
-    }
-
-    #[test]
-    fn keys_type_filter_select_and_open() {
-        let mut q = queue();
-        assert_eq!(q.handle_key(&Key::char('/')), QueueOutcome::Handled);
-        for c in "davis".chars() {
-            q.handle_key(&Key::char(c));
-        }
-        assert_eq!(ids(&q), vec![4]);
-        q.handle_key(&Key::plain(KeyCode::Enter)); // leaves the filter line
-        assert!(!q.filter_focused());
-        q.handle_key(&Key::char(' '));
-        assert_eq!(q.handle_key(&Key::plain(KeyCode::Enter)), QueueOutcome::Open(4));
-        q.handle_key(&Key::plain(KeyCode::Esc)); // clears the filter
-        assert_eq!((q.filter(), q.visible_len(), q.selected_count()), ("", 5, 1));
-        q.handle_key(&Key::plain(KeyCode::Esc)); // then the selection
-        assert_eq!(q.selected_count(), 0);
-        assert_eq!(q.handle_key(&Key::plain(KeyCode::Esc)), QueueOutcome::Ignored);
-        q.handle_key(&Key::ctrl('a'));
-        assert_eq!(q.selected_count(), 5);
-        assert_eq!(q.handle_key(&Key::char('x')), QueueOutcome::Ignored);
+        assert_eq!(
+            q.handle_key(&Key::plain(KeyCode::Enter)),
+            QueueOutcome::Ignored
+        );
     }
 }

@@ -51,11 +51,16 @@ pub fn render<R: QueueRow>(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.style(border))
-        .title(Span::styled(format!(" {} ", title(queue)), theme.style("title")));
+        .title(Span::styled(
+            format!(" {} ", title(queue)),
+            theme.style("title"),
+        ));
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let [filter_area, table_area] =
-        inner.layout(&Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]));
+    let [filter_area, table_area] = inner.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ]));
 
     frame.render_widget(Paragraph::new(filter_line(queue, theme)), filter_area);
     if queue.filter_focused() {
@@ -72,23 +77,27 @@ pub fn render<R: QueueRow>(
         } else {
             " No rows match the filter (esc clears it)."
         };
-        let [_, message] =
-            table_area.layout(&Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]));
-        frame.render_widget(Paragraph::new(Line::styled(why, theme.style("text.dim"))), message);
+        let [_, message] = table_area.layout(&Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+        ]));
+        frame.render_widget(
+            Paragraph::new(Line::styled(why, theme.style("text.dim"))),
+            message,
+        );
         return;
     }
 
-    let header = Row::new(
-        std::iter::once(Cell::from(""))
-            .chain(queue.columns.iter().enumerate().map(|(i, column)| {
-                let mark = match queue.sort() {
-                    Some((c, SortDir::Ascending)) if c == i => " ▲",
-                    Some((c, SortDir::Descending)) if c == i => " ▼",
-                    _ => "",
-                };
-                Cell::from(format!("{}{mark}", column.title))
-            })),
-    )
+    let header = Row::new(std::iter::once(Cell::from("")).chain(
+        queue.columns.iter().enumerate().map(|(i, column)| {
+            let mark = match queue.sort() {
+                Some((c, SortDir::Ascending)) if c == i => " ▲",
+                Some((c, SortDir::Descending)) if c == i => " ▼",
+                _ => "",
+            };
+            Cell::from(format!("{}{mark}", column.title))
+        }),
+    ))
     .style(theme.style("column"));
 
     let height = usize::from(table_area.height.saturating_sub(1)).max(1);
@@ -103,7 +112,11 @@ pub fn render<R: QueueRow>(
             let marks = format!(
                 "{}{}",
                 if at_cursor { CURSOR_MARK } else { " " },
-                if queue.is_selected(&row.id()) { SELECTED_MARK } else { " " }
+                if queue.is_selected(&row.id()) {
+                    SELECTED_MARK
+                } else {
+                    " "
+                }
             );
             let style = if at_cursor {
                 theme.style("selection")
@@ -208,7 +221,10 @@ pub(crate) mod tests {
         q.handle_key(&Key::char('/'));
         let screen = draw(|f| render(f, f.area(), &q, &theme, true));
         assert!(screen[1].contains("filter: ▏"), "{}", screen[1]);
-        let clark = screen.iter().find(|l| l.contains("Clark")).expect("Clark shown");
+        let clark = screen
+            .iter()
+            .find(|l| l.contains("Clark"))
+            .expect("Clark shown");
         assert!(clark.starts_with("│ ✓"), "{clark}");
     }
 
