@@ -18,6 +18,7 @@ pub mod state;
 pub mod theme;
 pub mod update;
 pub mod view;
+pub mod widgets;
 
 pub use action::{Action, Mode};
 pub use config::{check_config_file, ConfigError, Summary, UiConfig, UiOptions};
