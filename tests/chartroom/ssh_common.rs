@@ -1,10 +1,7 @@
 //! Shared fixture of the SSH tests: a fresh data directory with a few patients and
 //! users, an in-process server on a free loopback port, and client keys.
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use chartroom_domain::{
-    Mrn, Patient, PatientFlags, PatientId, PersonName, Role, Sex, SystemClock,
-};
+use chartroom_domain::{Mrn, Role, SystemClock};
 use chartroom_services::{NewUser, Services};
 use chartroom_ssh::{AppScreens, ServeOptions, Server};
 use chartroom_ui::UiConfig;
@@ -36,7 +33,10 @@ fn client_key(dir: &Path, name: &str) -> ClientKey {
 }
 
 pub struct Fixture {
+    // Held so the directories live as long as the fixture (dropping removes them).
+    #[allow(dead_code)]
     pub dir: tempfile::TempDir,
+    #[allow(dead_code)]
     pub keys_dir: tempfile::TempDir,
     pub services: Arc<Services>,
     /// Registered for `clerk` and (a second key) for `clerk2`.
@@ -45,26 +45,6 @@ pub struct Fixture {
     pub admin: ClientKey,
     /// Registered for nobody.
     pub stranger: ClientKey,
-}
-
-fn patient(id: u64, given: &str, family: &str, restricted: bool) -> Patient {
-    Patient {
-        id: PatientId(id),
-        mrn: Mrn(100_000 + id as u32),
-        name: PersonName::new(given, family),
-        other_names: Vec::new(),
-        dob: chrono::NaiveDate::from_ymd_opt(1960 + id as i32, 3, 2).unwrap(),
-        sex: Sex::Female,
-        address: None,
-        phones: Vec::new(),
-        ssn: None,
-        flags: PatientFlags {
-            restricted,
-            ..PatientFlags::default()
-        },
-        identifiers: Vec::new(),
-        staff_link: None,
-    }
 }
 
 /// A data directory with patients Anna and Bob Smith, Carol Jones (restricted) and
@@ -85,7 +65,8 @@ pub fn fixture() -> Fixture {
         .enumerate()
         {
             let id = tx.next_patient_id().unwrap();
-            let mut p = patient(id.0, given, family, *restricted);
+            let mut p = chartroom_testkit::patient(given, family, (1960 + id.0 as i32, 3, 2));
+            p.flags.restricted = *restricted;
             p.id = id;
             p.mrn = Mrn(100_000 + i as u32);
             tx.put_patient(&p).unwrap();

@@ -3,15 +3,12 @@
 //! process on a generated population, 20 concurrent SSH sessions typing searches.
 //! Prints `name value unit` lines: keystroke-to-screen p50/p99 (the typed character
 //! is on the client's screen) and server RSS with 0, 1 and 20 sessions.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
-mod ssh_common;
-
+use super::ssh_common::wait_until;
 use russh::client::{self, Handle, Msg};
 use russh::keys::ssh_key::{Algorithm, LineEnding, PrivateKey};
 use russh::keys::PrivateKeyWithHashAlg;
 use russh::{Channel, ChannelMsg};
-use ssh_common::wait_until;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};

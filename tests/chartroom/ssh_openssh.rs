@@ -1,11 +1,8 @@
 //! The SSH server with the real OpenSSH client inside tmux: what a clerk does.
 //! Skips with a notice when tmux or ssh is missing, except in CI (CI=true) where it fails.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
-mod ssh_common;
-
+use super::ssh_common::{fixture, have_tool, start_server, wait_until};
 use chartroom_domain::AccessAction;
-use ssh_common::{fixture, have_tool, start_server, wait_until};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};

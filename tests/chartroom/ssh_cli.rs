@@ -1,11 +1,8 @@
 //! `chartroom serve` and `chartroom users` as a team runs them: generate, add users with
 //! keys made by ssh-keygen, serve, see other commands point at the server, connect with
 //! OpenSSH, SIGTERM (sessions told, exit 0), verify.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
-mod ssh_common;
-
-use ssh_common::{have_tool, wait_until};
+use super::ssh_common::{have_tool, wait_until};
 use std::io::Read;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};

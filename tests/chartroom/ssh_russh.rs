@@ -1,14 +1,11 @@
 //! The SSH server driven by a russh client on loopback: login, search, open a chart,
 //! resize, quit; refused keys; two sessions; idle logoff; disabled users; shutdown.
-#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
-mod ssh_common;
-
+use super::ssh_common::{fixture, start_server, Fixture};
 use chartroom_domain::AccessAction;
 use russh::client::{self, Handle, Msg};
 use russh::keys::{PrivateKey, PrivateKeyWithHashAlg};
 use russh::{Channel, ChannelMsg};
-use ssh_common::{fixture, start_server, Fixture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -525,7 +522,7 @@ fn a_dropped_connection_frees_its_session() {
     });
     drop(rt);
     assert!(
-        ssh_common::wait_until(Duration::from_secs(10), || server.open_sessions() == 0),
+        super::ssh_common::wait_until(Duration::from_secs(10), || server.open_sessions() == 0),
         "sessions still open: {}",
         server.open_sessions()
     );

@@ -1,8 +1,6 @@
 //! The command line end to end: generate → verify → search → reindex → verify, and
 //! the audit trail of what the searches and opens did.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
 use assert_cmd::Command;
 use serde_json::Value;
 use std::path::Path;
