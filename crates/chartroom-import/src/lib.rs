@@ -1,4 +1,14 @@
-//! Synthea CSV import: the only user of the csv crate.
+//! Charts into and out of the store from the formats hospitals and test data come in:
+//! the only user of the csv and base64 crates.
+//!
+//! - `import_synthea_csv` (this file, `synthea.rs`, `csv_file.rs`): a Synthea v3 CSV export.
+//! - `import_fhir` (`fhir/`): FHIR R4 bundles, bundle directories and Bulk Data NDJSON.
+//! - `export_synthea_csv` (`synthea_export.rs`): every chart back out as Synthea v3 CSV.
+//! - `chart_upsert.rs`: the patient/encounter/provider upserts both imports share.
+//!
+//! The services call these inside audited use cases; nothing else does.
+//!
+//! ## Synthea CSV
 //!
 //! `import_synthea_csv(store, dir)` reads `providers.csv`, `patients.csv` and
 //! `encounters.csv` (with `organizations.csv` for location names) from a Synthea v3
