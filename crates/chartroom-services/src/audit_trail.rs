@@ -24,9 +24,9 @@ impl Services {
         let read = self.store.read()?;
         let events = match mrn {
             Some(mrn) => {
-                let patient = read
-                    .patient_by_mrn(mrn)?
-                    .ok_or(ServiceError::NotFound { what: "patient with that MRN" })?;
+                let patient = read.patient_by_mrn(mrn)?.ok_or(ServiceError::NotFound {
+                    what: "patient with that MRN",
+                })?;
                 let mut events = read.audit_for_patient(patient.id, limit)?;
                 events.reverse();
                 events

@@ -3,10 +3,11 @@
 //! event says who moved how many charts from or to where.
 
 use super::{ReindexReport, Result, Services, Session};
+use chartroom_domain::Clock;
 use chartroom_domain::{AccessAction, Permission};
 use chartroom_generate::{GenerateOptions, GenerateReport, Progress};
 use chartroom_import::{ExportOptions, ExportReport, FhirImportReport, ImportReport};
-use chartroom_domain::Clock;
+use chartroom_store::Store;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -26,12 +27,11 @@ impl Services {
         session: &Session,
         source: &Path,
     ) -> Result<(ImportReport, usize)> {
-        self.require(session, Permission::ImportData)?;
-        let report = chartroom_import::import_synthea_csv(&self.store, source)?;
-        let charts = report.patients_added + report.patients_updated;
-        self.audit_transfer(session, AccessAction::Import, "synthea-csv", charts, "from", source)?;
-        let applied = self.sync_index()?;
-        Ok((report, applied))
+        self.import_with(session, source, "synthea-csv", |store, path| {
+            let report = chartroom_import::import_synthea_csv(store, path)?;
+            let charts = report.patients_added + report.patients_updated;
+            Ok((report, charts))
+        })
     }
 
     /// Imports FHIR R4 bundles or Bulk NDJSON (all-or-nothing per file), then updates the
@@ -41,10 +41,32 @@ impl Services {
         session: &Session,
         source: &Path,
     ) -> Result<(FhirImportReport, usize)> {
+        self.import_with(session, source, "fhir", |store, path| {
+            let report = chartroom_import::import_fhir(store, path)?;
+            let charts = report.patients_added + report.patients_updated;
+            Ok((report, charts))
+        })
+    }
+
+    /// The shape of every import: permission, the import itself (which answers its
+    /// report and how many charts it wrote), the audit event, the index update.
+    fn import_with<R>(
+        &self,
+        session: &Session,
+        source: &Path,
+        format: &str,
+        import: impl FnOnce(&Store, &Path) -> Result<(R, u64)>,
+    ) -> Result<(R, usize)> {
         self.require(session, Permission::ImportData)?;
-        let report = chartroom_import::import_fhir(&self.store, source)?;
-        let charts = report.patients_added + report.patients_updated;
-        self.audit_transfer(session, AccessAction::Import, "fhir", charts, "from", source)?;
+        let (report, charts) = import(&self.store, source)?;
+        self.audit_transfer(
+            session,
+            AccessAction::Import,
+            format,
+            charts,
+            "from",
+            source,
+        )?;
         let applied = self.sync_index()?;
         Ok((report, applied))
     }
@@ -61,7 +83,14 @@ impl Services {
             let read = self.store.read()?;
             chartroom_import::export_synthea_csv(&read, out, options)?
         };
-        self.audit_transfer(session, AccessAction::Export, "synthea-csv", report.patients, "to", out)?;
+        self.audit_transfer(
+            session,
+            AccessAction::Export,
+            "synthea-csv",
+            report.patients,
+            "to",
+            out,
+        )?;
         Ok(report)
     }
 

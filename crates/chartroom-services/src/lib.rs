@@ -12,9 +12,7 @@ mod sampling;
 mod search_batch;
 #[cfg(feature = "test-access")]
 mod test_access;
-pub use index_sync::{
-    verify, ReindexReport, VerifyCheck, VerifyReport,
-};
+pub use index_sync::{verify, ReindexReport, VerifyCheck, VerifyReport};
 mod config;
 mod session;
 mod users;
@@ -22,10 +20,10 @@ pub use config::DataConfig;
 pub use users::{looks_like_public_key, valid_username, NewUser};
 
 pub use audit_trail::AuditEntry;
-pub use data_transfer::reindex;
 pub use chart_services::ChartServices;
-pub use search_batch::SearchBatch;
 pub use charts::WITHHELD_SNIPPET;
+pub use data_transfer::reindex;
+pub use search_batch::SearchBatch;
 // Plain result and request types of the layers below, so the edges name only services.
 pub use chartroom_generate::eval_queries;
 pub use chartroom_generate::{

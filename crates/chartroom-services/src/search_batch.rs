@@ -16,7 +16,11 @@ pub struct SearchBatch<'s> {
 
 impl Services {
     /// Starts a batch of searches read from `source` (a file name, "benchmark", ...).
-    pub fn search_batch<'s>(&'s self, session: &'s Session, source: &str) -> Result<SearchBatch<'s>> {
+    pub fn search_batch<'s>(
+        &'s self,
+        session: &'s Session,
+        source: &str,
+    ) -> Result<SearchBatch<'s>> {
         self.require(session, Permission::SearchCharts)?;
         Ok(SearchBatch {
             services: self,
@@ -44,10 +48,16 @@ impl SearchBatch<'_> {
         let (action, count, what) = if self.note_queries > 0 && self.patient_queries == 0 {
             (AccessAction::NoteSearch, self.note_queries, "notes")
         } else {
-            (AccessAction::Search, self.patient_queries + self.note_queries, "patients")
+            (
+                AccessAction::Search,
+                self.patient_queries + self.note_queries,
+                "patients",
+            )
         };
         let detail = format!("{what}: batch of {count} queries from {}", self.source);
-        let event = self.services.audit_event(self.session, action, None, detail);
+        let event = self
+            .services
+            .audit_event(self.session, action, None, detail);
         self.services.audit(event)?;
         Ok(())
     }
