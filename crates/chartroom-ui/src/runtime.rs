@@ -13,8 +13,10 @@ use super::note_filters::NoteRequest;
 use super::state::{State, NOTE_LIMIT, SEARCH_LIMIT};
 use super::update::update;
 use chartroom_domain::{DocumentId, PatientId};
+// Re-exported: frontends and tests name the trait the runtime drives from here.
+pub use chartroom_services::ChartServices;
 use chartroom_services::{
-    BreakGlass, ChartServices, NoteQuery, NoteResult, OpenChart, ServiceError, Session,
+    BreakGlass, NoteQuery, NoteResult, OpenChart, ServiceError, Session,
 };
 use chrono::{DateTime, Utc};
 use crossbeam_channel::{unbounded, Receiver, RecvTimeoutError, Sender};

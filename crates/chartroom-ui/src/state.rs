@@ -3,7 +3,9 @@
 use super::action::Mode;
 use super::config::UiConfig;
 use super::keymap::Keymap;
+use super::screens::palette::PaletteState;
 use super::theme::Theme;
+use super::workspace::Workspace;
 use chartroom_domain::{DocumentId, Patient, PatientId, Role};
 use chartroom_services::{Chart, DataStatus, DocumentView, NoteResult, PatientResult, Session};
 use chrono::{DateTime, Utc};
@@ -17,9 +19,7 @@ pub const NOTE_LIMIT: usize = 50;
 pub const NOTE_ROWS: usize = 3;
 /// Charts kept in the recent list shown under an empty query.
 pub const RECENT_LIMIT: usize = 10;
-/// Below this the screens cannot be laid out; the view says so instead.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
+pub use super::layout::{MIN_HEIGHT, MIN_WIDTH};
 /// From this width the chart shows the document list beside the reading pane.
 pub const WIDE_CHART_WIDTH: u16 = 150;
 
@@ -141,6 +141,8 @@ pub struct State {
     pub status: Option<DataStatus>,
     pub width: u16,
     pub height: u16,
+    /// The workflow on screen (shown in the status bar); `screen` is within it.
+    pub workspace: Workspace,
     pub screen: Screen,
     pub search: SearchState,
     pub notes: NotesState,
@@ -154,6 +156,8 @@ pub struct State {
     pub recent_selected: usize,
     pub chart: Option<ChartState>,
     pub popup: Option<BreakGlassPopup>,
+    /// The command palette, when open (above help, below break-the-glass).
+    pub palette: Option<PaletteState>,
     /// Help overlay open, with its scroll offset.
     pub help: Option<usize>,
     /// One line about the last failure; cleared by the next key.
@@ -181,6 +185,7 @@ impl State {
             status: None,
             width,
             height,
+            workspace: Workspace::Search,
             screen: Screen::Search,
             search: SearchState::default(),
             notes: NotesState::default(),
@@ -190,6 +195,7 @@ impl State {
             recent_selected: 0,
             chart: None,
             popup: None,
+            palette: None,
             help: None,
             error: None,
             loading: None,
@@ -201,14 +207,22 @@ impl State {
     pub fn mode(&self) -> Mode {
         if self.popup.is_some() {
             Mode::Popup
+        } else if self.palette.is_some() {
+            Mode::Palette
         } else if self.help.is_some() {
             Mode::Help
         } else {
-            match self.screen {
-                Screen::Search => Mode::Search,
-                Screen::Notes => Mode::Notes,
-                Screen::Chart => Mode::Chart,
-            }
+            self.screen_mode()
+        }
+    }
+
+    /// The keymap section of the screen itself, under any overlay (what help explains
+    /// and what the palette's commands run in).
+    pub fn screen_mode(&self) -> Mode {
+        match self.screen {
+            Screen::Search => Mode::Search,
+            Screen::Notes => Mode::Notes,
+            Screen::Chart => Mode::Chart,
         }
     }
 

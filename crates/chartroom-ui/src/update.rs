@@ -5,6 +5,8 @@ use super::action::{Action, Mode};
 use super::key::Key;
 use super::msg::{BreakGlassRequest, Effect, Msg, NoteSearchError};
 use super::note_filters::{parse_note_input, typed_position};
+use super::screens::palette::{self, PaletteState};
+use super::workspace::Workspace;
 use super::state::{
     wrap_text, BreakGlassPopup, ChartState, Screen, Section, State, NOTE_ROWS, RECENT_LIMIT,
 };
@@ -182,6 +184,10 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
             state.notes.query.push(c);
             note_query_changed(state)
         }
+        Mode::Palette => {
+            palette::type_char(state, c);
+            Vec::new()
+        }
         Mode::Popup => {
             if let Some(popup) = state.popup.as_mut() {
                 if popup.explanation.chars().count() < MAX_EXPLANATION {
@@ -247,8 +253,55 @@ fn note_query_changed(state: &mut State) -> Vec<Effect> {
     }
 }
 
+/// Actions the palette handles itself; anything else (quit, a workspace key) passes
+/// through to the screen below.
+const PALETTE_OWN: &[Action] = &[
+    Action::Up,
+    Action::Down,
+    Action::PageUp,
+    Action::PageDown,
+    Action::Top,
+    Action::Bottom,
+    Action::DeleteBack,
+    Action::ClearLine,
+    Action::Back,
+    Action::Run,
+];
+
 fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
+    if mode == Mode::Palette && PALETTE_OWN.contains(&action) {
+        return match palette::on_action(state, action) {
+            Some(chosen) => run_command(state, chosen),
+            None => Vec::new(),
+        };
+    }
+    if let Some(workspace) = Workspace::from_action(action) {
+        // The break-the-glass question must be answered (or cancelled) first.
+        if mode != Mode::Popup {
+            switch_workspace(state, workspace);
+        }
+        return Vec::new();
+    }
     match action {
+        Action::Palette => {
+            match mode {
+                Mode::Palette => state.palette = None,
+                Mode::Popup => {}
+                _ => {
+                    state.help = None;
+                    state.palette = Some(PaletteState::default());
+                }
+            }
+            Vec::new()
+        }
+        Action::Run => Vec::new(),
+        // Handled above, before the match.
+        Action::WorkspaceSearch
+        | Action::WorkspaceCompletion
+        | Action::WorkspaceRelease
+        | Action::WorkspacePrivacy
+        | Action::WorkspaceIdentity
+        | Action::WorkspaceAdmin => Vec::new(),
         Action::Quit => {
             state.quit = true;
             vec![Effect::Quit]
@@ -311,6 +364,37 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
             state.open_after_chart = None;
             Vec::new()
         }
+    }
+}
+
+/// Runs a command chosen in the palette as if its key had been pressed on the screen.
+fn run_command(state: &mut State, action: Action) -> Vec<Effect> {
+    let mode = state.screen_mode();
+    on_action(state, mode, action)
+}
+
+/// Goes to `workspace`'s home screen, or says on the error line why it cannot (not
+/// permitted for the role, or not built yet); never an empty screen.
+fn switch_workspace(state: &mut State, workspace: Workspace) {
+    state.palette = None;
+    if let Some(refusal) = workspace.refusal(state.role) {
+        state.error = Some(refusal);
+        return;
+    }
+    state.workspace = workspace;
+    state.help = None;
+    match workspace {
+        Workspace::Search => {
+            state.screen = Screen::Search;
+            state.chart = None;
+            state.open_after_chart = None;
+        }
+        // Not built: `refusal` turned them away above.
+        Workspace::Completion
+        | Workspace::Release
+        | Workspace::Privacy
+        | Workspace::Identity
+        | Workspace::Admin => {}
     }
 }
 
@@ -460,7 +544,7 @@ fn confirm(state: &mut State) -> Vec<Effect> {
 }
 
 /// Moves a cursor or scroll offset by `delta`, clamped (`isize::MIN/MAX` = top/bottom).
-fn step(current: usize, delta: isize, len: usize) -> usize {
+pub(crate) fn step(current: usize, delta: isize, len: usize) -> usize {
     if len == 0 {
         return 0;
     }
@@ -537,7 +621,8 @@ fn move_by(state: &mut State, mode: Mode, delta: isize) -> Vec<Effect> {
                 }
             }
         }
-        Mode::Global => {}
+        // The palette moves its own cursor (`screens::palette`).
+        Mode::Global | Mode::Palette => {}
     }
     Vec::new()
 }

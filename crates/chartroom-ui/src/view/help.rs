@@ -3,7 +3,8 @@
 
 use super::common::{centered, fit};
 use crate::action::{Action, Mode};
-use crate::state::{Screen, State};
+use crate::state::State;
+use crate::workspace::Workspace;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
@@ -12,11 +13,7 @@ use std::collections::BTreeMap;
 
 /// The mode whose keys the overlay explains (the screen under it).
 fn explained_mode(state: &State) -> Mode {
-    match state.screen {
-        Screen::Search => Mode::Search,
-        Screen::Notes => Mode::Notes,
-        Screen::Chart => Mode::Chart,
-    }
+    state.screen_mode()
 }
 
 /// (heading or keys, description) rows; a row with an empty description is a heading.
@@ -33,6 +30,10 @@ fn rows(state: &State) -> Vec<(String, String)> {
         for (key, action) in state.keymap.bindings(section) {
             // A global binding the mode shadows (or a printable key in a text mode) is not live here.
             if section == Mode::Global && state.keymap.resolve(mode, key) != Some(action) {
+                continue;
+            }
+            // A workspace the role cannot enter (or that is not built) is not offered.
+            if Workspace::from_action(action).is_some_and(|w| w.refusal(state.role).is_some()) {
                 continue;
             }
             by_action.entry(action).or_default().push(key.to_string());

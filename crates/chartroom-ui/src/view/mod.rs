@@ -41,6 +41,9 @@ pub fn view(state: &State, frame: &mut Frame) {
     if state.help.is_some() {
         help::draw(state, frame, body);
     }
+    if state.palette.is_some() {
+        crate::screens::palette::view::draw(state, frame, body);
+    }
     if state.popup.is_some() {
         popup::draw(state, frame, body);
     }
