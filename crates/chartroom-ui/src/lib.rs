@@ -17,6 +17,7 @@ pub mod note_filters;
 pub mod runtime;
 pub mod screens;
 pub mod state;
+pub mod text;
 pub mod theme;
 pub mod update;
 pub mod view;

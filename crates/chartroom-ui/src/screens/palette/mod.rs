@@ -154,7 +154,7 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Action> {
         }
         _ => return None,
     };
-    palette.selected = crate::update::step(palette.selected, delta, count);
+    palette.selected = super::step(palette.selected, delta, count);
     None
 }
 

@@ -1,7 +1,7 @@
 //! The search screen: a query box, then results as you type (or recent charts when the
 //! query is empty).
 
-use super::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset};
+use crate::view::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset};
 use chartroom_domain::Patient;
 use crate::state::{State, SEARCH_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -75,7 +75,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ]);
     frame.render_widget(Paragraph::new(input).block(block), query_area);
     if state.popup.is_none() && state.help.is_none() {
-        let x = query_area.x + 3 + super::common::width(&state.search.query) as u16;
+        let x = query_area.x + 3 + crate::view::common::width(&state.search.query) as u16;
         if x < query_area.right().saturating_sub(1) {
             frame.set_cursor_position((x, query_area.y + 1));
         }
@@ -317,7 +317,7 @@ pub fn highlight_matches(text: &str, query: &str, base: Style, mark: Style) -> V
                 .for_each(|m| *m = true);
         }
     }
-    super::common::marked_spans(chars.into_iter().zip(marked), base, mark)
+    crate::view::common::marked_spans(chars.into_iter().zip(marked), base, mark)
 }
 
 #[cfg(test)]

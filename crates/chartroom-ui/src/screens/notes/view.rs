@@ -2,10 +2,11 @@
 //! one result per three rows: date, patient, MRN, note type, and two lines of snippet
 //! with the matched words in [brackets] (marked by characters, not only by colour).
 
-use super::common::{date, fit, row_style, width};
+use crate::view::common::{date, fit, row_style, width};
 use chartroom_domain::DocumentType;
 use chartroom_services::Snippet;
-use crate::state::{State, NOTE_LIMIT, NOTE_ROWS};
+use crate::layout::NOTE_ROWS;
+use crate::state::{State, NOTE_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -152,7 +153,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         return;
     }
     let per_page = (usize::from(list_area.height) / NOTE_ROWS).max(1);
-    let offset = super::common::scroll_offset(notes.selected, per_page);
+    let offset = crate::view::common::scroll_offset(notes.selected, per_page);
     let snippet_w = w.saturating_sub(SNIPPET_INDENT + 1).max(1);
     let mark = theme.style("text").patch(theme.style("highlight.match"));
     let mut lines: Vec<Line> = Vec::new();
@@ -343,7 +344,7 @@ pub fn snippet_lines(
     }
     shown
         .into_iter()
-        .map(|l| super::common::marked_spans(l, base, mark))
+        .map(|l| crate::view::common::marked_spans(l, base, mark))
         .collect()
 }
 

@@ -1,14 +1,13 @@
 //! The help overlay: every binding of the mode underneath, then the global ones that
-//! reach it, straight from the loaded keymap (never a hand-written list).
+//! reach it, straight from the loaded keymap (never a hand-written list). Its rows are
+//! built here so `update` (scroll limit) and the view (drawing) count the same lines.
 
-use super::common::{centered, fit};
+pub mod view;
+
 use crate::action::{Action, Mode};
+use crate::layout::help_rows;
 use crate::state::State;
 use crate::workspace::Workspace;
-use ratatui::layout::Rect;
-use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
-use ratatui::Frame;
 use std::collections::BTreeMap;
 
 /// The mode whose keys the overlay explains (the screen under it).
@@ -17,7 +16,7 @@ fn explained_mode(state: &State) -> Mode {
 }
 
 /// (heading or keys, description) rows; a row with an empty description is a heading.
-fn rows(state: &State) -> Vec<(String, String)> {
+pub fn rows(state: &State) -> Vec<(String, String)> {
     let mode = explained_mode(state);
     let mut out = Vec::new();
     for (section, heading) in [
@@ -60,7 +59,7 @@ fn rows(state: &State) -> Vec<(String, String)> {
     }
     // Narrow lists shorten flags; the legend says what the letters mean.
     out.push(("flags in lists".to_string(), String::new()));
-    for (word, letter) in super::common::FLAG_LETTERS {
+    for (word, letter) in crate::text::FLAG_LETTERS {
         out.push((letter.to_string(), word.to_string()));
     }
     out
@@ -70,62 +69,15 @@ pub fn line_count(state: &State) -> usize {
     rows(state).len()
 }
 
-/// Rows visible inside the overlay at the current size.
-pub fn visible_rows(state: &State) -> usize {
-    let body = state.height.saturating_sub(2);
-    usize::from(overlay_height(body).saturating_sub(2)).max(1)
-}
-
-fn overlay_height(body_height: u16) -> u16 {
-    body_height.saturating_sub(2).max(3)
-}
-
-pub fn draw(state: &State, frame: &mut Frame, body: Rect) {
-    let theme = &state.theme;
-    let area = centered(
-        body,
-        body.width.saturating_sub(8).min(76),
-        overlay_height(body.height),
-    );
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("border.focus"))
-        .title(Span::styled(
-            " Keys (from your keymap) ",
-            theme.style("title"),
-        ));
-    let inner = block.inner(area);
-    let key_w = 22.min(usize::from(inner.width) / 2);
-    let scroll = state.help.unwrap_or(0);
-    let all = rows(state);
-    let block = if scroll + usize::from(inner.height) < all.len() {
-        block.title_bottom(Line::styled(" more below ", theme.style("text.dim")).right_aligned())
-    } else {
-        block
-    };
-    let lines: Vec<Line> = all
-        .into_iter()
-        .skip(scroll)
-        .take(usize::from(inner.height))
-        .map(|(keys, desc)| {
-            if desc.is_empty() {
-                Line::styled(format!(" {keys}"), theme.style("title"))
-            } else {
-                Line::from(vec![
-                    Span::styled(
-                        format!("   {}", fit(&keys, key_w)),
-                        theme.style("status.key"),
-                    ),
-                    Span::styled(format!(" {desc}"), theme.style("text")),
-                ])
+/// The help overlay's keys: close, or scroll within its rows.
+pub fn on_action(state: &mut State, action: Action) {
+    match action {
+        Action::Back | Action::Help => state.help = None,
+        _ => {
+            if let Some(delta) = super::movement(action, state.page_rows()) {
+                let max = line_count(state).saturating_sub(help_rows(state.height));
+                state.help = Some(super::step(state.help.unwrap_or(0), delta, max + 1));
             }
-        })
-        .collect();
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .style(theme.style("popup")),
-        area,
-    );
+        }
+    }
 }
