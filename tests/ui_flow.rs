@@ -828,3 +828,63 @@ fn wake_is_called_when_answers_arrive() {
     assert!(app.drain());
     assert_eq!(app.state.search.results.len(), 1);
 }
+
+/// Services whose data status (a long job) takes seconds; everything else is instant.
+struct SlowStatus;
+
+impl ChartServices for SlowStatus {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        now()
+    }
+    fn search_patients(
+        &self,
+        _: &Session,
+        _: &str,
+        _: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError> {
+        Ok(results())
+    }
+    fn open_chart(
+        &self,
+        _: &Session,
+        _: PatientId,
+        _: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError> {
+        Ok(OpenChart::Opened(Box::new(chart())))
+    }
+    fn open_document(&self, _: &Session, _: DocumentId) -> Result<DocumentView, ServiceError> {
+        Err(ServiceError::NotFound { what: "document" })
+    }
+    fn status(&self) -> Result<DataStatus, ServiceError> {
+        std::thread::sleep(Duration::from_secs(3));
+        Ok(DataStatus {
+            patients: 1,
+            documents: 1,
+            bytes_on_disk: 1,
+            index_bytes: 1,
+        })
+    }
+    fn search_notes(&self, _: &Session, _: &NoteQuery, _: usize) -> Result<Vec<NoteResult>, ServiceError> {
+        Ok(Vec::new())
+    }
+    fn patient_by_mrn(&self, _: &Session, _: Mrn) -> Result<Option<PatientId>, ServiceError> {
+        Ok(None)
+    }
+}
+
+#[test]
+fn a_long_job_does_not_delay_a_chart_open_queued_after_it() {
+    // `App::new` queues the (slow) data status first; the chart open comes after it.
+    let mut app = App::new(Arc::new(SlowStatus), session(), &config(), 80, 24);
+    let started = Instant::now();
+    app.handle(Msg::Key(chartroom_ui::Key::char('s')));
+    wait_until(&mut app, "results", |a| !a.state.search.results.is_empty());
+    app.handle(Msg::Key("enter".parse().expect("key")));
+    wait_until(&mut app, "the chart", |a| a.state.chart.is_some());
+    assert!(
+        app.state.status.is_none(),
+        "the chart opened while the status was still being measured"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    wait_until(&mut app, "the status", |a| a.state.status.is_some());
+}
