@@ -123,9 +123,7 @@ pub fn filtered(state: &State) -> Vec<Command> {
 /// Handles a palette key. Returns the action to run once the palette has closed.
 pub fn on_action(state: &mut State, action: Action) -> Option<Action> {
     let count = filtered(state).len();
-    let Some(palette) = state.palette.as_mut() else {
-        return None;
-    };
+    let palette = state.palette.as_mut()?;
     let page = crate::layout::PALETTE_ROWS as isize;
     let delta = match action {
         Action::Up => -1,
