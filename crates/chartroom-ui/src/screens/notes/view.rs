@@ -47,69 +47,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
 
-    let count = if !state.showing_note_results() || notes.problem.is_some() {
-        String::new()
-    } else if notes.pending {
-        " searching… ".to_string()
-    } else {
-        let n = notes.results.len();
-        if n >= NOTE_LIMIT {
-            format!(" first {n} notes: type more to narrow ")
-        } else {
-            format!(" {n} notes ")
-        }
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("border.focus"))
-        .title(Span::styled(
-            " Search notes: words, \"phrases\", AND OR NOT, prefix* ",
-            theme.style("title"),
-        ))
-        .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
-    // The filter reminder gives way to the `^` under a syntax error.
-    let block = if notes.error_at.is_none() {
-        block.title_bottom(Line::styled(
-            " filters: type: from: to: mrn: author: ",
-            theme.style("text.dim"),
-        ))
-    } else {
-        block
-    };
-    let input = Line::from(vec![
-        Span::styled("> ", theme.style("text.dim")),
-        Span::styled(notes.query.clone(), theme.style("input")),
-    ]);
-    frame.render_widget(Paragraph::new(input).block(block), query_area);
-    if state.popup.is_none() && state.help.is_none() {
-        let x = query_area.x + 3 + width(&notes.query).min(usize::from(u16::MAX)) as u16;
-        if x < query_area.right().saturating_sub(1) {
-            frame.set_cursor_position((x, query_area.y + 1));
-        }
-    }
-
-    // A syntax error's position, marked under the typed character (not by colour).
-    if let Some(at) = notes.error_at {
-        let col = notes
-            .query
-            .chars()
-            .take(at.saturating_sub(1))
-            .map(|c| width(c.encode_utf8(&mut [0u8; 4])))
-            .sum::<usize>();
-        let x = usize::from(query_area.x) + 3 + col;
-        if x + 1 < usize::from(query_area.right()) && query_area.height >= 3 {
-            let caret = Rect {
-                x: x as u16,
-                y: query_area.y + 2,
-                width: 1,
-                height: 1,
-            };
-            frame.render_widget(
-                Paragraph::new(Span::styled("^", theme.style("error"))),
-                caret,
-            );
-        }
-    }
+    draw_query_box(state, frame, query_area);
     let below = Rect {
         height: area.height.saturating_sub(3),
         ..head_area
@@ -190,6 +128,76 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
     }
     frame.render_widget(Paragraph::new(lines), list_area);
+}
+
+/// The query box: what was typed, the count, the filter reminder, and the `^` under a
+/// syntax error.
+fn draw_query_box(state: &State, frame: &mut Frame, query_area: Rect) {
+    let theme = &state.theme;
+    let notes = &state.notes;
+    let count = if !state.showing_note_results() || notes.problem.is_some() {
+        String::new()
+    } else if notes.pending {
+        " searching… ".to_string()
+    } else {
+        let n = notes.results.len();
+        if n >= NOTE_LIMIT {
+            format!(" first {n} notes: type more to narrow ")
+        } else {
+            format!(" {n} notes ")
+        }
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border.focus"))
+        .title(Span::styled(
+            " Search notes: words, \"phrases\", AND OR NOT, prefix* ",
+            theme.style("title"),
+        ))
+        .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
+    // The filter reminder gives way to the `^` under a syntax error.
+    let block = if notes.error_at.is_none() {
+        block.title_bottom(Line::styled(
+            " filters: type: from: to: mrn: author: ",
+            theme.style("text.dim"),
+        ))
+    } else {
+        block
+    };
+    let input = Line::from(vec![
+        Span::styled("> ", theme.style("text.dim")),
+        Span::styled(notes.query.clone(), theme.style("input")),
+    ]);
+    frame.render_widget(Paragraph::new(input).block(block), query_area);
+    if state.popup.is_none() && state.help.is_none() {
+        let x = query_area.x + 3 + width(&notes.query).min(usize::from(u16::MAX)) as u16;
+        if x < query_area.right().saturating_sub(1) {
+            frame.set_cursor_position((x, query_area.y + 1));
+        }
+    }
+
+    // A syntax error's position, marked under the typed character (not by colour).
+    if let Some(at) = notes.error_at {
+        let col = notes
+            .query
+            .chars()
+            .take(at.saturating_sub(1))
+            .map(|c| width(c.encode_utf8(&mut [0u8; 4])))
+            .sum::<usize>();
+        let x = usize::from(query_area.x) + 3 + col;
+        if x + 1 < usize::from(query_area.right()) && query_area.height >= 3 {
+            let caret = Rect {
+                x: x as u16,
+                y: query_area.y + 2,
+                width: 1,
+                height: 1,
+            };
+            frame.render_widget(
+                Paragraph::new(Span::styled("^", theme.style("error"))),
+                caret,
+            );
+        }
+    }
 }
 
 /// The label, shortened where the column is narrow ("History & Physical" fits 18).
