@@ -15,7 +15,9 @@ use chartroom_ui::msg::NoteSearchError;
 use chartroom_ui::note_filters::NoteRequest;
 use chartroom_services::ChartServices;
 use chartroom_ui::state::{Screen, Section};
-use chartroom_ui::{update, App, Effect, Msg};
+use chartroom_domain::{allowed, Role};
+use chartroom_ui::screens::palette;
+use chartroom_ui::{update, Action, App, Effect, Msg, Workspace};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -229,6 +231,132 @@ fn chart_sections_and_document_opening() {
         Some(bottom),
         "scrolling stops at the end"
     );
+}
+
+#[test]
+fn workspaces_switch_by_key_and_refuse_what_the_role_may_not_enter() {
+    let mut s = state();
+    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+    assert_eq!(s.workspace, Workspace::Search);
+    // f3: the Search workspace's home screen (the chart belongs to it).
+    key(&mut s, "f3");
+    assert_eq!(s.screen, Screen::Search);
+    assert!(s.chart.is_none());
+    // A clerk may not work deficiencies: said, nothing else changes.
+    key(&mut s, "f4");
+    assert_eq!(s.workspace, Workspace::Search);
+    assert_eq!(
+        s.error.as_deref(),
+        Some("Completion: not permitted for clerk")
+    );
+    // An admin may, but the workspace is not built yet.
+    let mut admin = state();
+    admin.role = Role::Admin;
+    key(&mut admin, "f8");
+    assert_eq!(admin.error.as_deref(), Some("Admin: not available"));
+    assert_eq!(admin.workspace, Workspace::Search);
+    // In the break-the-glass popup the question comes first.
+    let mut p = state();
+    update(
+        &mut p,
+        Msg::ChartNeedsReason {
+            patient: PatientId(4),
+            flags: vec!["VIP"],
+        },
+    );
+    key(&mut p, "f4");
+    assert!(p.popup.is_some());
+    assert!(p.error.is_none());
+}
+
+#[test]
+fn palette_filters_runs_and_closes() {
+    let mut s = state();
+    // `:` types on the search screen; ctrl-g opens the palette there.
+    type_text(&mut s, ":");
+    assert!(s.palette.is_none());
+    key(&mut s, "ctrl-u");
+    key(&mut s, "ctrl-g");
+    assert!(s.palette.is_some());
+    type_text(&mut s, "notes");
+    let shown = palette::filtered(&s);
+    assert_eq!(shown.first().map(|c| c.action), Some(Action::NoteSearch));
+    assert_eq!(key(&mut s, "enter"), vec![]);
+    assert!(s.palette.is_none());
+    assert_eq!(s.screen, Screen::Notes);
+    // Esc closes without running anything.
+    key(&mut s, "ctrl-g");
+    key(&mut s, "esc");
+    assert!(s.palette.is_none());
+    assert_eq!(s.screen, Screen::Notes);
+
+    // From a chart, `:` opens it; choosing the Search workspace goes home.
+    let mut c = state();
+    update(&mut c, Msg::ChartOpened(Box::new(chart())));
+    key(&mut c, ":");
+    assert!(c.palette.is_some());
+    type_text(&mut c, "wksearch");
+    assert_eq!(
+        palette::filtered(&c).first().map(|c| c.action),
+        Some(Action::WorkspaceSearch)
+    );
+    key(&mut c, "enter");
+    assert_eq!(c.screen, Screen::Search);
+    assert!(c.chart.is_none());
+    // Quit still quits with the palette open.
+    key(&mut c, "ctrl-g");
+    key(&mut c, "ctrl-c");
+    assert!(c.quit);
+}
+
+#[test]
+fn the_palette_lists_only_what_the_role_may_do_with_live_keys() {
+    for role in Role::ALL {
+        for screen in ["search", "notes", "chart"] {
+            let mut s = state();
+            s.role = role;
+            match screen {
+                "notes" => {
+                    key(&mut s, "ctrl-f");
+                }
+                "chart" => {
+                    update(&mut s, Msg::ChartOpened(Box::new(chart())));
+                }
+                _ => {}
+            }
+            key(&mut s, "ctrl-g");
+            let commands = palette::commands(&s);
+            assert!(!commands.is_empty());
+            for c in &commands {
+                if let Some(p) = c.permission {
+                    assert!(allowed(role, p), "{role:?} offered {:?}", c.action);
+                }
+                assert_eq!(c.permission, palette::permission(c.action));
+                if let Some(w) = Workspace::from_action(c.action) {
+                    assert!(w.built() && allowed(role, w.permission()));
+                }
+                // The key shown is the one that runs it on that screen.
+                if let Some(k) = c.key {
+                    assert_eq!(s.keymap.resolve(s.screen_mode(), k), Some(c.action));
+                }
+            }
+        }
+    }
+    // A clerk in particular: no deficiency, release, privacy, identity or admin entry.
+    let mut s = state();
+    key(&mut s, "ctrl-g");
+    let actions: Vec<Action> = palette::commands(&s).iter().map(|c| c.action).collect();
+    for a in [
+        Action::WorkspaceCompletion,
+        Action::WorkspaceRelease,
+        Action::WorkspacePrivacy,
+        Action::WorkspaceIdentity,
+        Action::WorkspaceAdmin,
+    ] {
+        assert!(!actions.contains(&a));
+    }
+    assert!(actions.contains(&Action::WorkspaceSearch));
+    assert!(actions.contains(&Action::Quit));
 }
 
 #[test]
@@ -697,4 +825,64 @@ fn wake_is_called_when_answers_arrive() {
     }
     assert!(app.drain());
     assert_eq!(app.state.search.results.len(), 1);
+}
+
+/// Services whose data status (a long job) takes seconds; everything else is instant.
+struct SlowStatus;
+
+impl ChartServices for SlowStatus {
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        now()
+    }
+    fn search_patients(
+        &self,
+        _: &Session,
+        _: &str,
+        _: usize,
+    ) -> Result<Vec<PatientResult>, ServiceError> {
+        Ok(results())
+    }
+    fn open_chart(
+        &self,
+        _: &Session,
+        _: PatientId,
+        _: Option<BreakGlass>,
+    ) -> Result<OpenChart, ServiceError> {
+        Ok(OpenChart::Opened(Box::new(chart())))
+    }
+    fn open_document(&self, _: &Session, _: DocumentId) -> Result<DocumentView, ServiceError> {
+        Err(ServiceError::NotFound { what: "document" })
+    }
+    fn status(&self) -> Result<DataStatus, ServiceError> {
+        std::thread::sleep(Duration::from_secs(3));
+        Ok(DataStatus {
+            patients: 1,
+            documents: 1,
+            bytes_on_disk: 1,
+            index_bytes: 1,
+        })
+    }
+    fn search_notes(&self, _: &Session, _: &NoteQuery, _: usize) -> Result<Vec<NoteResult>, ServiceError> {
+        Ok(Vec::new())
+    }
+    fn patient_by_mrn(&self, _: &Session, _: Mrn) -> Result<Option<PatientId>, ServiceError> {
+        Ok(None)
+    }
+}
+
+#[test]
+fn a_long_job_does_not_delay_a_chart_open_queued_after_it() {
+    // `App::new` queues the (slow) data status first; the chart open comes after it.
+    let mut app = App::new(Arc::new(SlowStatus), session(), &config(), 80, 24);
+    let started = Instant::now();
+    app.handle(Msg::Key(chartroom_ui::Key::char('s')));
+    wait_until(&mut app, "results", |a| !a.state.search.results.is_empty());
+    app.handle(Msg::Key("enter".parse().expect("key")));
+    wait_until(&mut app, "the chart", |a| a.state.chart.is_some());
+    assert!(
+        app.state.status.is_none(),
+        "the chart opened while the status was still being measured"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+    wait_until(&mut app, "the status", |a| a.state.status.is_some());
 }

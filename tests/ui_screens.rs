@@ -47,6 +47,15 @@ fn with_chart() -> chartroom_ui::State {
 }
 
 #[test]
+fn command_palette_on_a_chart() {
+    let mut s = with_chart();
+    key(&mut s, ":");
+    type_text(&mut s, "sec");
+    key(&mut s, "down");
+    insta::assert_snapshot!(render(&s, 80, 24).backend());
+}
+
+#[test]
 fn search_empty_without_recent() {
     insta::assert_snapshot!(render(&state(), 80, 24).backend());
 }
@@ -305,8 +314,11 @@ fn every_screen_survives_every_size() {
     key(&mut notes_help, "?");
     let mut notes_empty = state();
     key(&mut notes_empty, "ctrl-f");
+    let mut palette = with_results();
+    key(&mut palette, "ctrl-g");
     let states = [
         state(),
+        palette,
         with_results(),
         with_notes(),
         notes_popup,

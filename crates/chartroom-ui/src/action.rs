@@ -35,6 +35,7 @@ modes! {
     Chart = "chart", "chart view";
     Help = "help", "help overlay";
     Popup = "popup", "break-the-glass reason";
+    Palette = "palette", "command palette";
 }
 
 impl Mode {
@@ -42,7 +43,7 @@ impl Mode {
     /// bindings of printable keys are ignored there (so `q` can quit elsewhere
     /// without making the letter untypeable in a name).
     pub fn has_text_field(self) -> bool {
-        matches!(self, Mode::Search | Mode::Notes | Mode::Popup)
+        matches!(self, Mode::Search | Mode::Notes | Mode::Popup | Mode::Palette)
     }
 }
 
@@ -76,16 +77,16 @@ macro_rules! actions {
 actions! {
     Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart];
     Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help];
-    Back = "back", "go back / close", [Global, Notes, Chart, Help];
-    Up = "up", "move up", [Search, Notes, Chart, Help, Popup];
-    Down = "down", "move down", [Search, Notes, Chart, Help, Popup];
-    PageUp = "page_up", "page up", [Search, Notes, Chart, Help];
-    PageDown = "page_down", "page down", [Search, Notes, Chart, Help];
-    Top = "top", "go to the top", [Search, Notes, Chart, Help];
-    Bottom = "bottom", "go to the bottom", [Search, Notes, Chart, Help];
+    Back = "back", "go back / close", [Global, Notes, Chart, Help, Palette];
+    Up = "up", "move up", [Search, Notes, Chart, Help, Popup, Palette];
+    Down = "down", "move down", [Search, Notes, Chart, Help, Popup, Palette];
+    PageUp = "page_up", "page up", [Search, Notes, Chart, Help, Palette];
+    PageDown = "page_down", "page down", [Search, Notes, Chart, Help, Palette];
+    Top = "top", "go to the top", [Search, Notes, Chart, Help, Palette];
+    Bottom = "bottom", "go to the bottom", [Search, Notes, Chart, Help, Palette];
     Open = "open", "open the selected chart, document or note", [Search, Notes, Chart];
-    DeleteBack = "delete_back", "delete the character before the cursor", [Search, Notes, Popup];
-    ClearLine = "clear_line", "clear the text field", [Search, Notes, Popup];
+    DeleteBack = "delete_back", "delete the character before the cursor", [Search, Notes, Popup, Palette];
+    ClearLine = "clear_line", "clear the text field", [Search, Notes, Popup, Palette];
     NoteSearch = "note_search", "switch patient search / note search", [Search, Notes];
     NextSection = "next_section", "next chart section", [Chart];
     PrevSection = "prev_section", "previous chart section", [Chart];
@@ -95,6 +96,14 @@ actions! {
     Reading = "section_reading", "show the reading pane", [Chart];
     Confirm = "confirm", "confirm the reason and open the chart", [Popup];
     Cancel = "cancel", "cancel without opening the chart", [Popup];
+    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help];
+    Run = "run", "run the chosen command", [Palette];
+    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart];
+    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart];
+    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart];
+    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart];
+    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart];
+    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart];
 }
 
 impl Action {

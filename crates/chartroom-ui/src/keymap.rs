@@ -2,7 +2,7 @@
 //! `keymaps/vim.toml`, and user files that override single bindings.
 //!
 //! File shape: one table per mode (`[global]`, `[search]`, `[notes]`, `[chart]`,
-//! `[help]`, `[popup]`), each mapping a key to an action name: `"ctrl-d" = "page_down"`.
+//! `[help]`, `[popup]`, `[palette]`), each mapping a key to an action name: `"ctrl-d" = "page_down"`.
 //! `"none"` unbinds. An optional top-level `inherits = "default" | "vim"` picks the base
 //! a user file overrides (default: `default`); `kind = "keymap"` marks the file for
 //! `check-config`.

@@ -2,8 +2,9 @@
 //! `Msg`s. It knows nothing of crossterm: `term/` (local) and later `ssh/` (one per
 //! channel) own input and output and drive an [`App`].
 //!
-//! Two workers per session: one for searches, one for everything else, so opening a
-//! chart never waits behind a slow search. The search worker keeps only the newest
+//! Three workers per session: one for searches, one for long jobs (reports, exports,
+//! the data status that measures the files on disk), one for everything else, so
+//! opening a chart never waits behind a slow search or a slow report. The search worker keeps only the newest
 //! queued query (older ones are dropped unrun), and `update` drops answers to stale
 //! generations, so typing never blocks on a search.
 
@@ -84,11 +85,45 @@ enum Work {
     Status,
 }
 
+/// Runs one job of the work or long-job worker, turning errors and panics into `Msg`s.
+fn run_work(services: &dyn ChartServices, session: &Session, job: Work) -> Msg {
+    match job {
+        Work::OpenChart { patient, reason } => {
+            match guarded(|| services.open_chart(session, patient, reason.clone())) {
+                Ok(OpenChart::Opened(chart)) => Msg::ChartOpened(chart),
+                Ok(OpenChart::NeedsReason { patient, flags }) => {
+                    Msg::ChartNeedsReason { patient, flags }
+                }
+                Err(message) => Msg::Failed {
+                    what: "opening the chart",
+                    message,
+                },
+            }
+        }
+        Work::OpenDocument(id) => match guarded(|| services.open_document(session, id)) {
+            Ok(doc) => Msg::DocumentLoaded(Box::new(doc)),
+            Err(message) => Msg::Failed {
+                what: "opening the document",
+                message,
+            },
+        },
+        Work::Status => match guarded(|| services.status()) {
+            Ok(status) => Msg::Status(status),
+            Err(message) => Msg::Failed {
+                what: "reading the data status",
+                message,
+            },
+        },
+    }
+}
+
 /// The effect runner of one session.
 pub struct Runtime {
     services: Arc<dyn ChartServices>,
     searches: Sender<SearchJob>,
     work: Sender<Work>,
+    /// Long jobs: reports, exports, anything that may take seconds.
+    long: Sender<Work>,
     messages: Receiver<Msg>,
 }
 
@@ -107,6 +142,7 @@ impl Runtime {
         let (msg_tx, messages) = unbounded();
         let (searches, search_rx) = unbounded::<SearchJob>();
         let (work, work_rx) = unbounded::<Work>();
+        let (long, long_rx) = unbounded::<Work>();
         {
             let services = services.clone();
             let session = session.clone();
@@ -177,42 +213,16 @@ impl Runtime {
                 }
             });
         }
-        {
+        // The same loop on two queues: quick work (charts, documents) never queues
+        // behind a long job, and long jobs run one at a time without starving it.
+        for (name, jobs) in [("work", work_rx), ("long", long_rx)] {
             let services = services.clone();
+            let session = session.clone();
+            let msg_tx = msg_tx.clone();
             let notify = notify.clone();
-            spawn("work", move || {
-                while let Ok(job) = work_rx.recv() {
-                    let msg = match job {
-                        Work::OpenChart { patient, reason } => {
-                            match guarded(|| services.open_chart(&session, patient, reason.clone()))
-                            {
-                                Ok(OpenChart::Opened(chart)) => Msg::ChartOpened(chart),
-                                Ok(OpenChart::NeedsReason { patient, flags }) => {
-                                    Msg::ChartNeedsReason { patient, flags }
-                                }
-                                Err(message) => Msg::Failed {
-                                    what: "opening the chart",
-                                    message,
-                                },
-                            }
-                        }
-                        Work::OpenDocument(id) => {
-                            match guarded(|| services.open_document(&session, id)) {
-                                Ok(doc) => Msg::DocumentLoaded(Box::new(doc)),
-                                Err(message) => Msg::Failed {
-                                    what: "opening the document",
-                                    message,
-                                },
-                            }
-                        }
-                        Work::Status => match guarded(|| services.status()) {
-                            Ok(status) => Msg::Status(status),
-                            Err(message) => Msg::Failed {
-                                what: "reading the data status",
-                                message,
-                            },
-                        },
-                    };
+            spawn(name, move || {
+                while let Ok(job) = jobs.recv() {
+                    let msg = run_work(services.as_ref(), &session, job);
                     if msg_tx.send(msg).is_err() {
                         break;
                     }
@@ -224,6 +234,7 @@ impl Runtime {
             services,
             searches,
             work,
+            long,
             messages,
         }
     }
@@ -250,8 +261,9 @@ impl Runtime {
             Effect::OpenDocument { id } => {
                 let _ = self.work.send(Work::OpenDocument(id));
             }
+            // Measuring the data on disk walks the files: a long job.
             Effect::RefreshStatus => {
-                let _ = self.work.send(Work::Status);
+                let _ = self.long.send(Work::Status);
             }
             Effect::Quit => return false,
         }

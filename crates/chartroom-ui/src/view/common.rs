@@ -2,7 +2,6 @@
 
 use chartroom_domain::{Patient, PatientFlags};
 use crate::theme::Theme;
-use chrono::{NaiveDate, NaiveDateTime};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Span;
@@ -39,14 +38,7 @@ pub fn fit(text: &str, cols: usize) -> String {
     out
 }
 
-/// US date order, as charts and callers say it.
-pub fn date(d: NaiveDate) -> String {
-    d.format("%m/%d/%Y").to_string()
-}
-
-pub fn date_time(d: NaiveDateTime) -> String {
-    d.format("%m/%d/%Y %H:%M").to_string()
-}
+pub use crate::text::{date, date_time};
 
 /// `20,000`.
 pub fn thousands(n: u64) -> String {
@@ -100,14 +92,7 @@ fn flag_short(word: &str) -> &str {
     }
 }
 
-/// One-letter forms, the last resort in a narrow column (the help overlay has the legend).
-pub const FLAG_LETTERS: &[(&str, &str)] = &[
-    ("DECEASED", "D"),
-    ("VIP", "V"),
-    ("EMPLOYEE", "E"),
-    ("RESTRICTED", "R"),
-    ("SENSITIVE", "S"),
-];
+pub use crate::text::FLAG_LETTERS;
 
 fn flag_letter(word: &str) -> &str {
     FLAG_LETTERS

@@ -1,13 +1,10 @@
 //! `view`: draws the state, nothing else. Layout top to bottom: the screen, an error
 //! line when there is one, the status bar; overlays (help, break-the-glass) on top.
 
-pub mod chart;
 pub mod common;
-pub mod help;
-pub mod notes;
-pub mod popup;
-pub mod search;
 pub mod status;
+
+use super::screens::{break_glass, chart, help, notes, palette, search};
 
 use super::state::{Screen, State, MIN_HEIGHT, MIN_WIDTH};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,9 +26,9 @@ pub fn view(state: &State, frame: &mut Frame) {
     ])
     .areas(area);
     match state.screen {
-        Screen::Search => search::draw(state, frame, body),
-        Screen::Notes => notes::draw(state, frame, body),
-        Screen::Chart => chart::draw(state, frame, body),
+        Screen::Search => search::view::draw(state, frame, body),
+        Screen::Notes => notes::view::draw(state, frame, body),
+        Screen::Chart => chart::view::draw(state, frame, body),
     }
     if let Some(message) = &state.error {
         let line = Line::styled(format!(" ! {}", message), state.theme.style("error"));
@@ -39,10 +36,13 @@ pub fn view(state: &State, frame: &mut Frame) {
     }
     status::draw(state, frame, status_area);
     if state.help.is_some() {
-        help::draw(state, frame, body);
+        help::view::draw(state, frame, body);
+    }
+    if state.palette.is_some() {
+        palette::view::draw(state, frame, body);
     }
     if state.popup.is_some() {
-        popup::draw(state, frame, body);
+        break_glass::view::draw(state, frame, body);
     }
 }
 

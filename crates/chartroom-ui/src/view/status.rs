@@ -33,6 +33,7 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
         ],
         Mode::Help => &[(Action::Back, "close"), (Action::Down, "scroll")],
         Mode::Popup => &[(Action::Confirm, "confirm"), (Action::Cancel, "cancel")],
+        Mode::Palette => &[(Action::Run, "run"), (Action::Back, "close")],
         Mode::Global => &[],
     }
 }
@@ -49,43 +50,76 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let theme = &state.theme;
     let bar = theme.style("status.bar");
     let key_style = theme.style("status.key");
-    let mut left = format!(" {} ({})", state.username, state.role.code());
-    if let Some(s) = state.status {
-        left.push_str(&format!(
-            " │ {} patients · {}",
-            thousands(s.patients),
-            human_bytes(s.bytes_on_disk)
-        ));
-    }
-    if let Some(what) = state.loading {
-        left.push_str(&format!(" │ {what}…"));
-    }
     let clock = format!("{} ", clock(state));
     let total = usize::from(area.width);
-    let mut room = total.saturating_sub(width(&left) + width(&clock) + 2);
-    let mut hints: Vec<Span> = Vec::new();
     let mode = state.mode();
-    for (action, label) in hinted(mode) {
-        let Some(key) = state.keymap.hint(mode, *action) else {
-            continue;
-        };
-        let key = key.to_string();
-        let label = format!(" {label}  ");
+    let hints: Vec<(String, String)> = hinted(mode)
+        .iter()
+        .filter_map(|(action, label)| {
+            let key = state.keymap.hint(mode, *action)?;
+            Some((key.to_string(), format!(" {label}  ")))
+        })
+        .collect();
+    // How many hints fit beside a left part (they go in order, most useful first).
+    let fitting = |left: &str| {
+        let mut room = total.saturating_sub(width(left) + width(&clock) + 2);
+        hints
+            .iter()
+            .take_while(|(k, l)| {
+                let need = width(k) + width(l);
+                let fits = need <= room;
+                room = room.saturating_sub(need);
+                fits
+            })
+            .count()
+    };
+    // The data size goes before any hint does: hints say what the keys do here, the
+    // size is only a reassurance.
+    let with_size = left_text(state, true);
+    let without_size = left_text(state, false);
+    let left = if fitting(&with_size) >= fitting(&without_size) {
+        with_size
+    } else {
+        without_size
+    };
+    let mut room = total.saturating_sub(width(&left) + width(&clock) + 2);
+    let mut spans_hints: Vec<Span> = Vec::new();
+    for (key, label) in hints {
         let need = width(&key) + width(&label);
         if need > room {
             break;
         }
         room -= need;
-        hints.push(Span::styled(key, key_style));
-        hints.push(Span::styled(label, bar));
+        spans_hints.push(Span::styled(key, key_style));
+        spans_hints.push(Span::styled(label, bar));
     }
-    let hints_width: usize = hints.iter().map(|s| s.width()).sum();
+    let hints_width: usize = spans_hints.iter().map(|s| s.width()).sum();
     let used = width(&left) + width(&clock) + hints_width;
     let mut spans = vec![
         Span::styled(left, bar),
         Span::styled(" ".repeat(total.saturating_sub(used)), bar),
     ];
-    spans.extend(hints);
+    spans.extend(spans_hints);
     spans.push(Span::styled(clock, bar));
     frame.render_widget(Paragraph::new(Line::from(spans)).style(bar), area);
+}
+
+/// Who, which workspace (by name, never colour alone), what data, what is loading.
+fn left_text(state: &State, with_size: bool) -> String {
+    let mut left = format!(
+        " {} ({}) │ {}",
+        state.username,
+        state.role.code(),
+        state.workspace.title()
+    );
+    if let Some(s) = state.status {
+        left.push_str(&format!(" │ {} patients", thousands(s.patients)));
+        if with_size {
+            left.push_str(&format!(" · {}", human_bytes(s.bytes_on_disk)));
+        }
+    }
+    if let Some(what) = state.loading {
+        left.push_str(&format!(" │ {what}…"));
+    }
+    left
 }

@@ -1,10 +1,12 @@
 //! The chart screen: header (name, MRN, DOB + age, sex, flags), section tabs, and one
 //! section at a time (demographics, encounters, documents, the reading pane).
 
-use super::common::{date, date_time, fit, flag_role, row_style, scroll_offset};
+use super::state::{demographics_lines, ChartState, Section};
+use crate::layout::DOCUMENT_LIST_WIDTH;
+use crate::state::State;
+use crate::text::wrap_text;
+use crate::view::common::{date, date_time, fit, flag_role, row_style, scroll_offset};
 use chartroom_domain::Patient;
-use crate::state::{wrap_text, ChartState, Section, State};
-use crate::update::reading_rows;
 use chrono::NaiveDate;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -54,8 +56,6 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// Width of the document list beside the reading pane on wide terminals.
-pub const DOCUMENT_LIST_WIDTH: u16 = 70;
 
 /// A bordered pane; returns its inside. The focused one of two gets `border.focus`.
 fn pane(state: &State, frame: &mut Frame, area: Rect, title: String, focus: bool) -> Rect {
@@ -130,80 +130,6 @@ fn draw_tabs(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect) {
         spans.push(Span::raw(" "));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// The demographics section as (label, value) rows; `update` scrolls by their count.
-pub fn demographics_lines(p: &Patient, today: NaiveDate) -> Vec<(&'static str, String)> {
-    let mut rows = vec![("Name", p.name.display_last_first())];
-    for alt in &p.other_names {
-        let label = match alt.kind {
-            chartroom_domain::NameKind::Alias => "Alias",
-            chartroom_domain::NameKind::Previous => "Previous name",
-            chartroom_domain::NameKind::Maiden => "Maiden name",
-        };
-        rows.push((label, alt.name.display_last_first()));
-    }
-    rows.push((
-        "Date of birth",
-        format!("{} (age {})", date(p.dob), p.age_on(today)),
-    ));
-    let sex = match p.sex {
-        chartroom_domain::Sex::Female => "F (female)",
-        chartroom_domain::Sex::Male => "M (male)",
-        chartroom_domain::Sex::Other => "X (other)",
-        chartroom_domain::Sex::Unknown => "U (unknown)",
-    };
-    rows.push(("Sex", sex.to_string()));
-    if let Some(d) = p.flags.deceased {
-        rows.push(("Deceased", date(d)));
-    }
-    rows.push((
-        "MRN",
-        format!("{} (shelf {:02})", p.mrn, p.mrn.terminal_digits()),
-    ));
-    rows.push((
-        "SSN",
-        p.ssn
-            .as_ref()
-            .map(|s| s.masked())
-            .unwrap_or_else(|| "not on file".into()),
-    ));
-    match &p.address {
-        Some(a) => {
-            rows.push(("Address", a.line.clone()));
-            rows.push(("", format!("{}, {} {}", a.city, a.state, a.zip)));
-        }
-        None => rows.push(("Address", "not on file".into())),
-    }
-    if p.phones.is_empty() {
-        rows.push(("Phone", "not on file".into()));
-    }
-    for (i, phone) in p.phones.iter().enumerate() {
-        rows.push((if i == 0 { "Phone" } else { "" }, phone.clone()));
-    }
-    for (i, id) in p.identifiers.iter().enumerate() {
-        rows.push((
-            if i == 0 { "Identifiers" } else { "" },
-            format!("{}: {}", id.system, id.value),
-        ));
-    }
-    let words = p.flags.words();
-    rows.push((
-        "Flags",
-        if words.is_empty() {
-            "none".into()
-        } else {
-            words.join(" ")
-        },
-    ));
-    if !p.flags.sensitive.is_empty() {
-        let cats: Vec<&str> = p.flags.sensitive.iter().map(|c| c.label()).collect();
-        rows.push(("Sensitive", cats.join(", ")));
-    }
-    if p.staff_link.is_some() {
-        rows.push(("Staff", "a staff member's own record".into()));
-    }
-    rows
 }
 
 fn draw_demographics(
@@ -383,7 +309,7 @@ fn draw_reading(state: &State, chart: &ChartState, frame: &mut Frame, area: Rect
     );
     let lines = wrap_text(&d.text, state.reading_width());
     let rows = usize::from(text_area.height)
-        .min(reading_rows(state))
+        .min(state.reading_rows())
         .max(1);
     let scroll = chart.reading_scroll.min(lines.len().saturating_sub(rows));
     let shown: Vec<Line> = lines

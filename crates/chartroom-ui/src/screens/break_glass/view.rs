@@ -1,7 +1,7 @@
 //! The break-the-glass popup: a sensitive chart opens only with a reason, which goes
 //! into the audit trail.
 
-use super::common::centered;
+use crate::view::common::centered;
 use chartroom_services::BreakGlassReason;
 use crate::state::State;
 use ratatui::layout::Rect;
@@ -90,7 +90,7 @@ pub fn draw(state: &State, frame: &mut Frame, body: Rect) {
         area,
     );
     // The cursor sits after the explanation so typing there feels like a text field.
-    let x = area.x + 15 + super::common::width(&popup.explanation) as u16;
+    let x = area.x + 15 + crate::view::common::width(&popup.explanation) as u16;
     let y = area.y + 1 + 3 + BreakGlassReason::ALL.len() as u16 + 1;
     if x < area.right().saturating_sub(1) && y < area.bottom().saturating_sub(1) {
         frame.set_cursor_position((x, y));

@@ -2,10 +2,11 @@
 //! one result per three rows: date, patient, MRN, note type, and two lines of snippet
 //! with the matched words in [brackets] (marked by characters, not only by colour).
 
-use super::common::{date, fit, row_style, width};
+use crate::view::common::{date, fit, row_style, width};
 use chartroom_domain::DocumentType;
 use chartroom_services::Snippet;
-use crate::state::{State, NOTE_LIMIT, NOTE_ROWS};
+use crate::layout::NOTE_ROWS;
+use crate::state::{State, NOTE_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -46,6 +47,94 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
 
+    draw_query_box(state, frame, query_area);
+    let below = Rect {
+        height: area.height.saturating_sub(3),
+        ..head_area
+    };
+    if !state.showing_note_results() {
+        draw_syntax_help(state, frame, below);
+        return;
+    }
+    if let Some(problem) = &notes.problem {
+        let line = Line::styled(format!("  {problem}"), theme.style("text.dim"));
+        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), below);
+        return;
+    }
+    let w = usize::from(area.width);
+    let (name_w, type_w, author_w) = columns(w);
+    let mut heading = format!(
+        "  {} {} {} {}",
+        fit("Date", 10),
+        fit("Patient", name_w),
+        fit("MRN", 11),
+        fit("Type", type_w)
+    );
+    if author_w > 0 {
+        heading.push(' ');
+        heading.push_str(&fit("Author", author_w));
+    }
+    frame.render_widget(
+        Paragraph::new(Line::styled(heading, theme.style("column"))),
+        head_area,
+    );
+    if notes.results.is_empty() {
+        let text = if notes.pending || notes.shown_generation != notes.generation {
+            "  searching…"
+        } else {
+            "  No note matches. Try fewer words, OR, a prefix* or a wider date range."
+        };
+        frame.render_widget(
+            Paragraph::new(Line::styled(text, theme.style("text.dim"))),
+            list_area,
+        );
+        return;
+    }
+    let per_page = (usize::from(list_area.height) / NOTE_ROWS).max(1);
+    let offset = crate::view::common::scroll_offset(notes.selected, per_page);
+    let snippet_w = w.saturating_sub(SNIPPET_INDENT + 1).max(1);
+    let mark = theme.style("text").patch(theme.style("highlight.match"));
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, r) in notes.results.iter().enumerate().skip(offset).take(per_page) {
+        let selected = i == notes.selected;
+        let base = row_style(theme, selected);
+        let mut text = format!(
+            "{}{} {} {} {}",
+            if selected { "> " } else { "  " },
+            date(r.hit.time.date()),
+            fit(&r.patient_name, name_w),
+            fit(&r.mrn, 11),
+            fit(type_label(r.hit.doc_type), type_w)
+        );
+        if author_w > 0 {
+            text.push(' ');
+            text.push_str(&fit(r.author_name.as_deref().unwrap_or("—"), author_w));
+        }
+        lines.push(Line::styled(text, base));
+        let indent = if selected { "  │ " } else { "    " };
+        let snippet = snippet_lines(
+            &r.hit.snippet,
+            snippet_w,
+            SNIPPET_ROWS,
+            theme.style("text"),
+            mark,
+        );
+        for k in 0..SNIPPET_ROWS {
+            let mut spans = vec![Span::styled(indent, theme.style("text.dim"))];
+            if let Some(line) = snippet.get(k) {
+                spans.extend(line.iter().cloned());
+            }
+            lines.push(Line::from(spans));
+        }
+    }
+    frame.render_widget(Paragraph::new(lines), list_area);
+}
+
+/// The query box: what was typed, the count, the filter reminder, and the `^` under a
+/// syntax error.
+fn draw_query_box(state: &State, frame: &mut Frame, query_area: Rect) {
+    let theme = &state.theme;
+    let notes = &state.notes;
     let count = if !state.showing_note_results() || notes.problem.is_some() {
         String::new()
     } else if notes.pending {
@@ -109,86 +198,6 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             );
         }
     }
-    let below = Rect {
-        height: area.height.saturating_sub(3),
-        ..head_area
-    };
-    if !state.showing_note_results() {
-        draw_syntax_help(state, frame, below);
-        return;
-    }
-    if let Some(problem) = &notes.problem {
-        let line = Line::styled(format!("  {problem}"), theme.style("text.dim"));
-        frame.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), below);
-        return;
-    }
-    let w = usize::from(area.width);
-    let (name_w, type_w, author_w) = columns(w);
-    let mut heading = format!(
-        "  {} {} {} {}",
-        fit("Date", 10),
-        fit("Patient", name_w),
-        fit("MRN", 11),
-        fit("Type", type_w)
-    );
-    if author_w > 0 {
-        heading.push(' ');
-        heading.push_str(&fit("Author", author_w));
-    }
-    frame.render_widget(
-        Paragraph::new(Line::styled(heading, theme.style("column"))),
-        head_area,
-    );
-    if notes.results.is_empty() {
-        let text = if notes.pending || notes.shown_generation != notes.generation {
-            "  searching…"
-        } else {
-            "  No note matches. Try fewer words, OR, a prefix* or a wider date range."
-        };
-        frame.render_widget(
-            Paragraph::new(Line::styled(text, theme.style("text.dim"))),
-            list_area,
-        );
-        return;
-    }
-    let per_page = (usize::from(list_area.height) / NOTE_ROWS).max(1);
-    let offset = super::common::scroll_offset(notes.selected, per_page);
-    let snippet_w = w.saturating_sub(SNIPPET_INDENT + 1).max(1);
-    let mark = theme.style("text").patch(theme.style("highlight.match"));
-    let mut lines: Vec<Line> = Vec::new();
-    for (i, r) in notes.results.iter().enumerate().skip(offset).take(per_page) {
-        let selected = i == notes.selected;
-        let base = row_style(theme, selected);
-        let mut text = format!(
-            "{}{} {} {} {}",
-            if selected { "> " } else { "  " },
-            date(r.hit.time.date()),
-            fit(&r.patient_name, name_w),
-            fit(&r.mrn, 11),
-            fit(type_label(r.hit.doc_type), type_w)
-        );
-        if author_w > 0 {
-            text.push(' ');
-            text.push_str(&fit(r.author_name.as_deref().unwrap_or("—"), author_w));
-        }
-        lines.push(Line::styled(text, base));
-        let indent = if selected { "  │ " } else { "    " };
-        let snippet = snippet_lines(
-            &r.hit.snippet,
-            snippet_w,
-            SNIPPET_ROWS,
-            theme.style("text"),
-            mark,
-        );
-        for k in 0..SNIPPET_ROWS {
-            let mut spans = vec![Span::styled(indent, theme.style("text.dim"))];
-            if let Some(line) = snippet.get(k) {
-                spans.extend(line.iter().cloned());
-            }
-            lines.push(Line::from(spans));
-        }
-    }
-    frame.render_widget(Paragraph::new(lines), list_area);
 }
 
 /// The label, shortened where the column is narrow ("History & Physical" fits 18).
@@ -343,7 +352,7 @@ pub fn snippet_lines(
     }
     shown
         .into_iter()
-        .map(|l| super::common::marked_spans(l, base, mark))
+        .map(|l| crate::view::common::marked_spans(l, base, mark))
         .collect()
 }
 

@@ -1,7 +1,7 @@
 //! The search screen: a query box, then results as you type (or recent charts when the
 //! query is empty).
 
-use super::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset};
+use crate::view::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset};
 use chartroom_domain::Patient;
 use crate::state::{State, SEARCH_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,7 +24,6 @@ fn columns(width: usize, widest_flags: usize) -> (usize, usize, usize) {
 }
 
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
-    let theme = &state.theme;
     let [query_area, head_area, list_area] = Layout::vertical([
         Constraint::Length(3),
         Constraint::Length(1),
@@ -32,56 +31,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     ])
     .areas(area);
 
-    let count = if state.showing_results() {
-        if state.search.pending {
-            " searching… ".to_string()
-        } else {
-            let n = state.search.results.len();
-            // A full list means the search stopped there: say so, and how to narrow it.
-            if n >= SEARCH_LIMIT {
-                format!(" first {n} shown: type more to narrow ")
-            } else {
-                format!(" {n} found ")
-            }
-        }
-    } else if state.recent.is_empty() {
-        String::new()
-    } else {
-        format!(" recent charts: {} ", state.recent.len())
-    };
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.style("border.focus"))
-        .title(Span::styled(
-            " Find a patient: name, DOB, MRN, phone or account ",
-            theme.style("title"),
-        ))
-        .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
-    // The way to note search, from the live keymap: the status bar has no room for it
-    // at 80 columns.
-    let block = match state
-        .keymap
-        .hint(crate::Mode::Search, crate::Action::NoteSearch)
-    {
-        Some(key) => block.title_bottom(Line::styled(
-            format!(" {key}: search inside notes "),
-            theme.style("text.dim"),
-        )),
-        None => block,
-    };
-    let input = Line::from(vec![
-        Span::styled("> ", theme.style("text.dim")),
-        Span::styled(state.search.query.clone(), theme.style("input")),
-    ]);
-    frame.render_widget(Paragraph::new(input).block(block), query_area);
-    if state.popup.is_none() && state.help.is_none() {
-        let x = query_area.x + 3 + super::common::width(&state.search.query) as u16;
-        if x < query_area.right().saturating_sub(1) {
-            frame.set_cursor_position((x, query_area.y + 1));
-        }
-    }
+    draw_query_box(state, frame, query_area);
+    draw_list(state, frame, usize::from(area.width), head_area, list_area);
+}
 
-    let width = usize::from(area.width);
+/// The rest of the screen under the box: results with their heading, or the recent
+/// charts, or what to type.
+fn draw_list(state: &State, frame: &mut Frame, width: usize, head_area: Rect, list_area: Rect) {
+    let theme = &state.theme;
     if state.showing_results() {
         let widest = state
             .search
@@ -172,7 +129,8 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             frame.render_widget(
                 Paragraph::new(lines),
                 Rect {
-                    height: area.height.saturating_sub(3),
+                    // The heading row and the list: all of the screen under the box.
+                    height: head_area.height + list_area.height,
                     ..head_area
                 },
             );
@@ -201,6 +159,60 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
             })
             .collect();
         frame.render_widget(Paragraph::new(lines), list_area);
+    }
+}
+
+/// The query box: what was typed, how many were found (or recent charts), and the key
+/// to note search.
+fn draw_query_box(state: &State, frame: &mut Frame, query_area: Rect) {
+    let theme = &state.theme;
+    let count = if state.showing_results() {
+        if state.search.pending {
+            " searching… ".to_string()
+        } else {
+            let n = state.search.results.len();
+            // A full list means the search stopped there: say so, and how to narrow it.
+            if n >= SEARCH_LIMIT {
+                format!(" first {n} shown: type more to narrow ")
+            } else {
+                format!(" {n} found ")
+            }
+        }
+    } else if state.recent.is_empty() {
+        String::new()
+    } else {
+        format!(" recent charts: {} ", state.recent.len())
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.style("border.focus"))
+        .title(Span::styled(
+            " Find a patient: name, DOB, MRN, phone or account ",
+            theme.style("title"),
+        ))
+        .title_bottom(Line::styled(count, theme.style("text.dim")).right_aligned());
+    // The way to note search, from the live keymap: the status bar has no room for it
+    // at 80 columns.
+    let block = match state
+        .keymap
+        .hint(crate::Mode::Search, crate::Action::NoteSearch)
+    {
+        Some(key) => block.title_bottom(Line::styled(
+            format!(" {key}: search inside notes "),
+            theme.style("text.dim"),
+        )),
+        None => block,
+    };
+    let input = Line::from(vec![
+        Span::styled("> ", theme.style("text.dim")),
+        Span::styled(state.search.query.clone(), theme.style("input")),
+    ]);
+    frame.render_widget(Paragraph::new(input).block(block), query_area);
+    if state.popup.is_none() && state.help.is_none() {
+        let x = query_area.x + 3 + crate::view::common::width(&state.search.query) as u16;
+        if x < query_area.right().saturating_sub(1) {
+            frame.set_cursor_position((x, query_area.y + 1));
+        }
     }
 }
 
@@ -317,7 +329,7 @@ pub fn highlight_matches(text: &str, query: &str, base: Style, mark: Style) -> V
                 .for_each(|m| *m = true);
         }
     }
-    super::common::marked_spans(chars.into_iter().zip(marked), base, mark)
+    crate::view::common::marked_spans(chars.into_iter().zip(marked), base, mark)
 }
 
 #[cfg(test)]
