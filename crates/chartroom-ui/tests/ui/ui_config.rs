@@ -1,18 +1,14 @@
 //! Keymap and theme files: the shipped ones are valid, every bad fixture fails with the
 //! file, line and bad name, and keymaps survive parse → print → parse.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
 use chartroom_ui::config::{check_config_file, Summary};
 use chartroom_ui::keymap::{Keymap, KeymapLayer, BUILTIN};
 use chartroom_ui::{Key, KeyCode, Modifiers};
 use proptest::prelude::*;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/config-bad")
-        .join(name)
+    chartroom_testkit::fixture("config-bad").join(name)
 }
 
 /// Checks the file fails and the message names the file, the line and `needle`.
@@ -77,7 +73,7 @@ fn a_file_of_unknown_kind_is_refused() {
 
 #[test]
 fn shipped_files_are_valid() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let root = chartroom_testkit::repo_root();
     for f in ["keymaps/default.toml", "keymaps/vim.toml"] {
         assert!(
             matches!(check_config_file(&root.join(f)), Ok(Summary::Keymap { .. })),

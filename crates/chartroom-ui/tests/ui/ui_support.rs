@@ -1,5 +1,4 @@
 //! Hand-built patients, charts and states for the UI tests (no store needed).
-#![allow(dead_code, clippy::expect_used, clippy::unwrap_used)]
 
 use chartroom_domain::*;
 use chartroom_services::{Chart, DocumentView, EncounterView, PatientResult, Session};
@@ -326,8 +325,8 @@ pub fn render(s: &State, w: u16, h: u16) -> Terminal<TestBackend> {
 
 /// Note search results as the services would return them for `pneumonia`.
 pub fn note_results() -> Vec<chartroom_services::NoteResult> {
-    use chartroom_search::{NoteHit, Snippet};
     use chartroom_services::NoteResult;
+    use chartroom_services::{NoteHit, Snippet};
     let snip = |text: &str, words: &[&str]| {
         let mut marks = Vec::new();
         for w in words {

@@ -2,8 +2,6 @@
 //! its runtime. Type a name, open the chart, and find the open in the audit trail; a
 //! restricted chart asks for a reason and its open is flagged for privacy review.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
 use chartroom_domain::{AccessAction, FixedClock, Patient};
 use chartroom_generate::{generate, GenerateOptions, NoProgress};
 use chartroom_services::Services;
@@ -98,7 +96,10 @@ fn type_a_name_open_the_chart_and_see_the_audit_event() {
     assert_eq!(open.event.client, "local");
     assert!(!open.event.flagged);
     assert!(matches!(
-        services.store_for_tests().check_audit_chain().expect("chain"),
+        services
+            .store_for_tests()
+            .check_audit_chain()
+            .expect("chain"),
         chartroom_store::ChainCheck::Intact { .. }
     ));
 }

@@ -1,8 +1,6 @@
 //! The UI runtime over the real services (store + index in a temp directory): typing
 //! finds patients, enter opens a chart, a VIP chart asks for a reason first.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;

@@ -1,13 +1,9 @@
 //! Snapshot tests of every screen at 80×24 with a fixed clock, and a sweep of sizes
 //! that must never panic.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
-mod ui_support;
-
+use crate::ui_support::*;
 use chartroom_ui::{update, Msg, UiConfig, UiOptions};
 use ratatui::style::{Color, Modifier};
-use ui_support::*;
 
 fn with_results() -> chartroom_ui::State {
     let mut s = state();

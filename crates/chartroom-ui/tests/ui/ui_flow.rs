@@ -1,10 +1,9 @@
 //! Key-flow tests of `update` (no I/O) and of the runtime with fake services.
 
-#![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
-
-mod ui_support;
-
+use crate::ui_support::*;
+use chartroom_domain::{allowed, Role};
 use chartroom_domain::{DocumentId, DocumentType, Mrn, PatientId};
+use chartroom_services::ChartServices;
 use chartroom_services::NoteQuery;
 use chartroom_services::{
     BreakGlass, BreakGlassReason, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult,
@@ -13,15 +12,12 @@ use chartroom_services::{
 use chartroom_ui::msg::BreakGlassRequest;
 use chartroom_ui::msg::NoteSearchError;
 use chartroom_ui::note_filters::NoteRequest;
-use chartroom_services::ChartServices;
-use chartroom_ui::state::{Screen, Section};
-use chartroom_domain::{allowed, Role};
 use chartroom_ui::screens::palette;
+use chartroom_ui::state::{Screen, Section};
 use chartroom_ui::{update, Action, App, Effect, Msg, Workspace};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use ui_support::*;
 
 #[test]
 fn typing_emits_searches_with_increasing_generations() {
@@ -651,7 +647,7 @@ fn runtime_runs_only_the_newest_search_and_never_blocks_typing() {
 }
 
 mod never_panics {
-    use super::ui_support::*;
+    use crate::ui_support::*;
     use chartroom_domain::PatientId;
     use chartroom_ui::{update, Key, Msg};
     use proptest::prelude::*;
@@ -862,7 +858,12 @@ impl ChartServices for SlowStatus {
             index_bytes: 1,
         })
     }
-    fn search_notes(&self, _: &Session, _: &NoteQuery, _: usize) -> Result<Vec<NoteResult>, ServiceError> {
+    fn search_notes(
+        &self,
+        _: &Session,
+        _: &NoteQuery,
+        _: usize,
+    ) -> Result<Vec<NoteResult>, ServiceError> {
         Ok(Vec::new())
     }
     fn patient_by_mrn(&self, _: &Session, _: Mrn) -> Result<Option<PatientId>, ServiceError> {
