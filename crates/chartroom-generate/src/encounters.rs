@@ -4,7 +4,7 @@
 //! notes awaiting a co-signature, a missing discharge summary or H&P, patients still
 //! in house.
 
-use super::notes::{Chronic, NoteContext, NoteKind, Procedure, Setting, Study};
+use super::notes::{Chronic, NoteContext, NoteKind, Problem, Procedure, Setting, Study};
 use super::population::Generator;
 use super::roster::Specialty;
 use super::sink::Sink;
@@ -30,6 +30,81 @@ enum Visit<'t> {
     Imaging(&'t Study),
     OutpatientProcedure(Specialty, &'t Procedure),
     Consult(Specialty),
+}
+
+impl<'t> Visit<'t> {
+    /// The care setting, the service, and the procedure or study the visit is for.
+    fn service(&self, age: i32) -> (Setting, Specialty, Option<&'t Procedure>, Option<&'t Study>) {
+        match self {
+            Visit::Emergency => (Setting::Emergency, Specialty::Emergency, None, None),
+            Visit::Medical => (
+                Setting::Inpatient,
+                if age < 16 {
+                    Specialty::Pediatrics
+                } else {
+                    Specialty::Hospitalist
+                },
+                None,
+                None,
+            ),
+            Visit::Surgical(s, p) => (Setting::Inpatient, *s, Some(*p), None),
+            Visit::Office(s) => (Setting::Clinic, *s, None, None),
+            Visit::Imaging(st) => (Setting::Clinic, Specialty::Radiology, None, Some(*st)),
+            Visit::OutpatientProcedure(s, p) => (Setting::Clinic, *s, Some(*p), None),
+            Visit::Consult(s) => (Setting::Clinic, *s, None, None),
+        }
+    }
+}
+
+/// What an encounter is, drawn before anything is written.
+struct Plan {
+    class: EncounterClass,
+    visit: Visit<'static>,
+    /// The service that attends (psychiatry for a depressive admission, whatever the
+    /// visit drew).
+    specialty: Specialty,
+    procedure: Option<&'static Procedure>,
+    study: Option<&'static Study>,
+    problem: &'static Problem,
+    attending: Option<ProviderId>,
+}
+
+impl Plan {
+    /// Where the patient is seen; inpatient notes name it as the ward.
+    fn location(&self) -> &'static str {
+        match self.class {
+            EncounterClass::Emergency => "Emergency Department",
+            EncounterClass::Inpatient => self.specialty.ward(),
+            _ => self.specialty.clinic(),
+        }
+    }
+
+    /// The reason for the visit on the encounter row.
+    fn reason(&self) -> String {
+        match &self.visit {
+            Visit::Imaging(st) => st.name.clone(),
+            Visit::OutpatientProcedure(_, p) | Visit::Surgical(_, p) => p.indication.clone(),
+            Visit::Medical => self.problem.assessment.clone(),
+            _ => capitalise(&self.problem.complaint),
+        }
+    }
+}
+
+/// When an encounter begins and ends.
+struct Stay {
+    admit: NaiveDateTime,
+    /// Cut off at the end of the history; for a patient in house, the time the notes
+    /// are measured against (the encounter row has no discharge).
+    discharge: NaiveDateTime,
+    /// An inpatient not yet discharged on `as_of`.
+    in_house: bool,
+}
+
+impl Stay {
+    /// Whole days, at least one (how many progress notes, and the notes' wording).
+    fn length_of_stay(&self) -> i64 {
+        (self.discharge - self.admit).num_days().max(1)
+    }
 }
 
 /// A note to write: what, when, by whom.
@@ -172,6 +247,9 @@ impl Generator {
         date.and_time(time)
     }
 
+    /// Writes one encounter and its notes. Every choice comes from the one random
+    /// stream, in this order: the plan, the stay, the list of notes, then each note's
+    /// signature and text. Reordering the steps changes every population of a seed.
     fn write_encounter<S: Sink>(
         &mut self,
         sink: &mut S,
@@ -181,29 +259,34 @@ impl Generator {
         chronic: &[&Chronic],
         allergy: &str,
     ) -> Result<(), GenerateError> {
-        let age = patient.age_on(date);
+        let plan = self.plan_encounter(patient.age_on(date), patient.sex);
+        let stay = self.stay(&plan, date, end);
+        let encounter = self.put_encounter(sink, patient, &plan, &stay)?;
+        let recent = (self.as_of - date).num_days() <= RECENT_DAYS;
+        let (notes, study) = self.encounter_notes(&plan, &stay, recent);
+        self.write_notes(
+            sink,
+            patient,
+            &encounter,
+            notes,
+            plan.problem,
+            chronic,
+            allergy,
+            plan.procedure,
+            study,
+            stay.length_of_stay(),
+            plan.location(),
+        )
+    }
+
+    /// Draws what the encounter is: its class and visit, the problem it is about and
+    /// the attending.
+    fn plan_encounter(&mut self, age: i32, sex: Sex) -> Plan {
         let class = self.class();
-        let visit = self.visit(class, age, patient.sex);
-        let templates = self.templates;
-        let (setting, specialty, procedure, study) = match &visit {
-            Visit::Emergency => (Setting::Emergency, Specialty::Emergency, None, None),
-            Visit::Medical => (
-                Setting::Inpatient,
-                if age < 16 {
-                    Specialty::Pediatrics
-                } else {
-                    Specialty::Hospitalist
-                },
-                None,
-                None,
-            ),
-            Visit::Surgical(s, p) => (Setting::Inpatient, *s, Some(*p), None),
-            Visit::Office(s) => (Setting::Clinic, *s, None, None),
-            Visit::Imaging(st) => (Setting::Clinic, Specialty::Radiology, None, Some(*st)),
-            Visit::OutpatientProcedure(s, p) => (Setting::Clinic, *s, Some(*p), None),
-            Visit::Consult(s) => (Setting::Clinic, *s, None, None),
-        };
-        let problem = self.suitable_problem(setting, age, patient.sex);
+        let visit = self.visit(class, age, sex);
+        let (setting, specialty, procedure, study) = visit.service(age);
+        let problem = self.suitable_problem(setting, age, sex);
+        // A depressive illness bad enough to admit is admitted to psychiatry.
         let specialty =
             if setting == Setting::Inpatient && problem.assessment.contains("depressive") {
                 Specialty::Psychiatry
@@ -211,11 +294,25 @@ impl Generator {
                 specialty
             };
         let attending = self.providers.physician(specialty, &mut self.rng);
-        let admit = match class {
+        Plan {
+            class,
+            visit,
+            specialty,
+            procedure,
+            study,
+            problem,
+            attending,
+        }
+    }
+
+    /// Admission and discharge times. A stay still running at the end of the history
+    /// is cut off there; an inpatient still here on `as_of` is in house.
+    fn stay(&mut self, plan: &Plan, date: NaiveDate, end: NaiveDate) -> Stay {
+        let admit = match plan.class {
             EncounterClass::Emergency | EncounterClass::Inpatient => self.time_on(date, 0, 24),
             _ => self.time_on(date, 7, 17),
         };
-        let stay_minutes = match &visit {
+        let stay_minutes = match &plan.visit {
             Visit::Emergency => self.rng.random_range(90..720),
             Visit::Medical | Visit::Surgical(..) => {
                 self.rng.random_range(1..9) * 1440 + self.rng.random_range(0..600)
@@ -227,226 +324,266 @@ impl Generator {
         let mut discharge = admit + Duration::minutes(stay_minutes);
         let cutoff = end.and_time(NaiveTime::MIN) + Duration::days(1);
         let in_house =
-            class == EncounterClass::Inpatient && discharge >= cutoff && end == self.as_of;
+            plan.class == EncounterClass::Inpatient && discharge >= cutoff && end == self.as_of;
         if discharge >= cutoff {
             discharge = cutoff - Duration::minutes(1);
         }
+        Stay {
+            admit,
+            discharge,
+            in_house,
+        }
+    }
+
+    /// Writes the encounter row (no discharge while in house) and counts it.
+    fn put_encounter<S: Sink>(
+        &mut self,
+        sink: &mut S,
+        patient: &Patient,
+        plan: &Plan,
+        stay: &Stay,
+    ) -> Result<Encounter, GenerateError> {
         let id = sink.next_encounter_id()?;
-        let location = match class {
-            EncounterClass::Emergency => "Emergency Department",
-            EncounterClass::Inpatient => specialty.ward(),
-            _ => specialty.clinic(),
-        };
-        let reason = match (&visit, procedure, study) {
-            (Visit::Imaging(_), _, Some(st)) => st.name.clone(),
-            (Visit::OutpatientProcedure(..), Some(p), _) | (Visit::Surgical(..), Some(p), _) => {
-                p.indication.clone()
-            }
-            (Visit::Medical, _, _) => problem.assessment.clone(),
-            _ => capitalise(&problem.complaint),
-        };
         let encounter = Encounter {
             id,
             number: format!("A{}", 200_000_000 + id.0),
             patient: patient.id,
-            class,
-            admit,
-            discharge: (!in_house).then_some(discharge),
-            attending,
+            class: plan.class,
+            admit: stay.admit,
+            discharge: (!stay.in_house).then_some(stay.discharge),
+            attending: plan.attending,
             other_providers: Vec::new(),
-            location: location.to_string(),
-            reason,
+            location: plan.location().to_string(),
+            reason: plan.reason(),
             source_id: None,
         };
         sink.put_encounter(&encounter)?;
         self.report.encounters += 1;
-        self.report.in_house += u64::from(in_house);
+        self.report.in_house += u64::from(stay.in_house);
+        Ok(encounter)
+    }
 
-        let los = (discharge - admit).num_days().max(1);
-        let mut notes: Vec<Note> = Vec::new();
-        let recent = (self.as_of - date).num_days() <= RECENT_DAYS;
-        match &visit {
-            Visit::Emergency => {
-                let (author, cosigner) = self.author_for(Specialty::Emergency, attending, 0.25);
-                notes.push(Note {
-                    kind: NoteKind::Emergency,
-                    time: discharge,
-                    author,
-                    cosigner,
-                    title: None,
-                });
-                if self.rng.random_bool(0.35) {
-                    let radiologist = self
-                        .providers
-                        .physician(Specialty::Radiology, &mut self.rng);
-                    let st = templates.study(&mut self.rng);
-                    notes.push(Note {
-                        kind: NoteKind::Radiology,
-                        time: admit + Duration::minutes(self.rng.random_range(30..180)),
-                        author: radiologist,
-                        cosigner: None,
-                        title: Some(st.name.as_str()),
-                    });
-                    return self.write_notes(
-                        sink,
-                        patient,
-                        &encounter,
-                        notes,
-                        problem,
-                        chronic,
-                        allergy,
-                        procedure,
-                        Some(st),
-                        los,
-                        location,
-                    );
-                }
-            }
-            Visit::Medical | Visit::Surgical(..) => {
-                // A recent discharge sometimes lacks its H&P or discharge summary: work
-                // for chart analysts.
-                if !(recent && self.rng.random_bool(0.05)) {
-                    notes.push(Note {
-                        kind: NoteKind::HistoryAndPhysical,
-                        time: admit + Duration::minutes(self.rng.random_range(30..600)),
-                        author: attending,
-                        cosigner: None,
-                        title: None,
-                    });
-                }
-                if let Some(p) = procedure {
-                    let surgeon = attending;
-                    let op_time = admit + Duration::minutes(self.rng.random_range(120..1440));
-                    notes.push(Note {
-                        kind: NoteKind::Operative,
-                        time: op_time,
-                        author: surgeon,
-                        cosigner: None,
-                        title: Some(p.name.as_str()),
-                    });
-                    if p.specimen != "none" && self.rng.random_bool(0.8) {
-                        let pathologist = self
-                            .providers
-                            .physician(Specialty::Pathology, &mut self.rng);
-                        notes.push(Note {
-                            kind: NoteKind::Pathology,
-                            time: op_time + Duration::days(2),
-                            author: pathologist,
-                            cosigner: None,
-                            title: None,
-                        });
-                    }
-                }
-                let progress = (los - 1).clamp(0, 3);
-                for day in 1..=progress {
-                    let (author, cosigner) = self.author_for(specialty, attending, 0.3);
-                    let time = self.time_on((admit + Duration::days(day)).date(), 7, 12);
-                    notes.push(Note {
-                        kind: NoteKind::Progress,
-                        time,
-                        author,
-                        cosigner,
-                        title: None,
-                    });
-                }
-                if self.rng.random_bool(0.25) {
-                    let consultant_specialty = [
-                        Specialty::Cardiology,
-                        Specialty::Pulmonology,
-                        Specialty::Neurology,
-                        Specialty::Gastroenterology,
-                    ][self.rng.random_range(0..4)];
-                    let consultant = self
-                        .providers
-                        .physician(consultant_specialty, &mut self.rng);
-                    notes.push(Note {
-                        kind: NoteKind::Consult,
-                        time: admit + Duration::hours(self.rng.random_range(6..40)),
-                        author: consultant,
-                        cosigner: None,
-                        title: None,
-                    });
-                }
-                if self.rng.random_bool(0.2) {
-                    notes.push(Note {
-                        kind: NoteKind::Nursing,
-                        time: admit + Duration::hours(self.rng.random_range(2..20)),
-                        author: None,
-                        cosigner: None,
-                        title: None,
-                    });
-                }
-                if !in_house && (!recent || !self.rng.random_bool(0.15)) {
-                    let (author, cosigner) = self.author_for(specialty, attending, 0.2);
-                    notes.push(Note {
-                        kind: NoteKind::Discharge,
-                        time: discharge,
-                        author,
-                        cosigner,
-                        title: None,
-                    });
-                }
-            }
-            Visit::Office(s) | Visit::Consult(s) => {
-                let (author, cosigner) = self.author_for(*s, attending, 0.2);
-                let kind = if matches!(visit, Visit::Consult(_)) {
-                    NoteKind::Consult
-                } else {
-                    NoteKind::Office
-                };
-                notes.push(Note {
-                    kind,
-                    time: discharge,
-                    author,
-                    cosigner,
-                    title: None,
-                });
-            }
-            Visit::Imaging(st) => {
-                notes.push(Note {
-                    kind: NoteKind::Radiology,
-                    time: discharge + Duration::minutes(self.rng.random_range(20..600)),
-                    author: attending,
-                    cosigner: None,
-                    title: Some(st.name.as_str()),
-                });
-            }
+    /// The notes the visit calls for, and the study they report on (an ED visit may
+    /// add imaging of its own).
+    fn encounter_notes(
+        &mut self,
+        plan: &Plan,
+        stay: &Stay,
+        recent: bool,
+    ) -> (Vec<Note<'static>>, Option<&'static Study>) {
+        let attending = plan.attending;
+        let notes = match &plan.visit {
+            Visit::Emergency => return self.emergency_notes(attending, stay),
+            Visit::Medical | Visit::Surgical(..) => self.inpatient_notes(plan, stay, recent),
+            Visit::Office(s) => vec![self.visit_note(NoteKind::Office, *s, attending, stay)],
+            Visit::Consult(s) => vec![self.visit_note(NoteKind::Consult, *s, attending, stay)],
+            Visit::Imaging(st) => vec![Note {
+                kind: NoteKind::Radiology,
+                time: stay.discharge + Duration::minutes(self.rng.random_range(20..600)),
+                author: attending,
+                cosigner: None,
+                title: Some(st.name.as_str()),
+            }],
             Visit::OutpatientProcedure(_, p) => {
-                notes.push(Note {
+                let mut notes = vec![Note {
                     kind: NoteKind::Procedure,
-                    time: discharge,
+                    time: stay.discharge,
                     author: attending,
                     cosigner: None,
                     title: Some(p.name.as_str()),
-                });
-                if p.specimen != "none" && self.rng.random_bool(0.7) {
-                    let pathologist = self
-                        .providers
-                        .physician(Specialty::Pathology, &mut self.rng);
-                    notes.push(Note {
-                        kind: NoteKind::Pathology,
-                        time: discharge + Duration::days(3),
-                        author: pathologist,
-                        cosigner: None,
-                        title: None,
-                    });
-                }
+                }];
+                notes.extend(self.pathology_report(p, 0.7, stay.discharge + Duration::days(3)));
+                notes
             }
+        };
+        (notes, plan.study)
+    }
+
+    /// The ED note, and sometimes a radiology report of imaging done in the ED (whose
+    /// study the notes then mention).
+    fn emergency_notes(
+        &mut self,
+        attending: Option<ProviderId>,
+        stay: &Stay,
+    ) -> (Vec<Note<'static>>, Option<&'static Study>) {
+        let (author, cosigner) = self.author_for(Specialty::Emergency, attending, 0.25);
+        let mut notes = vec![Note {
+            kind: NoteKind::Emergency,
+            time: stay.discharge,
+            author,
+            cosigner,
+            title: None,
+        }];
+        if !self.rng.random_bool(0.35) {
+            return (notes, None);
         }
-        self.write_notes(
-            sink, patient, &encounter, notes, problem, chronic, allergy, procedure, study, los,
-            location,
-        )
+        let radiologist = self
+            .providers
+            .physician(Specialty::Radiology, &mut self.rng);
+        let templates = self.templates;
+        let study = templates.study(&mut self.rng);
+        notes.push(Note {
+            kind: NoteKind::Radiology,
+            time: stay.admit + Duration::minutes(self.rng.random_range(30..180)),
+            author: radiologist,
+            cosigner: None,
+            title: Some(study.name.as_str()),
+        });
+        (notes, Some(study))
+    }
+
+    /// An inpatient stay's notes in the order they are drawn: H&P, operative and
+    /// pathology reports, progress notes, a consult, a nursing note, the discharge
+    /// summary.
+    fn inpatient_notes(&mut self, plan: &Plan, stay: &Stay, recent: bool) -> Vec<Note<'static>> {
+        let attending = plan.attending;
+        let mut notes = Vec::new();
+        notes.extend(self.history_and_physical(attending, stay, recent));
+        if let Some(p) = plan.procedure {
+            let op_time = stay.admit + Duration::minutes(self.rng.random_range(120..1440));
+            notes.push(Note {
+                kind: NoteKind::Operative,
+                time: op_time,
+                author: attending,
+                cosigner: None,
+                title: Some(p.name.as_str()),
+            });
+            notes.extend(self.pathology_report(p, 0.8, op_time + Duration::days(2)));
+        }
+        let progress = (stay.length_of_stay() - 1).clamp(0, 3);
+        for day in 1..=progress {
+            let (author, cosigner) = self.author_for(plan.specialty, attending, 0.3);
+            let time = self.time_on((stay.admit + Duration::days(day)).date(), 7, 12);
+            notes.push(Note {
+                kind: NoteKind::Progress,
+                time,
+                author,
+                cosigner,
+                title: None,
+            });
+        }
+        notes.extend(self.inpatient_consult(stay));
+        if self.rng.random_bool(0.2) {
+            notes.push(Note {
+                kind: NoteKind::Nursing,
+                time: stay.admit + Duration::hours(self.rng.random_range(2..20)),
+                author: None,
+                cosigner: None,
+                title: None,
+            });
+        }
+        notes.extend(self.discharge_summary(plan, stay, recent));
+        notes
+    }
+
+    /// The admission H&P, except that a recent stay sometimes lacks it: work for chart
+    /// analysts (a missing-H&P deficiency).
+    fn history_and_physical(
+        &mut self,
+        attending: Option<ProviderId>,
+        stay: &Stay,
+        recent: bool,
+    ) -> Option<Note<'static>> {
+        if recent && self.rng.random_bool(0.05) {
+            return None;
+        }
+        Some(Note {
+            kind: NoteKind::HistoryAndPhysical,
+            time: stay.admit + Duration::minutes(self.rng.random_range(30..600)),
+            author: attending,
+            cosigner: None,
+            title: None,
+        })
+    }
+
+    /// The discharge summary: none while the patient is in house, and a recent
+    /// discharge sometimes lacks it (a missing-summary deficiency).
+    fn discharge_summary(
+        &mut self,
+        plan: &Plan,
+        stay: &Stay,
+        recent: bool,
+    ) -> Option<Note<'static>> {
+        if stay.in_house || (recent && self.rng.random_bool(0.15)) {
+            return None;
+        }
+        let (author, cosigner) = self.author_for(plan.specialty, plan.attending, 0.2);
+        Some(Note {
+            kind: NoteKind::Discharge,
+            time: stay.discharge,
+            author,
+            cosigner,
+            title: None,
+        })
+    }
+
+    /// Sometimes a consultant of another service sees the inpatient.
+    fn inpatient_consult(&mut self, stay: &Stay) -> Option<Note<'static>> {
+        if !self.rng.random_bool(0.25) {
+            return None;
+        }
+        let consultant_specialty = [
+            Specialty::Cardiology,
+            Specialty::Pulmonology,
+            Specialty::Neurology,
+            Specialty::Gastroenterology,
+        ][self.rng.random_range(0..4)];
+        let consultant = self
+            .providers
+            .physician(consultant_specialty, &mut self.rng);
+        Some(Note {
+            kind: NoteKind::Consult,
+            time: stay.admit + Duration::hours(self.rng.random_range(6..40)),
+            author: consultant,
+            cosigner: None,
+            title: None,
+        })
+    }
+
+    /// The pathology report of a procedure's specimen, sent with probability `share`.
+    fn pathology_report(
+        &mut self,
+        procedure: &Procedure,
+        share: f64,
+        time: NaiveDateTime,
+    ) -> Option<Note<'static>> {
+        // No draw without a specimen.
+        if procedure.specimen == "none" || !self.rng.random_bool(share) {
+            return None;
+        }
+        let pathologist = self
+            .providers
+            .physician(Specialty::Pathology, &mut self.rng);
+        Some(Note {
+            kind: NoteKind::Pathology,
+            time,
+            author: pathologist,
+            cosigner: None,
+            title: None,
+        })
+    }
+
+    /// The one note of an office visit or outpatient consult, at its end.
+    fn visit_note(
+        &mut self,
+        kind: NoteKind,
+        specialty: Specialty,
+        attending: Option<ProviderId>,
+        stay: &Stay,
+    ) -> Note<'static> {
+        let (author, cosigner) = self.author_for(specialty, attending, 0.2);
+        Note {
+            kind,
+            time: stay.discharge,
+            author,
+            cosigner,
+            title: None,
+        }
     }
 
     /// A problem that fits the patient (no prenatal visits for men, no well-child
     /// visits for adults).
-    fn suitable_problem(
-        &mut self,
-        setting: Setting,
-        age: i32,
-        sex: Sex,
-    ) -> &'static super::notes::Problem {
+    fn suitable_problem(&mut self, setting: Setting, age: i32, sex: Sex) -> &'static Problem {
         let templates = self.templates;
         let mut problem = templates.problem(setting, &mut self.rng);
         for _ in 0..8 {
@@ -489,7 +626,7 @@ impl Generator {
         patient: &Patient,
         encounter: &Encounter,
         notes: Vec<Note<'_>>,
-        problem: &super::notes::Problem,
+        problem: &Problem,
         chronic: &[&Chronic],
         allergy: &str,
         procedure: Option<&Procedure>,

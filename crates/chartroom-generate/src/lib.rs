@@ -11,6 +11,9 @@
 //! generator produces passes through the [`Sink`] trait, implemented by the store's
 //! `WriteTx` and, for unit tests, by an in-memory sink.
 
+// Public only so that benches/ can reach crate-private pieces; not part of the API.
+#[doc(hidden)]
+pub mod bench_support;
 mod encounters;
 pub mod eval_queries;
 mod names;

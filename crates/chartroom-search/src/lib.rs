@@ -5,8 +5,9 @@
 //! search, re-ranked with explanations by `ranking`) and `notes/` (full text of clinical
 //! documents with snippets). See docs/SEARCH.md for the design and measured figures.
 
-#[cfg(test)]
-mod bench_tests;
+// Public only so that benches/ can reach the test record builders; not part of the API.
+#[doc(hidden)]
+pub mod bench_support;
 mod gated;
 mod index_files;
 mod note_index;
@@ -18,6 +19,8 @@ mod ranking;
 mod record;
 mod snippet;
 #[cfg(test)]
+mod synthea_tests;
+// Compiled outside tests too: bench_support hands its builders to benches/.
 pub(crate) mod test_support;
 #[cfg(test)]
 mod tests;

@@ -20,6 +20,9 @@
 //! See docs/store.md for the design notes.
 
 mod audit;
+// Public only so that benches/ can reach the tests' sample rows; not part of the API.
+#[doc(hidden)]
+pub mod bench_support;
 mod codec;
 mod meta;
 mod migrations;

@@ -83,53 +83,6 @@ fn bulk_commits_are_readable_and_sync_makes_them_durable() {
     assert_eq!(store.read().unwrap().counts().unwrap().patients, 150);
 }
 
-/// Rough throughput of the generator's shape: batches of patients with ~5 encounters
-/// and ~3 notes each. `cargo test --lib store::tests::files::bulk_load_timing -- --ignored --nocapture`
-#[test]
-#[ignore]
-fn bulk_load_timing() {
-    let (_dir, store) = open();
-    let batches = 3;
-    let per_batch = 10_000;
-    let text = "Subjective: patient reports improvement. ".repeat(20);
-    let start = std::time::Instant::now();
-    for _ in 0..batches {
-        let t0 = std::time::Instant::now();
-        let mut tx = store.write().unwrap();
-        tx.set_bulk(std::env::var_os("STORE_BENCH_DURABLE").is_none());
-        for _ in 0..per_batch {
-            let id = tx.next_patient_id().unwrap();
-            let mrn = tx.next_mrn().unwrap();
-            tx.put_patient(&patient(id.0, mrn.0)).unwrap();
-            for day in 1..=5 {
-                let eid = tx.next_encounter_id().unwrap();
-                tx.put_encounter(&encounter(eid.0, id.0, day)).unwrap();
-            }
-            for day in 1..=3 {
-                let did = tx.next_document_id().unwrap();
-                let mut d = document(did.0, id.0, day);
-                d.text = text.clone();
-                tx.put_document(&d).unwrap();
-            }
-        }
-        let t1 = std::time::Instant::now();
-        tx.commit().unwrap();
-        println!("batch: buffer {:?}, commit {:?}", t1 - t0, t1.elapsed());
-    }
-    store.sync().unwrap();
-    let elapsed = start.elapsed();
-    let n = (batches * per_batch) as f64;
-    println!(
-        "store_bulk_patients_per_sec {:.0} per_s; file {} MB",
-        n / elapsed.as_secs_f64(),
-        store.file_size_bytes().unwrap() / 1_000_000
-    );
-    let t = std::time::Instant::now();
-    let r = store.read().unwrap();
-    let count = r.patients().unwrap().count();
-    println!("scan {count} patients {:?}", t.elapsed());
-}
-
 /// Child half of `another_process_holding_the_store_is_locked`: holds the store open
 /// until its stdin closes. Does nothing unless the parent set the variable.
 #[test]

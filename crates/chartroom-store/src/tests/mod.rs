@@ -3,94 +3,20 @@
 mod audit;
 mod files;
 
+use super::bench_support::{document, encounter, patient};
 use super::codec;
 use super::tables::*;
 use super::*;
 use chartroom_domain::{
-    AccessAction, Address, AltName, Document, DocumentId, DocumentType, Encounter, EncounterClass,
-    EncounterId, Identifier, Mrn, NameKind, Patient, PatientFlags, PatientId, PersonName, Provider,
-    ProviderId, Role, SensitiveCategory, Sex, SignatureStatus, Ssn, StaffUser, UserId,
+    AccessAction, DocumentId, EncounterId, Identifier, Mrn, Patient, PatientId, Provider,
+    ProviderId, Role, StaffUser, UserId,
 };
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 
 fn open() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path()).unwrap();
     (dir, store)
-}
-
-fn date(y: i32, m: u32, d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(y, m, d).unwrap()
-}
-
-fn patient(id: u64, mrn: u32) -> Patient {
-    Patient {
-        id: PatientId(id),
-        mrn: Mrn(mrn),
-        name: PersonName {
-            prefix: Some("Ms".into()),
-            given: "Jane".into(),
-            middle: Some("Q".into()),
-            family: format!("Doe{id}"),
-            suffix: None,
-        },
-        other_names: vec![AltName {
-            kind: NameKind::Maiden,
-            name: PersonName::new("Jane", "Roe"),
-        }],
-        dob: date(1984, 3, 2),
-        sex: Sex::Female,
-        address: Some(Address {
-            line: "1 Main St".into(),
-            city: "Springfield".into(),
-            state: "IL".into(),
-            zip: "62701".into(),
-        }),
-        phones: vec!["555-0100".into()],
-        ssn: Ssn::parse("999-12-5772"),
-        flags: PatientFlags {
-            deceased: None,
-            vip: id.is_multiple_of(2),
-            employee: false,
-            restricted: false,
-            sensitive: vec![SensitiveCategory::HivSti],
-        },
-        identifiers: vec![Identifier {
-            system: "synthea".into(),
-            value: format!("syn-{id}"),
-        }],
-        staff_link: None,
-    }
-}
-
-fn encounter(id: u64, patient: u64, day: u32) -> Encounter {
-    Encounter {
-        id: EncounterId(id),
-        number: format!("V{id:06}"),
-        patient: PatientId(patient),
-        class: EncounterClass::Inpatient,
-        admit: date(2025, 1, day).and_hms_opt(8, 0, 0).unwrap(),
-        discharge: Some(date(2025, 1, day + 1).and_hms_opt(9, 0, 0).unwrap()),
-        attending: Some(ProviderId(1)),
-        other_providers: vec![ProviderId(2)],
-        location: "4W".into(),
-        reason: "chest pain".into(),
-        source_id: Some(format!("enc-{id}")),
-    }
-}
-
-fn document(id: u64, patient: u64, day: u32) -> Document {
-    Document {
-        id: DocumentId(id),
-        patient: PatientId(patient),
-        encounter: Some(EncounterId(1)),
-        doc_type: DocumentType::DischargeSummary,
-        title: "Discharge summary".into(),
-        author: Some(ProviderId(1)),
-        time: date(2025, 2, day).and_hms_opt(10, 30, 0).unwrap(),
-        signature: SignatureStatus::Signed,
-        text: "Patient stable.".into(),
-    }
 }
 
 fn provider(id: u64) -> Provider {

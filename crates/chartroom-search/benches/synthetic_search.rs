@@ -1,36 +1,74 @@
-//! Measurement on a synthetic population with census-frequency names (../shared/data/us-names):
-//! build rate, recall@1/@5 per kind of query, and query latency. Ignored by default:
+//! Patient and note search on synthetic data. Patients: census-frequency names from
+//! ../shared/data/us-names (3% hyphenated family names, 1% twins, middle names and
+//! initials, Jr/Sr/III, maiden names, phones, SSNs, 0–3 encounter numbers each) and
+//! 2,000 queries of ten kinds; figures are the build rate, recall@1/@5 (overall and per
+//! kind) and query latency. Notes: sentences of the MTS-Dialog set
+//! (../shared/data/notes-mts-dialog); figures are the build rate and the latency of 160
+//! note queries. A part whose data set is absent is skipped.
 //!
-//! `SEARCH_BENCH_N=100000 cargo test --release --lib search::bench_tests -- --ignored --nocapture`
+//! Prints one `name value unit` line per figure on stdout (misses and hit counts go to
+//! stderr). Sizes: `SEARCH_BENCH_N` patients, `SEARCH_BENCH_NOTES` notes (100,000 each by
+//! default); an argument `patients` or `notes` runs that part only:
+//!
+//! `SEARCH_BENCH_N=1000000 cargo bench -p chartroom-search --bench synthetic_search -- patients`
 
-#![allow(clippy::expect_used, clippy::unwrap_used)]
+// A measurement program, not library code: a failure should stop it with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use super::test_support::patient;
-use super::{ChartIndex, PatientRecord, TantivyIndex};
-use chartroom_domain::{AltName, NameKind, PersonName, Ssn};
+use chartroom_domain::{AltName, DocumentType, Mrn, NameKind, PatientId, PersonName, Ssn};
+use chartroom_search::bench_support::{date_forms, note, patient, typo, Rng};
+use chartroom_search::{ChartIndex, DocumentRecord, NoteQuery, PatientRecord, TantivyIndex};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// splitmix64: deterministic and dependency-free.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+fn main() {
+    // `cargo bench` passes `--bench`; anything else names the parts to run.
+    let parts: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let wanted = |part: &str| parts.is_empty() || parts.iter().any(|p| part.contains(p.as_str()));
+    if wanted("patients") {
+        patients_recall_and_latency(size("SEARCH_BENCH_N"));
     }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+    if wanted("notes") {
+        notes_build_and_latency(size("SEARCH_BENCH_NOTES"));
     }
 }
 
+fn size(var: &str) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// ../shared/data, next to the repository.
+fn shared_data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+}
+
+/// The `p` quantile of sorted milliseconds (0 for none).
+fn pct(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 * p) as usize).min(sorted.len().saturating_sub(1));
+    sorted.get(i).copied().unwrap_or(0.0)
+}
+
+/// `last, first dob` → `last_first_dob`: a query kind as part of a figure's name.
+fn slug(kind: &str) -> String {
+    let mut out = String::new();
+    for c in kind.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.is_empty() && !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_end_matches('_').to_string()
+}
+
+/// Names with their cumulative census frequencies, drawn in proportion.
 struct Weighted {
     names: Vec<String>,
     cumulative: Vec<f64>,
@@ -55,9 +93,10 @@ impl Weighted {
         }
         Some(Weighted { names, cumulative })
     }
+
     fn pick(&self, rng: &mut Rng) -> &str {
         let top = self.cumulative.last().copied().unwrap_or(1.0);
-        let x = (rng.next() % 1_000_000) as f64 / 1_000_000.0 * top;
+        let x = (rng.next_u64() % 1_000_000) as f64 / 1_000_000.0 * top;
         let i = self
             .cumulative
             .partition_point(|c| *c < x)
@@ -73,8 +112,8 @@ fn dob_string(rng: &mut Rng) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-pub fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/us-names");
+fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
+    let base = shared_data().join("us-names");
     let last = Weighted::load(&base.join("dist.all.last"), 20_000)?;
     let male = Weighted::load(&base.join("dist.male.first"), 2_000)?;
     let female = Weighted::load(&base.join("dist.female.first"), 5_000)?;
@@ -104,7 +143,7 @@ pub fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
         }
         let mut rec = patient(id, &given, &family, &dob);
         let p = &mut rec.patient;
-        p.mrn = chartroom_domain::Mrn(((id * 7_919) % 90_000_000 + 1_000) as u32);
+        p.mrn = Mrn(((id * 7_919) % 90_000_000 + 1_000) as u32);
         if rng.chance(50) {
             let m = firsts.pick(&mut rng).to_string();
             p.name.middle = Some(if rng.chance(50) {
@@ -136,40 +175,11 @@ pub fn population(n: usize, seed: u64) -> Option<Vec<PatientRecord>> {
         ));
         for _ in 0..rng.below(4) {
             rec.encounter_numbers
-                .push(format!("E{:08}", rng.next() % 100_000_000));
+                .push(format!("E{:08}", rng.next_u64() % 100_000_000));
         }
         out.push(rec);
     }
     Some(out)
-}
-
-fn typo(word: &str, rng: &mut Rng) -> String {
-    let mut c: Vec<char> = word.to_lowercase().chars().collect();
-    if c.len() < 4 {
-        return c.into_iter().collect();
-    }
-    let i = 1 + rng.below(c.len() - 2);
-    match rng.below(4) {
-        0 => c.swap(i, i + 1),
-        1 => {
-            c.remove(i);
-        }
-        2 => c.insert(i, c[i]),
-        _ => c[i] = if c[i] == 'e' { 'a' } else { 'e' },
-    }
-    c.into_iter().collect()
-}
-
-fn date_forms(dob: chrono::NaiveDate, rng: &mut Rng) -> String {
-    let f = [
-        "%-m/%-d/%Y",
-        "%m/%d/%y",
-        "%Y-%m-%d",
-        "%Y%m%d",
-        "%m%d%Y",
-        "%m/%d/%Y",
-    ];
-    dob.format(f[rng.below(f.len())]).to_string()
 }
 
 fn nicknames_of(formal: &str) -> Vec<String> {
@@ -230,15 +240,9 @@ fn queries(pop: &[PatientRecord], count: usize, rng: &mut Rng) -> Vec<(&'static 
     out
 }
 
-#[test]
-#[ignore]
-fn synthetic_recall_and_latency() {
-    let n: usize = std::env::var("SEARCH_BENCH_N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+fn patients_recall_and_latency(n: usize) {
     let Some(pop) = population(n, 42) else {
-        eprintln!("../shared/data/us-names missing: skipped");
+        eprintln!("../shared/data/us-names missing: patients skipped");
         return;
     };
     let dir = tempfile::tempdir().expect("temp dir");
@@ -248,13 +252,14 @@ fn synthetic_recall_and_latency() {
     idx.rebuild(&mut it, &mut std::iter::empty())
         .expect("rebuild");
     let build = t.elapsed().as_secs_f64();
-    println!("patients {n}");
-    println!("index_build_seconds {build:.2}");
+    println!("patients {n} patients");
+    println!("index_build_seconds {build:.2} s");
     println!("index_build_rate {:.0} patients/s", n as f64 / build);
-    println!("index_size_bytes {}", idx.size_bytes());
+    println!("index_size_bytes {} bytes", idx.size_bytes());
 
     let mut rng = Rng(7);
     let qs = queries(&pop, 2_000, &mut rng);
+    // per kind: (queries, found first, found in the top 5)
     let mut per_kind: HashMap<&str, (usize, usize, usize)> = HashMap::new();
     let mut kind_times: HashMap<&str, Vec<f64>> = HashMap::new();
     let mut times = Vec::with_capacity(qs.len());
@@ -281,48 +286,37 @@ fn synthetic_recall_and_latency() {
         }
     }
     times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
     let (mut total, mut r1, mut r5) = (0, 0, 0);
     let mut kinds: Vec<_> = per_kind.iter().collect();
     kinds.sort();
     for (kind, (c, a, b)) in kinds {
         let mut kt = kind_times.get(kind).cloned().unwrap_or_default();
         kt.sort_by(f64::total_cmp);
-        let kp = |p: f64| {
-            kt.get(((kt.len() as f64 * p) as usize).min(kt.len().saturating_sub(1)))
-                .copied()
-                .unwrap_or(0.0)
-        };
-        println!(
-            "recall {kind:>16}: @1 {:.3} @5 {:.3} (n={c})  ms p50 {:.2} p99 {:.2}",
-            *a as f64 / *c as f64,
-            *b as f64 / *c as f64,
-            kp(0.5),
-            kp(0.99)
-        );
+        let k = slug(kind);
+        println!("queries_{k} {c} queries");
+        println!("recall_at_1_{k} {:.3} ratio", *a as f64 / *c as f64);
+        println!("recall_at_5_{k} {:.3} ratio", *b as f64 / *c as f64);
+        println!("query_p50_{k} {:.2} ms", pct(&kt, 0.5));
+        println!("query_p99_{k} {:.2} ms", pct(&kt, 0.99));
         total += c;
         r1 += a;
         r5 += b;
     }
-    println!("recall_at_1 {:.3}", r1 as f64 / total as f64);
-    println!("recall_at_5 {:.3}", r5 as f64 / total as f64);
-    println!(
-        "query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
-        pct(0.5),
-        pct(0.9),
-        pct(0.99),
-        pct(1.0)
-    );
+    println!("recall_at_1 {:.3} ratio", r1 as f64 / total as f64);
+    println!("recall_at_5 {:.3} ratio", r5 as f64 / total as f64);
+    println!("query_p50 {:.2} ms", pct(&times, 0.5));
+    println!("query_p90 {:.2} ms", pct(&times, 0.9));
+    println!("query_p99 {:.2} ms", pct(&times, 0.99));
+    println!("query_max {:.2} ms", pct(&times, 1.0));
     for m in misses {
-        println!("miss {m}");
+        eprintln!("miss {m}");
     }
 }
 
-/// Notes made of sentences from the MTS-Dialog set (../shared/data/notes-mts-dialog).
-fn note_population(n: usize, patients: u64) -> Option<Vec<super::DocumentRecord>> {
-    use chartroom_domain::DocumentType;
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/notes-mts-dialog/Main-Dataset/MTS-Dialog-TrainingSet.csv");
+/// Notes made of 4–11 sentences of the MTS-Dialog set, of random types and days over ten
+/// years, spread over `patients` patients.
+fn note_population(n: usize, patients: u64) -> Option<Vec<DocumentRecord>> {
+    let path = shared_data().join("notes-mts-dialog/Main-Dataset/MTS-Dialog-TrainingSet.csv");
     let text = std::fs::read_to_string(path).ok()?;
     let sentences: Vec<&str> = text
         .split(['.', '\n'])
@@ -342,7 +336,7 @@ fn note_population(n: usize, patients: u64) -> Option<Vec<super::DocumentRecord>
             .unwrap_or_default()
             .checked_add_days(chrono::Days::new(rng.below(3650) as u64))
             .unwrap_or_default();
-        out.push(super::test_support::note(
+        out.push(note(
             i as u64 + 1,
             1 + rng.below(patients as usize) as u64,
             t,
@@ -353,15 +347,9 @@ fn note_population(n: usize, patients: u64) -> Option<Vec<super::DocumentRecord>
     Some(out)
 }
 
-#[test]
-#[ignore]
-fn synthetic_notes_build_and_latency() {
-    let n: usize = std::env::var("SEARCH_BENCH_NOTES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(100_000);
+fn notes_build_and_latency(n: usize) {
     let Some(notes) = note_population(n, 30_000) else {
-        eprintln!("../shared/data/notes-mts-dialog missing: skipped");
+        eprintln!("../shared/data/notes-mts-dialog missing: notes skipped");
         return;
     };
     let bytes: usize = notes.iter().map(|d| d.document.text.len()).sum();
@@ -371,10 +359,11 @@ fn synthetic_notes_build_and_latency() {
     idx.rebuild(&mut std::iter::empty(), &mut notes.into_iter())
         .expect("rebuild");
     let build = t.elapsed().as_secs_f64();
-    println!("notes {n} ({} MB of text)", bytes / 1_000_000);
-    println!("notes_build_seconds {build:.2}");
+    println!("notes {n} notes");
+    println!("notes_text {:.1} MB", bytes as f64 / 1e6);
+    println!("notes_build_seconds {build:.2} s");
     println!("notes_build_rate {:.0} notes/s", n as f64 / build);
-    println!("notes_index_size_bytes {}", idx.size_bytes());
+    println!("notes_index_size_bytes {} bytes", idx.size_bytes());
     let queries = [
         "\"chest pain\"",
         "hypertension",
@@ -388,123 +377,25 @@ fn synthetic_notes_build_and_latency() {
     let mut times = Vec::new();
     for round in 0..20 {
         for q in queries {
-            let mut nq = super::NoteQuery {
+            let mut nq = NoteQuery {
                 text: q.to_string(),
                 ..Default::default()
             };
+            // Every other round within one patient's notes.
             if round % 2 == 1 {
-                nq.patient = Some(chartroom_domain::PatientId(1 + round as u64));
+                nq.patient = Some(PatientId(1 + round as u64));
             }
             let t = Instant::now();
             let hits = idx.search_notes(&nq, 20).expect("search");
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             if round == 0 {
-                println!("note query {q:?}: {} hits", hits.len());
+                eprintln!("note query {q:?}: {} hits", hits.len());
             }
         }
     }
     times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((times.len() as f64 * p) as usize).min(times.len() - 1)];
-    println!(
-        "note_query_ms p50 {:.2} p90 {:.2} p99 {:.2} max {:.2}",
-        pct(0.5),
-        pct(0.9),
-        pct(0.99),
-        pct(1.0)
-    );
-}
-
-/// Real Synthea names (FHIR Patient resources in ../shared/data): digits, apostrophes,
-/// several given names, maiden names. Skipped when the sample is absent.
-fn synthea_patients() -> Option<Vec<PatientRecord>> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/synthea-fhir-smart-bulk-1000-demographics/ndjson/Patient.000.ndjson");
-    let text = std::fs::read_to_string(path).ok()?;
-    let mut out = Vec::new();
-    for (i, line) in text.lines().enumerate() {
-        let v: serde_json::Value = serde_json::from_str(line).ok()?;
-        let names = v["name"].as_array()?;
-        let name_of = |n: &serde_json::Value| {
-            let given: Vec<&str> = n["given"]
-                .as_array()
-                .map(|g| g.iter().filter_map(|x| x.as_str()).collect())
-                .unwrap_or_default();
-            let mut p = PersonName::new(
-                given.first().copied().unwrap_or(""),
-                n["family"].as_str().unwrap_or(""),
-            );
-            if given.len() > 1 {
-                p.middle = Some(given[1..].join(" "));
-            }
-            p.suffix = n["suffix"][0].as_str().map(str::to_string);
-            p
-        };
-        let official = names
-            .iter()
-            .find(|n| n["use"] == "official")
-            .or(names.first())?;
-        let mut rec = patient(i as u64 + 1, "", "", v["birthDate"].as_str()?);
-        rec.patient.name = name_of(official);
-        for n in names {
-            if n["use"] == "maiden" {
-                rec.patient.other_names.push(AltName {
-                    kind: NameKind::Maiden,
-                    name: name_of(n),
-                });
-            }
-        }
-        if let Some(t) = v["telecom"].as_array() {
-            rec.patient.phones = t
-                .iter()
-                .filter_map(|x| x["value"].as_str().map(str::to_string))
-                .collect();
-        }
-        out.push(rec);
-    }
-    Some(out)
-}
-
-#[test]
-fn synthea_names_are_found() {
-    let Some(pop) = synthea_patients() else {
-        eprintln!("../shared/data synthea sample missing: skipped");
-        return;
-    };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let idx = TantivyIndex::open(dir.path()).expect("open");
-    idx.rebuild(&mut pop.clone().into_iter(), &mut std::iter::empty())
-        .expect("rebuild");
-    let mut rng = Rng(3);
-    let (mut total, mut first, mut five) = (0, 0, 0);
-    let mut misses = Vec::new();
-    for rec in pop.iter().step_by(3) {
-        let p = &rec.patient;
-        let (g, f) = (&p.name.given, &p.name.family);
-        let dob = date_forms(p.dob, &mut rng);
-        for q in [
-            format!("{g} {f} {dob}"),
-            format!("{f}, {g}"),
-            format!("{} {f} {dob}", typo(g, &mut rng)),
-            format!("{g} {} {dob}", typo(f, &mut rng)),
-            format!("{} {}", typo(f, &mut rng), p.dob.format("%m/%d/%Y")),
-        ] {
-            let hits = idx.search_patients(&q, 5).expect("search");
-            let rank = hits.iter().position(|h| h.patient == p.id);
-            total += 1;
-            first += usize::from(rank == Some(0));
-            five += usize::from(rank.is_some());
-            if rank != Some(0) && misses.len() < 10 {
-                misses.push(format!("{q:?} → {rank:?}"));
-            }
-        }
-    }
-    let r1 = first as f64 / total as f64;
-    let r5 = five as f64 / total as f64;
-    println!(
-        "synthea sample: {total} queries, recall@1 {r1:.3}, recall@5 {r5:.3}, misses {misses:?}"
-    );
-    assert!(
-        r1 >= 0.95 && r5 >= 0.98,
-        "recall@1 {r1:.3} recall@5 {r5:.3}: {misses:?}"
-    );
+    println!("note_query_p50 {:.2} ms", pct(&times, 0.5));
+    println!("note_query_p90 {:.2} ms", pct(&times, 0.9));
+    println!("note_query_p99 {:.2} ms", pct(&times, 0.99));
+    println!("note_query_max {:.2} ms", pct(&times, 1.0));
 }
