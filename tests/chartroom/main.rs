@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
 mod cli_roundtrip;
+mod generate_store;
 mod ssh_cli;
 mod ssh_common;
 mod ssh_load;

@@ -1,5 +1,5 @@
 //! Load measurement (ignored by default; run with
-//! `cargo test --release --test ssh_load -- --ignored --nocapture`): a `chartroom serve`
+//! `cargo test --release --test chartroom ssh_load -- --ignored --nocapture`): a `chartroom serve`
 //! process on a generated population, 20 concurrent SSH sessions typing searches.
 //! Prints `name value unit` lines: keystroke-to-screen p50/p99 (the typed character
 //! is on the client's screen) and server RSS with 0, 1 and 20 sessions.
