@@ -2,11 +2,11 @@
 //! timed assertions: tests stay deterministic, numbers go into notes.
 
 use super::os_user;
+use anyhow::{Context, Result};
 use chartroom_domain::{Patient, SystemClock};
 use chartroom_services::{
     ExportOptions, GenerateOptions, NoProgress, ReindexReport, Services, Session,
 };
-use anyhow::{Context, Result};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -156,11 +156,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn search_figures(
-    services: &Services,
-    session: &Session,
-    sample: usize,
-) -> Result<()> {
+fn search_figures(services: &Services, session: &Session, sample: usize) -> Result<()> {
     let sampled: Vec<Patient> = services
         .sample_patients(session, sample, "benchmark queries")?
         .into_iter()

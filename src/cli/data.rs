@@ -1,11 +1,13 @@
 //! Commands that create, load, check and show data, and the interactive screens.
 
 use super::{init_logging, os_user, PopulationArgs, UiArgs};
+use anyhow::{bail, Context, Result};
 use chartroom_domain::{Mrn, SystemClock};
-use chartroom_services::{self as services, ExportOptions, GenerateOptions, IndicatifProgress, Services, Session};
+use chartroom_services::{
+    self as services, ExportOptions, GenerateOptions, IndicatifProgress, Services, Session,
+};
 use chartroom_term as term;
 use chartroom_ui as ui;
-use anyhow::{bail, Context, Result};
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -3,8 +3,8 @@
 
 use super::bench::percentile;
 use super::data::open_as_operator;
-use chartroom_services::eval_queries::{eval_queries, EvalPatient, KINDS};
 use anyhow::{Context, Result};
+use chartroom_services::eval_queries::{eval_queries, EvalPatient, KINDS};
 use serde::Deserialize;
 use serde_json::json;
 use std::collections::BTreeMap;

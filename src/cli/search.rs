@@ -2,9 +2,9 @@
 //! The JSON shapes here are a stable interface for scripts and benchmarks.
 
 use super::os_user;
+use anyhow::{bail, Context, Result};
 use chartroom_domain::{DocumentType, Mrn, SystemClock};
 use chartroom_services::{NoteQuery, PatientResult, Services};
-use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use serde::Deserialize;
 use serde_json::json;

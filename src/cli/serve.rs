@@ -2,11 +2,11 @@
 //! give instead of a lock error.
 
 use super::init_logging;
+use anyhow::{bail, Context, Result};
 use chartroom_domain::SystemClock;
 use chartroom_services::{DataConfig, ServiceError, Services};
 use chartroom_ssh::{AppScreens, ServeOptions, Server, ServerInfo};
 use chartroom_ui as ui;
-use anyhow::{bail, Context, Result};
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;

@@ -3,9 +3,9 @@
 
 use super::os_user;
 use super::serve::explain_open_error;
+use anyhow::{bail, Context, Result};
 use chartroom_domain::{Role, SystemClock};
 use chartroom_services::{NewUser, Services};
-use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;

@@ -118,7 +118,9 @@ pub fn allowed(role: Role, permission: Permission) -> bool {
     match role {
         Role::Admin => true,
         Role::Clerk => chart_work,
-        Role::Analyst => chart_work || matches!(permission, P::RecordDeficiency | P::VerifyDeficiency),
+        Role::Analyst => {
+            chart_work || matches!(permission, P::RecordDeficiency | P::VerifyDeficiency)
+        }
         Role::Roi => chart_work || matches!(permission, P::LogRoiRequest | P::ReleaseRoi),
         Role::Privacy => chart_work || matches!(permission, P::ReviewAccess | P::ViewAuditTrail),
         Role::Supervisor => {

@@ -46,12 +46,12 @@ mod synthea_export;
 pub use fhir::{import_fhir, FhirImportError, FhirImportReport};
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
-use chartroom_domain::{Encounter, PatientId, ProviderId};
-use chartroom_store::{Store, StoreError};
 use chart_upsert::{
     place_number, upsert_patient, upsert_provider, Demographics, ProviderFields, TakenNumbers,
     Upserted,
 };
+use chartroom_domain::{Encounter, PatientId, ProviderId};
+use chartroom_store::{Store, StoreError};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

@@ -1,8 +1,8 @@
 //! The real app (`ui::App`) on an SSH channel: the same app the local terminal runs.
 
 use super::screen::{Flow, ScreenFactory, SessionScreen, Wake};
-use chartroom_services::{Services, Session};
 use chartroom_services::ChartServices;
+use chartroom_services::{Services, Session};
 use chartroom_ui::runtime::App;
 use chartroom_ui::{Key, Msg, UiConfig};
 use std::sync::Arc;

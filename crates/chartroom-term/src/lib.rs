@@ -11,8 +11,8 @@ pub mod channel_backend;
 
 pub use channel_backend::ChannelBackend;
 
-use chartroom_services::{Services, Session};
 use chartroom_services::ChartServices;
+use chartroom_services::{Services, Session};
 use chartroom_ui::runtime::{App, WORKER_THREAD_PREFIX};
 use chartroom_ui::{Key, KeyCode, Modifiers, Msg, UiConfig};
 use crossbeam_channel::{select, tick, unbounded, Sender};

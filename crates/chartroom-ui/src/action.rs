@@ -43,7 +43,10 @@ impl Mode {
     /// bindings of printable keys are ignored there (so `q` can quit elsewhere
     /// without making the letter untypeable in a name).
     pub fn has_text_field(self) -> bool {
-        matches!(self, Mode::Search | Mode::Notes | Mode::Popup | Mode::Palette)
+        matches!(
+            self,
+            Mode::Search | Mode::Notes | Mode::Popup | Mode::Palette
+        )
     }
 }
 

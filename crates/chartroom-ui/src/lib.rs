@@ -25,11 +25,11 @@ pub mod widgets;
 pub mod workspace;
 
 pub use action::{Action, Mode};
+pub use chartroom_services::ChartServices;
 pub use config::{check_config_file, ConfigError, Summary, UiConfig, UiOptions};
 pub use key::{Key, KeyCode, Modifiers};
 pub use keymap::Keymap;
 pub use msg::{Effect, Msg};
-pub use chartroom_services::ChartServices;
 pub use runtime::{App, Runtime};
 pub use state::State;
 pub use theme::Theme;

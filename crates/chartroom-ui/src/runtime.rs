@@ -50,9 +50,7 @@ fn note_search(
     request: NoteRequest,
 ) -> Result<Vec<NoteResult>, NoteSearchError> {
     let failed = |e: ServiceError| match e {
-        ServiceError::Query { position, reason } => {
-            NoteSearchError::Query { position, reason }
-        }
+        ServiceError::Query { position, reason } => NoteSearchError::Query { position, reason },
         other => NoteSearchError::Failed(other.to_string()),
     };
     let patient = match request.mrn {

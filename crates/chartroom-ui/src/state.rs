@@ -159,4 +159,3 @@ impl State {
         super::layout::reading_rows(self.height)
     }
 }
-

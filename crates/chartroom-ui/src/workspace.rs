@@ -74,13 +74,20 @@ impl Workspace {
     }
 
     pub fn from_action(action: Action) -> Option<Workspace> {
-        Workspace::ALL.iter().copied().find(|w| w.action() == action)
+        Workspace::ALL
+            .iter()
+            .copied()
+            .find(|w| w.action() == action)
     }
 
     /// Why `role` cannot enter it, or `None` if it can.
     pub fn refusal(self, role: Role) -> Option<String> {
         if !allowed(role, self.permission()) {
-            Some(format!("{}: not permitted for {}", self.title(), role.code()))
+            Some(format!(
+                "{}: not permitted for {}",
+                self.title(),
+                role.code()
+            ))
         } else if !self.built() {
             Some(format!("{}: not available", self.title()))
         } else {

@@ -5,11 +5,11 @@
 use super::resources::{
     CodeableConcept, Condition, DocumentContent, HumanName, Observation, Patient,
 };
-use chartroom_domain::{Address, DocumentType, EncounterClass, Identifier, PersonName, Sex, Ssn};
 use crate::chart_upsert::Demographics;
 use crate::csv_file::{parse_date, parse_datetime};
 use crate::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
 use base64::Engine;
+use chartroom_domain::{Address, DocumentType, EncounterClass, Identifier, PersonName, Sex, Ssn};
 use chrono::{NaiveDate, NaiveDateTime};
 
 /// Identifier systems Synthea writes.

@@ -6,13 +6,11 @@ use super::references::Target;
 use super::resources::{DocumentReference, Encounter as FhirEncounter, Reference};
 use super::write::FileWrite;
 use super::FhirImportError;
+use crate::chart_upsert::{encounter_by_source_id, encounter_reason, place_number, TakenNumbers};
+use crate::synthea::title_words;
 use chartroom_domain::{
     Document, DocumentId, Encounter, EncounterClass, EncounterId, PatientId, SignatureStatus,
 };
-use crate::chart_upsert::{
-    encounter_by_source_id, encounter_reason, place_number, TakenNumbers,
-};
-use crate::synthea::title_words;
 use chartroom_store::{ReadTx, StoreError};
 use chrono::NaiveDateTime;
 use std::collections::hash_map::Entry;

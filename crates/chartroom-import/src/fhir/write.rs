@@ -7,12 +7,12 @@ use super::read::{Item, Parsed, ParsedFile};
 use super::references::{FullUrls, Lookup, Target};
 use super::resources::Reference;
 use super::{FhirImportError, FhirImportReport};
-use chartroom_domain::{EncounterClass, EncounterId, PatientId, ProviderId, SensitiveCategory};
 use crate::chart_upsert::{
     upsert_patient, upsert_provider, ProviderFields, TakenNumbers, Upserted,
 };
 use crate::synthea::title_words;
 use crate::SYNTHEA_SYSTEM;
+use chartroom_domain::{EncounterClass, EncounterId, PatientId, ProviderId, SensitiveCategory};
 use chartroom_store::{ReadTx, Store, StoreError, WriteTx};
 use std::collections::{HashMap, HashSet};
 

@@ -1,7 +1,7 @@
 //! Small drawing helpers shared by the screens.
 
-use chartroom_domain::{Patient, PatientFlags};
 use crate::theme::Theme;
+use chartroom_domain::{Patient, PatientFlags};
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Span;

@@ -1,9 +1,9 @@
 //! The break-the-glass popup: a sensitive chart opens only with a reason, which goes
 //! into the audit trail.
 
+use crate::state::State;
 use crate::view::common::centered;
 use chartroom_services::BreakGlassReason;
-use crate::state::State;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};

@@ -56,7 +56,6 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-
 /// A bordered pane; returns its inside. The focused one of two gets `border.focus`.
 fn pane(state: &State, frame: &mut Frame, area: Rect, title: String, focus: bool) -> Rect {
     let theme = &state.theme;

@@ -2,11 +2,11 @@
 //! one result per three rows: date, patient, MRN, note type, and two lines of snippet
 //! with the matched words in [brackets] (marked by characters, not only by colour).
 
+use crate::layout::NOTE_ROWS;
+use crate::state::{State, NOTE_LIMIT};
 use crate::view::common::{date, fit, row_style, width};
 use chartroom_domain::DocumentType;
 use chartroom_services::Snippet;
-use crate::layout::NOTE_ROWS;
-use crate::state::{State, NOTE_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

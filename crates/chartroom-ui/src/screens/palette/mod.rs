@@ -99,11 +99,7 @@ fn capitalised(text: &str) -> String {
 /// `commands` narrowed by the palette's query, best match first (menu order on ties).
 pub fn filtered(state: &State) -> Vec<Command> {
     let all = commands(state);
-    let query = state
-        .palette
-        .as_ref()
-        .map(|p| p.query.trim())
-        .unwrap_or("");
+    let query = state.palette.as_ref().map(|p| p.query.trim()).unwrap_or("");
     if query.is_empty() {
         return all;
     }
@@ -146,7 +142,9 @@ pub fn on_action(state: &mut State, action: Action) -> Option<Action> {
             return None;
         }
         Action::Run => {
-            let chosen = filtered(state).get(palette_selected(state)).map(|c| c.action);
+            let chosen = filtered(state)
+                .get(palette_selected(state))
+                .map(|c| c.action);
             state.palette = None;
             return chosen;
         }

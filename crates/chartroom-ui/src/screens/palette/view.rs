@@ -45,7 +45,9 @@ pub fn draw(state: &State, frame: &mut Frame, body: Rect) {
     }
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(block).style(theme.style("popup")),
+        Paragraph::new(lines)
+            .block(block)
+            .style(theme.style("popup")),
         area,
     );
     let x = inner.x + 3 + width(&palette.query) as u16;
@@ -62,7 +64,10 @@ fn row(state: &State, command: &Command, selected: bool, cols: usize) -> Line<'s
     let marker = if selected { ">" } else { " " };
     let style = crate::view::common::row_style(theme, selected);
     Line::from(vec![
-        Span::styled(format!("{marker} {} ", fit(&command.title, title_cols)), style),
+        Span::styled(
+            format!("{marker} {} ", fit(&command.title, title_cols)),
+            style,
+        ),
         Span::styled(format!("{key} "), theme.style("status.key")),
     ])
 }

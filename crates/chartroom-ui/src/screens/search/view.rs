@@ -1,9 +1,9 @@
 //! The search screen: a query box, then results as you type (or recent charts when the
 //! query is empty).
 
+use crate::state::{State, SEARCH_LIMIT};
 use crate::view::common::{date, fit, flag_spans, flags_width, row_style, scroll_offset};
 use chartroom_domain::Patient;
-use crate::state::{State, SEARCH_LIMIT};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
