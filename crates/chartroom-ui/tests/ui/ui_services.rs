@@ -11,23 +11,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn patient(id: PatientId, mrn: u32, given: &str, family: &str, vip: bool) -> Patient {
-    Patient {
-        id,
-        mrn: Mrn(mrn),
-        name: PersonName::new(given, family),
-        other_names: vec![],
-        dob: NaiveDate::from_ymd_opt(1984, 3, 2).expect("date"),
-        sex: Sex::Male,
-        address: None,
-        phones: vec![],
-        ssn: None,
-        flags: PatientFlags {
-            vip,
-            ..PatientFlags::default()
-        },
-        identifiers: vec![],
-        staff_link: None,
-    }
+    let mut p = chartroom_testkit::patient(given, family, (1984, 3, 2));
+    p.id = id;
+    p.mrn = Mrn(mrn);
+    p.sex = Sex::Male;
+    p.flags.vip = vip;
+    p
 }
 
 fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {

@@ -44,15 +44,9 @@ fn patient(id: u64, mrn: u32, n: PersonName, dob: NaiveDate, sex: Sex) -> Patien
         id: PatientId(id),
         mrn: Mrn(mrn),
         name: n,
-        other_names: vec![],
         dob,
         sex,
-        address: None,
-        phones: vec![],
-        ssn: None,
-        flags: PatientFlags::default(),
-        identifiers: vec![],
-        staff_link: None,
+        ..chartroom_testkit::patient("", "", (2000, 1, 1))
     }
 }
 
