@@ -79,18 +79,21 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
 }
 
 pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
-    let _log = init_logging(dir);
-    let (services, session) = open_as_operator(dir)?;
-    let (report, applied) = services.import_synthea_csv(&session, source)?;
-    println!("{report}");
-    eprintln!("index updated with {applied} changes");
-    Ok(ExitCode::SUCCESS)
+    import(dir, |services, session| services.import_synthea_csv(session, source))
 }
 
 pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
+    import(dir, |services, session| services.import_fhir(session, source))
+}
+
+/// Runs one import as the operator: the report on stdout, the index update on stderr.
+fn import<R: std::fmt::Display>(
+    dir: &Path,
+    run: impl FnOnce(&Services, &Session) -> services::Result<(R, usize)>,
+) -> Result<ExitCode> {
     let _log = init_logging(dir);
     let (services, session) = open_as_operator(dir)?;
-    let (report, applied) = services.import_fhir(&session, source)?;
+    let (report, applied) = run(&services, &session)?;
     println!("{report}");
     eprintln!("index updated with {applied} changes");
     Ok(ExitCode::SUCCESS)
