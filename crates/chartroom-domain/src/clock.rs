@@ -1,6 +1,11 @@
 //! Time as a dependency, so screens and rules can be tested with a fixed clock.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeDelta, Utc};
+
+/// The calendar date of a UTC instant written in a UTC offset of `offset_secs`.
+pub fn local_date(utc: NaiveDateTime, offset_secs: i32) -> NaiveDate {
+    (utc + TimeDelta::seconds(i64::from(offset_secs))).date()
+}
 
 /// Source of the current time.
 pub trait Clock: Send + Sync {

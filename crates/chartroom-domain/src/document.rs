@@ -1,7 +1,7 @@
 //! Clinical documents (notes, reports).
 
 use super::ids::{DocumentId, EncounterId, PatientId, ProviderId};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,6 +68,24 @@ impl DocumentType {
         }
     }
 
+    /// The LOINC document type code this type is filed under when the source gave none
+    /// (generated notes, Synthea CSV): what the completion templates match.
+    pub fn loinc(self) -> Option<&'static str> {
+        match self {
+            DocumentType::HistoryAndPhysical => Some("34117-2"),
+            DocumentType::ProgressNote => Some("11506-3"),
+            DocumentType::DischargeSummary => Some("18842-5"),
+            DocumentType::OperativeReport => Some("11504-8"),
+            DocumentType::Consultation => Some("11488-4"),
+            DocumentType::ProcedureNote => Some("28570-0"),
+            DocumentType::RadiologyReport => Some("18748-4"),
+            DocumentType::PathologyReport => Some("11526-1"),
+            DocumentType::EmergencyNote => Some("34111-5"),
+            DocumentType::NursingNote => Some("34746-8"),
+            DocumentType::Other => None,
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<DocumentType> {
         DocumentType::ALL
             .into_iter()
@@ -103,9 +121,39 @@ pub struct Document {
     pub doc_type: DocumentType,
     pub title: String,
     pub author: Option<ProviderId>,
+    /// When the document was written, as a UTC instant.
     pub time: NaiveDateTime,
+    /// The UTC offset (seconds east) `time` was written in: the document's date is the
+    /// calendar date there.
+    pub offset_secs: i32,
     pub signature: SignatureStatus,
     pub text: String,
+    /// The source system's id (`DocumentReference.id`): a re-sent document with the same
+    /// id is the same document, whatever else changed.
+    pub source_id: Option<String>,
+    /// LOINC type codes the source gave (`DocumentReference.type`); empty when it gave
+    /// none, and then [`DocumentType::loinc`] stands in.
+    pub type_codes: Vec<String>,
+}
+
+impl Document {
+    /// Whether the document is of LOINC type `code`.
+    pub fn has_loinc(&self, code: &str) -> bool {
+        if self.type_codes.is_empty() {
+            return self.doc_type.loinc() == Some(code);
+        }
+        self.type_codes.iter().any(|c| c == code)
+    }
+
+    /// The calendar date of the document in its own offset.
+    pub fn local_date(&self) -> NaiveDate {
+        crate::clock::local_date(self.time, self.offset_secs)
+    }
+
+    /// Whether the author has yet to sign it (FHIR `docStatus` `preliminary`).
+    pub fn is_unsigned(&self) -> bool {
+        self.signature == SignatureStatus::Unsigned
+    }
 }
 
 impl fmt::Debug for Document {

@@ -1,7 +1,7 @@
 //! Encounters (visits, admissions).
 
 use super::ids::{EncounterId, PatientId, ProviderId};
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -47,9 +47,14 @@ pub struct Encounter {
     pub number: String,
     pub patient: PatientId,
     pub class: EncounterClass,
+    /// Admission, as a UTC instant.
     pub admit: NaiveDateTime,
-    /// `None` while the patient is still in house.
+    /// Discharge as a UTC instant; `None` while the patient is still in house.
     pub discharge: Option<NaiveDateTime>,
+    /// The UTC offset (seconds east) the discharge was written in: the discharge's
+    /// calendar date, which starts the 30-day completion clock, is the hospital's date,
+    /// not UTC's (a 23:30 discharge in New York is that day's discharge).
+    pub discharge_offset_secs: i32,
     pub attending: Option<ProviderId>,
     pub other_providers: Vec<ProviderId>,
     pub location: String,
@@ -57,6 +62,14 @@ pub struct Encounter {
     pub reason: String,
     /// Identifier in the source system (Synthea encounter `Id`).
     pub source_id: Option<String>,
+}
+
+impl Encounter {
+    /// The calendar date of the discharge in its own offset.
+    pub fn discharge_date(&self) -> Option<NaiveDate> {
+        self.discharge
+            .map(|d| crate::clock::local_date(d, self.discharge_offset_secs))
+    }
 }
 
 #[cfg(test)]

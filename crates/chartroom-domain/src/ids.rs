@@ -38,6 +38,14 @@ numeric_id!(
     /// Row id of a staff user of chartroom.
     UserId
 );
+numeric_id!(
+    /// Row id of a procedure performed during an encounter.
+    ProcedureId
+);
+numeric_id!(
+    /// Row id of a chart deficiency (what is missing or unsigned in a discharged chart).
+    DeficiencyId
+);
 
 /// Medical record number: up to 8 digits, displayed in terminal-digit pairs
 /// (`00-12-34-56`) so the file room reads the shelf section from the last pair.

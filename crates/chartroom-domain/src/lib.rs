@@ -7,22 +7,28 @@
 
 pub mod audit;
 pub mod clock;
+pub mod completion;
 pub mod document;
 pub mod encounter;
 pub mod ids;
 pub mod matching;
 pub mod patient;
 pub mod permission;
+pub mod procedure;
 pub mod staff;
 
 pub use audit::{AccessAction, AccessEvent, AuditHash, NewAccessEvent};
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{local_date, Clock, FixedClock, SystemClock};
+pub use completion::{Deficiency, DeficiencyStatus, Origin};
 pub use document::{Document, DocumentType, SignatureStatus};
 pub use encounter::{Encounter, EncounterClass};
-pub use ids::{DocumentId, EncounterId, Mrn, PatientId, ProviderId, UserId};
+pub use ids::{
+    DeficiencyId, DocumentId, EncounterId, Mrn, PatientId, ProcedureId, ProviderId, UserId,
+};
 pub use patient::{
     Address, AltName, Identifier, NameKind, Patient, PatientFlags, PersonName, SensitiveCategory,
     Sex, Ssn,
 };
 pub use permission::{allowed, Permission};
+pub use procedure::Procedure;
 pub use staff::{Provider, Role, StaffUser};

@@ -42,10 +42,17 @@ pub enum Permission {
     ManageUsers,
     /// Configuration, benchmarks and everything else an administrator does.
     Administer,
+    /// See the completion queues and a chart's deficiencies (everyone reads them).
+    ViewDeficiencies,
+    /// Move any open deficiency to another provider, in bulk (returned ones are the
+    /// analyst's to route again under `RecordDeficiency`).
+    ReassignDeficiency,
+    /// Aging, backlog, suspension and delinquency reports; provider letters.
+    DeficiencyReports,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 19] = [
         Permission::SearchCharts,
         Permission::OpenChart,
         Permission::BreakGlass,
@@ -62,6 +69,9 @@ impl Permission {
         Permission::ListUsers,
         Permission::ManageUsers,
         Permission::Administer,
+        Permission::ViewDeficiencies,
+        Permission::ReassignDeficiency,
+        Permission::DeficiencyReports,
     ];
 
     /// What the permission lets a user do, for refusals ("analyst users may not …").
@@ -83,6 +93,9 @@ impl Permission {
             Permission::ListUsers => "list users",
             Permission::ManageUsers => "change users",
             Permission::Administer => "administer chartroom",
+            Permission::ViewDeficiencies => "see deficiencies",
+            Permission::ReassignDeficiency => "reassign deficiencies",
+            Permission::DeficiencyReports => "see completion reports",
         }
     }
 
@@ -105,6 +118,9 @@ impl Permission {
             Permission::ListUsers => "list-users",
             Permission::ManageUsers => "manage-users",
             Permission::Administer => "administer",
+            Permission::ViewDeficiencies => "view-deficiencies",
+            Permission::ReassignDeficiency => "reassign-deficiency",
+            Permission::DeficiencyReports => "deficiency-reports",
         }
     }
 }
@@ -114,7 +130,10 @@ impl Permission {
 /// the supervisor oversees every workflow and the roster; the admin may do everything.
 pub fn allowed(role: Role, permission: Permission) -> bool {
     use Permission as P;
-    let chart_work = matches!(permission, P::SearchCharts | P::OpenChart | P::BreakGlass);
+    let chart_work = matches!(
+        permission,
+        P::SearchCharts | P::OpenChart | P::BreakGlass | P::ViewDeficiencies
+    );
     match role {
         Role::Admin => true,
         Role::Clerk => chart_work,
@@ -135,6 +154,8 @@ pub fn allowed(role: Role, permission: Permission) -> bool {
                         | P::ReviewAccess
                         | P::MergeCharts
                         | P::ListUsers
+                        | P::ReassignDeficiency
+                        | P::DeficiencyReports
                 )
         }
     }
@@ -149,14 +170,14 @@ mod tests {
     #[test]
     fn every_role_against_every_permission() {
         #[rustfmt::skip]
-        let table: [(Role, [u8; 16]); 6] = [
-            //                 srch open glas audt rDef vDef lROI rROI revw merg impt expt indx lUsr mUsr admn
-            (Role::Clerk,      [1,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0]),
-            (Role::Analyst,    [1,   1,   1,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0]),
-            (Role::Roi,        [1,   1,   1,   0,   0,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0]),
-            (Role::Privacy,    [1,   1,   1,   1,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0,   0,   0]),
-            (Role::Supervisor, [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   0,   0,   0,   1,   0,   0]),
-            (Role::Admin,      [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1]),
+        let table: [(Role, [u8; 19]); 6] = [
+            //                 srch open glas audt rDef vDef lROI rROI revw merg impt expt indx lUsr mUsr admn seeD reaD rptD
+            (Role::Clerk,      [1,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
+            (Role::Analyst,    [1,   1,   1,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
+            (Role::Roi,        [1,   1,   1,   0,   0,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
+            (Role::Privacy,    [1,   1,   1,   1,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
+            (Role::Supervisor, [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   0,   0,   0,   1,   0,   0,   1,   1,   1]),
+            (Role::Admin,      [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1]),
         ];
         assert_eq!(table.len(), Role::ALL.len());
         for (role, row) in table {

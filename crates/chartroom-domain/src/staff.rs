@@ -11,6 +11,15 @@ pub struct Provider {
     /// National provider identifier when known.
     pub npi: Option<String>,
     pub source_id: Option<String>,
+    /// The FHIR `Practitioner.id` (what `Practitioner/<id>` references and reports name).
+    pub resource_id: Option<String>,
+}
+
+impl Provider {
+    /// The id reports print for this provider: the FHIR resource id, else the source id.
+    pub fn report_id(&self) -> Option<&str> {
+        self.resource_id.as_deref().or(self.source_id.as_deref())
+    }
 }
 
 /// What a chartroom user does all day; it decides what they may see and do.

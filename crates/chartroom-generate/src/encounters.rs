@@ -356,6 +356,7 @@ impl Generator {
             location: plan.location().to_string(),
             reason: plan.reason(),
             source_id: None,
+            discharge_offset_secs: 0,
         };
         sink.put_encounter(&encounter)?;
         self.report.encounters += 1;
@@ -693,6 +694,9 @@ impl Generator {
                 time: note.time,
                 signature,
                 text,
+                offset_secs: 0,
+                source_id: None,
+                type_codes: Vec::new(),
             };
             sink.put_document(&document)?;
             self.report.documents += 1;

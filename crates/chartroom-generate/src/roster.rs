@@ -218,6 +218,7 @@ pub(crate) fn write_providers<S: Sink, R: Rng + ?Sized>(
             specialty: specialty.name().to_string(),
             npi: Some(fake_npi(n as u64, rng)),
             source_id: None,
+            resource_id: None,
         };
         sink.put_provider(&provider)?;
         roster.names.insert(id, name);

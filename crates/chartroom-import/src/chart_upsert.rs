@@ -168,6 +168,7 @@ pub(crate) fn upsert_provider(
                 specialty: fields.specialty,
                 npi: fields.npi,
                 source_id: Some(fields.source_id),
+                resource_id: None,
             },
             Upserted::Added,
         ),

@@ -352,6 +352,7 @@ fn import_encounters(
             location,
             reason: row.reason,
             source_id: Some(row.id),
+            discharge_offset_secs: 0,
         };
         tx.put_encounter(&encounter).map_err(store_error)?;
         if tx.pending() >= FLUSH_EVERY {

@@ -52,6 +52,9 @@ pub fn note(
             time: date(time).and_hms_opt(9, 30, 0).unwrap_or_default(),
             signature: SignatureStatus::Signed,
             text: text.to_string(),
+            offset_secs: 0,
+            source_id: None,
+            type_codes: Vec::new(),
         },
         author_name: Some("Dr. Test".to_string()),
     }

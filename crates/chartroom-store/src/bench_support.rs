@@ -72,6 +72,7 @@ pub fn encounter(id: u64, patient: u64, day: u32) -> Encounter {
         location: "4W".into(),
         reason: "chest pain".into(),
         source_id: Some(format!("enc-{id}")),
+        discharge_offset_secs: 0,
     }
 }
 
@@ -87,5 +88,8 @@ pub fn document(id: u64, patient: u64, day: u32) -> Document {
         time: at(2025, 2, day, 10, 30),
         signature: SignatureStatus::Signed,
         text: "Patient stable.".into(),
+        offset_secs: 0,
+        source_id: None,
+        type_codes: Vec::new(),
     }
 }

@@ -24,6 +24,7 @@ mod audit;
 #[doc(hidden)]
 pub mod bench_support;
 mod codec;
+mod legacy_v1;
 mod meta;
 mod migrations;
 mod read;
@@ -124,6 +125,12 @@ pub struct StoreCounts {
     pub users: u64,
     pub audit_events: u64,
     pub outbox: u64,
+    pub procedures: u64,
+    pub deficiencies: u64,
+    /// Encounters changed since their last analysis.
+    pub analysis_pending: u64,
+    /// Analysed encounters no analyst has reviewed yet (the analysis queue).
+    pub awaiting_review: u64,
 }
 
 /// Result of walking the audit chain.

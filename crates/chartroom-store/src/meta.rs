@@ -58,6 +58,8 @@ pub(crate) struct Counters {
     pub document: u64,
     pub provider: u64,
     pub user: u64,
+    pub procedure: u64,
+    pub deficiency: u64,
     pub mrn: u32,
     pub outbox: u64,
     /// Seq and hash of the last audit event, `None` before the first.
@@ -72,6 +74,8 @@ impl Counters {
             document: FIRST_ID,
             provider: FIRST_ID,
             user: FIRST_ID,
+            procedure: FIRST_ID,
+            deficiency: FIRST_ID,
             mrn: FIRST_MRN,
             outbox: FIRST_ID,
             audit_head: None,
@@ -89,6 +93,8 @@ impl Counters {
             document: require(table, META_NEXT_DOCUMENT)?,
             provider: require(table, META_NEXT_PROVIDER)?,
             user: require(table, META_NEXT_USER)?,
+            procedure: require(table, META_NEXT_PROCEDURE)?,
+            deficiency: require(table, META_NEXT_DEFICIENCY)?,
             mrn: require(table, META_NEXT_MRN)?,
             outbox: require(table, META_NEXT_OUTBOX)?,
             audit_head: head.map(|(seq, hash)| (seq, AuditHash(hash))),
@@ -101,6 +107,8 @@ impl Counters {
         put(table, META_NEXT_DOCUMENT, &self.document)?;
         put(table, META_NEXT_PROVIDER, &self.provider)?;
         put(table, META_NEXT_USER, &self.user)?;
+        put(table, META_NEXT_PROCEDURE, &self.procedure)?;
+        put(table, META_NEXT_DEFICIENCY, &self.deficiency)?;
         put(table, META_NEXT_MRN, &self.mrn)?;
         put(table, META_NEXT_OUTBOX, &self.outbox)?;
         let head: HeadRow = self.audit_head.map(|(seq, hash)| (seq, hash.0));

@@ -6,25 +6,113 @@
 //! declared in `tables/` and registered there `since N`, and `migrate_to_N` creates them
 //! with `tables::create_since(txn, N)`. Never edit a shipped migration.
 
+use super::codec;
+use super::legacy_v1::{DocumentV1, EncounterV1, ProviderV1};
 use super::meta::{self, Counters};
 use super::tables::{self, *};
 use super::{Result, StoreError};
-use redb::{Database, ReadableDatabase, TableError, WriteTransaction};
+use chartroom_domain::{Document, Encounter, Provider};
+use redb::{
+    Database, ReadableDatabase, ReadableTable, TableDefinition, TableError, WriteTransaction,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 use std::path::Path;
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 type Migration = fn(&WriteTransaction) -> Result<()>;
 
 /// `MIGRATIONS[i]` brings the store from version `i` to version `i + 1`.
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1];
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1, migrate_to_2];
 
 /// v1: creates every table and the meta entries (counters start at 1, MRNs at 100001).
 fn migrate_to_1(txn: &WriteTransaction) -> Result<()> {
     tables::create_since(txn, 1)?;
     let mut meta_table = txn.open_table(META)?;
     Counters::fresh().save(&mut meta_table)?;
+    Ok(())
+}
+
+/// v2 (chart completion): encounters keep the discharge's UTC offset, documents their
+/// source id, offset and LOINC codes, providers their FHIR resource id (new layouts,
+/// copied from the v1 tables, which are then deleted); procedures, deficiencies and the
+/// analysis tables are created; every discharged encounter is marked for analysis.
+fn migrate_to_2(txn: &WriteTransaction) -> Result<()> {
+    tables::create_since(txn, 2)?;
+    copy_layout::<EncounterV1, Encounter>(
+        txn,
+        ENCOUNTERS_V1,
+        "encounters-1",
+        ENCOUNTERS,
+        ENCOUNTERS_NAME,
+    )?;
+    copy_layout::<DocumentV1, Document>(
+        txn,
+        DOCUMENTS_V1,
+        "documents-1",
+        DOCUMENTS,
+        DOCUMENTS_NAME,
+    )?;
+    copy_layout::<ProviderV1, Provider>(
+        txn,
+        PROVIDERS_V1,
+        "providers-1",
+        PROVIDERS,
+        PROVIDERS_NAME,
+    )?;
+    {
+        let encounters = txn.open_table(ENCOUNTERS)?;
+        let mut pending = txn.open_table(ANALYSIS_PENDING)?;
+        for row in encounters.iter()? {
+            let (key, value) = row?;
+            let id = id_from_key(key.value());
+            let e: Encounter = codec::decode(ENCOUNTERS_NAME, &|| id.to_string(), value.value())?;
+            if e.discharge.is_some() {
+                pending.insert(&id_key(id), ())?;
+            }
+        }
+    }
+    let mut meta_table = txn.open_table(META)?;
+    for name in [META_NEXT_PROCEDURE, META_NEXT_DEFICIENCY] {
+        if meta::get::<u64, _>(&meta_table, name)?.is_none() {
+            meta::put(&mut meta_table, name, &meta::FIRST_ID)?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies every row of a table whose value layout changed into its successor, then
+/// deletes the old table. A store created by this build has no old table: nothing to do.
+fn copy_layout<Old, New>(
+    txn: &WriteTransaction,
+    old: TableDefinition<'static, &'static IdKey, &'static [u8]>,
+    old_name: &'static str,
+    new: TableDefinition<'static, &'static IdKey, &'static [u8]>,
+    new_name: &'static str,
+) -> Result<()>
+where
+    Old: DeserializeOwned + Into<New>,
+    New: Serialize,
+{
+    {
+        let source = match txn.open_table(old) {
+            Ok(t) => t,
+            Err(TableError::TableDoesNotExist(_)) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        let mut target = txn.open_table(new)?;
+        for row in source.iter()? {
+            let (key, value) = row?;
+            let id = id_from_key(key.value());
+            let describe = || id.to_string();
+            let row: Old = codec::decode(old_name, &describe, value.value())?;
+            let bytes = codec::encode(new_name, &describe, &row.into())?;
+            target.insert(key.value(), bytes.as_slice())?;
+        }
+    }
+    txn.delete_table(old)?;
     Ok(())
 }
 

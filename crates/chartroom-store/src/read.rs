@@ -6,9 +6,10 @@
 use super::codec::{self, OutboxRow};
 use super::tables::{self, *};
 use super::{OutboxItem, Result, StoreCounts, StoreError};
+use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::{
-    AccessEvent, Document, DocumentId, Encounter, EncounterId, Mrn, Patient, PatientId, Provider,
-    ProviderId, StaffUser, UserId,
+    AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter, EncounterId, Mrn,
+    Patient, PatientId, Procedure, ProcedureId, Provider, ProviderId, StaffUser, UserId,
 };
 use redb::{
     Database, Key, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable,
@@ -310,5 +311,110 @@ impl ReadTx {
             .into_iter()
             .map(|seq| require_row(&audit, AUDIT_NAME, seq, AUDIT_BY_USER_NAME))
             .collect()
+    }
+
+    /// The document a source system knows by `source_id` (`DocumentReference.id`).
+    pub fn document_by_source(&self, source_id: &str) -> Result<Option<Document>> {
+        let describe = || "(a document source id)".to_string();
+        match get_id(
+            &self.open(DOCUMENT_BY_SOURCE)?,
+            source_id.as_bytes(),
+            DOCUMENT_BY_SOURCE_NAME,
+            &describe,
+        )? {
+            Some(id) => require_row(
+                &self.open(DOCUMENTS)?,
+                DOCUMENTS_NAME,
+                id,
+                DOCUMENT_BY_SOURCE_NAME,
+            )
+            .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    pub fn procedure(&self, id: ProcedureId) -> Result<Option<Procedure>> {
+        get_row(&self.open(PROCEDURES)?, PROCEDURES_NAME, id.0)
+    }
+
+    /// The procedure a source system knows by `source_id` (`Procedure.id`).
+    pub fn procedure_by_source(&self, source_id: &str) -> Result<Option<Procedure>> {
+        let describe = || "(a procedure source id)".to_string();
+        match get_id(
+            &self.open(PROCEDURE_BY_SOURCE)?,
+            source_id.as_bytes(),
+            PROCEDURE_BY_SOURCE_NAME,
+            &describe,
+        )? {
+            Some(id) => require_row(
+                &self.open(PROCEDURES)?,
+                PROCEDURES_NAME,
+                id,
+                PROCEDURE_BY_SOURCE_NAME,
+            )
+            .map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// A patient's procedures in id order.
+    pub fn procedures_of(&self, patient: PatientId) -> Result<Vec<Procedure>> {
+        let procedures = self.open(PROCEDURES)?;
+        pairs_of(&self.open(PATIENT_PROCEDURES)?, patient.0)?
+            .into_iter()
+            .map(|id| require_row(&procedures, PROCEDURES_NAME, id, PATIENT_PROCEDURES_NAME))
+            .collect()
+    }
+
+    pub fn deficiency(&self, id: DeficiencyId) -> Result<Option<Deficiency>> {
+        get_row(&self.open(DEFICIENCIES)?, DEFICIENCIES_NAME, id.0)
+    }
+
+    /// An encounter's deficiencies in id order (the order they were recorded).
+    pub fn deficiencies_of(&self, encounter: EncounterId) -> Result<Vec<Deficiency>> {
+        let rows = self.open(DEFICIENCIES)?;
+        pairs_of(&self.open(ENCOUNTER_DEFICIENCIES)?, encounter.0)?
+            .into_iter()
+            .map(|id| require_row(&rows, DEFICIENCIES_NAME, id, ENCOUNTER_DEFICIENCIES_NAME))
+            .collect()
+    }
+
+    /// Every deficiency in id order (reports, queues).
+    pub fn deficiencies(&self) -> Result<Box<dyn Iterator<Item = Result<Deficiency>> + '_>> {
+        iter_rows(&self.open(DEFICIENCIES)?, DEFICIENCIES_NAME)
+    }
+
+    /// Up to `limit` encounters changed since their last analysis, in id order.
+    pub fn pending_analysis(&self, limit: usize) -> Result<Vec<EncounterId>> {
+        let pending = self.open(ANALYSIS_PENDING)?;
+        let mut out = Vec::new();
+        for row in ReadableTable::range::<&IdKey>(&pending, ..)?.take(limit) {
+            let (key, _) = row?;
+            out.push(EncounterId(id_from_key(key.value())));
+        }
+        Ok(out)
+    }
+
+    pub fn encounter_analysis(&self, encounter: EncounterId) -> Result<Option<EncounterAnalysis>> {
+        get_row(
+            &self.open(ENCOUNTER_ANALYSIS)?,
+            ENCOUNTER_ANALYSIS_NAME,
+            encounter.0,
+        )
+    }
+
+    /// The analysis queue: analysed, unreviewed encounters, oldest discharge first
+    /// (ties: lower id first), skipping the first `skip`.
+    pub fn awaiting_review(&self, skip: usize, limit: usize) -> Result<Vec<EncounterId>> {
+        let queue = self.open(AWAITING_REVIEW)?;
+        let mut out = Vec::new();
+        for row in ReadableTable::range::<&PairKey>(&queue, ..)?
+            .skip(skip)
+            .take(limit)
+        {
+            let (key, _) = row?;
+            out.push(EncounterId(pair_from_key(key.value()).1));
+        }
+        Ok(out)
     }
 }

@@ -12,10 +12,13 @@ use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
+use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::{
-    AccessEvent, Document, DocumentId, Encounter, EncounterId, Mrn, NewAccessEvent, Patient,
-    PatientId, Provider, ProviderId, StaffUser, UserId,
+    AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter, EncounterId, Mrn,
+    NewAccessEvent, Patient, PatientId, Procedure, ProcedureId, Provider, ProviderId, StaffUser,
+    UserId,
 };
+use chrono::Datelike;
 use redb::{Durability, Key, ReadableTable, Table, WriteTransaction};
 use std::borrow::Borrow;
 use std::collections::HashSet;
@@ -28,6 +31,10 @@ enum Op {
     Provider(Provider),
     User(StaffUser),
     Audit(AccessEvent),
+    Procedure(Procedure),
+    Deficiency(Deficiency),
+    Analysis(EncounterId, EncounterAnalysis),
+    Analysed(EncounterId),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -96,6 +103,12 @@ impl<'s> WriteTx<'s> {
     pub fn next_user_id(&mut self) -> Result<UserId> {
         take(&mut self.counters.user, "user ids").map(UserId)
     }
+    pub fn next_procedure_id(&mut self) -> Result<ProcedureId> {
+        take(&mut self.counters.procedure, "procedure ids").map(ProcedureId)
+    }
+    pub fn next_deficiency_id(&mut self) -> Result<DeficiencyId> {
+        take(&mut self.counters.deficiency, "deficiency ids").map(DeficiencyId)
+    }
     /// Next free MRN (allocated sequentially from [`super::FIRST_MRN`], and always past
     /// the largest MRN ever written, so imported MRNs are never handed out again).
     pub fn next_mrn(&mut self) -> Result<Mrn> {
@@ -144,6 +157,34 @@ impl<'s> WriteTx<'s> {
     pub fn put_provider(&mut self, provider: &Provider) -> Result<()> {
         bump(&mut self.counters.provider, provider.id.0);
         self.ops.push(Op::Provider(provider.clone()));
+        Ok(())
+    }
+    /// Inserts or replaces; maintains the per-patient and source-id indexes; marks its
+    /// encounter for analysis.
+    pub fn put_procedure(&mut self, procedure: &Procedure) -> Result<()> {
+        bump(&mut self.counters.procedure, procedure.id.0);
+        self.ops.push(Op::Procedure(procedure.clone()));
+        Ok(())
+    }
+    /// Inserts or replaces a deficiency (its history included).
+    pub fn put_deficiency(&mut self, deficiency: &Deficiency) -> Result<()> {
+        bump(&mut self.counters.deficiency, deficiency.id.0);
+        self.ops.push(Op::Deficiency(deficiency.clone()));
+        Ok(())
+    }
+    /// Records where an encounter stands in analysis and keeps the analysis queue in
+    /// step (unreviewed: in the queue, by discharge date; reviewed: out of it).
+    pub fn put_analysis(
+        &mut self,
+        encounter: EncounterId,
+        analysis: &EncounterAnalysis,
+    ) -> Result<()> {
+        self.ops.push(Op::Analysis(encounter, analysis.clone()));
+        Ok(())
+    }
+    /// The encounter's changes have been analysed: it leaves the pending set.
+    pub fn clear_pending_analysis(&mut self, encounter: EncounterId) -> Result<()> {
+        self.ops.push(Op::Analysed(encounter));
         Ok(())
     }
     /// Inserts or replaces; a username held by another user fails the commit with `Duplicate`.
@@ -235,6 +276,18 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                 }
                 Op::User(user) => write_user(&mut t, user)?,
                 Op::Audit(event) => write_audit(&mut t, event)?,
+                Op::Procedure(procedure) => write_procedure(&mut t, procedure)?,
+                Op::Deficiency(d) => {
+                    let key = id_key(d.id.0);
+                    let bytes = codec::encode(DEFICIENCIES_NAME, &|| d.id.to_string(), d)?;
+                    t.deficiencies.insert(&key, bytes.as_slice())?;
+                    t.encounter_deficiencies
+                        .insert(&pair_key(d.encounter.0, d.id.0), ())?;
+                }
+                Op::Analysis(encounter, analysis) => write_analysis(&mut t, *encounter, analysis)?,
+                Op::Analysed(encounter) => {
+                    t.analysis_pending.remove(&id_key(encounter.0))?;
+                }
             }
         }
     }
@@ -392,6 +445,7 @@ fn write_encounter(t: &mut WriteTables<'_>, e: &Encounter) -> Result<()> {
     let key = id_key(id);
     let bytes = codec::encode(ENCOUNTERS_NAME, &|| id.to_string(), e)?;
     t.encounters.insert(&key, bytes.as_slice())?;
+    t.analysis_pending.insert(&key, ())?;
     t.encounter_by_number.insert(number, key.as_slice())?;
     t.patient_encounters
         .insert(&pair_key(e.patient.0, id), ())?;
@@ -401,15 +455,135 @@ fn write_encounter(t: &mut WriteTables<'_>, e: &Encounter) -> Result<()> {
 fn write_document(t: &mut WriteTables<'_>, d: &Document) -> Result<()> {
     let id = d.id.0;
     let old: Option<Document> = get_row(&t.documents, DOCUMENTS_NAME, id)?;
+    let describe = || format!("source id of document {id}");
+    if let Some(source) = &d.source_id {
+        if let Some(other) = get_id(
+            &t.document_by_source,
+            source.as_bytes(),
+            DOCUMENT_BY_SOURCE_NAME,
+            &describe,
+        )? {
+            if other != id {
+                return Err(StoreError::Duplicate {
+                    what: "document source id",
+                    key: format!("given to document {id} (document {other} has it)"),
+                });
+            }
+        }
+    }
     if let Some(old) = old {
         if old.patient != d.patient {
             t.patient_documents.remove(&pair_key(old.patient.0, id))?;
+        }
+        if let Some(source) = old
+            .source_id
+            .as_ref()
+            .filter(|s| d.source_id.as_ref() != Some(*s))
+        {
+            remove_if_points_at(
+                &mut t.document_by_source,
+                source.as_bytes(),
+                id,
+                DOCUMENT_BY_SOURCE_NAME,
+                &describe,
+            )?;
+        }
+        // The encounter it left changed too.
+        if let Some(e) = old.encounter.filter(|e| Some(*e) != d.encounter) {
+            t.analysis_pending.insert(&id_key(e.0), ())?;
         }
     }
     let key = id_key(id);
     let bytes = codec::encode(DOCUMENTS_NAME, &|| id.to_string(), d)?;
     t.documents.insert(&key, bytes.as_slice())?;
     t.patient_documents.insert(&pair_key(d.patient.0, id), ())?;
+    if let Some(source) = &d.source_id {
+        t.document_by_source
+            .insert(source.as_bytes(), key.as_slice())?;
+    }
+    if let Some(e) = d.encounter {
+        t.analysis_pending.insert(&id_key(e.0), ())?;
+    }
+    Ok(())
+}
+
+fn write_procedure(t: &mut WriteTables<'_>, p: &Procedure) -> Result<()> {
+    let id = p.id.0;
+    let old: Option<Procedure> = get_row(&t.procedures, PROCEDURES_NAME, id)?;
+    let describe = || format!("source id of procedure {id}");
+    if let Some(source) = &p.source_id {
+        if let Some(other) = get_id(
+            &t.procedure_by_source,
+            source.as_bytes(),
+            PROCEDURE_BY_SOURCE_NAME,
+            &describe,
+        )? {
+            if other != id {
+                return Err(StoreError::Duplicate {
+                    what: "procedure source id",
+                    key: format!("given to procedure {id} (procedure {other} has it)"),
+                });
+            }
+        }
+    }
+    if let Some(old) = old {
+        if old.patient != p.patient {
+            t.patient_procedures.remove(&pair_key(old.patient.0, id))?;
+        }
+        if let Some(source) = old
+            .source_id
+            .as_ref()
+            .filter(|s| p.source_id.as_ref() != Some(*s))
+        {
+            remove_if_points_at(
+                &mut t.procedure_by_source,
+                source.as_bytes(),
+                id,
+                PROCEDURE_BY_SOURCE_NAME,
+                &describe,
+            )?;
+        }
+        if let Some(e) = old.encounter.filter(|e| Some(*e) != p.encounter) {
+            t.analysis_pending.insert(&id_key(e.0), ())?;
+        }
+    }
+    let key = id_key(id);
+    let bytes = codec::encode(PROCEDURES_NAME, &|| id.to_string(), p)?;
+    t.procedures.insert(&key, bytes.as_slice())?;
+    t.patient_procedures
+        .insert(&pair_key(p.patient.0, id), ())?;
+    if let Some(source) = &p.source_id {
+        t.procedure_by_source
+            .insert(source.as_bytes(), key.as_slice())?;
+    }
+    if let Some(e) = p.encounter {
+        t.analysis_pending.insert(&id_key(e.0), ())?;
+    }
+    Ok(())
+}
+
+/// Queue key: (discharge date as days since 0001-01-01, encounter id).
+pub(crate) fn review_key(a: &EncounterAnalysis, encounter: EncounterId) -> PairKey {
+    let day = u64::try_from(a.discharge_date.num_days_from_ce()).unwrap_or(0);
+    pair_key(day, encounter.0)
+}
+
+fn write_analysis(
+    t: &mut WriteTables<'_>,
+    encounter: EncounterId,
+    a: &EncounterAnalysis,
+) -> Result<()> {
+    let key = id_key(encounter.0);
+    let old: Option<EncounterAnalysis> =
+        get_row(&t.encounter_analysis, ENCOUNTER_ANALYSIS_NAME, encounter.0)?;
+    if let Some(old) = old {
+        t.awaiting_review.remove(&review_key(&old, encounter))?;
+    }
+    let bytes = codec::encode(ENCOUNTER_ANALYSIS_NAME, &|| encounter.to_string(), a)?;
+    t.encounter_analysis.insert(&key, bytes.as_slice())?;
+    if a.reviewed.is_none() {
+        t.awaiting_review.insert(&review_key(a, encounter), ())?;
+    }
     Ok(())
 }
 

@@ -160,6 +160,7 @@ fn build_encounter(id: u64, patient: u64, number: u8, day: u32) -> Encounter {
         location: String::new(),
         reason: String::new(),
         source_id: None,
+        discharge_offset_secs: 0,
     }
 }
 
@@ -174,6 +175,9 @@ fn build_document(id: u64, patient: u64, day: u32) -> Document {
         time: date(2025, 4, day).and_hms_opt(9, 0, 0).unwrap(),
         signature: SignatureStatus::Unsigned,
         text: format!("text {id} {day}"),
+        offset_secs: 0,
+        source_id: None,
+        type_codes: Vec::new(),
     }
 }
 

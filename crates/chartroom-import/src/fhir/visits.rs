@@ -90,6 +90,7 @@ impl FileWrite<'_, '_> {
             location,
             reason: encounter_reason(description, why),
             source_id: Some(source_id.clone()),
+            discharge_offset_secs: 0,
         };
         self.tx
             .put_encounter(&encounter)
@@ -193,6 +194,9 @@ impl FileWrite<'_, '_> {
             // Synthea's notes are final; FHIR has no signature status of its own here.
             signature: SignatureStatus::Signed,
             text,
+            offset_secs: 0,
+            source_id: None,
+            type_codes: Vec::new(),
         };
         self.tx
             .put_document(&document)

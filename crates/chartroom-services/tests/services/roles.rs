@@ -160,6 +160,9 @@ fn note_search_lists_sensitive_notes_but_withholds_their_text() {
                 .expect("time"),
             signature: SignatureStatus::Signed,
             text: "Wheezing improved after nebulized albuterol.".into(),
+            offset_secs: 0,
+            source_id: None,
+            type_codes: Vec::new(),
         })
         .expect("put doc");
     }

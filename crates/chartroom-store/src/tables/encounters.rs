@@ -3,9 +3,14 @@
 use super::{IdKey, PairKey};
 use redb::TableDefinition;
 
-pub(crate) const ENCOUNTERS_NAME: &str = "encounters-1";
-/// `encounters-1` — key: encounter id (8 bytes BE); value: v1 + postcard(`domain::Encounter`).
+pub(crate) const ENCOUNTERS_NAME: &str = "encounters-2";
+/// `encounters-2` — key: encounter id (8 bytes BE); value: v1 + postcard(`domain::Encounter`).
+/// Since schema 2 (the discharge's UTC offset joined the value).
 pub(crate) const ENCOUNTERS: TableDefinition<&IdKey, &[u8]> = TableDefinition::new(ENCOUNTERS_NAME);
+/// `encounters-1` — schema 1's layout (no discharge offset); read once by the migration
+/// to schema 2, then deleted. Never reused.
+pub(crate) const ENCOUNTERS_V1: TableDefinition<&IdKey, &[u8]> =
+    TableDefinition::new("encounters-1");
 
 pub(crate) const ENCOUNTER_BY_NUMBER_NAME: &str = "encounter-by-number-1";
 /// `encounter-by-number-1` — key: the encounter (account) number as UTF-8 bytes;

@@ -9,7 +9,8 @@ pub(crate) const META_NAME: &str = "meta";
 /// Value: [`VALUE_V1`](super::VALUE_V1) + postcard of the entry's type:
 /// - `schema_version`: `u32`
 /// - `next_patient_id`, `next_encounter_id`, `next_document_id`, `next_provider_id`,
-///   `next_user_id`, `next_outbox_seq`: `u64` (the next value to hand out)
+///   `next_user_id`, `next_outbox_seq`, and since schema 2 `next_procedure_id`,
+///   `next_deficiency_id`: `u64` (the next value to hand out)
 /// - `next_mrn`: `u32`
 /// - `audit_head`: `Option<(u64, [u8; 32])>` (seq and hash of the last audit event)
 pub(crate) const META: TableDefinition<&[u8], &[u8]> = TableDefinition::new(META_NAME);
@@ -23,3 +24,7 @@ pub(crate) const META_NEXT_USER: &str = "next_user_id";
 pub(crate) const META_NEXT_MRN: &str = "next_mrn";
 pub(crate) const META_NEXT_OUTBOX: &str = "next_outbox_seq";
 pub(crate) const META_AUDIT_HEAD: &str = "audit_head";
+/// Since schema 2.
+pub(crate) const META_NEXT_PROCEDURE: &str = "next_procedure_id";
+/// Since schema 2.
+pub(crate) const META_NEXT_DEFICIENCY: &str = "next_deficiency_id";

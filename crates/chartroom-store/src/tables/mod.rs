@@ -28,20 +28,24 @@
 //! compile error). Reads are not generated: each `ReadTx` method opens the tables it uses.
 
 mod audit;
+mod completion;
 mod documents;
 mod encounters;
 mod meta;
 mod outbox;
 mod patients;
+mod procedures;
 mod providers;
 mod users;
 
 pub(crate) use self::audit::*;
+pub(crate) use self::completion::*;
 pub(crate) use self::documents::*;
 pub(crate) use self::encounters::*;
 pub(crate) use self::meta::*;
 pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
+pub(crate) use self::procedures::*;
 pub(crate) use self::providers::*;
 pub(crate) use self::users::*;
 
@@ -68,6 +72,8 @@ pub(crate) type LookupTable<'t> = Table<'t, &'static [u8], &'static [u8]>;
 pub(crate) type MrnTable<'t> = Table<'t, &'static [u8; 4], &'static [u8]>;
 /// Key-only listing of `(owner, row)` pairs.
 pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
+/// Key-only set of row ids.
+pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
 
 /// Generates, from one list, everything that must name every table. `standalone` tables
 /// (`meta`) are opened on their own by the code that owns them, never with the row
@@ -142,12 +148,21 @@ tables! {
     patients:                PATIENTS              as RowTable,     since 1, counted as patients;
     patient_by_mrn:          PATIENT_BY_MRN        as MrnTable,     since 1;
     patient_by_identifier:   PATIENT_BY_IDENTIFIER as LookupTable,  since 1;
-    encounters:              ENCOUNTERS            as RowTable,     since 1, counted as encounters;
+    encounters:              ENCOUNTERS            as RowTable,     since 2, counted as encounters;
     encounter_by_number:     ENCOUNTER_BY_NUMBER   as LookupTable,  since 1;
     patient_encounters:      PATIENT_ENCOUNTERS    as ListingTable, since 1;
-    documents:               DOCUMENTS             as RowTable,     since 1, counted as documents;
+    documents:               DOCUMENTS             as RowTable,     since 2, counted as documents;
     patient_documents:       PATIENT_DOCUMENTS     as ListingTable, since 1;
-    providers:               PROVIDERS             as RowTable,     since 1, counted as providers;
+    document_by_source:      DOCUMENT_BY_SOURCE    as LookupTable,  since 2;
+    providers:               PROVIDERS             as RowTable,     since 2, counted as providers;
+    procedures:              PROCEDURES            as RowTable,     since 2, counted as procedures;
+    patient_procedures:      PATIENT_PROCEDURES    as ListingTable, since 2;
+    procedure_by_source:     PROCEDURE_BY_SOURCE   as LookupTable,  since 2;
+    deficiencies:            DEFICIENCIES          as RowTable,     since 2, counted as deficiencies;
+    encounter_deficiencies:  ENCOUNTER_DEFICIENCIES as ListingTable, since 2;
+    analysis_pending:        ANALYSIS_PENDING      as MarkTable,    since 2, counted as analysis_pending;
+    encounter_analysis:      ENCOUNTER_ANALYSIS    as RowTable,     since 2;
+    awaiting_review:         AWAITING_REVIEW       as ListingTable, since 2, counted as awaiting_review;
     users:                   USERS                 as RowTable,     since 1, counted as users;
     user_by_name:            USER_BY_NAME          as LookupTable,  since 1;
     outbox:                  OUTBOX                as RowTable,     since 1, counted as outbox;
@@ -200,7 +215,11 @@ mod tests {
         assert_eq!(unique.len(), names.len(), "{names:?}");
         // Only `meta` is unversioned (it holds the schema version itself).
         for name in names.iter().filter(|n| **n != META_NAME) {
-            assert!(name.ends_with("-1"), "{name} has no layout version");
+            let version = name.rsplit('-').next().unwrap_or_default();
+            assert!(
+                version.parse::<u32>().is_ok(),
+                "{name} has no layout version"
+            );
         }
     }
 }

@@ -201,6 +201,10 @@ fn migration_creates_every_registered_table_and_counts_cover_the_entities() {
             users: 1,
             audit_events: 1,
             outbox: 2,
+            procedures: 0,
+            deficiencies: 0,
+            analysis_pending: 1,
+            awaiting_review: 0,
         }
     );
 }

@@ -26,6 +26,7 @@ fn provider(id: u64) -> Provider {
         specialty: "Internal Medicine".into(),
         npi: Some("1234567890".into()),
         source_id: None,
+        resource_id: None,
     }
 }
 
@@ -153,6 +154,10 @@ fn every_entity_round_trips() {
             users: 1,
             audit_events: 0,
             outbox: 3,
+            procedures: 0,
+            deficiencies: 0,
+            analysis_pending: 3,
+            awaiting_review: 0,
         }
     );
 }

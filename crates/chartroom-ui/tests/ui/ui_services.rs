@@ -136,6 +136,9 @@ fn note_search_opens_the_note_through_break_the_glass_and_audits_both() {
                 .expect("time"),
             signature: SignatureStatus::Signed,
             text: "Community-acquired pneumonia, right lower lobe. Discharged home.".into(),
+            offset_secs: 0,
+            source_id: None,
+            type_codes: Vec::new(),
         })
         .expect("put");
         tx.commit().expect("commit");

@@ -182,6 +182,7 @@ pub fn chart() -> Chart {
             location: "4 West".into(),
             reason: reason.into(),
             source_id: None,
+            discharge_offset_secs: 0,
         },
         attending_name: who.map(Into::into),
     };
@@ -203,6 +204,9 @@ pub fn chart() -> Chart {
             time,
             signature: sig,
             text: text.into(),
+            offset_secs: 0,
+            source_id: None,
+            type_codes: Vec::new(),
         },
         author_name: author.map(Into::into),
     };
