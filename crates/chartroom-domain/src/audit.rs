@@ -35,6 +35,8 @@ pub enum AccessAction {
     Reindex,
     /// A use case refused for the user's role (what was asked is in the detail).
     Denied,
+    /// A deficiency recorded, moved in its lifecycle, or a chart's analysis reviewed.
+    Deficiency,
 }
 
 impl AccessAction {
@@ -53,6 +55,7 @@ impl AccessAction {
             AccessAction::UserAdmin => "user-admin",
             AccessAction::Reindex => "reindex",
             AccessAction::Denied => "denied",
+            AccessAction::Deficiency => "deficiency",
         }
     }
 }

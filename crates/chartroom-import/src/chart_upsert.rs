@@ -139,6 +139,8 @@ pub(crate) struct ProviderFields {
     pub name: String,
     pub specialty: String,
     pub npi: Option<String>,
+    /// The FHIR `Practitioner.id`, when the source is FHIR.
+    pub resource_id: Option<String>,
 }
 
 /// Updates the provider `existing` names (if it is still there) or adds a new one.
@@ -159,6 +161,9 @@ pub(crate) fn upsert_provider(
             if fields.npi.is_some() {
                 p.npi = fields.npi;
             }
+            if fields.resource_id.is_some() {
+                p.resource_id = fields.resource_id;
+            }
             (p, Upserted::Updated)
         }
         None => (
@@ -168,7 +173,7 @@ pub(crate) fn upsert_provider(
                 specialty: fields.specialty,
                 npi: fields.npi,
                 source_id: Some(fields.source_id),
-                resource_id: None,
+                resource_id: fields.resource_id,
             },
             Upserted::Added,
         ),

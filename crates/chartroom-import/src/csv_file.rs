@@ -225,6 +225,15 @@ pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
 
 /// Synthea writes ISO 8601 UTC (`2023-01-27T16:17:47Z`); offsets, fractions and a bare
 /// date are accepted too. Times are kept as UTC wall time.
+/// Like [`parse_datetime`], with the UTC offset (seconds east) the text was written in;
+/// 0 when it gave none (`Z`, a bare time or a date).
+pub(crate) fn parse_datetime_offset(text: &str) -> Option<(NaiveDateTime, i32)> {
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some((dt.naive_utc(), dt.offset().local_minus_utc()));
+    }
+    parse_datetime(text).map(|t| (t, 0))
+}
+
 pub(crate) fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
         return Some(dt.naive_utc());

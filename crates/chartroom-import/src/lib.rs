@@ -250,6 +250,7 @@ fn write_providers(
             name: row.name,
             specialty: row.specialty,
             npi: None,
+            resource_id: None,
         };
         let (id, upserted) = upsert_provider(&read, &mut tx, existing, fields)?;
         match upserted {

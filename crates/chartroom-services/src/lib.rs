@@ -6,6 +6,7 @@ mod audit_trail;
 mod authorize;
 mod chart_services;
 mod charts;
+pub mod completion;
 mod data_transfer;
 mod index_sync;
 mod sampling;

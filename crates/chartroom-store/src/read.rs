@@ -417,4 +417,18 @@ impl ReadTx {
         }
         Ok(out)
     }
+
+    /// Every analysed encounter's analysis state, in encounter id order (the delinquency
+    /// report's discharges).
+    pub fn analyses(&self) -> Result<Vec<(EncounterId, EncounterAnalysis)>> {
+        let table = self.open(ENCOUNTER_ANALYSIS)?;
+        let mut out = Vec::new();
+        for row in ReadableTable::range::<&IdKey>(&table, ..)? {
+            let (key, value) = row?;
+            let id = id_from_key(key.value());
+            let a = codec::decode(ENCOUNTER_ANALYSIS_NAME, &|| id.to_string(), value.value())?;
+            out.push((EncounterId(id), a));
+        }
+        Ok(out)
+    }
 }

@@ -6,7 +6,7 @@ use super::resources::{
     CodeableConcept, Condition, DocumentContent, HumanName, Observation, Patient,
 };
 use crate::chart_upsert::Demographics;
-use crate::csv_file::{parse_date, parse_datetime};
+use crate::csv_file::{parse_date, parse_datetime_offset};
 use crate::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
 use base64::Engine;
 use chartroom_domain::{Address, DocumentType, EncounterClass, Identifier, PersonName, Sex, Ssn};
@@ -33,8 +33,17 @@ pub(crate) fn date(text: Option<&str>, field: &str) -> Result<NaiveDate, Bad> {
 
 /// FHIR dateTime or instant; kept as UTC wall time like the CSV import.
 pub(crate) fn date_time(text: Option<&str>, field: &str) -> Result<NaiveDateTime, Bad> {
+    date_time_offset(text, field).map(|(t, _)| t)
+}
+
+/// FHIR dateTime or instant as UTC wall time plus the offset it was written in (the
+/// calendar date a person there saw).
+pub(crate) fn date_time_offset(
+    text: Option<&str>,
+    field: &str,
+) -> Result<(NaiveDateTime, i32), Bad> {
     let text = text.ok_or_else(|| bad(field, "is missing"))?;
-    parse_datetime(text).ok_or_else(|| {
+    parse_datetime_offset(text).ok_or_else(|| {
         bad(
             field,
             "is not a date and time (expected YYYY-MM-DDThh:mm:ss with an offset)",
@@ -197,6 +206,36 @@ pub(crate) fn encounter_class(code: Option<&str>) -> Result<EncounterClass, Bad>
             "is not an encounter class (AMB, IMP, EMER, HH, VR, OBSENC, SS, ...)",
         )
     })
+}
+
+/// The LOINC codes of a `type` concept, in source order.
+pub(crate) fn loinc_codes(kind: &CodeableConcept) -> Vec<String> {
+    kind.coding
+        .iter()
+        .filter(|c| {
+            c.system
+                .as_deref()
+                .is_some_and(|s| s.ends_with("loinc.org"))
+        })
+        .filter_map(|c| c.code.as_deref().map(str::trim))
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// SNOMED CT codes of a concept (procedure code and category).
+pub(crate) fn snomed_codes(concept: Option<&CodeableConcept>) -> Vec<String> {
+    concept
+        .map(|c| {
+            c.coding
+                .iter()
+                .filter(|c| c.system.as_deref().is_some_and(|s| s.contains("snomed")))
+                .filter_map(|c| c.code.as_deref().map(str::trim))
+                .filter(|c| !c.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// LOINC note type → document type. Synthea labels every note with the pair 34117-2

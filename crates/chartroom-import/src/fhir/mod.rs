@@ -16,6 +16,7 @@
 //!   index or NDJSON line, with its type) and the field; never a value.
 
 mod convert;
+mod procedures;
 mod read;
 mod references;
 mod resources;
@@ -67,6 +68,8 @@ pub struct FhirImportReport {
     pub encounters_updated: u64,
     pub documents_added: u64,
     pub documents_updated: u64,
+    pub procedures_added: u64,
+    pub procedures_updated: u64,
     pub providers_added: u64,
     pub providers_updated: u64,
     /// Organizations read (their names become encounter locations).
@@ -101,7 +104,7 @@ impl std::fmt::Display for FhirImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "imported {} files: patients {} added, {} updated; encounters {} added, {} updated; documents {} added, {} updated; providers {} added, {} updated; {} organizations; {} charts marked HIV/STI sensitive",
+            "imported {} files: patients {} added, {} updated; encounters {} added, {} updated; documents {} added, {} updated; procedures {} added, {} updated; providers {} added, {} updated; {} organizations; {} charts marked HIV/STI sensitive",
             self.files,
             self.patients_added,
             self.patients_updated,
@@ -109,6 +112,8 @@ impl std::fmt::Display for FhirImportReport {
             self.encounters_updated,
             self.documents_added,
             self.documents_updated,
+            self.procedures_added,
+            self.procedures_updated,
             self.providers_added,
             self.providers_updated,
             self.organizations,
@@ -148,7 +153,7 @@ impl std::fmt::Display for FhirImportReport {
 
 /// NDJSON files are written in this order of resource types (directory first, then
 /// charts, then what refers to charts); other types follow by name.
-const NDJSON_ORDER: [&str; 8] = [
+const NDJSON_ORDER: [&str; 9] = [
     "Organization",
     "PractitionerRole",
     "Practitioner",
@@ -157,6 +162,7 @@ const NDJSON_ORDER: [&str; 8] = [
     "Condition",
     "Observation",
     "DocumentReference",
+    "Procedure",
 ];
 
 /// Imports a FHIR Bundle file, a directory of bundles, or a Bulk Data NDJSON directory.

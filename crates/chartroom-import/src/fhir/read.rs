@@ -7,7 +7,7 @@
 
 use super::resources::{
     Condition, DocumentReference, Encounter, Observation, Organization, Patient, Practitioner,
-    PractitionerRole,
+    PractitionerRole, Procedure,
 };
 use super::FhirImportError;
 use serde::de::{self, value::MapAccessDeserializer, IgnoredAny, MapAccess, Visitor};
@@ -45,6 +45,7 @@ pub(crate) enum Parsed {
     Organization(Organization),
     Encounter(Box<Encounter>),
     DocumentReference(Box<DocumentReference>),
+    Procedure(Box<Procedure>),
     Condition(Condition),
     Observation(Observation),
     Skipped(String),
@@ -60,6 +61,7 @@ impl Parsed {
             Parsed::Organization(_) => "Organization",
             Parsed::Encounter(_) => "Encounter",
             Parsed::DocumentReference(_) => "DocumentReference",
+            Parsed::Procedure(_) => "Procedure",
             Parsed::Condition(_) => "Condition",
             Parsed::Observation(_) => "Observation",
             Parsed::Skipped(kind) => kind,
@@ -75,6 +77,7 @@ impl Parsed {
             Parsed::Organization(r) => r.id.clone(),
             Parsed::Encounter(r) => r.id.clone(),
             Parsed::DocumentReference(r) => r.id.clone(),
+            Parsed::Procedure(r) => r.id.clone(),
             Parsed::Condition(r) => r.id.clone(),
             Parsed::Observation(r) => r.id.clone(),
             Parsed::Skipped(_) | Parsed::Bundle(_) => None,
@@ -152,6 +155,7 @@ fn typed<'de, D: Deserializer<'de>>(kind: String, rest: D) -> Result<Parsed, D::
         "DocumentReference" => {
             Parsed::DocumentReference(Box::new(DocumentReference::deserialize(rest)?))
         }
+        "Procedure" => Parsed::Procedure(Box::new(Procedure::deserialize(rest)?)),
         "Condition" => Parsed::Condition(Condition::deserialize(rest)?),
         "Observation" => Parsed::Observation(Observation::deserialize(rest)?),
         "Bundle" => Parsed::Bundle(BundleBody::deserialize(rest)?.entry),
@@ -189,6 +193,7 @@ impl ParsedFile {
                 Parsed::Patient(_)
                     | Parsed::Encounter(_)
                     | Parsed::DocumentReference(_)
+                    | Parsed::Procedure(_)
                     | Parsed::Condition(_)
                     | Parsed::Observation(_)
             )

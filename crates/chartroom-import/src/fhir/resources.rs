@@ -158,7 +158,22 @@ pub(crate) struct Organization {
 #[derive(Deserialize, Debug, Default)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct Participant {
+    #[serde(default, rename = "type")]
+    pub kind: Vec<CodeableConcept>,
     pub individual: Option<Reference>,
+}
+
+impl Participant {
+    /// The attending physician (v3-ParticipationType `ATND`).
+    pub fn is_attending(&self) -> bool {
+        self.kind.iter().any(|k| {
+            k.coding.iter().any(|c| {
+                c.code
+                    .as_deref()
+                    .is_some_and(|code| code.eq_ignore_ascii_case("ATND"))
+            })
+        })
+    }
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -232,6 +247,8 @@ pub(crate) struct DocumentContext {
 pub(crate) struct DocumentReference {
     pub id: Option<String>,
     pub status: Option<String>,
+    /// `preliminary` (not yet signed by its author), `final`, `amended`.
+    pub doc_status: Option<String>,
     #[serde(rename = "type")]
     pub kind: Option<CodeableConcept>,
     pub subject: Option<Reference>,
@@ -242,6 +259,27 @@ pub(crate) struct DocumentReference {
     #[serde(default)]
     pub content: Vec<DocumentContent>,
     pub context: Option<DocumentContext>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ProcedurePerformer {
+    pub actor: Option<Reference>,
+}
+
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Procedure {
+    pub id: Option<String>,
+    pub status: Option<String>,
+    pub category: Option<CodeableConcept>,
+    pub code: Option<CodeableConcept>,
+    pub subject: Option<Reference>,
+    pub encounter: Option<Reference>,
+    pub performed_date_time: Option<String>,
+    pub performed_period: Option<Period>,
+    #[serde(default)]
+    pub performer: Vec<ProcedurePerformer>,
 }
 
 #[derive(Deserialize, Debug, Default)]

@@ -36,16 +36,24 @@ impl FileWrite<'_, '_> {
         let period = e.period.clone().unwrap_or_default();
         let admit = convert::date_time(period.start.as_deref(), "period.start")
             .map_err(|bad| self.field(item, bad))?;
-        let discharge = match period.end.as_deref() {
-            Some(end) => Some(
-                convert::date_time(Some(end), "period.end").map_err(|bad| self.field(item, bad))?,
-            ),
-            None => None,
+        let (discharge, discharge_offset_secs) = match period.end.as_deref() {
+            Some(end) => {
+                let (at, offset) = convert::date_time_offset(Some(end), "period.end")
+                    .map_err(|bad| self.field(item, bad))?;
+                (Some(at), offset)
+            }
+            None => (None, 0),
         };
         if discharge.is_some_and(|d| d < admit) {
             return Err(self.field(item, ("period.end".into(), "is before period.start")));
         }
-        let individual = e.participant.iter().find_map(|p| p.individual.as_ref());
+        // The attending is the ATND participant; without one, the first participant.
+        let individual = e
+            .participant
+            .iter()
+            .filter(|p| p.is_attending())
+            .chain(&e.participant)
+            .find_map(|p| p.individual.as_ref());
         let attending = self.practitioner_of(individual, "attending");
         let location = e
             .service_provider
@@ -90,7 +98,7 @@ impl FileWrite<'_, '_> {
             location,
             reason: encounter_reason(description, why),
             source_id: Some(source_id.clone()),
-            discharge_offset_secs: 0,
+            discharge_offset_secs,
         };
         self.tx
             .put_encounter(&encounter)
@@ -104,7 +112,7 @@ impl FileWrite<'_, '_> {
         Ok(())
     }
 
-    fn encounter_of(
+    pub(super) fn encounter_of(
         &mut self,
         reference: Option<&Reference>,
     ) -> Result<Option<(EncounterId, EncounterClass)>, FhirImportError> {
@@ -143,17 +151,21 @@ impl FileWrite<'_, '_> {
             return Ok(());
         }
         let patient = self.subject(item, d.subject.as_ref())?;
-        let Some(text) = convert::note_text(&d.content).map_err(|bad| self.field(item, bad))?
-        else {
-            self.report.documents_without_text += 1;
-            return Ok(());
+        // A document without inline text (a PDF, a URL, metadata only) is still on the
+        // chart: completion and release need to know it exists.
+        let text = match convert::note_text(&d.content).map_err(|bad| self.field(item, bad))? {
+            Some(text) => text,
+            None => {
+                self.report.documents_without_text += 1;
+                String::new()
+            }
         };
         let context = d.context.as_ref();
         let encounter = self.encounter_of(context.and_then(|c| c.encounter.first()))?;
         let start = context
             .and_then(|c| c.period.as_ref())
             .and_then(|p| p.start.as_deref());
-        let time = convert::date_time(d.date.as_deref().or(start), "date")
+        let (time, offset_secs) = convert::date_time_offset(d.date.as_deref().or(start), "date")
             .map_err(|bad| self.field(item, bad))?;
         let author = self.practitioner_of(d.author.first(), "author");
         let doc_type = convert::document_type(d.kind.as_ref(), encounter.map(|(_, c)| c));
@@ -168,9 +180,25 @@ impl FileWrite<'_, '_> {
             .or_else(|| d.kind.as_ref().and_then(|k| k.label()).map(str::to_string))
             .unwrap_or_else(|| doc_type.label().to_string());
         let encounter = encounter.map(|(id, _)| id);
-        let existing = matcher
-            .take(&self.read, patient, encounter, time)
-            .map_err(|e| self.store_error(e))?;
+        // A document is its resource id: a re-sent one updates its row even when its
+        // date or type changed. Documents without an id pair by patient, visit and time.
+        let by_source = match &item.id {
+            Some(rid) => match matcher.in_file(rid) {
+                Some(id) => Some(id),
+                None => self
+                    .read
+                    .document_by_source(rid)
+                    .map_err(|e| self.store_error(e))?
+                    .map(|d| d.id),
+            },
+            None => None,
+        };
+        let existing = match by_source {
+            Some(id) => Some(id),
+            None => matcher
+                .take(&self.read, patient, encounter, time)
+                .map_err(|e| self.store_error(e))?,
+        };
         let id = match existing {
             Some(id) => {
                 self.report.documents_updated += 1;
@@ -191,31 +219,52 @@ impl FileWrite<'_, '_> {
             title,
             author,
             time,
-            // Synthea's notes are final; FHIR has no signature status of its own here.
-            signature: SignatureStatus::Signed,
+            offset_secs,
+            // `preliminary`: not yet signed by its author; `final`, `amended` or absent:
+            // signed.
+            signature: match d.doc_status.as_deref().map(str::trim) {
+                Some(s) if s.eq_ignore_ascii_case("preliminary") => SignatureStatus::Unsigned,
+                _ => SignatureStatus::Signed,
+            },
             text,
-            offset_secs: 0,
-            source_id: None,
-            type_codes: Vec::new(),
+            source_id: item.id.clone(),
+            type_codes: d
+                .kind
+                .as_ref()
+                .map(convert::loinc_codes)
+                .unwrap_or_default(),
         };
+        if let Some(rid) = &item.id {
+            matcher.remember(rid, id);
+        }
         self.tx
             .put_document(&document)
             .map_err(|e| self.store_error(e))
     }
 }
 
-/// Pairs incoming notes with notes an earlier import stored. Documents have no source
-/// id in the store, so a note is the same note when patient, encounter and time agree;
-/// several such notes pair up in order.
+/// Pairs incoming notes with notes an earlier import stored without a source id (schema
+/// 1 stores, Synthea CSV notes): such a note is the same note when patient, encounter
+/// and time agree; several such notes pair up in order.
 #[derive(Default)]
 pub(super) struct DocumentMatcher {
     stored: HashMap<PatientId, NotesByVisit>,
+    /// Source ids written earlier in this file (not yet visible to the read snapshot).
+    in_file: HashMap<String, DocumentId>,
 }
 
 /// A patient's stored notes by (encounter, time).
 type NotesByVisit = HashMap<(Option<EncounterId>, NaiveDateTime), Vec<DocumentId>>;
 
 impl DocumentMatcher {
+    fn in_file(&self, source_id: &str) -> Option<DocumentId> {
+        self.in_file.get(source_id).copied()
+    }
+
+    fn remember(&mut self, source_id: &str, id: DocumentId) {
+        self.in_file.insert(source_id.to_string(), id);
+    }
+
     fn take(
         &mut self,
         read: &ReadTx,
@@ -227,7 +276,13 @@ impl DocumentMatcher {
             Entry::Occupied(known) => known.into_mut(),
             Entry::Vacant(slot) => {
                 let mut by_key = NotesByVisit::new();
-                for d in read.documents_of(patient)? {
+                // Only rows stored without a source id (schema 1, Synthea CSV): one that
+                // has an id is found by it and is never another document's pair.
+                for d in read
+                    .documents_of(patient)?
+                    .into_iter()
+                    .filter(|d| d.source_id.is_none())
+                {
                     by_key.entry((d.encounter, d.time)).or_default().push(d.id);
                 }
                 for ids in by_key.values_mut() {

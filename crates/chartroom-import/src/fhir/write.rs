@@ -42,6 +42,10 @@ impl ImportState {
             if let Some(npi) = &p.npi {
                 state.practitioners.add_identifier(NPI_SYSTEM, npi, p.id);
             }
+            // `Practitioner/<id>` in a later import resolves to the stored practitioner.
+            if let Some(rid) = &p.resource_id {
+                state.practitioners.add_id(rid, p.id);
+            }
             if let Some(source) = p.source_id {
                 state.providers.insert(source, p.id);
             }
@@ -144,6 +148,11 @@ impl FileWrite<'_, '_> {
                 _ => {}
             }
         }
+        for item in &items {
+            if let Parsed::Procedure(p) = &item.resource {
+                self.procedure(item, p)?;
+            }
+        }
         Ok(())
     }
 
@@ -211,6 +220,7 @@ impl FileWrite<'_, '_> {
             name,
             specialty: title_words(&specialty),
             npi: npi.clone(),
+            resource_id: item.id.clone(),
         };
         let (id, upserted) = upsert_provider(&self.read, &mut self.tx, existing, fields)
             .map_err(|e| self.store_error(e))?;
