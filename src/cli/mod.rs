@@ -1,6 +1,7 @@
 //! The command line (clap): a thin edge over services. `anyhow` is used here only.
 
 mod bench;
+mod completion;
 mod data;
 mod eval;
 mod search;
@@ -92,6 +93,16 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Run the SSH server: every clerk connects with `ssh -p PORT USER@HOST`.
     Serve(serve::ServeArgs),
+    /// Chart completion: analyse discharged charts, move deficiencies, print the templates.
+    Deficiencies {
+        #[command(subcommand)]
+        command: completion::DeficienciesCommand,
+    },
+    /// Reports for scripts: deficiencies, delinquency, provider letters.
+    Report {
+        #[command(subcommand)]
+        command: completion::ReportCommand,
+    },
     /// Manage the staff roster (who may log in over SSH, and in which role).
     Users {
         #[command(subcommand)]
@@ -217,6 +228,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => bench::run(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::Users { command } => users::run(&command),
+        Command::Deficiencies { command } => completion::deficiencies(&command),
+        Command::Report { command } => completion::report(&command),
     }
 }
 

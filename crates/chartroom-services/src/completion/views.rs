@@ -347,4 +347,88 @@ impl Services {
             threshold_percent: rules.delinquency_threshold_percent,
         })
     }
+
+    /// The provider a report names (Practitioner id, else source id).
+    pub fn provider_by_report_id(&self, session: &Session, id: &str) -> Result<Option<ProviderId>> {
+        self.require(session, Permission::ViewDeficiencies)?;
+        let read = self.store.read()?;
+        Ok(read
+            .providers()?
+            .into_iter()
+            .find(|p| p.report_id() == Some(id.trim()))
+            .map(|p| p.id))
+    }
+
+    /// A provider's outstanding deficiencies as a plain-text letter (what HIM mails or
+    /// puts in the in-basket), oldest first.
+    pub fn provider_letter(
+        &self,
+        session: &Session,
+        provider: &str,
+        as_of: NaiveDate,
+    ) -> Result<String> {
+        self.require(session, Permission::DeficiencyReports)?;
+        let id = self
+            .provider_by_report_id(session, provider)?
+            .ok_or(ServiceError::NotFound { what: "provider" })?;
+        let filter = DeficiencyFilter {
+            statuses: vec![DeficiencyStatus::Open, DeficiencyStatus::Returned],
+            provider: Some(id),
+            ..DeficiencyFilter::default()
+        };
+        let rows = self.deficiency_rows(session, &filter, as_of)?;
+        let name = rows
+            .first()
+            .and_then(|r| r.provider_name.clone())
+            .unwrap_or_else(|| provider.to_string());
+        let rules = load_rules(self.data_dir())?;
+        Ok(letter_text(&name, &rows, as_of, rules.bylaws_days))
+    }
+}
+
+fn letter_text(name: &str, rows: &[DeficiencyRow], as_of: NaiveDate, bylaws_days: u32) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let delinquent = rows.iter().filter(|r| r.delinquent).count();
+    let _ = writeln!(
+        out,
+        "Health Information Management — incomplete records notice"
+    );
+    let _ = writeln!(out, "Date: {as_of}");
+    let _ = writeln!(out, "To: {name}");
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "You have {} incomplete record item(s), {delinquent} of them delinquent. Medical staff bylaws require records to be complete within {bylaws_days} days of discharge.",
+        rows.len()
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{:<12} {:<14} {:<11} {:<24} {:<11} {}",
+        "MRN", "Account", "Discharged", "Missing", "Due", "Status"
+    );
+    for r in rows {
+        let d = &r.deficiency;
+        let status = if r.delinquent {
+            format!("DELINQUENT ({} days overdue)", (as_of - d.due).num_days())
+        } else {
+            d.status.code().to_string()
+        };
+        let _ = writeln!(
+            out,
+            "{:<12} {:<14} {:<11} {:<24} {:<11} {status}",
+            r.mrn.to_string(),
+            r.encounter_number,
+            d.discharge_date.to_string(),
+            chartroom_domain::completion::kind_label(&d.kind),
+            d.due.to_string(),
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Please complete these items in the record. Questions: the HIM chart completion desk."
+    );
+    out
 }
