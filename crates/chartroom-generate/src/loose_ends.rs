@@ -16,15 +16,15 @@ use chartroom_domain::{Encounter, EncounterClass, Procedure, ProviderId, Signatu
 use chrono::NaiveDateTime;
 
 /// Discharges this recent (days before `as_of`) carry the loose ends below.
-pub(crate) const WINDOW_DAYS: i64 = 150;
+pub(crate) const WINDOW_DAYS: i64 = 270;
 
 /// Share of window charts missing each note kind, by the encounter's class.
 fn missing_share(class: EncounterClass, kind: NoteKind) -> f64 {
     match (class, kind) {
-        (EncounterClass::Inpatient, NoteKind::Discharge) => 0.14,
-        (EncounterClass::Inpatient, NoteKind::HistoryAndPhysical) => 0.07,
-        (EncounterClass::Inpatient, NoteKind::Operative) => 0.18,
-        (EncounterClass::Emergency, NoteKind::Emergency) => 0.06,
+        (EncounterClass::Inpatient, NoteKind::Discharge) => 0.30,
+        (EncounterClass::Inpatient, NoteKind::HistoryAndPhysical) => 0.15,
+        (EncounterClass::Inpatient, NoteKind::Operative) => 0.30,
+        (EncounterClass::Emergency, NoteKind::Emergency) => 0.15,
         _ => 0.0,
     }
 }
@@ -32,8 +32,8 @@ fn missing_share(class: EncounterClass, kind: NoteKind) -> f64 {
 /// Share of the window's signed notes left unsigned, by the encounter's class.
 fn unsigned_share(class: EncounterClass) -> f64 {
     match class {
-        EncounterClass::Inpatient | EncounterClass::Emergency => 0.10,
-        _ => 0.03,
+        EncounterClass::Inpatient | EncounterClass::Emergency => 0.35,
+        _ => 0.25,
     }
 }
 

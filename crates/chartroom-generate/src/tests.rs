@@ -202,7 +202,7 @@ fn recent_charts_have_loose_ends_and_surgery_has_procedures() {
     let as_of = GenerateOptions::default_as_of();
     let recent = |e: &&chartroom_domain::Encounter| {
         e.discharge
-            .is_some_and(|d| (as_of - d.date()).num_days() <= 150)
+            .is_some_and(|d| (as_of - d.date()).num_days() <= 270)
     };
     let has = |e: &chartroom_domain::Encounter, t: DocumentType| {
         sink.documents

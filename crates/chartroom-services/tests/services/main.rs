@@ -3,5 +3,6 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
+mod completion_demo;
 mod import_fhir;
 mod roles;
