@@ -6,8 +6,8 @@ use super::population::Generator;
 use super::sink::Sink;
 use super::{validate, GenerateError, GenerateOptions, GenerateReport};
 use chartroom_domain::{
-    Document, DocumentId, Encounter, EncounterId, Mrn, Patient, PatientId, Provider, ProviderId,
-    StaffUser, UserId,
+    Document, DocumentId, Encounter, EncounterId, Mrn, Patient, PatientId, Procedure, ProcedureId,
+    Provider, ProviderId, StaffUser, UserId,
 };
 use chartroom_store::StoreError;
 
@@ -38,8 +38,8 @@ pub fn generate_without_store(options: &GenerateOptions) -> Result<Discarded, Ge
 /// Hands out ids like an empty store and discards every row, counting note text.
 #[derive(Default)]
 struct CountingSink {
-    /// Last id handed out: patient, encounter, document, provider, user, MRN.
-    ids: [u64; 6],
+    /// Last id handed out: patient, encounter, document, provider, user, MRN, procedure.
+    ids: [u64; 7],
     text_bytes: u64,
 }
 
@@ -66,6 +66,9 @@ impl Sink for CountingSink {
     fn next_user_id(&mut self) -> Result<UserId, StoreError> {
         Ok(UserId(self.bump(4)))
     }
+    fn next_procedure_id(&mut self) -> Result<ProcedureId, StoreError> {
+        Ok(ProcedureId(self.bump(6)))
+    }
     fn next_mrn(&mut self) -> Result<Mrn, StoreError> {
         Ok(Mrn(self.bump(5) as u32))
     }
@@ -80,6 +83,9 @@ impl Sink for CountingSink {
         Ok(())
     }
     fn put_provider(&mut self, _: &Provider) -> Result<(), StoreError> {
+        Ok(())
+    }
+    fn put_procedure(&mut self, _: &Procedure) -> Result<(), StoreError> {
         Ok(())
     }
     fn put_user(&mut self, _: &StaffUser) -> Result<(), StoreError> {

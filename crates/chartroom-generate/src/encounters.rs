@@ -264,6 +264,12 @@ impl Generator {
         let encounter = self.put_encounter(sink, patient, &plan, &stay)?;
         let recent = (self.as_of - date).num_days() <= RECENT_DAYS;
         let (notes, study) = self.encounter_notes(&plan, &stay, recent);
+        if let (Visit::Surgical(_, p), Some(op)) = (
+            &plan.visit,
+            notes.iter().find(|n| n.kind == NoteKind::Operative),
+        ) {
+            self.write_procedure(sink, &encounter, p, op.time)?;
+        }
         self.write_notes(
             sink,
             patient,
@@ -638,7 +644,7 @@ impl Generator {
         let templates = self.templates;
         let age = patient.age_on(encounter.admit.date());
         let now = self.as_of.and_time(NaiveTime::MIN) + Duration::days(1);
-        for note in notes {
+        for (index, note) in notes.into_iter().enumerate() {
             // In-house stays have no notes from the future yet.
             if note.time >= now {
                 continue;
@@ -662,6 +668,7 @@ impl Generator {
                     }
                 }
             };
+            let signature = self.window_signature(encounter, index, note.author, signature);
             let author_line = self.author_line(note.author, note.cosigner, signature, note.time);
             let day = (note.time - encounter.admit).num_days() + 1;
             let ctx = NoteContext {
@@ -679,6 +686,11 @@ impl Generator {
             };
             let mut text = String::with_capacity(640);
             templates.render(note.kind, &ctx, &mut self.rng, &mut text);
+            // Left out after its draws, so the rest of the stream stays as it was.
+            if self.note_missing(encounter, index, note.kind) {
+                self.report.missing_notes += 1;
+                continue;
+            }
             let doc_type = doc_type(note.kind);
             let title = match note.title {
                 Some(t) => format!("{}: {t}", doc_type.label()),

@@ -16,6 +16,7 @@
 pub mod bench_support;
 mod encounters;
 pub mod eval_queries;
+mod loose_ends;
 mod names;
 mod notes;
 mod places;
@@ -133,6 +134,10 @@ pub struct GenerateReport {
     /// Inpatients not yet discharged on `as_of`.
     pub in_house: u64,
     pub unsigned_documents: u64,
+    /// Surgical procedures (inpatient operations).
+    pub procedures: u64,
+    /// Notes left out of recent charts (discharge summary, H&P, ED or operative note).
+    pub missing_notes: u64,
     pub duplicates: Vec<PlantedDuplicate>,
     pub elapsed: Duration,
 }
@@ -171,6 +176,11 @@ impl std::fmt::Display for GenerateReport {
             f,
             "  flags: {} deceased, {} VIP, {} restricted, {} sensitive, {} staff with own chart; {} in house; {} notes unsigned or awaiting co-signature",
             self.deceased, self.vip, self.restricted, self.sensitive, self.staff_patients, self.in_house, self.unsigned_documents
+        )?;
+        writeln!(
+            f,
+            "  chart completion: {} surgical procedures, {} notes missing from recent charts",
+            self.procedures, self.missing_notes
         )?;
         write!(f, "  planted duplicates: {}", self.duplicates.len())?;
         for d in self.duplicates.iter().take(10) {

@@ -26,6 +26,8 @@ const DUPLICATE_RATE: f64 = 0.004;
 
 pub(crate) struct Generator {
     pub(super) rng: ChaCha8Rng,
+    /// The seed, for choices that do not draw from `rng` (`loose_ends`).
+    pub(super) seed: u64,
     pub(super) names: &'static Names,
     pub(super) templates: &'static Templates,
     pub(super) as_of: NaiveDate,
@@ -48,6 +50,7 @@ impl Generator {
     pub(crate) fn new(options: &GenerateOptions) -> Result<Generator, GenerateError> {
         Ok(Generator {
             rng: ChaCha8Rng::seed_from_u64(options.seed),
+            seed: options.seed,
             names: names::names()?,
             templates: notes::templates()?,
             as_of: options.as_of,

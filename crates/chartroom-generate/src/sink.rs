@@ -1,8 +1,8 @@
 //! Where generated rows go: the store's write transaction, or memory in tests.
 
 use chartroom_domain::{
-    Document, DocumentId, Encounter, EncounterId, Mrn, Patient, PatientId, Provider, ProviderId,
-    StaffUser, UserId,
+    Document, DocumentId, Encounter, EncounterId, Mrn, Patient, PatientId, Procedure, ProcedureId,
+    Provider, ProviderId, StaffUser, UserId,
 };
 use chartroom_store::{StoreError, WriteTx};
 
@@ -14,12 +14,14 @@ pub(crate) trait Sink {
     fn next_encounter_id(&mut self) -> Result<EncounterId>;
     fn next_document_id(&mut self) -> Result<DocumentId>;
     fn next_provider_id(&mut self) -> Result<ProviderId>;
+    fn next_procedure_id(&mut self) -> Result<ProcedureId>;
     fn next_user_id(&mut self) -> Result<UserId>;
     fn next_mrn(&mut self) -> Result<Mrn>;
     fn put_patient(&mut self, patient: &Patient) -> Result<()>;
     fn put_encounter(&mut self, encounter: &Encounter) -> Result<()>;
     fn put_document(&mut self, document: &Document) -> Result<()>;
     fn put_provider(&mut self, provider: &Provider) -> Result<()>;
+    fn put_procedure(&mut self, procedure: &Procedure) -> Result<()>;
     fn put_user(&mut self, user: &StaffUser) -> Result<()>;
 }
 
@@ -35,6 +37,9 @@ impl Sink for WriteTx<'_> {
     }
     fn next_provider_id(&mut self) -> Result<ProviderId> {
         WriteTx::next_provider_id(self)
+    }
+    fn next_procedure_id(&mut self) -> Result<ProcedureId> {
+        WriteTx::next_procedure_id(self)
     }
     fn next_user_id(&mut self) -> Result<UserId> {
         WriteTx::next_user_id(self)
@@ -54,6 +59,9 @@ impl Sink for WriteTx<'_> {
     fn put_provider(&mut self, provider: &Provider) -> Result<()> {
         WriteTx::put_provider(self, provider)
     }
+    fn put_procedure(&mut self, procedure: &Procedure) -> Result<()> {
+        WriteTx::put_procedure(self, procedure)
+    }
     fn put_user(&mut self, user: &StaffUser) -> Result<()> {
         WriteTx::put_user(self, user)
     }
@@ -68,7 +76,8 @@ pub(crate) struct MemorySink {
     pub documents: Vec<Document>,
     pub providers: Vec<Provider>,
     pub users: Vec<StaffUser>,
-    counters: [u64; 6],
+    pub procedures: Vec<Procedure>,
+    counters: [u64; 7],
 }
 
 #[cfg(test)]
@@ -93,6 +102,9 @@ impl Sink for MemorySink {
     fn next_provider_id(&mut self) -> Result<ProviderId> {
         Ok(ProviderId(self.bump(3)))
     }
+    fn next_procedure_id(&mut self) -> Result<ProcedureId> {
+        Ok(ProcedureId(self.bump(6)))
+    }
     fn next_user_id(&mut self) -> Result<UserId> {
         Ok(UserId(self.bump(4)))
     }
@@ -116,6 +128,10 @@ impl Sink for MemorySink {
     }
     fn put_provider(&mut self, provider: &Provider) -> Result<()> {
         self.providers.push(provider.clone());
+        Ok(())
+    }
+    fn put_procedure(&mut self, procedure: &Procedure) -> Result<()> {
+        self.procedures.push(procedure.clone());
         Ok(())
     }
     fn put_user(&mut self, user: &StaffUser) -> Result<()> {

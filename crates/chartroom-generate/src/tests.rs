@@ -191,3 +191,51 @@ fn bad_options_are_refused() {
         Err(GenerateError::Options(_))
     ));
 }
+
+#[test]
+fn recent_charts_have_loose_ends_and_surgery_has_procedures() {
+    use chartroom_domain::{DocumentType, EncounterClass};
+    let (sink, report) = generate_in_memory(&options(3000, 5)).unwrap();
+    assert_eq!(report.procedures, sink.procedures.len() as u64);
+    assert!(report.procedures > 20, "{}", report.procedures);
+    assert!(report.missing_notes > 10, "{}", report.missing_notes);
+    let as_of = GenerateOptions::default_as_of();
+    let recent = |e: &&chartroom_domain::Encounter| {
+        e.discharge
+            .is_some_and(|d| (as_of - d.date()).num_days() <= 270)
+    };
+    let has = |e: &chartroom_domain::Encounter, t: DocumentType| {
+        sink.documents
+            .iter()
+            .any(|d| d.encounter == Some(e.id) && d.doc_type == t)
+    };
+    let recent_ed: Vec<_> = sink
+        .encounters
+        .iter()
+        .filter(recent)
+        .filter(|e| e.class == EncounterClass::Emergency)
+        .collect();
+    assert!(recent_ed
+        .iter()
+        .any(|e| !has(e, DocumentType::EmergencyNote)));
+    let recent_imp: Vec<_> = sink
+        .encounters
+        .iter()
+        .filter(recent)
+        .filter(|e| e.class == EncounterClass::Inpatient)
+        .collect();
+    assert!(recent_imp
+        .iter()
+        .any(|e| !has(e, DocumentType::DischargeSummary)));
+    assert!(recent_imp
+        .iter()
+        .any(|e| !has(e, DocumentType::HistoryAndPhysical)));
+    let without_op_report = sink.procedures.iter().filter(|p| {
+        let e = sink.encounters.iter().find(|e| Some(e.id) == p.encounter);
+        e.is_some_and(|e| !has(e, DocumentType::OperativeReport))
+    });
+    assert!(without_op_report.count() > 0);
+    assert!(sink.procedures.iter().all(|p| p.category_codes
+        == [chartroom_domain::procedure::SURGICAL_CATEGORY]
+        && p.performers.len() == 1));
+}

@@ -94,7 +94,9 @@ impl Services {
         Ok(report)
     }
 
-    /// Generates the demo population into this (empty) store and indexes it. The
+    /// Generates the demo population into this (empty) store, analyses its charts for
+    /// deficiencies and gives a share of them a back-dated history (`completion::demo`),
+    /// and indexes it. The
     /// operator is looked up after generation when the store had no roster yet: the
     /// generator takes ids from the store's counters, so a user row created first would
     /// shift every generated id.
@@ -114,6 +116,14 @@ impl Services {
         let detail = format!("demo population: {} charts generated", report.patients);
         let event = self.audit_event(&session, AccessAction::Import, None, detail);
         self.audit(event)?;
+        // The Completion workspace's work: what the charts lack, and how far along it is.
+        self.analyze_deficiencies(&session, false)?;
+        let history = self.plant_completion_history(&session, options.as_of, options.seed)?;
+        let detail = format!(
+            "demo completion history: {} deficiencies moved ({} changes)",
+            history.moved, history.changes
+        );
+        self.audit(self.audit_event(&session, AccessAction::Deficiency, None, detail))?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
     }

@@ -7,10 +7,12 @@
 //! and `DATA_DIR/surgical-codes.txt` (defaults: `defaults/surgical-codes.txt`).
 
 mod analyze;
+mod demo;
 mod views;
 mod work;
 
 pub use analyze::AnalyzeReport;
+pub use demo::DemoHistory;
 pub use views::{CompletionDashboard, DeficiencyFilter, DeficiencyRow, QueueEntry};
 pub use work::NewDeficiency;
 

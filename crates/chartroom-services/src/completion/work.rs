@@ -184,7 +184,7 @@ impl Services {
         Ok(())
     }
 
-    fn audit_deficiency(
+    pub(super) fn audit_deficiency(
         &self,
         tx: &mut WriteTx,
         session: &Session,

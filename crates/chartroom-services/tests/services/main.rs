@@ -4,5 +4,6 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
 mod completion;
+mod completion_demo;
 mod import_fhir;
 mod roles;
