@@ -58,7 +58,7 @@ impl Workspace {
 
     /// Whether its screens exist yet. The one place a new workflow is switched on.
     pub fn built(self) -> bool {
-        matches!(self, Workspace::Search)
+        matches!(self, Workspace::Search | Workspace::Completion)
     }
 
     /// The keymap action that switches to it.
