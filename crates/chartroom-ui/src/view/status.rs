@@ -33,7 +33,7 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
         ],
         Mode::Completion => &[
             (Action::Help, "help"),
-            (Action::NextTab, "tab"),
+            (Action::NextTab, "tabs"),
             (Action::AddDeficiency, "add"),
             (Action::CompleteDeficiency, "complete"),
             (Action::VerifyDeficiency, "verify"),

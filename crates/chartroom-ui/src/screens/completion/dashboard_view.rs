@@ -74,7 +74,7 @@ fn draw_months(d: &CompletionDashboard, theme: &Theme, frame: &mut Frame, area: 
         );
         return;
     }
-    const BAR: u16 = 3;
+    const BAR: u16 = 4;
     const GAP: u16 = 1;
     let fit = usize::from((inner.width + GAP) / (BAR + GAP)).max(1);
     let shown = &d.months[d.months.len().saturating_sub(fit)..];
