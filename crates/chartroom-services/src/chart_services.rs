@@ -3,12 +3,19 @@
 //! one real implementation, because the dependency runs ui → services: were the UI to
 //! own it, services would have to depend on the UI to implement it.
 
+use super::completion::{
+    CompletionDashboard, DeficiencyFilter, DeficiencyRow, NewDeficiency, QueueEntry,
+};
 use super::{
     BreakGlass, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult, ServiceError,
     Services, Session,
 };
-use chartroom_domain::{DocumentId, Mrn, PatientId};
+use chartroom_domain::completion::Transition;
+use chartroom_domain::{
+    DeficiencyId, DocumentId, EncounterId, Mrn, PatientId, Provider, ProviderId,
+};
 use chartroom_search::NoteQuery;
+use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 
 /// What the UI needs from the services. `Services` implements it; tests use fakes.
@@ -45,6 +52,80 @@ pub trait ChartServices: Send + Sync {
         session: &Session,
         mrn: Mrn,
     ) -> Result<Option<PatientId>, ServiceError>;
+
+    // Chart completion (the Completion workspace). Defaults refuse, so fakes that only
+    // serve the Search workspace need not implement them.
+
+    /// Discharged encounters awaiting review, oldest discharge first.
+    fn analysis_queue(
+        &self,
+        _session: &Session,
+        _filter: &DeficiencyFilter,
+        _limit: usize,
+    ) -> Result<Vec<QueueEntry>, ServiceError> {
+        Err(not_offered())
+    }
+    /// Deficiency rows matching `filter`, oldest discharge first.
+    fn deficiency_rows(
+        &self,
+        _session: &Session,
+        _filter: &DeficiencyFilter,
+        _as_of: NaiveDate,
+    ) -> Result<Vec<DeficiencyRow>, ServiceError> {
+        Err(not_offered())
+    }
+    /// An encounter's documents, newest first.
+    fn encounter_documents(
+        &self,
+        _session: &Session,
+        _encounter: EncounterId,
+    ) -> Result<Vec<DocumentView>, ServiceError> {
+        Err(not_offered())
+    }
+    /// Providers by name.
+    fn providers(&self, _session: &Session) -> Result<Vec<Provider>, ServiceError> {
+        Err(not_offered())
+    }
+    fn completion_dashboard(
+        &self,
+        _session: &Session,
+        _as_of: NaiveDate,
+    ) -> Result<CompletionDashboard, ServiceError> {
+        Err(not_offered())
+    }
+    fn record_deficiency(
+        &self,
+        _session: &Session,
+        _new: NewDeficiency,
+    ) -> Result<DeficiencyId, ServiceError> {
+        Err(not_offered())
+    }
+    /// Moves every deficiency or none; the error names the lifecycle rule broken.
+    fn move_deficiencies(
+        &self,
+        _session: &Session,
+        _ids: &[DeficiencyId],
+        _transition: Transition,
+        _reason: &str,
+        _provider: Option<ProviderId>,
+    ) -> Result<usize, ServiceError> {
+        Err(not_offered())
+    }
+    /// The analyst reviewed the chart: it leaves the analysis queue.
+    fn review_encounter(
+        &self,
+        _session: &Session,
+        _encounter: EncounterId,
+    ) -> Result<(), ServiceError> {
+        Err(not_offered())
+    }
+}
+
+fn not_offered() -> ServiceError {
+    ServiceError::Invalid {
+        what: "request",
+        reason: "chart completion is not offered by these services".into(),
+    }
 }
 
 impl ChartServices for Services {
@@ -91,5 +172,62 @@ impl ChartServices for Services {
         mrn: Mrn,
     ) -> Result<Option<PatientId>, ServiceError> {
         Ok(Services::patient_by_mrn(self, session, mrn)?.map(|p| p.id))
+    }
+    fn analysis_queue(
+        &self,
+        session: &Session,
+        filter: &DeficiencyFilter,
+        limit: usize,
+    ) -> Result<Vec<QueueEntry>, ServiceError> {
+        Services::analysis_queue(self, session, filter, limit)
+    }
+    fn deficiency_rows(
+        &self,
+        session: &Session,
+        filter: &DeficiencyFilter,
+        as_of: NaiveDate,
+    ) -> Result<Vec<DeficiencyRow>, ServiceError> {
+        Services::deficiency_rows(self, session, filter, as_of)
+    }
+    fn encounter_documents(
+        &self,
+        session: &Session,
+        encounter: EncounterId,
+    ) -> Result<Vec<DocumentView>, ServiceError> {
+        Services::encounter_documents(self, session, encounter)
+    }
+    fn providers(&self, session: &Session) -> Result<Vec<Provider>, ServiceError> {
+        Services::providers(self, session)
+    }
+    fn completion_dashboard(
+        &self,
+        session: &Session,
+        as_of: NaiveDate,
+    ) -> Result<CompletionDashboard, ServiceError> {
+        Services::completion_dashboard(self, session, as_of)
+    }
+    fn record_deficiency(
+        &self,
+        session: &Session,
+        new: NewDeficiency,
+    ) -> Result<DeficiencyId, ServiceError> {
+        Services::record_deficiency(self, session, new)
+    }
+    fn move_deficiencies(
+        &self,
+        session: &Session,
+        ids: &[DeficiencyId],
+        transition: Transition,
+        reason: &str,
+        provider: Option<ProviderId>,
+    ) -> Result<usize, ServiceError> {
+        Services::move_deficiencies(self, session, ids, transition, reason, provider)
+    }
+    fn review_encounter(
+        &self,
+        session: &Session,
+        encounter: EncounterId,
+    ) -> Result<(), ServiceError> {
+        Services::review_encounter(self, session, encounter)
     }
 }

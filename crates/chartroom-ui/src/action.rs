@@ -36,6 +36,7 @@ modes! {
     Help = "help", "help overlay";
     Popup = "popup", "break-the-glass reason";
     Palette = "palette", "command palette";
+    Completion = "completion", "chart completion (analysis queue, provider view, dashboard)";
 }
 
 impl Mode {
@@ -78,8 +79,8 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart];
-    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help];
+    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart, Completion];
+    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help, Completion];
     Back = "back", "go back / close", [Global, Notes, Chart, Help, Palette];
     Up = "up", "move up", [Search, Notes, Chart, Help, Popup, Palette];
     Down = "down", "move down", [Search, Notes, Chart, Help, Popup, Palette];
@@ -99,14 +100,27 @@ actions! {
     Reading = "section_reading", "show the reading pane", [Chart];
     Confirm = "confirm", "confirm the reason and open the chart", [Popup];
     Cancel = "cancel", "cancel without opening the chart", [Popup];
-    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help];
+    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help, Completion];
     Run = "run", "run the chosen command", [Palette];
-    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart];
-    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart];
-    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart];
-    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart];
-    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart];
-    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart];
+    NextTab = "next_tab", "next completion tab", [Completion];
+    TabQueue = "tab_queue", "analysis queue: discharged charts awaiting review", [Completion];
+    TabProvider = "tab_provider", "provider view: one provider's outstanding deficiencies", [Completion];
+    TabDashboard = "tab_dashboard", "dashboard: aging, backlog, suspension, delinquency", [Completion];
+    AddDeficiency = "add_deficiency", "record a manual deficiency on the chart", [Completion];
+    CompleteDeficiency = "complete_deficiency", "mark the deficiencies completed", [Completion];
+    VerifyDeficiency = "verify_deficiency", "verify completed deficiencies (HIM)", [Completion];
+    CloseDeficiency = "close_deficiency", "close verified deficiencies", [Completion];
+    ReturnDeficiency = "return_deficiency", "return to the analyst (asks why)", [Completion];
+    CancelDeficiency = "cancel_deficiency", "cancel deficiencies (asks why)", [Completion];
+    AssignDeficiency = "assign_deficiency", "assign the deficiencies to a provider", [Completion];
+    MarkReviewed = "mark_reviewed", "mark the chart analysed (no more deficiencies)", [Completion];
+    Refresh = "refresh", "reload the completion data", [Completion];
+    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart, Completion];
+    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart, Completion];
+    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart, Completion];
+    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion];
+    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion];
+    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion];
 }
 
 impl Action {

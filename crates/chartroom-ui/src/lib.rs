@@ -7,6 +7,7 @@
 
 pub mod action;
 pub mod bench;
+pub mod completion_runtime;
 pub mod config;
 pub mod config_error;
 pub mod key;

@@ -2,6 +2,7 @@
 
 use super::key::Key;
 use super::note_filters::NoteRequest;
+use super::screens::completion::jobs::{CompletionAnswer, CompletionJob};
 use chartroom_domain::{DocumentId, PatientId};
 use chartroom_services::{BreakGlass, Chart, DataStatus, DocumentView, NoteResult, PatientResult};
 use chrono::{DateTime, Utc};
@@ -44,6 +45,8 @@ pub enum Msg {
         flags: Vec<&'static str>,
     },
     DocumentLoaded(Box<DocumentView>),
+    /// An answer for the Completion workspace.
+    Completion(Box<CompletionAnswer>),
     /// A failed operation. The message comes from `ServiceError`, which names tables
     /// and ids, never patient data.
     Failed {
@@ -71,6 +74,8 @@ pub enum Effect {
         id: DocumentId,
     },
     RefreshStatus,
+    /// Load or change chart-completion data.
+    Completion(CompletionJob),
     Quit,
 }
 

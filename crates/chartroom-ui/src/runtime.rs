@@ -81,6 +81,7 @@ enum Work {
     },
     OpenDocument(DocumentId),
     Status,
+    Completion(crate::screens::completion::jobs::CompletionJob),
 }
 
 /// Runs one job of the work or long-job worker, turning errors and panics into `Msg`s.
@@ -105,6 +106,7 @@ fn run_work(services: &dyn ChartServices, session: &Session, job: Work) -> Msg {
                 message,
             },
         },
+        Work::Completion(job) => super::completion_runtime::run(services, session, job),
         Work::Status => match guarded(|| services.status()) {
             Ok(status) => Msg::Status(status),
             Err(message) => Msg::Failed {
@@ -262,6 +264,14 @@ impl Runtime {
             // Measuring the data on disk walks the files: a long job.
             Effect::RefreshStatus => {
                 let _ = self.long.send(Work::Status);
+            }
+            Effect::Completion(job) => {
+                let queue = if job.is_long() {
+                    &self.long
+                } else {
+                    &self.work
+                };
+                let _ = queue.send(Work::Completion(job));
             }
             Effect::Quit => return false,
         }

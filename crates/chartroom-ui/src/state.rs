@@ -20,6 +20,7 @@ pub const RECENT_LIMIT: usize = 10;
 pub use super::layout::{MIN_HEIGHT, MIN_WIDTH, NOTE_ROWS, WIDE_CHART_WIDTH};
 pub use super::screens::break_glass::state::BreakGlassPopup;
 pub use super::screens::chart::state::{ChartState, Section};
+pub use super::screens::completion::state::CompletionState;
 pub use super::screens::notes::state::NotesState;
 pub use super::screens::search::state::SearchState;
 pub use super::text::wrap_text;
@@ -30,6 +31,8 @@ pub enum Screen {
     /// Full-text search inside clinical notes.
     Notes,
     Chart,
+    /// The Completion workspace (its tabs are in `CompletionState`).
+    Completion,
 }
 
 #[derive(Clone, Debug)]
@@ -58,6 +61,7 @@ pub struct State {
     /// Recent list cursor while the query is empty.
     pub recent_selected: usize,
     pub chart: Option<ChartState>,
+    pub completion: CompletionState,
     pub popup: Option<BreakGlassPopup>,
     /// The command palette, when open (above help, below break-the-glass).
     pub palette: Option<PaletteState>,
@@ -97,6 +101,7 @@ impl State {
             recent: Vec::new(),
             recent_selected: 0,
             chart: None,
+            completion: CompletionState::default(),
             popup: None,
             palette: None,
             help: None,
@@ -126,6 +131,7 @@ impl State {
             Screen::Search => Mode::Search,
             Screen::Notes => Mode::Notes,
             Screen::Chart => Mode::Chart,
+            Screen::Completion => Mode::Completion,
         }
     }
 

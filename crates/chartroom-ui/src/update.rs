@@ -9,7 +9,7 @@ use super::action::{Action, Mode};
 use super::key::Key;
 use super::msg::{Effect, Msg};
 use super::screens::palette::{self, PaletteState};
-use super::screens::{break_glass, chart, help, notes, search};
+use super::screens::{break_glass, chart, completion, help, notes, search};
 use super::state::{Screen, State};
 use super::workspace::Workspace;
 
@@ -45,6 +45,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             break_glass::update::on_needs_reason(state, patient, flags)
         }
         Msg::DocumentLoaded(doc) => chart::update::on_document(state, *doc),
+        Msg::Completion(answer) => return completion::update::on_answer(state, *answer),
         Msg::Failed { what, message } => {
             state.loading = None;
             if what == "opening the chart" {
@@ -59,6 +60,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     state.error = None;
     let mode = state.mode();
+    if mode == Mode::Completion {
+        return on_completion_key(state, key);
+    }
     match state.keymap.resolve(mode, key) {
         Some(action) => on_action(state, mode, action),
         None => match key.text().filter(|_| mode.has_text_field()) {
@@ -66,6 +70,28 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
             None => Vec::new(),
         },
     }
+}
+
+/// The Completion workspace: a popup or a focused filter line takes every key but
+/// quit; otherwise `[completion]` actions, and unbound keys go to the focused queue.
+fn on_completion_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let action = state.keymap.resolve(Mode::Completion, key);
+    if state.completion.captures_keys() && action != Some(Action::Quit) {
+        return completion::update::on_raw_key(state, key);
+    }
+    match action {
+        Some(action) if action.allowed_in(Mode::Completion) && !is_shell(action) => {
+            completion::update::on_action(state, action, key)
+        }
+        Some(action) => on_action(state, Mode::Completion, action),
+        None => completion::update::on_raw_key(state, key),
+    }
+}
+
+/// Actions the router handles in every screen.
+fn is_shell(action: Action) -> bool {
+    matches!(action, Action::Quit | Action::Help | Action::Palette)
+        || Workspace::from_action(action).is_some()
 }
 
 fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
@@ -80,7 +106,7 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
             palette::type_char(state, c);
             Vec::new()
         }
-        Mode::Global | Mode::Chart | Mode::Help => Vec::new(),
+        Mode::Global | Mode::Chart | Mode::Help | Mode::Completion => Vec::new(),
     }
 }
 
@@ -109,7 +135,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
     if let Some(workspace) = Workspace::from_action(action) {
         // The break-the-glass question must be answered (or cancelled) first.
         if mode != Mode::Popup {
-            switch_workspace(state, workspace);
+            return switch_workspace(state, workspace);
         }
         return Vec::new();
     }
@@ -139,6 +165,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
                 Mode::Search => search::update::on_action(state, action),
                 Mode::Notes => notes::update::on_action(state, action),
                 Mode::Chart => chart::update::on_action(state, action),
+                Mode::Completion => completion::update::on_action(state, action, key_of(action)),
                 Mode::Popup => break_glass::update::on_action(state, action),
                 Mode::Help => {
                     help::on_action(state, action);
@@ -159,11 +186,16 @@ fn run_command(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Goes to `workspace`'s home screen, or says on the error line why it cannot (not
 /// permitted for the role, or not built yet); never an empty screen.
-fn switch_workspace(state: &mut State, workspace: Workspace) {
+/// A palette command has no key of its own; completion actions do not look at it.
+fn key_of(_action: Action) -> Key {
+    Key::plain(crate::key::KeyCode::F(24))
+}
+
+fn switch_workspace(state: &mut State, workspace: Workspace) -> Vec<Effect> {
     state.palette = None;
     if let Some(refusal) = workspace.refusal(state.role) {
         state.error = Some(refusal);
-        return;
+        return Vec::new();
     }
     state.workspace = workspace;
     state.help = None;
@@ -173,11 +205,12 @@ fn switch_workspace(state: &mut State, workspace: Workspace) {
             state.chart = None;
             state.open_after_chart = None;
         }
+        Workspace::Completion => {
+            state.screen = Screen::Completion;
+            return completion::update::enter(state);
+        }
         // Not built: `refusal` turned them away above.
-        Workspace::Completion
-        | Workspace::Release
-        | Workspace::Privacy
-        | Workspace::Identity
-        | Workspace::Admin => {}
+        Workspace::Release | Workspace::Privacy | Workspace::Identity | Workspace::Admin => {}
     }
+    Vec::new()
 }

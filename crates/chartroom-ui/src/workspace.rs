@@ -58,7 +58,7 @@ impl Workspace {
 
     /// Whether its screens exist yet. The one place a new workflow is switched on.
     pub fn built(self) -> bool {
-        matches!(self, Workspace::Search)
+        matches!(self, Workspace::Search | Workspace::Completion)
     }
 
     /// The keymap action that switches to it.
@@ -112,15 +112,19 @@ mod tests {
     #[test]
     fn only_built_and_permitted_workspaces_are_available() {
         for role in Role::ALL {
-            assert_eq!(Workspace::available(role), vec![Workspace::Search]);
+            let mut expected = vec![Workspace::Search];
+            if allowed(role, Permission::RecordDeficiency) {
+                expected.push(Workspace::Completion);
+            }
+            assert_eq!(Workspace::available(role), expected);
         }
         assert_eq!(
             Workspace::Completion.refusal(Role::Clerk).as_deref(),
             Some("Completion: not permitted for clerk")
         );
         assert_eq!(
-            Workspace::Completion.refusal(Role::Admin).as_deref(),
-            Some("Completion: not available")
+            Workspace::Release.refusal(Role::Admin).as_deref(),
+            Some("Release: not available")
         );
         for w in Workspace::ALL {
             assert_eq!(Workspace::from_action(w.action()), Some(w));

@@ -5,12 +5,14 @@
 //! - `search`: patient search (keymap `[search]`), the Search workspace's home.
 //! - `notes`: full-text note search (`[notes]`).
 //! - `chart`: an open chart (`[chart]`).
+//! - `completion`: the Completion workspace's tabs (`[completion]`).
 //! - `help`: the help overlay (`[help]`).
 //! - `break_glass`: the break-the-glass reason popup (`[popup]`).
 //! - `palette`: the command palette (`[palette]`).
 
 pub mod break_glass;
 pub mod chart;
+pub mod completion;
 pub mod help;
 pub mod notes;
 pub mod palette;

@@ -4,7 +4,7 @@
 pub mod common;
 pub mod status;
 
-use super::screens::{break_glass, chart, help, notes, palette, search};
+use super::screens::{break_glass, chart, completion, help, notes, palette, search};
 
 use super::state::{Screen, State, MIN_HEIGHT, MIN_WIDTH};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -29,6 +29,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         Screen::Search => search::view::draw(state, frame, body),
         Screen::Notes => notes::view::draw(state, frame, body),
         Screen::Chart => chart::view::draw(state, frame, body),
+        Screen::Completion => completion::view::draw(state, frame, body),
     }
     if let Some(message) = &state.error {
         let line = Line::styled(format!(" ! {}", message), state.theme.style("error"));

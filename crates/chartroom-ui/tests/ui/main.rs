@@ -4,6 +4,7 @@
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
 mod app_flow;
+mod completion_flow;
 mod ui_config;
 mod ui_flow;
 mod ui_screens;
