@@ -112,7 +112,7 @@ enum Command {
 
 #[derive(Subcommand, Debug)]
 enum ImportKind {
-    /// Synthea v3 CSV export directory (patients.csv, encounters.csv, providers.csv, organizations.csv).
+    /// Synthea v3 CSV export directory (patients.csv, encounters.csv, procedures.csv, providers.csv, organizations.csv).
     SyntheaCsv {
         dir: PathBuf,
         #[arg(long)]

@@ -10,9 +10,9 @@
 //!
 //! ## Synthea CSV
 //!
-//! `import_synthea_csv(store, dir)` reads `providers.csv`, `patients.csv` and
-//! `encounters.csv` (with `organizations.csv` for location names) from a Synthea v3
-//! CSV export. Columns are found by header name. Each file is parsed and validated
+//! `import_synthea_csv(store, dir)` reads `providers.csv`, `patients.csv`,
+//! `encounters.csv` and `procedures.csv` (with `organizations.csv` for location names)
+//! from a Synthea v3 CSV export. Columns are found by header name. Each file is parsed and validated
 //! whole into memory first, then written in one write transaction: a bad file commits
 //! nothing of itself (files before it stay imported).
 //!
@@ -27,8 +27,8 @@
 //!   Synthea Id (`SY57F2562B445C`), short enough to read aloud and stable across
 //!   re-imports. If two encounters would share one, the later gets all 32 hex digits.
 //! - Names are kept as Synthea writes them (with its digits, `Maynard46`).
-//! - Only `patients.csv` is required; a missing `encounters.csv`, `providers.csv` or
-//!   `organizations.csv` is skipped and listed in the report. Without `providers.csv`
+//! - Only `patients.csv` is required; a missing `encounters.csv`, `procedures.csv`,
+//!   `providers.csv` or `organizations.csv` is skipped and listed in the report. Without `providers.csv`
 //!   encounters get no attending; an encounter whose PROVIDER is not in providers.csv is
 //!   imported without one and counted in the report (not an error: it would lose the file).
 //! - Errors name the file, the line (header = line 1) and the column, never the value.
@@ -36,12 +36,17 @@
 //!   transaction flushed every 20,000 rows, and a bad row aborts it (still all or nothing).
 //!   A Synthea export of 100k patients has ~2M encounters; holding them all took 2.3 GB,
 //!   streaming ~0.9 GB (mostly redb's page cache), so 1M-patient exports fit too.
+//! - `procedures.csv` (`synthea_procedures.rs`) is streamed the same way. It has no id
+//!   column: the source id is `synthea-procedure:<ENCOUNTER>:<CODE>:<START>`, so a
+//!   re-import updates in place. A procedure whose ENCOUNTER was never imported is kept
+//!   without an encounter and counted; a PATIENT not imported fails the file.
 
 mod chart_upsert;
 mod csv_file;
 pub mod fhir;
 mod synthea;
 mod synthea_export;
+mod synthea_procedures;
 
 pub use fhir::{import_fhir, FhirImportError, FhirImportReport};
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
@@ -112,6 +117,14 @@ pub struct ImportReport {
     pub encounters_updated: u64,
     pub providers_added: u64,
     pub providers_updated: u64,
+    pub procedures_added: u64,
+    pub procedures_updated: u64,
+    /// Rows of procedures.csv repeating an earlier row's ENCOUNTER, CODE and START (the
+    /// same procedure: the later row is what is kept).
+    pub procedures_repeated: u64,
+    /// Procedures whose ENCOUNTER was neither in encounters.csv nor imported before
+    /// (imported without an encounter).
+    pub unknown_procedure_encounters: u64,
     /// Organizations read (their names become encounter locations).
     pub organizations: u64,
     /// Encounters whose PROVIDER is not in providers.csv (imported without an attending).
@@ -132,11 +145,13 @@ impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "imported patients: {} added, {} updated; encounters: {} added, {} updated; providers: {} added, {} updated; {} organizations; {:.2} s",
+            "imported patients: {} added, {} updated; encounters: {} added, {} updated; procedures: {} added, {} updated; providers: {} added, {} updated; {} organizations; {:.2} s",
             self.patients_added,
             self.patients_updated,
             self.encounters_added,
             self.encounters_updated,
+            self.procedures_added,
+            self.procedures_updated,
             self.providers_added,
             self.providers_updated,
             self.organizations,
@@ -147,6 +162,20 @@ impl std::fmt::Display for ImportReport {
                 f,
                 "; {} encounters name a provider not in providers.csv (imported without an attending)",
                 self.unknown_providers
+            )?;
+        }
+        if self.unknown_procedure_encounters > 0 {
+            write!(
+                f,
+                "; {} procedures name an encounter not imported (imported without one)",
+                self.unknown_procedure_encounters
+            )?;
+        }
+        if self.procedures_repeated > 0 {
+            write!(
+                f,
+                "; {} procedures.csv rows repeat an earlier row's ENCOUNTER, CODE and START (the later row is kept)",
+                self.procedures_repeated
             )?;
         }
         if !self.skipped_files.is_empty() {
@@ -215,6 +244,9 @@ pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, Imp
             &organizations,
             &mut report,
         )?;
+    }
+    if present("procedures.csv", &mut report) {
+        synthea_procedures::import_procedures(store, dir, &patients, &mut report)?;
     }
     report.elapsed = started.elapsed();
     Ok(report)

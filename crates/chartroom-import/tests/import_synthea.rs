@@ -38,11 +38,25 @@ fn imports_the_27_patient_export() {
     assert_eq!(report.encounters_added, 604);
     assert_eq!(report.providers_added, 166);
     assert_eq!(report.organizations, 63);
+    assert_eq!(
+        (report.procedures_added, report.procedures_updated),
+        (249, 0)
+    );
+    assert_eq!(report.unknown_procedure_encounters, 0);
+    assert_eq!(report.procedures_repeated, 0);
+    assert!(report.skipped_files.is_empty(), "{report}");
+    assert!(
+        report
+            .to_string()
+            .contains("procedures: 249 added, 0 updated"),
+        "{report}"
+    );
 
     let read = store.read().expect("read");
     let counts = read.counts().expect("counts");
     assert_eq!(counts.patients, 27);
     assert_eq!(counts.encounters, 604);
+    assert_eq!(counts.procedures, 249);
 
     let id = read
         .patient_by_identifier("synthea", "3edac2e3-d223-6fae-d515-daf96ef6bc76")
@@ -107,6 +121,36 @@ fn imports_the_27_patient_export() {
     assert_eq!(first.class, EncounterClass::Ambulatory);
     assert!(first.attending.is_some());
     assert!(first.reason.contains("Acute viral pharyngitis"));
+
+    // procedures.csv line 2: keyed by ENCOUNTER + CODE + START, on the encounter's chart
+    let procedure = read
+        .procedure_by_source(
+            "synthea-procedure:0622440b-ab3a-87bf-b0d7-f8145ac11cc5:430193006:2023-10-10T04:17:47Z",
+        )
+        .expect("lookup")
+        .expect("procedure imported");
+    assert_eq!(procedure.patient, id);
+    assert_eq!(procedure.codes, ["430193006"]);
+    assert!(procedure.category_codes.is_empty());
+    assert!(procedure.performers.is_empty());
+    assert_eq!(
+        procedure.description,
+        "Medication Reconciliation (procedure)"
+    );
+    let encounter = procedure.encounter.expect("encounter resolved");
+    let stored = encounters
+        .iter()
+        .find(|e| e.id == encounter)
+        .expect("an encounter of the same patient");
+    assert_eq!(
+        stored.source_id.as_deref(),
+        Some("0622440b-ab3a-87bf-b0d7-f8145ac11cc5")
+    );
+    assert!(read
+        .procedures_of(id)
+        .expect("procedures")
+        .iter()
+        .all(|p| p.encounter.is_some()));
 }
 
 #[test]
@@ -128,11 +172,20 @@ fn reimport_updates_in_place() {
         (0, 604)
     );
     assert_eq!((report.providers_added, report.providers_updated), (0, 166));
+    assert_eq!(
+        (report.procedures_added, report.procedures_updated),
+        (0, 249)
+    );
     let read = store.read().expect("read");
     let counts = read.counts().expect("counts");
     assert_eq!(
-        (counts.patients, counts.encounters, counts.providers),
-        (27, 604, 166)
+        (
+            counts.patients,
+            counts.encounters,
+            counts.providers,
+            counts.procedures
+        ),
+        (27, 604, 166, 249)
     );
     let after: Vec<_> = read
         .patients()
@@ -330,4 +383,163 @@ fn an_attending_missing_from_providers_csv_leaves_the_encounter_without_one() {
     let encounters = read.encounters_of(id).expect("encounters");
     assert_eq!(encounters.len(), 1);
     assert!(encounters[0].attending.is_none());
+}
+
+const PROCEDURES_HEADER: &str =
+    "START,STOP,PATIENT,ENCOUNTER,CODE,DESCRIPTION,BASE_COST,REASONCODE,REASONDESCRIPTION\n";
+
+/// The synthea-good patients, providers and encounters with `procedures` (rows after
+/// the header of procedures.csv), in a fresh directory.
+fn with_procedures(procedures: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let good = fixtures().join("synthea-good");
+    for name in ["patients.csv", "providers.csv", "encounters.csv"] {
+        std::fs::copy(good.join(name), dir.path().join(name))
+            .unwrap_or_else(|e| panic!("copy {name}: {e}"));
+    }
+    std::fs::write(
+        dir.path().join("procedures.csv"),
+        format!("{PROCEDURES_HEADER}{procedures}"),
+    )
+    .unwrap_or_else(|e| panic!("write procedures: {e}"));
+    dir
+}
+
+const PATIENT_1: &str = "00000000-0000-4000-8000-000000000001";
+const ENCOUNTER_1: &str = "00000000-0000-4000-a000-000000000001";
+
+#[test]
+fn a_malformed_procedure_row_names_file_line_and_field_and_commits_nothing_of_the_file() {
+    let good = format!(
+        "2024-01-01T10:05:00Z,2024-01-01T10:20:00Z,{PATIENT_1},{ENCOUNTER_1},80146002,Appendectomy (procedure),100.00,,\n"
+    );
+    let cases = [
+        (
+            format!("2024-01-01T25:61:00Z,,{PATIENT_1},{ENCOUNTER_1},80146002,Appendectomy,,,\n"),
+            "procedures.csv line 3, column START: ",
+            "25:61",
+        ),
+        (
+            format!("2024-01-01T10:05:00Z,2024-01-01T09:00:00Z,{PATIENT_1},{ENCOUNTER_1},80146002,Appendectomy,,,\n"),
+            "procedures.csv line 3, column STOP: is before START",
+            "09:00",
+        ),
+        (
+            format!("2024-01-01T10:05:00Z,,{PATIENT_1},{ENCOUNTER_1},,Appendectomy,,,\n"),
+            "procedures.csv line 3, column CODE: is empty",
+            "Appendectomy",
+        ),
+        (
+            format!("2024-01-01T10:05:00Z,,ffffffff-0000-4000-8000-00000000ffff,{ENCOUNTER_1},80146002,Appendectomy,,,\n"),
+            "procedures.csv line 3, column PATIENT: refers to a patient Id",
+            "ffffffff",
+        ),
+        (
+            // encounter 2 belongs to patient 2
+            format!("2024-01-01T10:05:00Z,,{PATIENT_1},00000000-0000-4000-a000-000000000002,80146002,Appendectomy,,,\n"),
+            "procedures.csv line 3, column ENCOUNTER: refers to an encounter of another patient",
+            "a000-000000000002",
+        ),
+    ];
+    for (bad_row, expected, value) in cases {
+        let export = with_procedures(&format!("{good}{bad_row}"));
+        let (_dir, store) = open_store();
+        let message = import_synthea_csv(&store, export.path())
+            .expect_err(expected)
+            .to_string();
+        assert!(message.starts_with(expected), "{message}");
+        assert!(!message.contains(value), "never echo the value: {message}");
+        let counts = counts(&store);
+        assert_eq!(counts.procedures, 0, "nothing of the bad file: {expected}");
+        assert_eq!(
+            (counts.patients, counts.encounters),
+            (3, 5),
+            "the files before it stay imported"
+        );
+    }
+
+    // a row too short for the header
+    let export = with_procedures(&format!("{good}2024-01-01T10:05:00Z,{PATIENT_1}\n"));
+    let (_dir, store) = open_store();
+    let message = import_synthea_csv(&store, export.path())
+        .expect_err("short row")
+        .to_string();
+    assert_eq!(
+        message,
+        "procedures.csv line 3: has 2 fields where the header has 9"
+    );
+    assert_eq!(counts(&store).procedures, 0);
+}
+
+#[test]
+fn procedures_without_a_known_encounter_or_a_procedures_file() {
+    // SYSTEM (Synthea v3) in another column order; an encounter never imported; a
+    // non-SNOMED code keeps the row but not the code
+    let dir = with_procedures("");
+    let procedures = format!(
+        "PATIENT,SYSTEM,CODE,ENCOUNTER,START,DESCRIPTION\n\
+         {PATIENT_1},http://snomed.info/sct,80146002,{ENCOUNTER_1},2024-01-01T10:05:00Z,Appendectomy\n\
+         {PATIENT_1},http://snomed.info/sct,80146002,ffffffff-0000-4000-a000-00000000ffff,2024-01-01T11:00:00Z,\n\
+         {PATIENT_1},http://www.ama-assn.org/go/cpt,44950,{ENCOUNTER_1},2024-01-01T10:05:00Z,Appendectomy\n"
+    );
+    std::fs::write(dir.path().join("procedures.csv"), procedures)
+        .unwrap_or_else(|e| panic!("write procedures: {e}"));
+    let (_store_dir, store) = open_store();
+    let report = import_synthea_csv(&store, dir.path()).expect("import");
+    assert_eq!(
+        (report.procedures_added, report.unknown_procedure_encounters),
+        (3, 1)
+    );
+    assert!(
+        report
+            .to_string()
+            .contains("1 procedures name an encounter not imported"),
+        "{report}"
+    );
+    let read = store.read().expect("read");
+    let patient = read
+        .patient_by_identifier("synthea", PATIENT_1)
+        .expect("lookup")
+        .expect("patient");
+    let procedures = read.procedures_of(patient).expect("procedures");
+    let summary: Vec<(bool, Vec<&str>, &str)> = procedures
+        .iter()
+        .map(|p| {
+            (
+                p.encounter.is_some(),
+                p.codes.iter().map(String::as_str).collect(),
+                p.description.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (true, vec!["80146002"], "Appendectomy"),
+            (false, vec!["80146002"], "Procedure"),
+            (true, vec![], "Appendectomy"),
+        ]
+    );
+
+    // a re-import keeps the same three; without procedures.csv it is listed as skipped
+    let again = import_synthea_csv(&store, dir.path()).expect("re-import");
+    assert_eq!((again.procedures_added, again.procedures_updated), (0, 3));
+    std::fs::remove_file(dir.path().join("procedures.csv"))
+        .unwrap_or_else(|e| panic!("remove: {e}"));
+    let without = import_synthea_csv(&store, dir.path()).expect("import");
+    assert!(without.skipped_files.contains(&"procedures.csv"));
+    assert_eq!(counts(&store).procedures, 3);
+}
+
+#[test]
+fn a_repeated_procedure_row_is_the_same_procedure() {
+    let row = format!("2024-01-01T10:05:00Z,,{PATIENT_1},{ENCOUNTER_1},80146002,Appendectomy,,,\n");
+    let export = with_procedures(&format!("{row}{row}"));
+    let (_dir, store) = open_store();
+    let report = import_synthea_csv(&store, export.path()).expect("import");
+    assert_eq!(
+        (report.procedures_added, report.procedures_repeated),
+        (1, 1)
+    );
+    assert_eq!(counts(&store).procedures, 1);
 }
