@@ -12,6 +12,7 @@ use chartroom_domain::{
     Procedure,
 };
 use chartroom_store::{ReadTx, WriteTx};
+use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
 /// Encounters analysed per write transaction: large enough to amortise the commit,
@@ -225,13 +226,13 @@ struct ChartCache {
 
 impl ChartCache {
     fn of(&mut self, read: &ReadTx, e: &Encounter) -> Result<&(Vec<Document>, Vec<Procedure>)> {
-        if !self.by_patient.contains_key(&e.patient) {
-            let loaded = (
+        let loaded = match self.by_patient.entry(e.patient) {
+            Entry::Occupied(found) => found.into_mut(),
+            Entry::Vacant(slot) => slot.insert((
                 read.documents_of(e.patient)?,
                 read.procedures_of(e.patient)?,
-            );
-            self.by_patient.insert(e.patient, loaded);
-        }
-        Ok(&self.by_patient[&e.patient])
+            )),
+        };
+        Ok(loaded)
     }
 }

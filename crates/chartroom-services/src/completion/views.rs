@@ -405,8 +405,8 @@ fn letter_text(name: &str, rows: &[DeficiencyRow], as_of: NaiveDate, bylaws_days
     let _ = writeln!(out);
     let _ = writeln!(
         out,
-        "{:<12} {:<14} {:<11} {:<24} {:<11} {}",
-        "MRN", "Account", "Discharged", "Missing", "Due", "Status"
+        "{:<12} {:<14} {:<11} {:<24} {:<11} Status",
+        "MRN", "Account", "Discharged", "Missing", "Due"
     );
     for r in rows {
         let d = &r.deficiency;
