@@ -10,18 +10,19 @@ use serde::Deserialize;
 
 /// `encounters-1` values.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub(crate) struct EncounterV1 {
-    id: EncounterId,
-    number: String,
-    patient: PatientId,
-    class: EncounterClass,
-    admit: NaiveDateTime,
-    discharge: Option<NaiveDateTime>,
-    attending: Option<ProviderId>,
-    other_providers: Vec<ProviderId>,
-    location: String,
-    reason: String,
-    source_id: Option<String>,
+    pub(crate) id: EncounterId,
+    pub(crate) number: String,
+    pub(crate) patient: PatientId,
+    pub(crate) class: EncounterClass,
+    pub(crate) admit: NaiveDateTime,
+    pub(crate) discharge: Option<NaiveDateTime>,
+    pub(crate) attending: Option<ProviderId>,
+    pub(crate) other_providers: Vec<ProviderId>,
+    pub(crate) location: String,
+    pub(crate) reason: String,
+    pub(crate) source_id: Option<String>,
 }
 
 impl From<EncounterV1> for Encounter {
@@ -46,16 +47,17 @@ impl From<EncounterV1> for Encounter {
 
 /// `documents-1` values.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub(crate) struct DocumentV1 {
-    id: DocumentId,
-    patient: PatientId,
-    encounter: Option<EncounterId>,
-    doc_type: DocumentType,
-    title: String,
-    author: Option<ProviderId>,
-    time: NaiveDateTime,
-    signature: SignatureStatus,
-    text: String,
+    pub(crate) id: DocumentId,
+    pub(crate) patient: PatientId,
+    pub(crate) encounter: Option<EncounterId>,
+    pub(crate) doc_type: DocumentType,
+    pub(crate) title: String,
+    pub(crate) author: Option<ProviderId>,
+    pub(crate) time: NaiveDateTime,
+    pub(crate) signature: SignatureStatus,
+    pub(crate) text: String,
 }
 
 impl From<DocumentV1> for Document {
@@ -79,12 +81,13 @@ impl From<DocumentV1> for Document {
 
 /// `providers-1` values.
 #[derive(Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
 pub(crate) struct ProviderV1 {
-    id: ProviderId,
-    name: String,
-    specialty: String,
-    npi: Option<String>,
-    source_id: Option<String>,
+    pub(crate) id: ProviderId,
+    pub(crate) name: String,
+    pub(crate) specialty: String,
+    pub(crate) npi: Option<String>,
+    pub(crate) source_id: Option<String>,
 }
 
 impl From<ProviderV1> for Provider {

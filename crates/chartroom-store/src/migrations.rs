@@ -28,7 +28,7 @@ type Migration = fn(&WriteTransaction) -> Result<()>;
 const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1, migrate_to_2];
 
 /// v1: creates every table and the meta entries (counters start at 1, MRNs at 100001).
-fn migrate_to_1(txn: &WriteTransaction) -> Result<()> {
+pub(crate) fn migrate_to_1(txn: &WriteTransaction) -> Result<()> {
     tables::create_since(txn, 1)?;
     let mut meta_table = txn.open_table(META)?;
     Counters::fresh().save(&mut meta_table)?;

@@ -190,6 +190,46 @@ fn migration_creates_every_registered_table_and_counts_cover_the_entities() {
     tx.put_provider(&provider(1)).unwrap();
     tx.put_user(&user(1, "clerk1")).unwrap();
     tx.append_audit(event(1, Some(1), "viewed")).unwrap();
+    let when = encounter(1, 1, 3).admit;
+    tx.put_procedure(&chartroom_domain::Procedure {
+        id: chartroom_domain::ProcedureId(1),
+        patient: PatientId(1),
+        encounter: None,
+        source_id: Some("proc-1".into()),
+        codes: Vec::new(),
+        category_codes: Vec::new(),
+        description: String::new(),
+        start: when,
+        performers: Vec::new(),
+    })
+    .unwrap();
+    tx.put_deficiency(&chartroom_domain::Deficiency {
+        id: chartroom_domain::DeficiencyId(1),
+        encounter: EncounterId(1),
+        patient: PatientId(1),
+        kind: "signature".into(),
+        document: None,
+        procedure: None,
+        provider: None,
+        status: chartroom_domain::DeficiencyStatus::Open,
+        origin: chartroom_domain::Origin::Manual,
+        discharge_date: when.date(),
+        due: when.date(),
+        comment: String::new(),
+        created: when,
+        history: Vec::new(),
+    })
+    .unwrap();
+    tx.put_analysis(
+        EncounterId(1),
+        &chartroom_domain::completion::EncounterAnalysis {
+            discharge_date: when.date(),
+            analysed_at: when,
+            findings: 1,
+            reviewed: None,
+        },
+    )
+    .unwrap();
     tx.commit().unwrap();
     assert_eq!(
         store.read().unwrap().counts().unwrap(),
@@ -201,10 +241,10 @@ fn migration_creates_every_registered_table_and_counts_cover_the_entities() {
             users: 1,
             audit_events: 1,
             outbox: 2,
-            procedures: 0,
-            deficiencies: 0,
+            procedures: 1,
+            deficiencies: 1,
             analysis_pending: 1,
-            awaiting_review: 0,
+            awaiting_review: 1,
         }
     );
 }

@@ -2,6 +2,7 @@
 
 mod audit;
 mod files;
+mod migration;
 
 use super::bench_support::{document, encounter, patient};
 use super::codec;
