@@ -1,6 +1,7 @@
 //! The command line (clap): a thin edge over services. `anyhow` is used here only.
 
 mod bench;
+mod bench_completion;
 mod completion;
 mod data;
 mod eval;

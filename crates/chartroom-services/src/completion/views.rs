@@ -51,18 +51,22 @@ pub struct DeficiencyFilter {
 }
 
 impl DeficiencyFilter {
-    fn keeps(&self, d: &Deficiency, e: &Encounter, as_of: NaiveDate) -> bool {
+    /// The tests on the deficiency itself: checked before its encounter is read.
+    fn keeps_deficiency(&self, d: &Deficiency, as_of: NaiveDate) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&d.status))
             && self.provider.is_none_or(|p| d.provider == Some(p))
             && self.kind.as_ref().is_none_or(|k| &d.kind == k)
-            && self.class.is_none_or(|c| e.class == c)
+            && self.discharged_from.is_none_or(|f| d.discharge_date >= f)
+            && self.discharged_to.is_none_or(|t| d.discharge_date <= t)
+            && (!self.delinquent_only || d.is_delinquent(as_of))
+    }
+
+    fn keeps_encounter(&self, e: &Encounter) -> bool {
+        self.class.is_none_or(|c| e.class == c)
             && self
                 .service
                 .as_ref()
                 .is_none_or(|s| contains_ci(&e.location, s))
-            && self.discharged_from.is_none_or(|f| d.discharge_date >= f)
-            && self.discharged_to.is_none_or(|t| d.discharge_date <= t)
-            && (!self.delinquent_only || d.is_delinquent(as_of))
     }
 }
 
@@ -156,10 +160,13 @@ impl<'r> Joins<'r> {
         as_of: NaiveDate,
         filter: &DeficiencyFilter,
     ) -> Result<Option<DeficiencyRow>> {
+        if !filter.keeps_deficiency(&d, as_of) {
+            return Ok(None);
+        }
         let Some(e) = self.encounter(d.encounter)?.cloned() else {
             return Ok(None);
         };
-        if !filter.keeps(&d, &e, as_of) {
+        if !filter.keeps_encounter(&e) {
             return Ok(None);
         }
         let (mrn, patient_name) = match self.patient(d.patient)? {
