@@ -179,24 +179,26 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
             }
             let threshold = f64::from(dashboard.threshold_percent);
             for m in &dashboard.months {
-                let rate = (m.rate_percent * 10.0).round() / 10.0;
+                // No discharges: the rate is undefined, not 0 %.
+                let rate = (m.discharges > 0).then(|| (m.rate_percent * 10.0).round() / 10.0);
                 if format.json {
                     let line = json!({
                         "month": m.label,
                         "discharges": m.discharges,
                         "delinquent_records": m.delinquent_records,
                         "rate_percent": rate,
-                        "above_threshold": m.rate_percent > threshold,
+                        "above_threshold": m.discharges > 0 && m.rate_percent > threshold,
                     });
                     writeln!(out, "{line}")?;
                 } else {
+                    let rate = rate.map(|r| r.to_string()).unwrap_or_default();
                     writeln!(
                         out,
                         "{},{},{},{rate},{}",
                         m.label,
                         m.discharges,
                         m.delinquent_records,
-                        m.rate_percent > threshold
+                        m.discharges > 0 && m.rate_percent > threshold
                     )?;
                 }
             }

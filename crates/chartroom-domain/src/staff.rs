@@ -16,9 +16,14 @@ pub struct Provider {
 }
 
 impl Provider {
-    /// The id reports print for this provider: the FHIR resource id, else the source id.
-    pub fn report_id(&self) -> Option<&str> {
-        self.resource_id.as_deref().or(self.source_id.as_deref())
+    /// The id reports print for this provider: the FHIR resource id, else the source id,
+    /// else the NPI, else chartroom's own (`provider-7`, for generated providers).
+    pub fn report_id(&self) -> String {
+        self.resource_id
+            .as_deref()
+            .or(self.source_id.as_deref())
+            .or(self.npi.as_deref())
+            .map_or_else(|| format!("provider-{}", self.id), str::to_string)
     }
 }
 

@@ -119,6 +119,7 @@ impl Services {
         // The Completion workspace's work: what the charts lack, and how far along it is.
         self.analyze_deficiencies(&session, false)?;
         let history = self.plant_completion_history(&session, options.as_of, options.seed)?;
+        self.plant_reviews(&session, options.as_of)?;
         let detail = format!(
             "demo completion history: {} deficiencies moved ({} changes)",
             history.moved, history.changes

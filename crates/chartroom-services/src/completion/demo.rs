@@ -15,6 +15,8 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 /// Deficiencies moved per write transaction.
 const BATCH: usize = 2_000;
+/// Charts discharged this many days before the as-of date or more have been reviewed.
+const REVIEW_LAG_DAYS: i64 = 3;
 /// Discharges this recent (days before the as-of date) are still being worked.
 const WORKING_DAYS: i64 = 270;
 
@@ -176,5 +178,38 @@ impl Services {
             tx.commit()?;
         }
         Ok(report)
+    }
+
+    /// Analysts review a chart within a few days of discharge: every analysed encounter
+    /// discharged more than `REVIEW_LAG_DAYS` before `as_of` is marked reviewed (two days
+    /// after its discharge), so the demo's analysis queue holds the last few days'
+    /// discharges, as a records room's does. One audit event sums them up.
+    pub(crate) fn plant_reviews(&self, session: &Session, as_of: NaiveDate) -> Result<u64> {
+        let read = self.store.read()?;
+        let cutoff = as_of - Duration::days(REVIEW_LAG_DAYS);
+        let due: Vec<_> = read
+            .analyses()?
+            .into_iter()
+            .filter(|(_, a)| a.reviewed.is_none() && a.discharge_date < cutoff)
+            .collect();
+        drop(read);
+        for chunk in due.chunks(BATCH * 10) {
+            let mut tx = self.store.write()?;
+            for (id, analysis) in chunk {
+                let mut analysis = analysis.clone();
+                let at = analysis.discharge_date.and_time(NaiveTime::MIN) + Duration::hours(58);
+                analysis.reviewed = Some((session.user.id, at));
+                tx.put_analysis(*id, &analysis)?;
+            }
+            tx.commit()?;
+        }
+        let detail = format!("demo history: {} charts reviewed by analysts", due.len());
+        self.audit(self.audit_event(
+            session,
+            chartroom_domain::AccessAction::Deficiency,
+            None,
+            detail,
+        ))?;
+        Ok(due.len() as u64)
     }
 }

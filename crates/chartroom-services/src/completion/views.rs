@@ -144,7 +144,7 @@ impl<'r> Joins<'r> {
 
     fn provider_id(&self, id: Option<ProviderId>) -> Option<String> {
         id.and_then(|p| self.providers.get(&p))
-            .and_then(|p| p.report_id().map(str::to_string))
+            .map(Provider::report_id)
     }
 
     fn procedure_source(&self, id: Option<ProcedureId>) -> Result<Option<String>> {
@@ -178,13 +178,18 @@ impl<'r> Joins<'r> {
             None => None,
         };
         Ok(Some(DeficiencyRow {
-            encounter_source_id: e.source_id.clone(),
+            // Generated encounters have no source id: their account number stands in.
+            encounter_source_id: Some(e.source_id.clone().unwrap_or_else(|| e.number.clone())),
             encounter_number: e.number.clone(),
             class: e.class,
             service: e.location.clone(),
             mrn,
             patient_name,
-            document_source_id: document.as_ref().and_then(|doc| doc.source_id.clone()),
+            document_source_id: document.as_ref().map(|doc| {
+                doc.source_id
+                    .clone()
+                    .unwrap_or_else(|| format!("document-{}", doc.id))
+            }),
             document_title: document.map(|doc| doc.title),
             procedure_source_id: self.procedure_source(d.procedure)?,
             provider_id: self.provider_id(d.provider),
@@ -362,7 +367,7 @@ impl Services {
         Ok(read
             .providers()?
             .into_iter()
-            .find(|p| p.report_id() == Some(id.trim()))
+            .find(|p| p.report_id() == id.trim())
             .map(|p| p.id))
     }
 

@@ -137,7 +137,7 @@ impl CompletionState {
 
 pub fn encounter_columns() -> Vec<Column> {
     vec![
-        Column::new("MRN", Constraint::Length(8)),
+        Column::new("MRN", Constraint::Length(11)),
         Column::new("Patient", Constraint::Fill(2)),
         Column::new("Class", Constraint::Length(10)),
         Column::new("Service", Constraint::Fill(1)),
