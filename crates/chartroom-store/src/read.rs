@@ -379,6 +379,15 @@ impl ReadTx {
             .collect()
     }
 
+    /// The deficiencies assigned to one provider, in id order.
+    pub fn deficiencies_of_provider(&self, provider: ProviderId) -> Result<Vec<Deficiency>> {
+        let rows = self.open(DEFICIENCIES)?;
+        pairs_of(&self.open(PROVIDER_DEFICIENCIES)?, provider.0)?
+            .into_iter()
+            .map(|id| require_row(&rows, DEFICIENCIES_NAME, id, PROVIDER_DEFICIENCIES_NAME))
+            .collect()
+    }
+
     /// Every deficiency in id order (reports, queues).
     pub fn deficiencies(&self) -> Result<Box<dyn Iterator<Item = Result<Deficiency>> + '_>> {
         iter_rows(&self.open(DEFICIENCIES)?, DEFICIENCIES_NAME)

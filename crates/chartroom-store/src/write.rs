@@ -277,13 +277,7 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                 Op::User(user) => write_user(&mut t, user)?,
                 Op::Audit(event) => write_audit(&mut t, event)?,
                 Op::Procedure(procedure) => write_procedure(&mut t, procedure)?,
-                Op::Deficiency(d) => {
-                    let key = id_key(d.id.0);
-                    let bytes = codec::encode(DEFICIENCIES_NAME, &|| d.id.to_string(), d)?;
-                    t.deficiencies.insert(&key, bytes.as_slice())?;
-                    t.encounter_deficiencies
-                        .insert(&pair_key(d.encounter.0, d.id.0), ())?;
-                }
+                Op::Deficiency(d) => write_deficiency(&mut t, d)?,
                 Op::Analysis(encounter, analysis) => write_analysis(&mut t, *encounter, analysis)?,
                 Op::Analysed(encounter) => {
                     t.analysis_pending.remove(&id_key(encounter.0))?;
@@ -558,6 +552,28 @@ fn write_procedure(t: &mut WriteTables<'_>, p: &Procedure) -> Result<()> {
     }
     if let Some(e) = p.encounter {
         t.analysis_pending.insert(&id_key(e.0), ())?;
+    }
+    Ok(())
+}
+
+fn write_deficiency(t: &mut WriteTables<'_>, d: &Deficiency) -> Result<()> {
+    let id = d.id.0;
+    let old: Option<Deficiency> = get_row(&t.deficiencies, DEFICIENCIES_NAME, id)?;
+    if let Some(old) = old {
+        if let Some(p) = old.provider.filter(|p| Some(*p) != d.provider) {
+            t.provider_deficiencies.remove(&pair_key(p.0, id))?;
+        }
+        if old.encounter != d.encounter {
+            t.encounter_deficiencies
+                .remove(&pair_key(old.encounter.0, id))?;
+        }
+    }
+    let bytes = codec::encode(DEFICIENCIES_NAME, &|| id.to_string(), d)?;
+    t.deficiencies.insert(&id_key(id), bytes.as_slice())?;
+    t.encounter_deficiencies
+        .insert(&pair_key(d.encounter.0, id), ())?;
+    if let Some(p) = d.provider {
+        t.provider_deficiencies.insert(&pair_key(p.0, id), ())?;
     }
     Ok(())
 }

@@ -219,7 +219,13 @@ impl Services {
         let read = self.store.read()?;
         let mut joins = Joins::new(&read)?;
         let mut rows = Vec::new();
-        for d in read.deficiencies()? {
+        // One provider's work is one range of the provider listing, not every row.
+        let candidates: Box<dyn Iterator<Item = chartroom_store::Result<Deficiency>>> =
+            match filter.provider {
+                Some(p) => Box::new(read.deficiencies_of_provider(p)?.into_iter().map(Ok)),
+                None => read.deficiencies()?,
+            };
+        for d in candidates {
             if let Some(row) = joins.row(d?, as_of, filter)? {
                 rows.push(row);
             }

@@ -16,6 +16,13 @@ pub(crate) const ENCOUNTER_DEFICIENCIES_NAME: &str = "encounter-deficiencies-1";
 pub(crate) const ENCOUNTER_DEFICIENCIES: TableDefinition<&PairKey, ()> =
     TableDefinition::new(ENCOUNTER_DEFICIENCIES_NAME);
 
+pub(crate) const PROVIDER_DEFICIENCIES_NAME: &str = "provider-deficiencies-1";
+/// `provider-deficiencies-1` — per-provider listing (key-only): key: (provider id,
+/// deficiency id), 16 bytes BE; value: `()`. Unassigned deficiencies are not listed. The
+/// provider view and letters read one range instead of every deficiency.
+pub(crate) const PROVIDER_DEFICIENCIES: TableDefinition<&PairKey, ()> =
+    TableDefinition::new(PROVIDER_DEFICIENCIES_NAME);
+
 pub(crate) const ANALYSIS_PENDING_NAME: &str = "analysis-pending-1";
 /// `analysis-pending-1` — key-only: encounter id (8 bytes BE) whose encounter, documents
 /// or procedures changed since it was last analysed. Every encounter, document and

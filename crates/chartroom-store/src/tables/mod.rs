@@ -160,6 +160,7 @@ tables! {
     procedure_by_source:     PROCEDURE_BY_SOURCE   as LookupTable,  since 2;
     deficiencies:            DEFICIENCIES          as RowTable,     since 2, counted as deficiencies;
     encounter_deficiencies:  ENCOUNTER_DEFICIENCIES as ListingTable, since 2;
+    provider_deficiencies:   PROVIDER_DEFICIENCIES as ListingTable, since 2;
     analysis_pending:        ANALYSIS_PENDING      as MarkTable,    since 2, counted as analysis_pending;
     encounter_analysis:      ENCOUNTER_ANALYSIS    as RowTable,     since 2;
     awaiting_review:         AWAITING_REVIEW       as ListingTable, since 2, counted as awaiting_review;
