@@ -36,6 +36,16 @@ pub enum Transition {
 }
 
 impl Transition {
+    pub const ALL: [Transition; 7] = [
+        Transition::Complete,
+        Transition::Verify,
+        Transition::Close,
+        Transition::Return,
+        Transition::Reassign,
+        Transition::Cancel,
+        Transition::Reopen,
+    ];
+
     pub fn code(self) -> &'static str {
         match self {
             Transition::Complete => "complete",
@@ -49,17 +59,9 @@ impl Transition {
     }
 
     pub fn parse(code: &str) -> Option<Transition> {
-        [
-            Transition::Complete,
-            Transition::Verify,
-            Transition::Close,
-            Transition::Return,
-            Transition::Reassign,
-            Transition::Cancel,
-            Transition::Reopen,
-        ]
-        .into_iter()
-        .find(|t| t.code().eq_ignore_ascii_case(code.trim()))
+        Transition::ALL
+            .into_iter()
+            .find(|t| t.code().eq_ignore_ascii_case(code.trim()))
     }
 
     /// The status it leads to from `from`, or the rule that forbids it.
@@ -230,15 +232,7 @@ mod tests {
         assert_eq!(d.status, S::Open);
         assert!(d.history.is_empty());
         // Every (transition, status) pair is either legal or names a rule.
-        for t in [
-            Transition::Complete,
-            Transition::Verify,
-            Transition::Close,
-            Transition::Return,
-            Transition::Reassign,
-            Transition::Cancel,
-            Transition::Reopen,
-        ] {
+        for t in Transition::ALL {
             for s in S::ALL {
                 match t.target(s) {
                     Ok(_) => {}
