@@ -5,6 +5,8 @@
 pub mod lifecycle;
 pub mod reports;
 pub mod rules;
+#[cfg(test)]
+mod tests;
 
 use super::ids::{
     DeficiencyId, DocumentId, EncounterId, PatientId, ProcedureId, ProviderId, UserId,
