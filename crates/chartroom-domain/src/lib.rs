@@ -9,6 +9,7 @@ pub mod audit;
 pub mod clock;
 pub mod document;
 pub mod encounter;
+pub mod identity;
 pub mod ids;
 pub mod matching;
 pub mod patient;
@@ -19,6 +20,7 @@ pub use audit::{AccessAction, AccessEvent, AuditHash, NewAccessEvent};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use document::{Document, DocumentType, SignatureStatus};
 pub use encounter::{Encounter, EncounterClass};
+pub use identity::{decides_identity, MergeRecord};
 pub use ids::{DocumentId, EncounterId, Mrn, PatientId, ProviderId, UserId};
 pub use patient::{
     Address, AltName, Identifier, NameKind, Patient, PatientFlags, PersonName, SensitiveCategory,

@@ -4,6 +4,8 @@
 //! - `import_synthea_csv` (this file, `synthea.rs`, `csv_file.rs`): a Synthea v3 CSV export.
 //! - `import_fhir` (`fhir/`): FHIR R4 bundles, bundle directories and Bulk Data NDJSON.
 //! - `export_synthea_csv` (`synthea_export.rs`): every chart back out as Synthea v3 CSV.
+//! - `import_hl7` (`hl7/`): HL7 v2 ADT files and directories; `hl7::Feed` applies
+//!   single messages for the MLLP listener.
 //! - `chart_upsert.rs`: the patient/encounter/provider upserts both imports share.
 //!
 //! The services call these inside audited use cases; nothing else does.
@@ -40,10 +42,12 @@
 mod chart_upsert;
 mod csv_file;
 pub mod fhir;
+pub mod hl7;
 mod synthea;
 mod synthea_export;
 
 pub use fhir::{import_fhir, FhirImportError, FhirImportReport};
+pub use hl7::{import_hl7, Hl7ImportError, Hl7ImportReport, Hl7Options};
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
 use chart_upsert::{

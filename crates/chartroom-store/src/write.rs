@@ -13,8 +13,8 @@ use super::meta::Counters;
 use super::tables::*;
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::{
-    AccessEvent, Document, DocumentId, Encounter, EncounterId, Mrn, NewAccessEvent, Patient,
-    PatientId, Provider, ProviderId, StaffUser, UserId,
+    decides_identity, AccessEvent, Document, DocumentId, Encounter, EncounterId, MergeRecord, Mrn,
+    NewAccessEvent, Patient, PatientId, Provider, ProviderId, StaffUser, UserId,
 };
 use redb::{Durability, Key, ReadableTable, Table, WriteTransaction};
 use std::borrow::Borrow;
@@ -22,12 +22,26 @@ use std::collections::HashSet;
 
 /// One buffered write, in call order.
 enum Op {
-    Patient { patient: Patient, outbox_seq: u64 },
+    Patient {
+        patient: Patient,
+        outbox_seq: u64,
+    },
     Encounter(Encounter),
-    Document { document: Document, outbox_seq: u64 },
+    Document {
+        document: Document,
+        outbox_seq: u64,
+    },
     Provider(Provider),
     User(StaffUser),
     Audit(AccessEvent),
+    Merge {
+        merge: MergeRecord,
+        outbox: [u64; 2],
+    },
+    Received {
+        key: Vec<u8>,
+        code: [u8; 2],
+    },
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -164,6 +178,26 @@ impl<'s> WriteTx<'s> {
         Ok(chained)
     }
 
+    /// Records a merge (or, with `undone` set, an unmerge) of `retired` into `survivor`;
+    /// both charts are queued for the index.
+    pub fn put_merge(&mut self, merge: &MergeRecord) -> Result<()> {
+        let outbox = [self.next_outbox_seq()?, self.next_outbox_seq()?];
+        self.ops.push(Op::Merge {
+            merge: merge.clone(),
+            outbox,
+        });
+        Ok(())
+    }
+
+    /// Records that the feed message (`sender`, `control_id`) was applied and answered
+    /// with `code` (`AA`), in this transaction: a resend is then answered, not applied.
+    pub fn put_hl7_received(&mut self, sender: &str, control_id: &str, code: [u8; 2]) {
+        self.ops.push(Op::Received {
+            key: received_key(sender, control_id),
+            code,
+        });
+    }
+
     /// Number of buffered writes (for progress reporting in bulk loads).
     pub fn pending(&self) -> usize {
         self.ops.len()
@@ -235,6 +269,14 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                 }
                 Op::User(user) => write_user(&mut t, user)?,
                 Op::Audit(event) => write_audit(&mut t, event)?,
+                Op::Received { key, code } => {
+                    t.hl7_received.insert(key.as_slice(), code.as_slice())?;
+                }
+                Op::Merge { merge, outbox } => {
+                    write_merge(&mut t, merge)?;
+                    write_outbox(&mut t, outbox[0], OutboxItem::Patient(merge.retired))?;
+                    write_outbox(&mut t, outbox[1], OutboxItem::Patient(merge.survivor))?;
+                }
             }
         }
     }
@@ -302,7 +344,11 @@ fn write_patient(t: &mut WriteTables<'_>, p: &Patient) -> Result<()> {
         .iter()
         .map(|i| (identifier_key(&i.system, &i.value), i.system.as_str()))
         .collect();
-    for (key, system) in &new_idents {
+    // A deciding identifier (MRN as sent, source id) held by another chart fails the
+    // commit; a secondary one (licence, passport, ...) stays on both charts, the index
+    // keeps its first holder, and the pair is flagged for review.
+    let mut shared: HashSet<usize> = HashSet::new();
+    for (at, (key, system)) in new_idents.iter().enumerate() {
         let describe = || format!("{system} identifier of patient {id}");
         if let Some(other) = get_id(
             &t.patient_by_identifier,
@@ -311,10 +357,15 @@ fn write_patient(t: &mut WriteTables<'_>, p: &Patient) -> Result<()> {
             &describe,
         )? {
             if other != id {
-                return Err(StoreError::Duplicate {
-                    what: "identifier",
-                    key: format!("{system} given to patient {id} (patient {other} has it)"),
-                });
+                if decides_identity(system) {
+                    return Err(StoreError::Duplicate {
+                        what: "identifier",
+                        key: format!("{system} given to patient {id} (patient {other} has it)"),
+                    });
+                }
+                shared.insert(at);
+                t.identifier_conflicts.insert(&pair_key(id, other), ())?;
+                t.identifier_conflicts.insert(&pair_key(other, id), ())?;
             }
         }
     }
@@ -350,9 +401,11 @@ fn write_patient(t: &mut WriteTables<'_>, p: &Patient) -> Result<()> {
     let bytes = codec::encode(PATIENTS_NAME, &|| id.to_string(), p)?;
     t.patients.insert(&key, bytes.as_slice())?;
     t.patient_by_mrn.insert(&mrn, key.as_slice())?;
-    for (ident, _) in &new_idents {
-        t.patient_by_identifier
-            .insert(ident.as_slice(), key.as_slice())?;
+    for (at, (ident, _)) in new_idents.iter().enumerate() {
+        if !shared.contains(&at) {
+            t.patient_by_identifier
+                .insert(ident.as_slice(), key.as_slice())?;
+        }
     }
     Ok(())
 }
@@ -395,6 +448,22 @@ fn write_encounter(t: &mut WriteTables<'_>, e: &Encounter) -> Result<()> {
     t.encounter_by_number.insert(number, key.as_slice())?;
     t.patient_encounters
         .insert(&pair_key(e.patient.0, id), ())?;
+    Ok(())
+}
+
+fn write_merge(t: &mut WriteTables<'_>, m: &MergeRecord) -> Result<()> {
+    let id = m.retired.0;
+    let old: Option<MergeRecord> = get_row(&t.merges, MERGES_NAME, id)?;
+    if let Some(old) = old {
+        t.survivor_merges
+            .remove(&pair_key(old.survivor.0, old.retired.0))?;
+    }
+    let bytes = codec::encode(MERGES_NAME, &|| id.to_string(), m)?;
+    t.merges.insert(&id_key(id), bytes.as_slice())?;
+    if m.active() {
+        t.survivor_merges
+            .insert(&pair_key(m.survivor.0, m.retired.0), ())?;
+    }
     Ok(())
 }
 

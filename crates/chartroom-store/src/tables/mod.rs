@@ -30,6 +30,8 @@
 mod audit;
 mod documents;
 mod encounters;
+mod feeds;
+mod identity;
 mod meta;
 mod outbox;
 mod patients;
@@ -39,6 +41,8 @@ mod users;
 pub(crate) use self::audit::*;
 pub(crate) use self::documents::*;
 pub(crate) use self::encounters::*;
+pub(crate) use self::feeds::*;
+pub(crate) use self::identity::*;
 pub(crate) use self::meta::*;
 pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
@@ -154,6 +158,12 @@ tables! {
     audit:                   AUDIT                 as RowTable,     since 1, counted as audit_events;
     audit_by_patient:        AUDIT_BY_PATIENT      as ListingTable, since 1;
     audit_by_user:           AUDIT_BY_USER         as ListingTable, since 1;
+    // Identity (HL7 A40 merges, shared secondary identifiers). Registered `since 1` on
+    // the hl7 branch; reads tolerate their absence in stores created before them.
+    merges:                  MERGES                as RowTable,     since 1;
+    survivor_merges:         SURVIVOR_MERGES       as ListingTable, since 1;
+    identifier_conflicts:    IDENTIFIER_CONFLICTS  as ListingTable, since 1;
+    hl7_received:            HL7_RECEIVED          as LookupTable,  since 1;
 }
 
 // ---- key helpers shared by several groups --------------------------------------------
