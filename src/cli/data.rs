@@ -79,15 +79,11 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
 }
 
 pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
-    import(dir, |services, session| {
-        services.import_synthea_csv(session, source)
-    })
+    import(dir, |services, session| services.import_synthea_csv(session, source))
 }
 
 pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
-    import(dir, |services, session| {
-        services.import_fhir(session, source)
-    })
+    import(dir, |services, session| services.import_fhir(session, source))
 }
 
 /// Runs one import as the operator: the report on stdout, the index update on stderr.
