@@ -113,6 +113,12 @@ enum ImportKind {
         #[arg(long)]
         data: PathBuf,
     },
+    /// HL7 v2 ADT messages (ER7): a file or a directory of files, applied in name order.
+    Hl7 {
+        path: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -200,6 +206,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             kind: ImportKind::Fhir { path, data },
         } => data::import_fhir(&path, &data),
+        Command::Import {
+            kind: ImportKind::Hl7 { path, data },
+        } => data::import_hl7(&path, &data),
         Command::Export {
             kind:
                 ExportKind::SyntheaCsv {

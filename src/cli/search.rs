@@ -57,7 +57,7 @@ struct QueryLine {
 fn hit_json(r: &PatientResult) -> serde_json::Value {
     json!({
         "id": r.patient.source_id(),
-        "mrn": r.patient.mrn.to_string(),
+        "mrn": r.patient.mrn_text(),
         "name": r.patient.name.display_last_first(),
         "dob": r.patient.dob.format("%Y-%m-%d").to_string(),
         "score": r.score,

@@ -35,6 +35,8 @@ pub enum AccessAction {
     Reindex,
     /// A use case refused for the user's role (what was asked is in the detail).
     Denied,
+    /// Two charts merged (HL7 A40 or by hand), or a merge undone.
+    Merge,
 }
 
 impl AccessAction {
@@ -53,6 +55,7 @@ impl AccessAction {
             AccessAction::UserAdmin => "user-admin",
             AccessAction::Reindex => "reindex",
             AccessAction::Denied => "denied",
+            AccessAction::Merge => "merge",
         }
     }
 }

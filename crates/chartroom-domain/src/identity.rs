@@ -2,6 +2,7 @@
 //! duplicate charts (one person, two MRNs), which are recorded and reversible.
 
 use super::ids::PatientId;
+use super::patient::Patient;
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -19,6 +20,21 @@ pub const SOURCE_ID_SYSTEM: &str = "synthea";
 /// reason to refuse a chart.
 pub fn decides_identity(system: &str) -> bool {
     system == FEED_MRN_SYSTEM || system == SOURCE_ID_SYSTEM
+}
+
+impl Patient {
+    /// The MRN as the records room quotes it: a feed's MRN exactly as sent when chartroom
+    /// had to mint its own (10 digits, letters, leading zeros), else chartroom's
+    /// `00-12-34-56`.
+    pub fn mrn_text(&self) -> String {
+        let mine = self.mrn.0.to_string();
+        self.identifiers
+            .iter()
+            .find(|i| i.system == FEED_MRN_SYSTEM)
+            .filter(|i| i.value.trim_start_matches('0') != mine)
+            .map(|i| i.value.clone())
+            .unwrap_or_else(|| self.mrn.to_string())
+    }
 }
 
 /// A merge of a duplicate chart into the one that survives. The retired chart keeps

@@ -89,13 +89,10 @@ pub enum Hl7ImportError {
     NoFiles { path: PathBuf },
     #[error("{file} holds no HL7 messages (no MSH segment)")]
     NoMessages { file: String },
-    #[error("cannot read {file}: {source}")]
-    Io {
-        file: String,
-        source: std::io::Error,
-    },
-    #[error("{file}: {source}; nothing of this file was imported")]
-    Stream { file: String, source: StreamError },
+    #[error("cannot read {file}: {error}")]
+    Io { file: String, error: std::io::Error },
+    #[error("{file}: {error}; nothing of this file was imported")]
+    Stream { file: String, error: StreamError },
     #[error("{file} message {number} (control id {control_id}), {at}: {problem}; nothing of this file was imported")]
     Message {
         file: String,
@@ -104,8 +101,8 @@ pub enum Hl7ImportError {
         at: Location,
         problem: String,
     },
-    #[error("importing {file}: {source}")]
-    Store { file: String, source: StoreError },
+    #[error("importing {file}: {error}")]
+    Store { file: String, error: StoreError },
 }
 
 /// A message that was refused (AE or AR), for the report.
@@ -257,11 +254,11 @@ pub fn import_hl7(
     let mut overlay = {
         let read = store.read().map_err(|source| Hl7ImportError::Store {
             file: path.display().to_string(),
-            source,
+            error: source,
         })?;
         Overlay::new(&read).map_err(|source| Hl7ImportError::Store {
             file: path.display().to_string(),
-            source,
+            error: source,
         })?
     };
     for file in files {
@@ -284,14 +281,14 @@ fn import_file(
     report: &mut Hl7ImportReport,
 ) -> Result<(), Hl7ImportError> {
     let file = path.display().to_string();
-    let opened = std::fs::File::open(path).map_err(|source| Hl7ImportError::Io {
+    let opened = std::fs::File::open(path).map_err(|error| Hl7ImportError::Io {
         file: file.clone(),
-        source,
+        error,
     })?;
     let mut messages = MessageStream::new(std::io::BufReader::with_capacity(1 << 16, opened));
-    let store_error = |source| Hl7ImportError::Store {
+    let store_error = |error| Hl7ImportError::Store {
         file: file.clone(),
-        source,
+        error,
     };
     let read = store.read().map_err(store_error)?;
     let mut tx = store.write().map_err(store_error)?;
@@ -301,10 +298,10 @@ fn import_file(
         let raw = match messages.next_message() {
             Ok(Some(raw)) => raw,
             Ok(None) => break,
-            Err(source) => {
+            Err(error) => {
                 return Err(Hl7ImportError::Stream {
                     file: file.clone(),
-                    source,
+                    error,
                 })
             }
         };
@@ -371,9 +368,9 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, Hl7ImportError> {
             path: path.to_path_buf(),
         });
     }
-    let io = |source| Hl7ImportError::Io {
+    let io = |error| Hl7ImportError::Io {
         file: path.display().to_string(),
-        source,
+        error,
     };
     let mut files = Vec::new();
     for entry in std::fs::read_dir(path).map_err(io)? {

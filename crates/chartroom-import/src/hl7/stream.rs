@@ -91,6 +91,10 @@ pub struct MessageStream<R> {
     line_no: u64,
     count: usize,
     current: Option<RawMessage>,
+    /// An envelope segment ended `current`: only MSH or another envelope may follow
+    /// (a segment after it is outside any message, and says so before `current` is
+    /// handed out).
+    closed: bool,
     buf: Vec<u8>,
 }
 
@@ -101,6 +105,7 @@ impl<R: BufRead> MessageStream<R> {
             line_no: 0,
             count: 0,
             current: None,
+            closed: false,
             buf: Vec::new(),
         }
     }
@@ -179,18 +184,22 @@ impl<R: BufRead> MessageStream<R> {
                     bytes: trimmed.len(),
                     lines: vec![trimmed.to_string()],
                 };
+                self.closed = false;
                 if let Some(done) = self.current.replace(started) {
                     return Ok(Some(done));
                 }
                 continue;
             }
             if envelope(trimmed) {
-                if let Some(done) = self.current.take() {
-                    return Ok(Some(done));
-                }
+                self.closed = self.current.is_some();
                 continue;
             }
-            let too_large = match &mut self.current {
+            let open = if self.closed {
+                None
+            } else {
+                self.current.as_mut()
+            };
+            let too_large = match open {
                 Some(m) => {
                     m.bytes += trimmed.len() + 1;
                     m.lines.push(trimmed.to_string());

@@ -3,5 +3,6 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
+mod hl7;
 mod import_fhir;
 mod roles;
