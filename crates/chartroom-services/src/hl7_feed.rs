@@ -1,7 +1,7 @@
 //! The live HL7 feed (`chartroom serve --mllp`): one [`Hl7Feed`] shared by every MLLP
 //! connection. Each message is applied and committed before its ACK is built (see
-//! `chartroom_import::hl7::Feed`); the index absorbs the changes in the background
-//! (`hl7_feed_sync`), so a burst of messages is not one index commit each.
+//! `chartroom_import::hl7::Feed`) and absorbed by the index before its ACK is sent;
+//! `hl7_feed_sync` retries an index update that failed.
 
 use super::{Result, Services, Session};
 use chartroom_domain::{AccessAction, Permission};
@@ -69,8 +69,16 @@ impl Services {
     /// Applies one MLLP frame's message and answers its ACK (committed first).
     pub fn hl7_message(&self, feed: &Hl7Feed, payload: &[u8]) -> FeedAnswer {
         let answer = feed.feed.handle(&self.store, payload, self.clock.now());
+        // The index absorbs the message before the ACK goes out: a search right after
+        // finds the patient, and `verify` after a kill -9 between messages is clean.
+        // Concurrent senders share one index commit (the drain takes all that is
+        // pending). A failed update leaves the ACK standing (the store has the message)
+        // and is retried in the background.
         if answer.code == AckCode::Accept && !answer.duplicate {
-            feed.index_behind.store(true, Ordering::SeqCst);
+            if let Err(e) = self.sync_index() {
+                tracing::warn!(error = %e, "hl7 feed: index update failed; retrying later");
+                feed.index_behind.store(true, Ordering::SeqCst);
+            }
         }
         let mut stats = feed.stats.lock().unwrap_or_else(|p| p.into_inner());
         *stats.by_event.entry(answer.event.clone()).or_default() += 1;
@@ -86,6 +94,18 @@ impl Services {
                 answer.event
             ));
         }
+        answer
+    }
+
+    /// AR for a frame over the size limit (`head`: its first bytes, for the control id).
+    pub fn hl7_too_large(&self, feed: &Hl7Feed, head: &[u8]) -> FeedAnswer {
+        let answer = feed.feed.reject(
+            head,
+            "the message is larger than 16 MiB and is refused",
+            self.clock.now(),
+        );
+        let mut stats = feed.stats.lock().unwrap_or_else(|p| p.into_inner());
+        *stats.by_code.entry(answer.code.code()).or_default() += 1;
         answer
     }
 

@@ -32,7 +32,7 @@ pub use chartroom_generate::eval_queries;
 pub use chartroom_generate::{
     GenerateOptions, GenerateReport, IndicatifProgress, NoProgress, Progress,
 };
-pub use chartroom_import::hl7::{AckCode, FeedAnswer};
+pub use chartroom_import::hl7::{AckCode, FeedAnswer, MAX_MESSAGE_BYTES as MAX_HL7_MESSAGE_BYTES};
 pub use chartroom_import::{
     ExportOptions, ExportReport, FhirImportReport, Hl7ImportReport, ImportReport,
 };

@@ -172,6 +172,12 @@ impl Feed {
         result
     }
 
+    /// AR for a frame refused before parsing (e.g. over 16 MiB): `head` is its start,
+    /// read for the control id.
+    pub fn reject(&self, head: &[u8], reason: &str, now: DateTime<Utc>) -> FeedAnswer {
+        self.unreadable(head, AckError::new(207, reason), now)
+    }
+
     /// AR for a message that cannot be parsed: the header is whatever can be read.
     fn unreadable(&self, payload: &[u8], error: AckError, now: DateTime<Utc>) -> FeedAnswer {
         let text = String::from_utf8_lossy(payload);
