@@ -91,19 +91,9 @@ fn main() {
     println!("mllp_round_trips_1_sender {one:.0} messages/s");
     let eight = run(addr, 8, total, total);
     println!("mllp_round_trips_8_senders {eight:.0} messages/s");
-    println!("mllp_server_peak_rss {} MB", peak_rss_mb());
+    println!(
+        "mllp_server_peak_rss {} MB",
+        chartroom_testkit::peak_rss_mb()
+    );
     server.shutdown().unwrap();
-}
-
-/// Peak resident memory of this process (server and senders), in MB.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

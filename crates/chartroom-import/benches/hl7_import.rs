@@ -81,19 +81,12 @@ fn main() {
     println!("hl7_file_messages {} messages", report.messages);
     println!("hl7_file_bytes {} bytes", text.len());
     println!("hl7_file_import_seconds {secs:.3} s");
-    println!("hl7_file_import_rate {:.0} messages/s", messages as f64 / secs);
-    println!("hl7_file_import_peak_rss {} MB", peak_rss_mb());
-}
-
-/// Peak resident memory of this process (VmHWM), in MB.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
+    println!(
+        "hl7_file_import_rate {:.0} messages/s",
+        messages as f64 / secs
+    );
+    println!(
+        "hl7_file_import_peak_rss {} MB",
+        chartroom_testkit::peak_rss_mb()
+    );
 }

@@ -61,6 +61,19 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use synthea::ProviderRow;
 
+/// The regular files of a directory, in name order (what a directory import reads).
+pub(crate) fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let file = entry?.path();
+        if file.is_file() {
+            files.push(file);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
 /// A rate for import reports (0 when no time was measured).
 pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {
     let secs = elapsed.as_secs_f64();

@@ -140,22 +140,23 @@ impl ReadTx {
 
     /// Charts merged into `survivor` (merges in force), in id order.
     pub fn merged_into(&self, survivor: PatientId) -> Result<Vec<PatientId>> {
-        match self.open_optional(SURVIVOR_MERGES)? {
-            Some(t) => Ok(pairs_of(&t, survivor.0)?
-                .into_iter()
-                .map(PatientId)
-                .collect()),
-            None => Ok(Vec::new()),
-        }
+        self.listing(SURVIVOR_MERGES, survivor)
     }
 
     /// Charts that share a secondary identifier with `patient` (flagged for review).
     pub fn identifier_conflicts(&self, patient: PatientId) -> Result<Vec<PatientId>> {
-        match self.open_optional(IDENTIFIER_CONFLICTS)? {
-            Some(t) => Ok(pairs_of(&t, patient.0)?
-                .into_iter()
-                .map(PatientId)
-                .collect()),
+        self.listing(IDENTIFIER_CONFLICTS, patient)
+    }
+
+    /// The patients listed under `owner` in a key-only (patient, patient) listing that
+    /// may not exist yet in this store file.
+    fn listing(
+        &self,
+        table: TableDefinition<&'static PairKey, ()>,
+        owner: PatientId,
+    ) -> Result<Vec<PatientId>> {
+        match self.open_optional(table)? {
+            Some(t) => Ok(pairs_of(&t, owner.0)?.into_iter().map(PatientId).collect()),
             None => Ok(Vec::new()),
         }
     }

@@ -206,13 +206,12 @@ fn list_files(path: &Path, report: &mut FhirImportReport) -> Result<Vec<PathBuf>
         source,
     };
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(path).map_err(io)? {
-        let file = entry.map_err(io)?.path();
+    for file in crate::files_in(path).map_err(io)? {
         let ext = file
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default();
-        if !file.is_file() || !(ext == "json" || ext == "ndjson") {
+        if !(ext == "json" || ext == "ndjson") {
             continue;
         }
         // Bulk Data output files are named after their resource type

@@ -372,23 +372,22 @@ fn list_files(path: &Path) -> Result<Vec<PathBuf>, Hl7ImportError> {
         file: path.display().to_string(),
         error,
     };
-    let mut files = Vec::new();
-    for entry in std::fs::read_dir(path).map_err(io)? {
-        let file = entry.map_err(io)?.path();
-        let name = file
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        if file.is_file() && !name.starts_with('.') && !name.ends_with(".md") {
-            files.push(file);
-        }
-    }
+    let files: Vec<PathBuf> = crate::files_in(path)
+        .map_err(io)?
+        .into_iter()
+        .filter(|file| {
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            !name.starts_with('.') && !name.ends_with(".md")
+        })
+        .collect();
     if files.is_empty() {
         return Err(Hl7ImportError::NoFiles {
             path: path.to_path_buf(),
         });
     }
-    files.sort();
     Ok(files)
 }
 

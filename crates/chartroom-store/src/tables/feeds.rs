@@ -9,11 +9,7 @@ pub(crate) const HL7_RECEIVED_NAME: &str = "hl7-received-1";
 pub(crate) const HL7_RECEIVED: TableDefinition<&[u8], &[u8]> =
     TableDefinition::new(HL7_RECEIVED_NAME);
 
-/// Key of [`HL7_RECEIVED`]: sender, `0x00`, control id.
+/// Key of [`HL7_RECEIVED`]: sender, `0x00`, control id (the identifier key's layout).
 pub(crate) fn received_key(sender: &str, control_id: &str) -> Vec<u8> {
-    let mut out = Vec::with_capacity(sender.len() + 1 + control_id.len());
-    out.extend_from_slice(sender.as_bytes());
-    out.push(0);
-    out.extend_from_slice(control_id.as_bytes());
-    out
+    super::identifier_key(sender, control_id)
 }
