@@ -198,6 +198,19 @@ impl<'s> WriteTx<'s> {
         });
     }
 
+    /// A point to roll buffered writes back to with [`WriteTx::rollback_to`] (the feed
+    /// applies many messages in one transaction and drops a refused one's writes).
+    pub fn savepoint(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Drops the writes buffered since `savepoint`. Ids and MRNs handed out meanwhile
+    /// stay used (gaps, never reuse). Writes already [`WriteTx::flush`]ed cannot be
+    /// rolled back: do not flush between a savepoint and its rollback.
+    pub fn rollback_to(&mut self, savepoint: usize) {
+        self.ops.truncate(savepoint);
+    }
+
     /// Number of buffered writes (for progress reporting in bulk loads).
     pub fn pending(&self) -> usize {
         self.ops.len()

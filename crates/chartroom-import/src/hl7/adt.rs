@@ -95,7 +95,7 @@ impl From<StoreError> for ApplyError {
 
 /// What earlier messages in the same write transaction wrote: the store's reads see
 /// only committed rows, and a file's A01 and A08 for one patient share a transaction.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Overlay {
     patients: HashMap<PatientId, Patient>,
     mrns: HashMap<u32, PatientId>,

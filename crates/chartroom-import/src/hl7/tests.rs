@@ -255,3 +255,34 @@ fn hl7apy_samples_never_panic_and_commit_whole_files() {
     }
     assert!(refused >= 2, "the format templates are refused");
 }
+
+#[test]
+fn feed_groups_concurrent_messages_and_rolls_back_only_the_refused() {
+    let (_dir, store) = temp_store();
+    let feed = Feed::new(&store, Hl7Options::default()).unwrap();
+    let now = chrono::Utc::now();
+    std::thread::scope(|scope| {
+        for s in 0..8 {
+            let (feed, store) = (&feed, &store);
+            scope.spawn(move || {
+                for i in 0..10 {
+                    // Every third message has a bad date of birth: AE, nothing written.
+                    let dob = if i % 3 == 2 { "1980-01-01" } else { "19800101" };
+                    let text = format!(
+                        "MSH|^~\\&|S{s}|H|||2024||ADT^A04|{i}|P|2.5\rPID|1||S{s}N{i}^^^H^MR||F^G||{dob}\rPV1|1|O|||||||||||||||||V{s}N{i}\r"
+                    );
+                    let answer = feed.handle(store, text.as_bytes(), now);
+                    let want = if i % 3 == 2 { AckCode::Error } else { AckCode::Accept };
+                    assert_eq!(answer.code, want, "{:?}", answer.reason);
+                }
+            });
+        }
+    });
+    let read = store.read().unwrap();
+    let counts = read.counts().unwrap();
+    // 8 senders x 10 messages, 3 of every 10 refused.
+    assert_eq!((counts.patients, counts.encounters), (8 * 7, 8 * 7));
+    assert!(read.patient_by_identifier("mr", "S3N2").unwrap().is_none());
+    assert!(read.encounter_by_number("V3N2").unwrap().is_none());
+    assert!(read.patient_by_identifier("mr", "S3N3").unwrap().is_some());
+}
