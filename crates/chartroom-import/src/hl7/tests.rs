@@ -286,3 +286,30 @@ fn feed_groups_concurrent_messages_and_rolls_back_only_the_refused() {
     assert!(read.encounter_by_number("V3N2").unwrap().is_none());
     assert!(read.patient_by_identifier("mr", "S3N3").unwrap().is_some());
 }
+
+#[test]
+fn a_50_mb_file_with_a_huge_message_is_refused_whole() {
+    let (dir, store) = temp_store();
+    let path = dir.path().join("huge.hl7");
+    let mut text = A01.replace('\n', "\r").into_bytes();
+    text.extend_from_slice(b"MSH|^~\\&|REG|HOSP|||2024||ADT^A08|HUGE|P|2.5\rNTE|1||");
+    text.resize(50 * 1024 * 1024, b'x');
+    std::fs::write(&path, &text).unwrap();
+    let err = import(&store, &path).unwrap_err().to_string();
+    assert!(
+        err.contains("message 2 (control id HUGE) is larger than 16 MiB"),
+        "{err}"
+    );
+    assert_eq!(store.read().unwrap().counts().unwrap().patients, 0);
+}
+
+#[test]
+fn truncated_and_empty_files_are_refused() {
+    let (dir, store) = temp_store();
+    let cut = &A01[..A01.find("||19800214").unwrap()];
+    let err = import(&store, &write(dir.path(), "cut.hl7", cut)).unwrap_err();
+    assert!(err.to_string().contains("field PID-7"), "{err}");
+    let err = import(&store, &write(dir.path(), "empty.hl7", "\n\n")).unwrap_err();
+    assert!(err.to_string().contains("holds no HL7 messages"), "{err}");
+    assert_eq!(store.read().unwrap().counts().unwrap().patients, 0);
+}
