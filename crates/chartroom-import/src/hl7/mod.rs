@@ -32,7 +32,7 @@ pub use stream::MAX_MESSAGE_BYTES;
 
 use adt::{Adt, ApplyError, Overlay};
 use chartroom_store::{Store, StoreError};
-use chrono::FixedOffset;
+use chrono::{FixedOffset, Offset};
 use parse::{Location, Message};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -55,8 +55,7 @@ impl Default for Hl7Options {
 }
 
 fn utc() -> FixedOffset {
-    // An offset of zero is always in range.
-    FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!())
+    chrono::Utc.fix()
 }
 
 impl Hl7Options {
