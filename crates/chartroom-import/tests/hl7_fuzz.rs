@@ -64,7 +64,7 @@ proptest! {
                 let _ = msg.kind();
                 let _ = msg.control_id();
                 for seg in &msg.segments {
-                    for n in 0..=seg.len() + 1 {
+                    for n in 0..=seg.field_count() + 1 {
                         for rep in seg.field(n).repetitions() {
                             let _ = rep.component(1);
                             let _ = rep.subcomponent(2, 2);

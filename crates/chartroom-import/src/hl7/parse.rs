@@ -173,7 +173,7 @@ impl Separators {
             }
             _ if code.starts_with('X') && code.len() > 1 => {
                 let hex = &code[1..];
-                if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
                     return None;
                 }
                 let bytes: Vec<u8> = (0..hex.len())
@@ -239,8 +239,8 @@ impl<'m> Segment<'m> {
         }
     }
 
-    /// Number of fields present (the highest field number).
-    pub fn len(&self) -> usize {
+    /// The highest field number present (0 for a bare segment id).
+    pub fn field_count(&self) -> usize {
         self.fields.len().saturating_sub(1)
     }
 }
