@@ -79,15 +79,21 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
 }
 
 pub fn import_synthea(source: &Path, dir: &Path) -> Result<ExitCode> {
-    import(dir, |services, session| services.import_synthea_csv(session, source))
+    import(dir, |services, session| {
+        services.import_synthea_csv(session, source)
+    })
 }
 
 pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
-    import(dir, |services, session| services.import_fhir(session, source))
+    import(dir, |services, session| {
+        services.import_fhir(session, source)
+    })
 }
 
 pub fn import_hl7(source: &Path, dir: &Path) -> Result<ExitCode> {
-    import(dir, |services, session| services.import_hl7(session, source))
+    import(dir, |services, session| {
+        services.import_hl7(session, source)
+    })
 }
 
 /// Runs one import as the operator: the report on stdout, the index update on stderr.
