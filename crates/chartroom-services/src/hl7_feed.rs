@@ -117,6 +117,12 @@ impl Services {
         self.sync_index()
     }
 
+    /// The feed's counts for the Admin workspace (admins only).
+    pub fn hl7_feed_stats(&self, session: &Session, feed: &Hl7Feed) -> Result<FeedStats> {
+        self.require(session, Permission::Administer)?;
+        Ok(feed.stats())
+    }
+
     /// Audits one MLLP connection's end: peer and how many messages got which answer.
     pub fn hl7_connection_closed(&self, feed: &Hl7Feed, peer: &str, counts: &str) -> Result<()> {
         let mut session = feed.session.clone();
