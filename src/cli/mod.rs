@@ -3,6 +3,7 @@
 mod bench;
 mod data;
 mod eval;
+mod identity;
 mod search;
 mod serve;
 mod users;
@@ -92,6 +93,26 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Run the SSH server: every clerk connects with `ssh -p PORT USER@HOST`.
     Serve(serve::ServeArgs),
+    /// Merge a duplicate chart into the one that survives (recorded, reversible).
+    Merge {
+        #[arg(long)]
+        data: PathBuf,
+        /// MRN of the chart that stays (as a feed sent it, or chartroom's own).
+        survivor: String,
+        /// MRN of the duplicate: its searches lead to the survivor from now on.
+        retired: String,
+        #[arg(long, default_value = "duplicate chart")]
+        reason: String,
+    },
+    /// Undo the merge of a chart (an HL7 A40 or `chartroom merge`).
+    Unmerge {
+        #[arg(long)]
+        data: PathBuf,
+        /// MRN of the retired chart.
+        retired: String,
+        #[arg(long, default_value = "merged in error")]
+        reason: String,
+    },
     /// Manage the staff roster (who may log in over SSH, and in which role).
     Users {
         #[command(subcommand)]
@@ -226,6 +247,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bench(args) => bench::run(&args),
         Command::Serve(args) => serve::serve(&args),
         Command::Users { command } => users::run(&command),
+        Command::Merge {
+            data,
+            survivor,
+            retired,
+            reason,
+        } => identity::merge(&data, &survivor, &retired, &reason),
+        Command::Unmerge {
+            data,
+            retired,
+            reason,
+        } => identity::unmerge(&data, &retired, &reason),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod cli_roundtrip;
 mod generate_store;
+mod hl7_cli;
 mod hl7_mllp;
 mod ssh_cli;
 mod ssh_common;

@@ -3,7 +3,8 @@
 //! (and its undo), for the Identity workspace and the command line.
 
 use super::{PatientResult, Result, ServiceError, Services, Session};
-use chartroom_domain::{AccessAction, MergeRecord, Patient, PatientId, Permission};
+use chartroom_domain::identity::FEED_MRN_SYSTEM;
+use chartroom_domain::{AccessAction, MergeRecord, Mrn, Patient, PatientId, Permission};
 use chartroom_store::ReadTx;
 
 impl Services {
@@ -75,6 +76,21 @@ impl Services {
             .read()?
             .merge_of(retired)?
             .filter(MergeRecord::active))
+    }
+
+    /// The chart with this MRN: as a feed sent it (`1234567890`, `AB777`), else
+    /// chartroom's own in any form (`12-34-56`).
+    pub fn patient_by_mrn_text(&self, session: &Session, text: &str) -> Result<Option<Patient>> {
+        self.require(session, Permission::SearchCharts)?;
+        let read = self.store.read()?;
+        let text = text.trim();
+        if let Some(id) = read.patient_by_identifier(FEED_MRN_SYSTEM, text)? {
+            return Ok(read.patient(id)?);
+        }
+        match Mrn::parse(text) {
+            Some(mrn) => Ok(read.patient_by_mrn(mrn)?),
+            None => Ok(None),
+        }
     }
 
     fn write_merge(&self, session: &Session, record: &MergeRecord, what: &str) -> Result<()> {
