@@ -6,7 +6,7 @@
 //! - `stream.rs`: bytes → messages (framing, BOM, line ends, batch envelopes, 16 MiB).
 //! - `parse.rs`: one message → segments, fields, repetitions, components, escapes.
 //! - `fields.rs`: HL7 data types → domain values (times, names, addresses, ...).
-//! - `adt.rs`: event semantics, patient matching, merges.
+//! - `adt.rs`: event semantics, patient matching, merges; `demographics.rs`: PID fields.
 //! - `ack.rs`: original-mode ACK messages.
 //! - `feed.rs`: one message at a time, for the MLLP listener.
 //!
@@ -21,6 +21,7 @@
 
 pub mod ack;
 mod adt;
+mod demographics;
 mod feed;
 mod fields;
 pub mod parse;
