@@ -156,11 +156,24 @@ impl Adt<'_, '_> {
         if kind.is_empty() {
             return Err(ParseProblem::new("MSH", 9, "is missing (message type)").into());
         }
+        // Type and event codes are three letters or digits (HL7 tables 0076, 0003): an
+        // unfilled template (`{}`) or a shifted field is not a message to answer.
+        let code = |c: &str| c.len() == 3 && c.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !code(&kind) || !(trigger.is_empty() || code(&trigger)) {
+            return Err(ParseProblem::new("MSH", 9, "is not a message type code").into());
+        }
         if kind != "ADT" {
             return Ok(Outcome::refused(
                 AckCode::Reject,
                 &event,
                 "unsupported message type",
+            ));
+        }
+        if trigger.is_empty() {
+            return Ok(Outcome::refused(
+                AckCode::Reject,
+                &event,
+                "no trigger event (MSH-9 or EVN-1)",
             ));
         }
         if !HANDLED.contains(&trigger.as_str()) {
