@@ -106,6 +106,13 @@ fn mllp_round_trip_resend_garbled_many_senders_and_kill_9() {
     );
     assert!(unknown.contains("\rMSA|AE|C2|unknown patient"), "{unknown}");
 
+    // A stuck sender (half a frame, then silence) holds up nobody.
+    let mut stuck = TcpStream::connect(&addr).unwrap();
+    let half = a01("STUCK", "STUCK1", "Stuck");
+    stuck.write_all(&half[..half.len() / 2]).unwrap();
+    let ack = send(&mut stream, &a01("C3", "PAST1", "Past"));
+    assert!(ack.contains("\rMSA|AA|C3"), "{ack}");
+
     // Several senders at once, each waiting for its ACKs.
     let senders: Vec<_> = (0..4)
         .map(|s| {
