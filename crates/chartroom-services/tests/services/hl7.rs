@@ -105,3 +105,23 @@ fn feed_acks_after_commit_and_applies_a_resend_once() {
     assert_eq!(stats.duplicates, 1);
     assert_eq!(stats.by_code.get("AE"), Some(&1));
 }
+
+/// A process killed between a store commit and its index update leaves outbox entries:
+/// `verify` lists them as queued, not as drift, and still finds real drift.
+#[test]
+fn verify_counts_queued_changes_as_pending_not_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
+        let store = services.store_for_tests();
+        let mut tx = store.write().unwrap();
+        let mut p = chartroom_testkit::patient("Queued", "Chart", (1970, 1, 1));
+        p.id = tx.next_patient_id().unwrap();
+        p.mrn = tx.next_mrn().unwrap();
+        tx.put_patient(&p).unwrap();
+        tx.commit().unwrap();
+    }
+    let report = chartroom_services::verify(dir.path()).unwrap();
+    assert!(report.first_problem().is_none(), "{:?}", report.checks);
+    assert!(report.checks[0].detail.starts_with("1 changes queued"));
+}
