@@ -1,7 +1,7 @@
 //! The live HL7 feed (`chartroom serve --mllp`): one [`Hl7Feed`] shared by every MLLP
 //! connection. Each message is applied and committed before its ACK is built (see
-//! `chartroom_import::hl7::Feed`) and absorbed by the index before its ACK is sent;
-//! `hl7_feed_sync` retries an index update that failed.
+//! `chartroom_import::hl7::Feed`); the index absorbs the changes in the background
+//! (`hl7_feed_sync`), so a burst of messages is not one index commit each.
 
 use super::{Result, Services, Session};
 use chartroom_domain::{AccessAction, Permission};
@@ -69,16 +69,12 @@ impl Services {
     /// Applies one MLLP frame's message and answers its ACK (committed first).
     pub fn hl7_message(&self, feed: &Hl7Feed, payload: &[u8]) -> FeedAnswer {
         let answer = feed.feed.handle(&self.store, payload, self.clock.now());
-        // The index absorbs the message before the ACK goes out: a search right after
-        // finds the patient, and `verify` after a kill -9 between messages is clean.
-        // Concurrent senders share one index commit (the drain takes all that is
-        // pending). A failed update leaves the ACK standing (the store has the message)
-        // and is retried in the background.
+        // The index catches up in the background (`hl7_feed_sync`, a few times a
+        // second): an index commit per message would cost more than the store commit,
+        // and the ACK promises the store, not the index. A kill -9 in between leaves
+        // outbox entries that the next open applies (and `verify` lists as queued).
         if answer.code == AckCode::Accept && !answer.duplicate {
-            if let Err(e) = self.sync_index() {
-                tracing::warn!(error = %e, "hl7 feed: index update failed; retrying later");
-                feed.index_behind.store(true, Ordering::SeqCst);
-            }
+            feed.index_behind.store(true, Ordering::SeqCst);
         }
         let mut stats = feed.stats.lock().unwrap_or_else(|p| p.into_inner());
         *stats.by_event.entry(answer.event.clone()).or_default() += 1;
@@ -109,12 +105,15 @@ impl Services {
         answer
     }
 
-    /// Brings the index up to date if the feed committed anything since the last call.
+    /// Brings the index up to date if the feed committed anything since the last call
+    /// (a failed update is tried again on the next call).
     pub fn hl7_feed_sync(&self, feed: &Hl7Feed) -> Result<usize> {
         if !feed.index_behind.swap(false, Ordering::SeqCst) {
             return Ok(0);
         }
-        self.sync_index()
+        self.sync_index().inspect_err(|_| {
+            feed.index_behind.store(true, Ordering::SeqCst);
+        })
     }
 
     /// The feed's counts for the Admin workspace (admins only).

@@ -19,8 +19,9 @@ const END: u8 = 0x1C;
 const CR: u8 = 0x0D;
 /// Frame bytes kept past the limit: enough of an oversized message to read its MSH-10.
 const HEAD: usize = 4096;
-/// How often the index catches up with what the feed committed.
-const INDEX_EVERY: Duration = Duration::from_millis(500);
+/// How often the index catches up with what the feed committed (a search finds an
+/// admitted patient this long after the ACK at most, plus one index commit).
+const INDEX_EVERY: Duration = Duration::from_millis(200);
 
 /// Where the listener listens and the feed it applies messages through.
 #[derive(Clone, Debug)]
@@ -137,12 +138,14 @@ pub(crate) async fn run(
     let _ = indexer.await;
 }
 
-/// Lets the search index absorb committed messages every half second.
+/// Lets the search index absorb committed messages every [`INDEX_EVERY`].
 async fn keep_index(services: Arc<Services>, feed: Arc<Hl7Feed>, mut stop: watch::Receiver<bool>) {
-    loop {
+    let mut last = false;
+    while !last {
         tokio::select! {
             _ = tokio::time::sleep(INDEX_EVERY) => {}
-            _ = stopped(&mut stop) => break,
+            // One more round at shutdown, so a clean stop leaves the index current.
+            _ = stopped(&mut stop) => last = true,
         }
         let (s, f) = (services.clone(), feed.clone());
         match tokio::task::spawn_blocking(move || s.hl7_feed_sync(&f)).await {
