@@ -61,17 +61,41 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use synthea::ProviderRow;
 
-/// The regular files of a directory, in name order (what a directory import reads).
-pub(crate) fn files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+/// What an import was pointed at: one file, or a directory's regular files in name
+/// order (each importer then picks the ones it reads).
+pub(crate) enum Input {
+    File(PathBuf),
+    Directory(Vec<PathBuf>),
+    Missing,
+}
+
+pub(crate) fn input(path: &Path) -> std::io::Result<Input> {
+    if path.is_file() {
+        return Ok(Input::File(path.to_path_buf()));
+    }
+    if !path.is_dir() {
+        return Ok(Input::Missing);
+    }
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(dir)? {
+    for entry in std::fs::read_dir(path)? {
         let file = entry?.path();
         if file.is_file() {
             files.push(file);
         }
     }
     files.sort();
-    Ok(files)
+    Ok(Input::Directory(files))
+}
+
+/// `name count, name count` for the counts of an import report.
+pub(crate) fn count_list<K: std::fmt::Display>(
+    counts: &std::collections::BTreeMap<K, u64>,
+) -> String {
+    counts
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A rate for import reports (0 when no time was measured).

@@ -216,12 +216,7 @@ impl std::fmt::Display for Hl7ImportReport {
             self.elapsed.as_secs_f64()
         )?;
         if !self.skipped.is_empty() {
-            let parts: Vec<String> = self
-                .skipped
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect();
-            write!(f, "\nskipped (AA): {}", parts.join(", "))?;
+            write!(f, "\nskipped (AA): {}", crate::count_list(&self.skipped))?;
         }
         for ((code, event, reason), n) in &self.refused {
             write!(f, "\nrefused ({}): {event} {reason}: {n}", code.code())?;
@@ -360,29 +355,28 @@ impl Hl7ImportReport {
 /// A file as given, or a directory's files in name order (hidden files and `*.md`
 /// notes are left out).
 fn list_files(path: &Path) -> Result<Vec<PathBuf>, Hl7ImportError> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    if !path.is_dir() {
-        return Err(Hl7ImportError::NotFound {
-            path: path.to_path_buf(),
-        });
-    }
     let io = |error| Hl7ImportError::Io {
         file: path.display().to_string(),
         error,
     };
-    let files: Vec<PathBuf> = crate::files_in(path)
-        .map_err(io)?
-        .into_iter()
-        .filter(|file| {
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            !name.starts_with('.') && !name.ends_with(".md")
-        })
-        .collect();
+    let files: Vec<PathBuf> = match crate::input(path).map_err(io)? {
+        crate::Input::File(file) => return Ok(vec![file]),
+        crate::Input::Missing => {
+            return Err(Hl7ImportError::NotFound {
+                path: path.to_path_buf(),
+            })
+        }
+        crate::Input::Directory(files) => files,
+    }
+    .into_iter()
+    .filter(|file| {
+        let name = file
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        !name.starts_with('.') && !name.ends_with(".md")
+    })
+    .collect();
     if files.is_empty() {
         return Err(Hl7ImportError::NoFiles {
             path: path.to_path_buf(),
