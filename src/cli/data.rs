@@ -90,6 +90,12 @@ pub fn import_fhir(source: &Path, dir: &Path) -> Result<ExitCode> {
     })
 }
 
+pub fn import_hl7(source: &Path, dir: &Path) -> Result<ExitCode> {
+    import(dir, |services, session| {
+        services.import_hl7(session, source)
+    })
+}
+
 /// Runs one import as the operator: the report on stdout, the index update on stderr.
 fn import<R: std::fmt::Display>(
     dir: &Path,

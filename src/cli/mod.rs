@@ -5,6 +5,7 @@ mod bench_completion;
 mod completion;
 mod data;
 mod eval;
+mod identity;
 mod search;
 mod serve;
 mod users;
@@ -104,6 +105,26 @@ enum Command {
         #[command(subcommand)]
         command: completion::ReportCommand,
     },
+    /// Merge a duplicate chart into the one that survives (recorded, reversible).
+    Merge {
+        #[arg(long)]
+        data: PathBuf,
+        /// MRN of the chart that stays (as a feed sent it, or chartroom's own).
+        survivor: String,
+        /// MRN of the duplicate: its searches lead to the survivor from now on.
+        retired: String,
+        #[arg(long, default_value = "duplicate chart")]
+        reason: String,
+    },
+    /// Undo the merge of a chart (an HL7 A40 or `chartroom merge`).
+    Unmerge {
+        #[arg(long)]
+        data: PathBuf,
+        /// MRN of the retired chart.
+        retired: String,
+        #[arg(long, default_value = "merged in error")]
+        reason: String,
+    },
     /// Manage the staff roster (who may log in over SSH, and in which role).
     Users {
         #[command(subcommand)]
@@ -121,6 +142,12 @@ enum ImportKind {
     },
     /// FHIR R4: a Bundle file, a directory of bundles, or a Bulk Data NDJSON directory.
     Fhir {
+        path: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// HL7 v2 ADT messages (ER7): a file or a directory of files, applied in name order.
+    Hl7 {
         path: PathBuf,
         #[arg(long)]
         data: PathBuf,
@@ -212,6 +239,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             kind: ImportKind::Fhir { path, data },
         } => data::import_fhir(&path, &data),
+        Command::Import {
+            kind: ImportKind::Hl7 { path, data },
+        } => data::import_hl7(&path, &data),
         Command::Export {
             kind:
                 ExportKind::SyntheaCsv {
@@ -231,6 +261,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Users { command } => users::run(&command),
         Command::Deficiencies { command } => completion::deficiencies(&command),
         Command::Report { command } => completion::report(&command),
+        Command::Merge {
+            data,
+            survivor,
+            retired,
+            reason,
+        } => identity::merge(&data, &survivor, &retired, &reason),
+        Command::Unmerge {
+            data,
+            retired,
+            reason,
+        } => identity::unmerge(&data, &retired, &reason),
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::os_user;
 use anyhow::{bail, Context, Result};
-use chartroom_domain::{DocumentType, Mrn, SystemClock};
+use chartroom_domain::{DocumentType, SystemClock};
 use chartroom_services::{NoteQuery, PatientResult, Services};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -57,7 +57,7 @@ struct QueryLine {
 fn hit_json(r: &PatientResult) -> serde_json::Value {
     json!({
         "id": r.patient.source_id(),
-        "mrn": r.patient.mrn.to_string(),
+        "mrn": r.patient.mrn_text(),
         "name": r.patient.name.display_last_first(),
         "dob": r.patient.dob.format("%Y-%m-%d").to_string(),
         "score": r.score,
@@ -173,15 +173,13 @@ fn run_notes(
     text: &str,
 ) -> Result<ExitCode> {
     let patient = match &args.mrn {
-        Some(m) => {
-            let mrn = Mrn::parse(m).context("--mrn: not an MRN")?;
-            Some(
-                services
-                    .patient_by_mrn(session, mrn)?
-                    .context("--mrn: no patient has that MRN")?
-                    .id,
-            )
-        }
+        // chartroom's MRN in any form, or a feed's MRN as it was sent
+        Some(m) => Some(
+            services
+                .patient_by_mrn_text(session, m)?
+                .context("--mrn: no patient has that MRN")?
+                .id,
+        ),
         None => None,
     };
     let doc_type = match &args.doc_type {

@@ -5,7 +5,7 @@ use super::init_logging;
 use anyhow::{bail, Context, Result};
 use chartroom_domain::SystemClock;
 use chartroom_services::{DataConfig, ServiceError, Services};
-use chartroom_ssh::{AppScreens, ServeOptions, Server, ServerInfo};
+use chartroom_ssh::{AppScreens, MllpOptions, ServeOptions, Server, ServerInfo};
 use chartroom_ui as ui;
 use std::net::SocketAddr;
 use std::path::Path;
@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Theme for every session (dark, light, mono or a file; default: dark).
     #[arg(long)]
     pub theme: Option<String>,
+    /// Also accept HL7 v2 ADT messages over MLLP on this address (e.g. 127.0.0.1:2575);
+    /// each is applied, committed, then acknowledged.
+    #[arg(long)]
+    pub mllp: Option<String>,
 }
 
 pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
@@ -61,6 +65,19 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
     let mut options = ServeOptions::new(listen);
     options.idle_logoff =
         (idle_minutes > 0.0).then(|| Duration::from_secs_f64(idle_minutes * 60.0));
+
+    if let Some(text) = &args.mllp {
+        let listen: SocketAddr = text
+            .parse()
+            .with_context(|| format!("--mllp {text}: expected an address like 127.0.0.1:2575"))?;
+        // The feed runs as the operator who started the server (an importer).
+        let session = services.local_session(&super::os_user())?;
+        let feed = services.open_hl7_feed(&session, text)?;
+        options.mllp = Some(MllpOptions {
+            listen,
+            feed: Arc::new(feed),
+        });
+    }
 
     let with_keys = services.users_who_can_log_in()?;
 
@@ -98,6 +115,9 @@ pub fn serve(args: &ServeArgs) -> Result<ExitCode> {
              `chartroom users add NAME --role clerk --key id_ed25519.pub --data {}`",
             dir.display()
         );
+    }
+    if let Some(mllp) = server.mllp_addr() {
+        eprintln!("chartroom serve: HL7 MLLP listening on {mllp}");
     }
     eprintln!("chartroom serve: connect with: {}", info.ssh_hint());
     let result = server.run_until_signal();

@@ -37,6 +37,8 @@ pub enum AccessAction {
     Denied,
     /// A deficiency recorded, moved in its lifecycle, or a chart's analysis reviewed.
     Deficiency,
+    /// Two charts merged (HL7 A40 or by hand), or a merge undone.
+    Merge,
 }
 
 impl AccessAction {
@@ -56,6 +58,7 @@ impl AccessAction {
             AccessAction::Reindex => "reindex",
             AccessAction::Denied => "denied",
             AccessAction::Deficiency => "deficiency",
+            AccessAction::Merge => "merge",
         }
     }
 }

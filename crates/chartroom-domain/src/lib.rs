@@ -10,6 +10,7 @@ pub mod clock;
 pub mod completion;
 pub mod document;
 pub mod encounter;
+pub mod identity;
 pub mod ids;
 pub mod matching;
 pub mod patient;
@@ -22,6 +23,7 @@ pub use clock::{local_date, Clock, FixedClock, SystemClock};
 pub use completion::{Deficiency, DeficiencyStatus, Origin};
 pub use document::{Document, DocumentType, SignatureStatus};
 pub use encounter::{Encounter, EncounterClass};
+pub use identity::{decides_identity, MergeRecord};
 pub use ids::{
     DeficiencyId, DocumentId, EncounterId, Mrn, PatientId, ProcedureId, ProviderId, UserId,
 };

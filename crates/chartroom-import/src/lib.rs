@@ -4,6 +4,8 @@
 //! - `import_synthea_csv` (this file, `synthea.rs`, `csv_file.rs`): a Synthea v3 CSV export.
 //! - `import_fhir` (`fhir/`): FHIR R4 bundles, bundle directories and Bulk Data NDJSON.
 //! - `export_synthea_csv` (`synthea_export.rs`): every chart back out as Synthea v3 CSV.
+//! - `import_hl7` (`hl7/`): HL7 v2 ADT files and directories; `hl7::Feed` applies
+//!   single messages for the MLLP listener.
 //! - `chart_upsert.rs`: the patient/encounter/provider upserts both imports share.
 //!
 //! The services call these inside audited use cases; nothing else does.
@@ -44,11 +46,13 @@
 mod chart_upsert;
 mod csv_file;
 pub mod fhir;
+pub mod hl7;
 mod synthea;
 mod synthea_export;
 mod synthea_procedures;
 
 pub use fhir::{import_fhir, FhirImportError, FhirImportReport};
+pub use hl7::{import_hl7, Hl7ImportError, Hl7ImportReport, Hl7Options};
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
 use chart_upsert::{
@@ -61,6 +65,43 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use synthea::ProviderRow;
+
+/// What an import was pointed at: one file, or a directory's regular files in name
+/// order (each importer then picks the ones it reads).
+pub(crate) enum Input {
+    File(PathBuf),
+    Directory(Vec<PathBuf>),
+    Missing,
+}
+
+pub(crate) fn input(path: &Path) -> std::io::Result<Input> {
+    if path.is_file() {
+        return Ok(Input::File(path.to_path_buf()));
+    }
+    if !path.is_dir() {
+        return Ok(Input::Missing);
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(path)? {
+        let file = entry?.path();
+        if file.is_file() {
+            files.push(file);
+        }
+    }
+    files.sort();
+    Ok(Input::Directory(files))
+}
+
+/// `name count, name count` for the counts of an import report.
+pub(crate) fn count_list<K: std::fmt::Display>(
+    counts: &std::collections::BTreeMap<K, u64>,
+) -> String {
+    counts
+        .iter()
+        .map(|(k, v)| format!("{k} {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
 
 /// A rate for import reports (0 when no time was measured).
 pub(crate) fn per_second(count: u64, elapsed: Duration) -> f64 {

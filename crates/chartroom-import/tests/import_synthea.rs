@@ -543,3 +543,37 @@ fn a_repeated_procedure_row_is_the_same_procedure() {
     );
     assert_eq!(counts(&store).procedures, 1);
 }
+
+/// Found on a real export: two people with one driver's licence number. Both charts
+/// are imported, both keep the number, and the pair is flagged for review.
+#[test]
+fn a_shared_licence_is_kept_on_both_charts_and_flagged() {
+    let (dir, store) = open_store();
+    let csv = dir.path().join("export");
+    std::fs::create_dir_all(&csv).expect("dir");
+    std::fs::write(
+        csv.join("patients.csv"),
+        "Id,BIRTHDATE,FIRST,LAST,GENDER,DRIVERS,PASSPORT\n\
+         p-1,1970-01-01,Ann,One,F,S99990001,X1\n\
+         p-2,1971-01-01,Bea,Two,F,S99990001,X1\n",
+    )
+    .expect("write");
+    let report = import_synthea_csv(&store, &csv).expect("import");
+    assert_eq!(report.patients_added, 2);
+    let read = store.read().expect("read");
+    let one = read
+        .patient_by_identifier("synthea", "p-1")
+        .expect("lookup")
+        .expect("one");
+    let two = read
+        .patient_by_identifier("synthea", "p-2")
+        .expect("lookup")
+        .expect("two");
+    let chart = read.patient(two).expect("read").expect("chart");
+    assert!(chart
+        .identifiers
+        .iter()
+        .any(|i| i.system == "drivers-license" && i.value == "S99990001"));
+    assert_eq!(read.identifier_conflicts(one).expect("flags"), vec![two]);
+    assert_eq!(read.identifier_conflicts(two).expect("flags"), vec![one]);
+}

@@ -123,6 +123,10 @@ fn dob_keys(dob: &DobQuery) -> Vec<String> {
 /// account number, phone (whole or last 7 or 4 digits), SSN last 4.
 pub(super) fn exact_number_keys(d: &str) -> Vec<String> {
     let mut keys = vec![format!("m:{d}"), format!("e:{d}"), format!("p:{d}")];
+    if d.len() >= 5 {
+        // another system's number that is all digits (a feed's 10-digit MRN)
+        keys.push(format!("i:{d}"));
+    }
     if d.len() <= 8 {
         if let Ok(m) = d.parse::<u32>() {
             keys.push(format!("m:{m}"));

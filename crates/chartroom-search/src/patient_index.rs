@@ -321,6 +321,8 @@ impl PatientIndex {
                 idents.push(format!("m:{d}"));
                 idents.push(format!("e:{d}"));
                 idents.push(format!("p:{d}"));
+                // another system's number that is all digits (a feed's 10-digit MRN)
+                idents.push(format!("i:{d}"));
                 if let Ok(m) = d.parse::<u32>() {
                     idents.push(format!("m:{m}"));
                 }

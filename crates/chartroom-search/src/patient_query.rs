@@ -298,7 +298,10 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                 // Synthea appends at most 4 digits (a stray letter from a typo aside);
                 // a longer tail is an account code such as `SY9C8E685C314E`
                 && rest.len() <= 5
-                && rest_digits <= 4;
+                && rest_digits <= 4
+                // all capitals (`AB777`, `MR101`) is a code as feeds write MRNs; Synthea
+                // names are capitalised (`Alva958`)
+                && !(lead.len() >= 2 && lead.chars().all(|c| c.is_ascii_uppercase()));
             if is_name {
                 name_tokens.push((lead, before_comma));
             } else {

@@ -490,6 +490,10 @@ fn number_match(
             );
         }
     }
+    // another system's number that is all digits (a feed's 10-digit MRN as sent)
+    if d.len() >= 5 && rec.identifiers.iter().any(|i| i == d) {
+        consider(4.0, "identifier exact".to_string());
+    }
     for p in &rec.phones {
         if p == d {
             consider(2.5, "phone".to_string());
@@ -521,6 +525,7 @@ fn number_match(
     }
     // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB or year
     let exact = best.1 == "MRN exact"
+        || best.1 == "identifier exact"
         || best.1 == "encounter number exact"
         || best.1 == "phone"
         || best.1 == "phone (last 7)"

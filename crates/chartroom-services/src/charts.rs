@@ -57,7 +57,7 @@ impl Services {
                 });
             }
         }
-        Ok(results)
+        super::merges::fold_merged(&read, results)
     }
 
     /// Ranked patients for a query; audited as a search (the query text is kept in the

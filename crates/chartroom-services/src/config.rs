@@ -16,6 +16,9 @@ pub struct DataConfig {
     pub idle_minutes: u32,
     /// Where `chartroom serve` listens unless `--listen` says otherwise.
     pub listen: Option<String>,
+    /// The hospital's UTC offset (`UTC`, `+01:00`, `-05:00`): HL7 timestamps without
+    /// an offset are read in it. A fixed offset; see docs/HL7.md.
+    pub time_zone: Option<String>,
 }
 
 impl Default for DataConfig {
@@ -23,6 +26,7 @@ impl Default for DataConfig {
         DataConfig {
             idle_minutes: 15,
             listen: None,
+            time_zone: None,
         }
     }
 }

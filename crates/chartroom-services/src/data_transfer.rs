@@ -6,7 +6,9 @@ use super::{ReindexReport, Result, Services, Session};
 use chartroom_domain::Clock;
 use chartroom_domain::{AccessAction, Permission};
 use chartroom_generate::{GenerateOptions, GenerateReport, Progress};
-use chartroom_import::{ExportOptions, ExportReport, FhirImportReport, ImportReport};
+use chartroom_import::{
+    ExportOptions, ExportReport, FhirImportReport, Hl7ImportReport, Hl7Options, ImportReport,
+};
 use chartroom_store::Store;
 use std::path::Path;
 use std::sync::Arc;
@@ -46,6 +48,31 @@ impl Services {
             let charts = report.patients_added + report.patients_updated;
             Ok((report, charts))
         })
+    }
+
+    /// Imports HL7 v2 ADT messages from a file or a directory (all-or-nothing per
+    /// file), then updates the index; answers the report and the index changes applied.
+    pub fn import_hl7(&self, session: &Session, source: &Path) -> Result<(Hl7ImportReport, usize)> {
+        let options = self.hl7_options()?;
+        self.import_with(session, source, "hl7", |store, path| {
+            let report = chartroom_import::import_hl7(store, path, options)?;
+            let charts = report.patients_added + report.patients_updated;
+            Ok((report, charts))
+        })
+    }
+
+    /// HL7 settings from `DIR/config.toml` (the hospital's time zone).
+    pub(crate) fn hl7_options(&self) -> Result<Hl7Options> {
+        let config = super::DataConfig::load(&self.data_dir)?;
+        let mut options = Hl7Options::default();
+        if let Some(zone) = config.time_zone.as_deref() {
+            options.local_offset =
+                Hl7Options::parse_offset(zone).ok_or_else(|| super::ServiceError::Invalid {
+                    what: "time_zone in config.toml",
+                    reason: "expected UTC or an offset like +01:00 or -05:00".into(),
+                })?;
+        }
+        Ok(options)
     }
 
     /// The shape of every import: permission, the import itself (which answers its

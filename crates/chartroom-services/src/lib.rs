@@ -8,7 +8,9 @@ mod chart_services;
 mod charts;
 pub mod completion;
 mod data_transfer;
+mod hl7_feed;
 mod index_sync;
+mod merges;
 mod sampling;
 mod search_batch;
 #[cfg(feature = "test-access")]
@@ -26,12 +28,17 @@ pub use charts::WITHHELD_SNIPPET;
 pub use data_transfer::reindex;
 pub use search_batch::SearchBatch;
 // Plain result and request types of the layers below, so the edges name only services.
+pub use chartroom_domain::MergeRecord;
 pub use chartroom_generate::eval_queries;
 pub use chartroom_generate::{
     GenerateOptions, GenerateReport, IndicatifProgress, NoProgress, Progress,
 };
-pub use chartroom_import::{ExportOptions, ExportReport, FhirImportReport, ImportReport};
+pub use chartroom_import::hl7::{AckCode, FeedAnswer, MAX_MESSAGE_BYTES as MAX_HL7_MESSAGE_BYTES};
+pub use chartroom_import::{
+    ExportOptions, ExportReport, FhirImportReport, Hl7ImportReport, ImportReport,
+};
 pub use chartroom_search::{NoteHit, NoteQuery, PatientRecord, Snippet};
+pub use hl7_feed::{FeedStats, Hl7Feed};
 
 use chartroom_domain::{Clock, Document, Encounter, Patient, PatientId, StaffUser};
 use chartroom_search::{ChartIndex, TantivyIndex};
@@ -53,6 +60,8 @@ pub enum ServiceError {
     Import(#[from] chartroom_import::ImportError),
     #[error(transparent)]
     FhirImport(#[from] chartroom_import::FhirImportError),
+    #[error(transparent)]
+    Hl7Import(#[from] chartroom_import::Hl7ImportError),
     #[error(transparent)]
     Export(#[from] chartroom_import::ExportError),
     #[error(transparent)]

@@ -6,6 +6,7 @@
 //! ssh -p 2222 admin@host users disable NAME
 //! ssh -p 2222 admin@host users add NAME ROLE [DEPARTMENT] < NAME.pub
 //! ssh -p 2222 admin@host users add-key NAME < NAME.pub
+//! ssh -p 2222 admin@host hl7 stats
 //! ```
 //!
 //! Nothing else runs over `exec`; authorisation is the services' (admin for changes,
@@ -35,6 +36,8 @@ pub(super) enum AdminCommand {
     AddKey {
         name: String,
     },
+    /// The MLLP feed's counts per message type and ACK code, and its latest refusals.
+    Hl7Stats,
 }
 
 /// The command an `exec` request names, if it is one of ours.
@@ -43,6 +46,7 @@ pub(super) fn parse(command: &[u8]) -> Option<AdminCommand> {
     let words: Vec<&str> = text.split_whitespace().collect();
     match words.as_slice() {
         ["users", "list"] => Some(AdminCommand::List),
+        ["hl7", "stats"] => Some(AdminCommand::Hl7Stats),
         ["users", "disable", name] => Some(AdminCommand::Disable {
             name: name.to_string(),
         }),
@@ -90,6 +94,14 @@ pub(super) async fn run(
                 out
             })
             .map_err(|e| e.to_string()),
+        AdminCommand::Hl7Stats => match &shared.options.mllp {
+            None => Err("no HL7 feed runs on this server (start it with serve --mllp ADDR)".into()),
+            Some(mllp) => {
+                tokio::task::block_in_place(|| services.hl7_feed_stats(session, &mllp.feed))
+                    .map(|stats| format_stats(&stats))
+                    .map_err(|e| e.to_string())
+            }
+        },
         AdminCommand::Disable { name } => {
             tokio::task::block_in_place(|| services.disable_user(session, &name))
                 .map(|u| format!("disabled {}; their open sessions end now\r\n", u.username))
@@ -142,6 +154,27 @@ pub(super) async fn run(
     let _ = write.eof().await;
     let _ = write.close().await;
     Ok(())
+}
+
+fn format_stats(stats: &chartroom_services::FeedStats) -> String {
+    let mut out = String::new();
+    for (event, n) in &stats.by_event {
+        out.push_str(&format!("{event:<16} {n}\r\n"));
+    }
+    let codes: Vec<String> = stats
+        .by_code
+        .iter()
+        .map(|(code, n)| format!("{code} {n}"))
+        .collect();
+    out.push_str(&format!(
+        "acks: {}; resends answered without applying: {}\r\n",
+        codes.join(", "),
+        stats.duplicates
+    ));
+    for e in &stats.recent_errors {
+        out.push_str(&format!("refused: {e}\r\n"));
+    }
+    out
 }
 
 async fn read_stdin(read: &mut ChannelReadHalf) -> Result<String, String> {
@@ -203,6 +236,7 @@ mod tests {
             parse(b"users add-key bob"),
             Some(AdminCommand::AddKey { name: "bob".into() })
         );
+        assert_eq!(parse(b"hl7 stats"), Some(AdminCommand::Hl7Stats));
         assert_eq!(parse(b"rm -rf /"), None);
         assert_eq!(parse(b"users"), None);
     }

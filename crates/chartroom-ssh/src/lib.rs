@@ -12,11 +12,13 @@ mod handler;
 pub mod host_key;
 mod input;
 mod keys;
+pub mod mllp;
 pub mod public_keys;
 pub mod screen;
 pub mod server_info;
 
 pub use app_screen::AppScreens;
+pub use mllp::MllpOptions;
 pub use public_keys::{fingerprint, parse_key_line, validate_key_line, KeyLineError};
 pub use screen::{Flow, ScreenFactory, SessionScreen, Wake};
 pub use server_info::ServerInfo;
@@ -61,6 +63,8 @@ pub struct ServeOptions {
     pub user_check: Duration,
     /// How long shutdown waits for sessions to show their notice and close.
     pub shutdown_grace: Duration,
+    /// The HL7 MLLP listener beside SSH (`serve --mllp ADDR`), if any.
+    pub mllp: Option<MllpOptions>,
 }
 
 impl ServeOptions {
@@ -70,6 +74,7 @@ impl ServeOptions {
             idle_logoff: Some(Duration::from_secs(15 * 60)),
             user_check: Duration::from_secs(2),
             shutdown_grace: Duration::from_secs(5),
+            mllp: None,
         }
     }
 }
@@ -80,6 +85,7 @@ pub struct Server {
     local_addr: SocketAddr,
     host_fingerprint: String,
     host_key_created: bool,
+    mllp_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<(), SshError>>,
     shared: Arc<Shared>,
@@ -123,6 +129,22 @@ impl Server {
             ..Default::default()
         });
         let (stop, stop_rx) = watch::channel(false);
+        let mut mllp_addr = None;
+        if let Some(mllp) = &options.mllp {
+            let listener = runtime
+                .block_on(mllp::bind(mllp.listen))
+                .map_err(|source| SshError::Listen {
+                    addr: mllp.listen,
+                    source,
+                })?;
+            mllp_addr = listener.local_addr().ok();
+            runtime.spawn(mllp::run(
+                listener,
+                services.clone(),
+                mllp.feed.clone(),
+                stop_rx.clone(),
+            ));
+        }
         let shared = Arc::new(Shared {
             services,
             screens,
@@ -139,6 +161,7 @@ impl Server {
             local_addr,
             host_fingerprint,
             host_key_created,
+            mllp_addr,
             stop,
             task,
             shared,
@@ -147,6 +170,11 @@ impl Server {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.local_addr
+    }
+
+    /// Where the MLLP listener listens (`serve --mllp`), if it runs.
+    pub fn mllp_addr(&self) -> Option<SocketAddr> {
+        self.mllp_addr
     }
 
     /// `SHA256:...`, as `ssh` shows it when asking to trust the host.

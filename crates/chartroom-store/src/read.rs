@@ -8,12 +8,13 @@ use super::tables::{self, *};
 use super::{OutboxItem, Result, StoreCounts, StoreError};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::{
-    AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter, EncounterId, Mrn,
-    Patient, PatientId, Procedure, ProcedureId, Provider, ProviderId, StaffUser, UserId,
+    AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter, EncounterId,
+    MergeRecord, Mrn, Patient, PatientId, Procedure, ProcedureId, Provider, ProviderId, StaffUser,
+    UserId,
 };
 use redb::{
     Database, Key, ReadOnlyTable, ReadTransaction, ReadableDatabase, ReadableTable,
-    TableDefinition, Value,
+    TableDefinition, TableError, Value,
 };
 use serde::de::DeserializeOwned;
 use std::borrow::Borrow;
@@ -116,6 +117,66 @@ impl ReadTx {
         table: TableDefinition<K, V>,
     ) -> Result<ReadOnlyTable<K, V>> {
         Ok(self.txn.open_table(table)?)
+    }
+
+    /// Like `open`, but `None` for a table this store file does not have yet (tables
+    /// added after the store was created appear with the first write that uses them).
+    fn open_optional<K: Key + 'static, V: Value + 'static>(
+        &self,
+        table: TableDefinition<K, V>,
+    ) -> Result<Option<ReadOnlyTable<K, V>>> {
+        match self.txn.open_table(table) {
+            Ok(t) => Ok(Some(t)),
+            Err(TableError::TableDoesNotExist(_)) => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The latest merge of `retired` into another chart (active or undone), if any.
+    pub fn merge_of(&self, retired: PatientId) -> Result<Option<MergeRecord>> {
+        match self.open_optional(MERGES)? {
+            Some(t) => get_row(&t, MERGES_NAME, retired.0),
+            None => Ok(None),
+        }
+    }
+
+    /// Charts merged into `survivor` (merges in force), in id order.
+    pub fn merged_into(&self, survivor: PatientId) -> Result<Vec<PatientId>> {
+        self.listing(SURVIVOR_MERGES, survivor)
+    }
+
+    /// Charts that share a secondary identifier with `patient` (flagged for review).
+    pub fn identifier_conflicts(&self, patient: PatientId) -> Result<Vec<PatientId>> {
+        self.listing(IDENTIFIER_CONFLICTS, patient)
+    }
+
+    /// The patients listed under `owner` in a key-only (patient, patient) listing that
+    /// may not exist yet in this store file.
+    fn listing(
+        &self,
+        table: TableDefinition<&'static PairKey, ()>,
+        owner: PatientId,
+    ) -> Result<Vec<PatientId>> {
+        match self.open_optional(table)? {
+            Some(t) => Ok(pairs_of(&t, owner.0)?.into_iter().map(PatientId).collect()),
+            None => Ok(Vec::new()),
+        }
+    }
+
+    /// The ACK code a feed message (`sender`, `control_id`) was applied with, if it was.
+    pub fn hl7_received(&self, sender: &str, control_id: &str) -> Result<Option<[u8; 2]>> {
+        let Some(table) = self.open_optional(HL7_RECEIVED)? else {
+            return Ok(None);
+        };
+        let key = received_key(sender, control_id);
+        let found = ReadableTable::get(&table, key.as_slice())?.map(|v| {
+            let bytes = v.value();
+            [
+                bytes.first().copied().unwrap_or(b'A'),
+                bytes.get(1).copied().unwrap_or(b'A'),
+            ]
+        });
+        Ok(found)
     }
 
     pub fn patient(&self, id: PatientId) -> Result<Option<Patient>> {

@@ -14,9 +14,9 @@ use super::tables::*;
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::{
-    AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter, EncounterId, Mrn,
-    NewAccessEvent, Patient, PatientId, Procedure, ProcedureId, Provider, ProviderId, StaffUser,
-    UserId,
+    decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,
+    EncounterId, MergeRecord, Mrn, NewAccessEvent, Patient, PatientId, Procedure, ProcedureId,
+    Provider, ProviderId, StaffUser, UserId,
 };
 use chrono::Datelike;
 use redb::{Durability, Key, ReadableTable, Table, WriteTransaction};
@@ -25,9 +25,15 @@ use std::collections::HashSet;
 
 /// One buffered write, in call order.
 enum Op {
-    Patient { patient: Patient, outbox_seq: u64 },
+    Patient {
+        patient: Patient,
+        outbox_seq: u64,
+    },
     Encounter(Encounter),
-    Document { document: Document, outbox_seq: u64 },
+    Document {
+        document: Document,
+        outbox_seq: u64,
+    },
     Provider(Provider),
     User(StaffUser),
     Audit(AccessEvent),
@@ -35,6 +41,14 @@ enum Op {
     Deficiency(Deficiency),
     Analysis(EncounterId, EncounterAnalysis),
     Analysed(EncounterId),
+    Merge {
+        merge: MergeRecord,
+        outbox: [u64; 2],
+    },
+    Received {
+        key: Vec<u8>,
+        code: [u8; 2],
+    },
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -205,6 +219,39 @@ impl<'s> WriteTx<'s> {
         Ok(chained)
     }
 
+    /// Records a merge (or, with `undone` set, an unmerge) of `retired` into `survivor`;
+    /// both charts are queued for the index.
+    pub fn put_merge(&mut self, merge: &MergeRecord) -> Result<()> {
+        let outbox = [self.next_outbox_seq()?, self.next_outbox_seq()?];
+        self.ops.push(Op::Merge {
+            merge: merge.clone(),
+            outbox,
+        });
+        Ok(())
+    }
+
+    /// Records that the feed message (`sender`, `control_id`) was applied and answered
+    /// with `code` (`AA`), in this transaction: a resend is then answered, not applied.
+    pub fn put_hl7_received(&mut self, sender: &str, control_id: &str, code: [u8; 2]) {
+        self.ops.push(Op::Received {
+            key: received_key(sender, control_id),
+            code,
+        });
+    }
+
+    /// A point to roll buffered writes back to with [`WriteTx::rollback_to`] (the feed
+    /// applies many messages in one transaction and drops a refused one's writes).
+    pub fn savepoint(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Drops the writes buffered since `savepoint`. Ids and MRNs handed out meanwhile
+    /// stay used (gaps, never reuse). Writes already [`WriteTx::flush`]ed cannot be
+    /// rolled back: do not flush between a savepoint and its rollback.
+    pub fn rollback_to(&mut self, savepoint: usize) {
+        self.ops.truncate(savepoint);
+    }
+
     /// Number of buffered writes (for progress reporting in bulk loads).
     pub fn pending(&self) -> usize {
         self.ops.len()
@@ -282,6 +329,14 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                 Op::Analysed(encounter) => {
                     t.analysis_pending.remove(&id_key(encounter.0))?;
                 }
+                Op::Received { key, code } => {
+                    t.hl7_received.insert(key.as_slice(), code.as_slice())?;
+                }
+                Op::Merge { merge, outbox } => {
+                    write_merge(&mut t, merge)?;
+                    write_outbox(&mut t, outbox[0], OutboxItem::Patient(merge.retired))?;
+                    write_outbox(&mut t, outbox[1], OutboxItem::Patient(merge.survivor))?;
+                }
             }
         }
     }
@@ -349,7 +404,11 @@ fn write_patient(t: &mut WriteTables<'_>, p: &Patient) -> Result<()> {
         .iter()
         .map(|i| (identifier_key(&i.system, &i.value), i.system.as_str()))
         .collect();
-    for (key, system) in &new_idents {
+    // A deciding identifier (MRN as sent, source id) held by another chart fails the
+    // commit; a secondary one (licence, passport, ...) stays on both charts, the index
+    // keeps its first holder, and the pair is flagged for review.
+    let mut shared: HashSet<usize> = HashSet::new();
+    for (at, (key, system)) in new_idents.iter().enumerate() {
         let describe = || format!("{system} identifier of patient {id}");
         if let Some(other) = get_id(
             &t.patient_by_identifier,
@@ -358,10 +417,15 @@ fn write_patient(t: &mut WriteTables<'_>, p: &Patient) -> Result<()> {
             &describe,
         )? {
             if other != id {
-                return Err(StoreError::Duplicate {
-                    what: "identifier",
-                    key: format!("{system} given to patient {id} (patient {other} has it)"),
-                });
+                if decides_identity(system) {
+                    return Err(StoreError::Duplicate {
+                        what: "identifier",
+                        key: format!("{system} given to patient {id} (patient {other} has it)"),
+                    });
+                }
+                shared.insert(at);
+                t.identifier_conflicts.insert(&pair_key(id, other), ())?;
+                t.identifier_conflicts.insert(&pair_key(other, id), ())?;
             }
         }
     }
@@ -397,9 +461,11 @@ fn write_patient(t: &mut WriteTables<'_>, p: &Patient) -> Result<()> {
     let bytes = codec::encode(PATIENTS_NAME, &|| id.to_string(), p)?;
     t.patients.insert(&key, bytes.as_slice())?;
     t.patient_by_mrn.insert(&mrn, key.as_slice())?;
-    for (ident, _) in &new_idents {
-        t.patient_by_identifier
-            .insert(ident.as_slice(), key.as_slice())?;
+    for (at, (ident, _)) in new_idents.iter().enumerate() {
+        if !shared.contains(&at) {
+            t.patient_by_identifier
+                .insert(ident.as_slice(), key.as_slice())?;
+        }
     }
     Ok(())
 }
@@ -443,6 +509,22 @@ fn write_encounter(t: &mut WriteTables<'_>, e: &Encounter) -> Result<()> {
     t.encounter_by_number.insert(number, key.as_slice())?;
     t.patient_encounters
         .insert(&pair_key(e.patient.0, id), ())?;
+    Ok(())
+}
+
+fn write_merge(t: &mut WriteTables<'_>, m: &MergeRecord) -> Result<()> {
+    let id = m.retired.0;
+    let old: Option<MergeRecord> = get_row(&t.merges, MERGES_NAME, id)?;
+    if let Some(old) = old {
+        t.survivor_merges
+            .remove(&pair_key(old.survivor.0, old.retired.0))?;
+    }
+    let bytes = codec::encode(MERGES_NAME, &|| id.to_string(), m)?;
+    t.merges.insert(&id_key(id), bytes.as_slice())?;
+    if m.active() {
+        t.survivor_merges
+            .insert(&pair_key(m.survivor.0, m.retired.0), ())?;
+    }
     Ok(())
 }
 

@@ -73,3 +73,17 @@ pub fn plant_patient(store: &Store, mut patient: Patient) -> Patient {
     tx.commit().expect("commit");
     patient
 }
+
+/// Peak resident memory of this process so far (Linux `VmHWM`), in MB; 0 elsewhere.
+/// Benchmarks print it next to their rates.
+pub fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}

@@ -129,20 +129,10 @@ impl std::fmt::Display for FhirImportReport {
         let total: u64 = self.unresolved.values().sum();
         write!(f, "; unresolved references: {total}")?;
         if total > 0 {
-            let parts: Vec<String> = self
-                .unresolved
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect();
-            write!(f, " ({})", parts.join(", "))?;
+            write!(f, " ({})", crate::count_list(&self.unresolved))?;
         }
         if !self.skipped.is_empty() {
-            let parts: Vec<String> = self
-                .skipped
-                .iter()
-                .map(|(k, v)| format!("{k} {v}"))
-                .collect();
-            write!(f, "; skipped: {}", parts.join(", "))?;
+            write!(f, "; skipped: {}", crate::count_list(&self.skipped))?;
         }
         if !self.skipped_files.is_empty() {
             write!(f, "; not FHIR: {}", self.skipped_files.join(", "))?;
@@ -199,26 +189,26 @@ pub fn import_fhir(store: &Store, path: &Path) -> Result<FhirImportReport, FhirI
 
 /// The files to read, in name order.
 fn list_files(path: &Path, report: &mut FhirImportReport) -> Result<Vec<PathBuf>, FhirImportError> {
-    if path.is_file() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    if !path.is_dir() {
-        return Err(FhirImportError::NotFound {
-            path: path.to_path_buf(),
-        });
-    }
     let io = |source| FhirImportError::Io {
         file: path.display().to_string(),
         source,
     };
+    let all = match crate::input(path).map_err(io)? {
+        crate::Input::File(file) => return Ok(vec![file]),
+        crate::Input::Missing => {
+            return Err(FhirImportError::NotFound {
+                path: path.to_path_buf(),
+            })
+        }
+        crate::Input::Directory(files) => files,
+    };
     let mut files = Vec::new();
-    for entry in std::fs::read_dir(path).map_err(io)? {
-        let file = entry.map_err(io)?.path();
+    for file in all {
         let ext = file
             .extension()
             .and_then(|e| e.to_str())
             .unwrap_or_default();
-        if !file.is_file() || !(ext == "json" || ext == "ndjson") {
+        if !(ext == "json" || ext == "ndjson") {
             continue;
         }
         // Bulk Data output files are named after their resource type

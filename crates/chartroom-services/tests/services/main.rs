@@ -5,5 +5,6 @@
 
 mod completion;
 mod completion_demo;
+mod hl7;
 mod import_fhir;
 mod roles;

@@ -31,6 +31,8 @@ mod audit;
 mod completion;
 mod documents;
 mod encounters;
+mod feeds;
+mod identity;
 mod meta;
 mod outbox;
 mod patients;
@@ -42,6 +44,8 @@ pub(crate) use self::audit::*;
 pub(crate) use self::completion::*;
 pub(crate) use self::documents::*;
 pub(crate) use self::encounters::*;
+pub(crate) use self::feeds::*;
+pub(crate) use self::identity::*;
 pub(crate) use self::meta::*;
 pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
@@ -170,6 +174,12 @@ tables! {
     audit:                   AUDIT                 as RowTable,     since 1, counted as audit_events;
     audit_by_patient:        AUDIT_BY_PATIENT      as ListingTable, since 1;
     audit_by_user:           AUDIT_BY_USER         as ListingTable, since 1;
+    // Identity (HL7 A40 merges, shared secondary identifiers) and the HL7 feed's
+    // received control ids.
+    merges:                  MERGES                as RowTable,     since 2;
+    survivor_merges:         SURVIVOR_MERGES       as ListingTable, since 2;
+    identifier_conflicts:    IDENTIFIER_CONFLICTS  as ListingTable, since 2;
+    hl7_received:            HL7_RECEIVED          as LookupTable,  since 2;
 }
 
 // ---- key helpers shared by several groups --------------------------------------------
