@@ -58,12 +58,17 @@ pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {
 }
 
 pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
-    let PopulationArgs { patients, seed } = population;
+    let PopulationArgs {
+        patients,
+        seed,
+        as_of,
+    } = population;
     let _log = init_logging(dir);
     let services = open_services(dir)?;
     let options = GenerateOptions {
         patients,
         seed,
+        as_of: as_of.unwrap_or_else(|| chrono::Local::now().date_naive()),
         ..GenerateOptions::default()
     };
     let progress = IndicatifProgress::new(patients);

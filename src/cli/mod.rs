@@ -173,9 +173,13 @@ pub struct PopulationArgs {
     /// Patient charts to generate.
     #[arg(long, default_value_t = chartroom_services::GenerateOptions::DEFAULT_PATIENTS)]
     pub patients: u64,
-    /// Seed: the same seed gives the same population.
+    /// Seed: the same seed (and as-of date) gives the same population.
     #[arg(long, default_value_t = chartroom_services::GenerateOptions::DEFAULT_SEED)]
     pub seed: u64,
+    /// The population's "today" (YYYY-MM-DD): histories end and charts await completion
+    /// as of this date. Default: today, so a fresh demo's queues are current.
+    #[arg(long)]
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 /// Options of the interactive screens.
