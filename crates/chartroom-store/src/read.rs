@@ -501,4 +501,25 @@ impl ReadTx {
         }
         Ok(out)
     }
+
+    /// Analysed discharges per calendar month (first day of the month → count), oldest
+    /// first.
+    pub fn discharges_by_month(&self) -> Result<Vec<(chrono::NaiveDate, u64)>> {
+        let table = self.open(DISCHARGE_MONTHS)?;
+        let mut out = Vec::new();
+        for row in ReadableTable::range::<&[u8; 4]>(&table, ..)? {
+            let (key, value) = row?;
+            let index = u32::from_be_bytes(*key.value()) as i32;
+            let count = u64::from_be_bytes(*value.value());
+            let month = chrono::NaiveDate::from_ymd_opt(
+                index.div_euclid(12),
+                index.rem_euclid(12) as u32 + 1,
+                1,
+            );
+            if let (Some(month), true) = (month, count > 0) {
+                out.push((month, count));
+            }
+        }
+        Ok(out)
+    }
 }

@@ -674,6 +674,15 @@ fn write_analysis(
     let key = id_key(encounter.0);
     let old: Option<EncounterAnalysis> =
         get_row(&t.encounter_analysis, ENCOUNTER_ANALYSIS_NAME, encounter.0)?;
+    let new_month = month_key(a.discharge_date);
+    match &old {
+        Some(old) if month_key(old.discharge_date) == new_month => {}
+        Some(old) => {
+            add_to_month(t, month_key(old.discharge_date), -1)?;
+            add_to_month(t, new_month, 1)?;
+        }
+        None => add_to_month(t, new_month, 1)?,
+    }
     if let Some(old) = old {
         t.awaiting_review.remove(&review_key(&old, encounter))?;
     }
@@ -682,6 +691,22 @@ fn write_analysis(
     if a.reviewed.is_none() {
         t.awaiting_review.insert(&review_key(a, encounter), ())?;
     }
+    Ok(())
+}
+
+/// `discharge-months-1` key of a date: year × 12 + month − 1.
+pub(crate) fn month_key(date: chrono::NaiveDate) -> [u8; 4] {
+    let index = date.year() * 12 + date.month0() as i32;
+    u32::try_from(index).unwrap_or(0).to_be_bytes()
+}
+
+fn add_to_month(t: &mut WriteTables<'_>, month: [u8; 4], delta: i64) -> Result<()> {
+    let now = t
+        .discharge_months
+        .get(&month)?
+        .map_or(0, |v| u64::from_be_bytes(*v.value()));
+    let next = now.saturating_add_signed(delta);
+    t.discharge_months.insert(&month, &next.to_be_bytes())?;
     Ok(())
 }
 

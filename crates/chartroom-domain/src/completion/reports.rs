@@ -11,7 +11,7 @@
 use super::{Deficiency, DeficiencyStatus, RuleSet};
 use crate::ids::{EncounterId, ProviderId};
 use chrono::{Datelike, Days, Months, NaiveDate};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 /// Aging buckets in days since discharge: (label, first day, last day).
 pub const AGING_BUCKETS: [(&str, i64, i64); 5] = [
@@ -140,43 +140,66 @@ fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
-/// Per month from the first discharge month to `as_of`'s month: discharges that month
-/// (from `discharge_dates`, one per discharged encounter) and records delinquent at the
-/// month's end (or on `as_of` for the current month).
+/// Per month from the first discharge month to `as_of`'s month: the discharges that
+/// month (`discharges`: month → count, any day of the month as its key) and the records
+/// delinquent at the month's end (or on `as_of` for the current month).
+///
+/// Each deficiency is delinquent from the day after its due date until it was completed
+/// (or for good): the months whose snapshot falls in that span are marked in a bitset
+/// per encounter, so a record counts once a month however many items it has, and the
+/// whole report is one pass over the deficiencies.
 pub fn delinquency_by_month<'a>(
     deficiencies: impl IntoIterator<Item = &'a Deficiency>,
-    discharge_dates: impl IntoIterator<Item = NaiveDate>,
+    discharges: impl IntoIterator<Item = (NaiveDate, u64)>,
     as_of: NaiveDate,
 ) -> Vec<Rate> {
-    let mut discharges: BTreeMap<NaiveDate, u64> = BTreeMap::new();
-    for day in discharge_dates.into_iter().filter(|d| *d <= as_of) {
-        *discharges.entry(month_start(day)).or_default() += 1;
+    let mut per_month: BTreeMap<NaiveDate, u64> = BTreeMap::new();
+    for (day, count) in discharges.into_iter().filter(|(d, _)| *d <= as_of) {
+        *per_month.entry(month_start(day)).or_default() += count;
     }
-    let Some(first) = discharges.keys().next().copied() else {
+    let Some(first) = per_month.keys().next().copied() else {
         return Vec::new();
     };
-    // Only what could ever be delinquent: not cancelled (recorded in error).
-    let candidates: Vec<&Deficiency> = deficiencies
-        .into_iter()
-        .filter(|d| d.status != DeficiencyStatus::Cancelled)
-        .collect();
-    let mut out = Vec::new();
+    let mut snapshots = Vec::new();
     let mut month = first;
     while month <= as_of {
         let next = month + Months::new(1);
-        let snapshot = (next - Days::new(1)).min(as_of);
-        let delinquent: HashSet<EncounterId> = candidates
-            .iter()
-            .filter(|d| d.due < snapshot)
-            .filter(|d| d.resolved_at().is_none_or(|at| at.date() > snapshot))
-            .map(|d| d.encounter)
-            .collect();
-        let label = format!("{:04}-{:02}", month.year(), month.month());
-        let count = discharges.get(&month).copied().unwrap_or(0);
-        out.push(Rate::new(month, label, count, delinquent.len() as u64));
+        snapshots.push((month, (next - Days::new(1)).min(as_of)));
         month = next;
     }
-    out
+    let words = snapshots.len().div_ceil(64);
+    let mut marked: HashMap<EncounterId, Vec<u64>> = HashMap::new();
+    // Cancelled ones were recorded in error: never delinquent.
+    for d in deficiencies
+        .into_iter()
+        .filter(|d| d.status != DeficiencyStatus::Cancelled)
+    {
+        let until = d.resolved_at().map(|at| at.date());
+        // Snapshots are in date order: the first after the due date, up to resolution.
+        let from = snapshots.partition_point(|(_, snap)| *snap <= d.due);
+        for (i, (_, snap)) in snapshots.iter().enumerate().skip(from) {
+            if until.is_some_and(|u| *snap >= u) {
+                break;
+            }
+            let bits = marked.entry(d.encounter).or_insert_with(|| vec![0; words]);
+            bits[i / 64] |= 1 << (i % 64);
+        }
+    }
+    let mut delinquent = vec![0u64; snapshots.len()];
+    for bits in marked.values() {
+        for (i, count) in delinquent.iter_mut().enumerate() {
+            *count += (bits[i / 64] >> (i % 64)) & 1;
+        }
+    }
+    snapshots
+        .iter()
+        .zip(delinquent)
+        .map(|((month, _), records)| {
+            let label = format!("{:04}-{:02}", month.year(), month.month());
+            let count = per_month.get(month).copied().unwrap_or(0);
+            Rate::new(*month, label, count, records)
+        })
+        .collect()
 }
 
 /// The months folded into calendar quarters (sums of each quarter's months).

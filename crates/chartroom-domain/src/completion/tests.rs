@@ -165,7 +165,7 @@ fn the_delinquency_rate_counts_records_at_each_month_end() {
         None,
     )
     .unwrap();
-    let discharges = [day(2024, 1, 30), day(2024, 1, 5), day(2024, 2, 15)];
+    let discharges = [(day(2024, 1, 1), 2), (day(2024, 2, 1), 1)];
     let months = delinquency_by_month(&[open, done], discharges, day(2024, 3, 31));
     let labels: Vec<_> = months
         .iter()

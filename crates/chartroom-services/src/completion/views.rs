@@ -350,7 +350,7 @@ impl Services {
         };
         let backlog = reports::backlog(&all, as_of);
         let suspension = reports::suspension(&backlog, &rules);
-        let discharges = read.analyses()?.into_iter().map(|(_, a)| a.discharge_date);
+        let discharges = read.discharges_by_month()?;
         let months = reports::delinquency_by_month(&all, discharges, as_of);
         let quarters = reports::by_quarter(&months);
         Ok(CompletionDashboard {

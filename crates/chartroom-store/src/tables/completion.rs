@@ -37,6 +37,14 @@ pub(crate) const ENCOUNTER_ANALYSIS_NAME: &str = "encounter-analysis-1";
 pub(crate) const ENCOUNTER_ANALYSIS: TableDefinition<&IdKey, &[u8]> =
     TableDefinition::new(ENCOUNTER_ANALYSIS_NAME);
 
+pub(crate) const DISCHARGE_MONTHS_NAME: &str = "discharge-months-1";
+/// `discharge-months-1` — analysed discharges per calendar month (the delinquency
+/// rate's denominator): key: year × 12 + month − 1 (4 bytes BE); value: the count (8 bytes
+/// BE). Kept in step with `encounter-analysis-1` by every analysis write, so the
+/// monthly report reads a few dozen rows instead of every analysed encounter.
+pub(crate) const DISCHARGE_MONTHS: TableDefinition<&[u8; 4], &[u8; 8]> =
+    TableDefinition::new(DISCHARGE_MONTHS_NAME);
+
 pub(crate) const AWAITING_REVIEW_NAME: &str = "awaiting-review-1";
 /// `awaiting-review-1` — the analysis queue (key-only): key: (discharge date as days
 /// since 0001-01-01, encounter id), 16 bytes BE, so a range scan is oldest discharge

@@ -78,6 +78,8 @@ pub(crate) type MrnTable<'t> = Table<'t, &'static [u8; 4], &'static [u8]>;
 pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
 /// Key-only set of row ids.
 pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
+/// A count per 4-byte key (a month).
+pub(crate) type CountTable<'t> = Table<'t, &'static [u8; 4], &'static [u8; 8]>;
 
 /// Generates, from one list, everything that must name every table. `standalone` tables
 /// (`meta`) are opened on their own by the code that owns them, never with the row
@@ -168,6 +170,7 @@ tables! {
     analysis_pending:        ANALYSIS_PENDING      as MarkTable,    since 2, counted as analysis_pending;
     encounter_analysis:      ENCOUNTER_ANALYSIS    as RowTable,     since 2;
     awaiting_review:         AWAITING_REVIEW       as ListingTable, since 2, counted as awaiting_review;
+    discharge_months:        DISCHARGE_MONTHS      as CountTable,   since 2;
     users:                   USERS                 as RowTable,     since 1, counted as users;
     user_by_name:            USER_BY_NAME          as LookupTable,  since 1;
     outbox:                  OUTBOX                as RowTable,     since 1, counted as outbox;
