@@ -37,6 +37,9 @@ pub enum AccessAction {
     Denied,
     /// A deficiency recorded, moved in its lifecycle, or a chart's analysis reviewed.
     Deficiency,
+    /// A release-of-information request logged, extended, QA-confirmed, refused or
+    /// closed (the release itself is `Release`).
+    RoiRequest,
 }
 
 impl AccessAction {
@@ -56,6 +59,7 @@ impl AccessAction {
             AccessAction::Reindex => "reindex",
             AccessAction::Denied => "denied",
             AccessAction::Deficiency => "deficiency",
+            AccessAction::RoiRequest => "roi-request",
         }
     }
 }

@@ -36,6 +36,7 @@ mod outbox;
 mod patients;
 mod procedures;
 mod providers;
+mod roi;
 mod users;
 
 pub(crate) use self::audit::*;
@@ -47,6 +48,7 @@ pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
 pub(crate) use self::procedures::*;
 pub(crate) use self::providers::*;
+pub(crate) use self::roi::*;
 pub(crate) use self::users::*;
 
 use crate::migrations::SCHEMA_VERSION;
@@ -72,6 +74,8 @@ pub(crate) type LookupTable<'t> = Table<'t, &'static [u8], &'static [u8]>;
 pub(crate) type MrnTable<'t> = Table<'t, &'static [u8; 4], &'static [u8]>;
 /// Key-only listing of `(owner, row)` pairs.
 pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
+/// Rows keyed by a `(owner, row)` pair → [`VALUE_V1`] + postcard.
+pub(crate) type PairRowTable<'t> = Table<'t, &'static PairKey, &'static [u8]>;
 /// Key-only set of row ids.
 pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
 
@@ -164,6 +168,11 @@ tables! {
     analysis_pending:        ANALYSIS_PENDING      as MarkTable,    since 2, counted as analysis_pending;
     encounter_analysis:      ENCOUNTER_ANALYSIS    as RowTable,     since 2;
     awaiting_review:         AWAITING_REVIEW       as ListingTable, since 2, counted as awaiting_review;
+    roi_requests:            ROI_REQUESTS          as RowTable,     since 2;
+    roi_request_by_source:   ROI_REQUEST_BY_SOURCE as LookupTable,  since 2;
+    patient_roi_requests:    PATIENT_ROI_REQUESTS  as ListingTable, since 2;
+    disclosures:             DISCLOSURES           as PairRowTable, since 2;
+    encounter_conditions:    ENCOUNTER_CONDITIONS  as RowTable,     since 2;
     users:                   USERS                 as RowTable,     since 1, counted as users;
     user_by_name:            USER_BY_NAME          as LookupTable,  since 1;
     outbox:                  OUTBOX                as RowTable,     since 1, counted as outbox;
