@@ -9,6 +9,7 @@ mod charts;
 pub mod completion;
 mod data_transfer;
 mod index_sync;
+pub mod roi;
 mod sampling;
 mod search_batch;
 #[cfg(feature = "test-access")]

@@ -32,6 +32,6 @@ pub fn fee_cents(intake: &RoiIntake, policy: &RoiPolicy, pages: u32) -> u64 {
         };
     }
     fees.schedule
-        .get(&kind)
+        .get(kind.code())
         .map_or(0, |f| f.base_cents + f.per_page_cents * pages)
 }

@@ -25,4 +25,4 @@ pub use request::{
     ReleaseRecord, Requester, RequesterType, RoiIntake, RoiRequest, RoiRequestId, RoiStatus, Scope,
     Signer, Statements, Withheld,
 };
-pub use validate::{missing, relied_authorization, rule_of};
+pub use validate::{consenting_authorization, missing, relied_authorization, rule_of};

@@ -32,7 +32,7 @@ pub struct FeeSchedule {
     pub postage_cents: u64,
     /// Every other requester type (continuing care is always free): a base fee plus a
     /// per-page fee. A type not listed pays nothing.
-    pub schedule: BTreeMap<RequesterType, TypeFee>,
+    pub schedule: BTreeMap<String, TypeFee>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -45,6 +45,15 @@ pub struct TypeFee {
 impl RoiPolicy {
     pub fn needs_authorization(&self, kind: RequesterType) -> bool {
         self.authorization_required.contains(&kind)
+    }
+
+    /// A schedule key that names no requester type (a typo in `roi.toml`).
+    pub fn unknown_schedule_key(&self) -> Option<&str> {
+        self.fees
+            .schedule
+            .keys()
+            .map(String::as_str)
+            .find(|k| RequesterType::from_code(k).is_none())
     }
 }
 
@@ -65,14 +74,17 @@ impl Default for RoiPolicy {
                 patient_labour_cents_per_page: 25,
                 patient_supplies_cents_per_page: 5,
                 postage_cents: 150,
-                schedule: BTreeMap::from([
+                schedule: [
                     (T::Attorney, fee(2500, 50)),
                     (T::Insurer, fee(1500, 25)),
                     (T::Subpoena, fee(2500, 50)),
                     (T::WorkersComp, fee(1500, 25)),
                     (T::Disability, fee(1500, 25)),
                     (T::Research, fee(5000, 0)),
-                ]),
+                ]
+                .into_iter()
+                .map(|(t, f)| (t.code().to_string(), f))
+                .collect(),
             },
         }
     }

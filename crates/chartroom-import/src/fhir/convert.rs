@@ -485,6 +485,7 @@ mod tests {
                 text: None,
             }),
             subject: None,
+            encounter: None,
             verification_status: None,
         };
         assert!(is_hiv_condition(&condition));
