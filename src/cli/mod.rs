@@ -5,6 +5,7 @@ mod bench_completion;
 mod completion;
 mod data;
 mod eval;
+mod roi;
 mod search;
 mod serve;
 mod users;
@@ -99,10 +100,15 @@ enum Command {
         #[command(subcommand)]
         command: completion::DeficienciesCommand,
     },
-    /// Reports for scripts: deficiencies, delinquency, provider letters.
+    /// Reports for scripts: deficiencies, delinquency, provider letters, disclosures.
     Report {
         #[command(subcommand)]
         command: completion::ReportCommand,
+    },
+    /// Release of information: log requests, extend, QA, release, list.
+    Roi {
+        #[command(subcommand)]
+        command: roi::RoiCommand,
     },
     /// Manage the staff roster (who may log in over SSH, and in which role).
     Users {
@@ -231,6 +237,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Users { command } => users::run(&command),
         Command::Deficiencies { command } => completion::deficiencies(&command),
         Command::Report { command } => completion::report(&command),
+        Command::Roi { command } => roi::roi(&command),
     }
 }
 
