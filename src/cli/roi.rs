@@ -116,7 +116,12 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
             services.confirm_roi_qa(&session, id)?;
             eprintln!("request {id}: QA confirmed");
         }
-        RoiCommand::Release { id, data, out: dir, on } => {
+        RoiCommand::Release {
+            id,
+            data,
+            out: dir,
+            on,
+        } => {
             let (services, session) = open_as_operator(data)?;
             let on = match on {
                 Some(t) => date("--on", t)?,

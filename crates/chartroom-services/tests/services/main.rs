@@ -6,4 +6,5 @@
 mod completion;
 mod completion_demo;
 mod import_fhir;
+mod roi;
 mod roles;
