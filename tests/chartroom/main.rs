@@ -6,6 +6,7 @@
 
 mod cli_roundtrip;
 mod generate_store;
+mod roi_cli;
 mod ssh_cli;
 mod ssh_common;
 mod ssh_load;
