@@ -117,7 +117,7 @@ fn authorization(a: &Fields<'_>) -> Parsed<Authorization> {
         statements,
         revoked_on: a.date("revoked_on")?,
         specific_consent: a
-            .codes("specific_consent", |c| Category::from_code(c))?
+            .codes("specific_consent", Category::from_code)?
             .unwrap_or_default(),
     })
 }

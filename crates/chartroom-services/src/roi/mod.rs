@@ -22,6 +22,7 @@ use crate::{Result, ServiceError, Services};
 use chartroom_domain::roi::{DocFacts, RoiPolicy};
 use chartroom_domain::{Category, Document, PatientId};
 use chartroom_store::ReadTx;
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
@@ -144,14 +145,14 @@ impl Services {
         for doc in docs {
             let mut categories: BTreeSet<Category> = doc.sensitivity.iter().copied().collect();
             if let Some(e) = doc.encounter {
-                if !implied.contains_key(&e.0) {
+                if let Entry::Vacant(slot) = implied.entry(e.0) {
                     let mut cats = BTreeSet::new();
                     for codes in read.encounter_conditions(e)?.values() {
                         for code in codes {
                             cats.extend(rules.conditions.categories_of(code));
                         }
                     }
-                    implied.insert(e.0, cats);
+                    slot.insert(cats);
                 }
                 if let Some(cats) = implied.get(&e.0) {
                     categories.extend(cats.iter().copied());
