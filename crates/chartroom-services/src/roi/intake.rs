@@ -4,7 +4,7 @@
 use super::load_rules;
 use crate::{Result, ServiceError, Services, Session};
 use chartroom_domain::roi::{missing, RoiIntake, RoiRequest};
-use chartroom_domain::{AccessAction, Mrn, PatientId, Permission};
+use chartroom_domain::{Mrn, PatientId, Permission};
 use chartroom_import::roi_intake::parse_line;
 use chartroom_import::SYNTHEA_SYSTEM;
 use chartroom_store::ReadTx;
@@ -124,22 +124,12 @@ impl Services {
                 report.on_hold += 1;
             }
             tx.put_roi_request(&request)?;
-            let detail = format!(
-                "roi request {} logged: {}{}",
-                request.id,
-                status.code(),
-                if codes.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", codes.join(", "))
-                }
-            );
-            tx.append_audit(self.audit_event(
-                session,
-                AccessAction::RoiRequest,
-                Some(request.intake.patient),
-                detail,
-            ))?;
+            let what = if codes.is_empty() {
+                format!("logged: {}", status.code())
+            } else {
+                format!("logged: {} ({})", status.code(), codes.join(", "))
+            };
+            self.audit_roi(&mut tx, session, &request, &what)?;
         }
         tx.commit()?;
         Ok(report)
