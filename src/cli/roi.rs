@@ -37,9 +37,9 @@ pub enum RoiCommand {
         data: PathBuf,
         #[arg(long)]
         reason: String,
-        /// The date the extension is given (YYYY-MM-DD).
+        /// The date the extension is given (YYYY-MM-DD; default: today).
         #[arg(long)]
-        on: String,
+        on: Option<String>,
     },
     /// QA: confirm that every page of the release belongs to the patient.
     Qa {
@@ -103,8 +103,11 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
             reason,
             on,
         } => {
-            let on = date("--on", on)?;
             let (services, session) = open_as_operator(data)?;
+            let on = match on {
+                Some(t) => date("--on", t)?,
+                None => services.today(),
+            };
             let notice = services.extend_roi_request(&session, id, reason, on)?;
             write!(out, "{}", notice.letter)?;
         }
