@@ -68,6 +68,11 @@ fn date(flag: &str, text: &str) -> Result<NaiveDate> {
         .with_context(|| format!("{flag} {text:?} is not a date (YYYY-MM-DD)"))
 }
 
+/// The date given with `flag`, else `today`.
+fn date_or(text: Option<&str>, flag: &str, today: NaiveDate) -> Result<NaiveDate> {
+    text.map_or(Ok(today), |t| date(flag, t))
+}
+
 pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     match command {
@@ -81,10 +86,7 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
                 bail!("use --json");
             }
             let (services, session) = open_as_operator(data)?;
-            let as_of = match as_of {
-                Some(t) => date("--as-of", t)?,
-                None => services.today(),
-            };
+            let as_of = date_or(as_of.as_deref(), "--as-of", services.today())?;
             for row in services.roi_list(&session, as_of)? {
                 let line = json!({
                     "request_id": row.request_id,
@@ -104,10 +106,7 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
             on,
         } => {
             let (services, session) = open_as_operator(data)?;
-            let on = match on {
-                Some(t) => date("--on", t)?,
-                None => services.today(),
-            };
+            let on = date_or(on.as_deref(), "--on", services.today())?;
             let notice = services.extend_roi_request(&session, id, reason, on)?;
             write!(out, "{}", notice.letter)?;
         }
@@ -126,10 +125,7 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
             on,
         } => {
             let (services, session) = open_as_operator(data)?;
-            let on = match on {
-                Some(t) => date("--on", t)?,
-                None => services.today(),
-            };
+            let on = date_or(on.as_deref(), "--on", services.today())?;
             let manifest = services.release_roi(&session, id, on, dir)?;
             eprintln!(
                 "request {id}: released {} documents ({} withheld), {} pages, into {}",
