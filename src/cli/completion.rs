@@ -75,6 +75,16 @@ pub enum ReportCommand {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// A patient's accounting of disclosures (164.528), one JSON line per entry.
+    Disclosures {
+        #[arg(long)]
+        data: PathBuf,
+        /// The patient's id (as `search --json` prints it) or MRN.
+        #[arg(long)]
+        patient: String,
+        #[arg(long, required = true)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -212,6 +222,9 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
             let as_of = as_of_date(as_of.as_deref(), services.today())?;
             let letter = services.provider_letter(&session, provider, as_of)?;
             write!(out, "{letter}")?;
+        }
+        ReportCommand::Disclosures { data, patient, .. } => {
+            super::roi::disclosures(data, patient, &mut out)?;
         }
     }
     Ok(ExitCode::SUCCESS)

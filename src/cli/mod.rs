@@ -6,6 +6,7 @@ mod completion;
 mod data;
 mod eval;
 mod identity;
+mod roi;
 mod search;
 mod serve;
 mod users;
@@ -100,7 +101,7 @@ enum Command {
         #[command(subcommand)]
         command: completion::DeficienciesCommand,
     },
-    /// Reports for scripts: deficiencies, delinquency, provider letters.
+    /// Reports for scripts: deficiencies, delinquency, provider letters, disclosures.
     Report {
         #[command(subcommand)]
         command: completion::ReportCommand,
@@ -124,6 +125,11 @@ enum Command {
         retired: String,
         #[arg(long, default_value = "merged in error")]
         reason: String,
+    },
+    /// Release of information: log requests, extend, QA, release, list.
+    Roi {
+        #[command(subcommand)]
+        command: roi::RoiCommand,
     },
     /// Manage the staff roster (who may log in over SSH, and in which role).
     Users {
@@ -276,6 +282,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             retired,
             reason,
         } => identity::unmerge(&data, &retired, &reason),
+        Command::Roi { command } => roi::roi(&command),
     }
 }
 

@@ -39,6 +39,9 @@ pub enum AccessAction {
     Deficiency,
     /// Two charts merged (HL7 A40 or by hand), or a merge undone.
     Merge,
+    /// A release-of-information request logged, extended, QA-confirmed, refused or
+    /// closed (the release itself is `Release`).
+    RoiRequest,
 }
 
 impl AccessAction {
@@ -59,6 +62,7 @@ impl AccessAction {
             AccessAction::Denied => "denied",
             AccessAction::Deficiency => "deficiency",
             AccessAction::Merge => "merge",
+            AccessAction::RoiRequest => "roi-request",
         }
     }
 }

@@ -134,6 +134,10 @@ pub struct Document {
     /// LOINC type codes the source gave (`DocumentReference.type`); empty when it gave
     /// none, and then [`DocumentType::loinc`] stands in.
     pub type_codes: Vec<String>,
+    /// Sensitive categories the source labelled the document with (v3-ActCode codes
+    /// among `securityLabel` and `meta.security`), each once, in code order. Categories
+    /// its encounter's conditions imply are added at release time, from the code lists.
+    pub sensitivity: Vec<crate::Category>,
 }
 
 impl Document {

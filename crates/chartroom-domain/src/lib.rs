@@ -16,6 +16,8 @@ pub mod matching;
 pub mod patient;
 pub mod permission;
 pub mod procedure;
+pub mod roi;
+pub mod sensitivity;
 pub mod staff;
 
 pub use audit::{AccessAction, AccessEvent, AuditHash, NewAccessEvent};
@@ -33,4 +35,5 @@ pub use patient::{
 };
 pub use permission::{allowed, Permission};
 pub use procedure::Procedure;
+pub use sensitivity::Category;
 pub use staff::{Provider, Role, StaffUser};

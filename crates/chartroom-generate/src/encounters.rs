@@ -709,6 +709,7 @@ impl Generator {
                 offset_secs: 0,
                 source_id: None,
                 type_codes: Vec::new(),
+                sensitivity: Vec::new(),
             };
             sink.put_document(&document)?;
             self.report.documents += 1;

@@ -47,6 +47,7 @@ mod chart_upsert;
 mod csv_file;
 pub mod fhir;
 pub mod hl7;
+pub mod roi_intake;
 mod synthea;
 mod synthea_export;
 mod synthea_procedures;

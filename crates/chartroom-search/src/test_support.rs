@@ -55,6 +55,7 @@ pub fn note(
             offset_secs: 0,
             source_id: None,
             type_codes: Vec::new(),
+            sensitivity: Vec::new(),
         },
         author_name: Some("Dr. Test".to_string()),
     }

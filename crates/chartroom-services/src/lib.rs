@@ -11,6 +11,7 @@ mod data_transfer;
 mod hl7_feed;
 mod index_sync;
 mod merges;
+pub mod roi;
 mod sampling;
 mod search_batch;
 #[cfg(feature = "test-access")]

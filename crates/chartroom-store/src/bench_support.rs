@@ -91,5 +91,6 @@ pub fn document(id: u64, patient: u64, day: u32) -> Document {
         offset_secs: 0,
         source_id: None,
         type_codes: Vec::new(),
+        sensitivity: Vec::new(),
     }
 }

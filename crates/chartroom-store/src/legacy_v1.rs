@@ -75,6 +75,7 @@ impl From<DocumentV1> for Document {
             text: d.text,
             source_id: None,
             type_codes: Vec::new(),
+            sensitivity: Vec::new(),
         }
     }
 }

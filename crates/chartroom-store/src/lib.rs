@@ -28,6 +28,7 @@ mod legacy_v1;
 mod meta;
 mod migrations;
 mod read;
+mod roi_rows;
 mod tables;
 mod write;
 
@@ -37,7 +38,7 @@ mod tests;
 pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
 pub use migrations::SCHEMA_VERSION;
 pub use read::ReadTx;
-pub use write::WriteTx;
+pub use write::{ConditionCodes, WriteTx};
 
 use chartroom_domain::{AccessEvent, AuditHash, DocumentId, NewAccessEvent, PatientId};
 use redb::{Database, DatabaseError};

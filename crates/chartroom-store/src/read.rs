@@ -19,15 +19,19 @@ use redb::{
 use serde::de::DeserializeOwned;
 use std::borrow::Borrow;
 
-type IdTable = ReadOnlyTable<&'static IdKey, &'static [u8]>;
-type PairIndex = ReadOnlyTable<&'static PairKey, ()>;
+pub(crate) type IdTable = ReadOnlyTable<&'static IdKey, &'static [u8]>;
+pub(crate) type PairIndex = ReadOnlyTable<&'static PairKey, ()>;
 
 /// A read snapshot.
 pub struct ReadTx {
-    txn: ReadTransaction,
+    pub(crate) txn: ReadTransaction,
 }
 
-fn get_row<T: DeserializeOwned>(table: &IdTable, name: &'static str, id: u64) -> Result<Option<T>> {
+pub(crate) fn get_row<T: DeserializeOwned>(
+    table: &IdTable,
+    name: &'static str,
+    id: u64,
+) -> Result<Option<T>> {
     match table.get(&id_key(id))? {
         Some(guard) => codec::decode(name, &|| id.to_string(), guard.value()).map(Some),
         None => Ok(None),
@@ -35,7 +39,7 @@ fn get_row<T: DeserializeOwned>(table: &IdTable, name: &'static str, id: u64) ->
 }
 
 /// A row an index points at must exist; a dangling entry is corruption of the index.
-fn require_row<T: DeserializeOwned>(
+pub(crate) fn require_row<T: DeserializeOwned>(
     table: &IdTable,
     name: &'static str,
     id: u64,
@@ -48,7 +52,7 @@ fn require_row<T: DeserializeOwned>(
     })
 }
 
-fn get_id<'k, K: Key + 'static>(
+pub(crate) fn get_id<'k, K: Key + 'static>(
     table: &ReadOnlyTable<K, &'static [u8]>,
     key: impl Borrow<K::SelfType<'k>>,
     name: &'static str,
@@ -61,7 +65,7 @@ fn get_id<'k, K: Key + 'static>(
 }
 
 /// Second halves of the pair keys `(owner, *)` in key order.
-fn pairs_of(table: &PairIndex, owner: u64) -> Result<Vec<u64>> {
+pub(crate) fn pairs_of(table: &PairIndex, owner: u64) -> Result<Vec<u64>> {
     let lo = pair_key(owner, 0);
     let hi = pair_key(owner, u64::MAX);
     let mut out = Vec::new();
@@ -93,7 +97,7 @@ fn all_rows<T: DeserializeOwned + 'static>(table: &IdTable, name: &'static str) 
 
 /// Every row of `table` in key order. The iterator owns its share of the snapshot
 /// (redb's inherent `ReadOnlyTable::range`), so the table itself can be dropped.
-fn iter_rows<T: DeserializeOwned + 'static>(
+pub(crate) fn iter_rows<T: DeserializeOwned + 'static>(
     table: &IdTable,
     name: &'static str,
 ) -> Result<Box<dyn Iterator<Item = Result<T>>>> {
@@ -112,7 +116,7 @@ impl ReadTx {
         })
     }
 
-    fn open<K: Key + 'static, V: Value + 'static>(
+    pub(crate) fn open<K: Key + 'static, V: Value + 'static>(
         &self,
         table: TableDefinition<K, V>,
     ) -> Result<ReadOnlyTable<K, V>> {

@@ -13,6 +13,7 @@ use super::meta::Counters;
 use super::tables::*;
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
+use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
 use chartroom_domain::{
     decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,
     EncounterId, MergeRecord, Mrn, NewAccessEvent, Patient, PatientId, Procedure, ProcedureId,
@@ -21,7 +22,10 @@ use chartroom_domain::{
 use chrono::Datelike;
 use redb::{Durability, Key, ReadableTable, Table, WriteTransaction};
 use std::borrow::Borrow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
+
+/// An encounter's conditions: condition source id → its codes.
+pub type ConditionCodes = BTreeMap<String, Vec<String>>;
 
 /// One buffered write, in call order.
 enum Op {
@@ -49,6 +53,9 @@ enum Op {
         key: Vec<u8>,
         code: [u8; 2],
     },
+    RoiRequest(RoiRequest),
+    Disclosure(Disclosure),
+    EncounterConditions(EncounterId, ConditionCodes),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -57,6 +64,7 @@ pub struct WriteTx<'s> {
     counters: Counters,
     ops: Vec<Op>,
     bulk: bool,
+    roi_next: u64,
     // Dropped after `txn` (fields drop in order), so the thread mark outlives the lock.
     _writer: WriterGuard<'s>,
 }
@@ -85,6 +93,7 @@ impl<'s> WriteTx<'s> {
             counters,
             ops: Vec::new(),
             bulk: false,
+            roi_next: 1,
             _writer: writer,
         })
     }
@@ -199,6 +208,40 @@ impl<'s> WriteTx<'s> {
     /// The encounter's changes have been analysed: it leaves the pending set.
     pub fn clear_pending_analysis(&mut self, encounter: EncounterId) -> Result<()> {
         self.ops.push(Op::Analysed(encounter));
+        Ok(())
+    }
+    /// The next free request id: past every stored request and every one this
+    /// transaction already handed out.
+    pub fn next_roi_request_id(&mut self) -> Result<RoiRequestId> {
+        let stored = {
+            let table = self.txn.open_table(ROI_REQUESTS)?;
+            let last = table.last()?.map(|(k, _)| id_from_key(k.value()));
+            last.map_or(1, |id| id.saturating_add(1))
+        };
+        let id = stored.max(self.roi_next);
+        self.roi_next = id.saturating_add(1);
+        Ok(RoiRequestId(id))
+    }
+    /// Inserts or replaces a request; keeps its `request_id` lookup and the patient's
+    /// listing. A `request_id` held by another request fails the commit with `Duplicate`.
+    pub fn put_roi_request(&mut self, request: &RoiRequest) -> Result<()> {
+        self.roi_next = self.roi_next.max(request.id.0.saturating_add(1));
+        self.ops.push(Op::RoiRequest(request.clone()));
+        Ok(())
+    }
+    /// Appends an entry to the accounting of disclosures (one per request).
+    pub fn add_disclosure(&mut self, disclosure: &Disclosure) -> Result<()> {
+        self.ops.push(Op::Disclosure(disclosure.clone()));
+        Ok(())
+    }
+    /// Replaces the condition codes recorded for an encounter.
+    pub fn put_encounter_conditions(
+        &mut self,
+        encounter: EncounterId,
+        conditions: &ConditionCodes,
+    ) -> Result<()> {
+        self.ops
+            .push(Op::EncounterConditions(encounter, conditions.clone()));
         Ok(())
     }
     /// Inserts or replaces; a username held by another user fails the commit with `Duplicate`.
@@ -336,6 +379,19 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                     write_merge(&mut t, merge)?;
                     write_outbox(&mut t, outbox[0], OutboxItem::Patient(merge.retired))?;
                     write_outbox(&mut t, outbox[1], OutboxItem::Patient(merge.survivor))?;
+                }
+                Op::RoiRequest(request) => write_roi_request(&mut t, request)?,
+                Op::Disclosure(d) => {
+                    let key = pair_key(d.patient.0, d.request.0);
+                    let bytes = codec::encode(DISCLOSURES_NAME, &|| d.request.to_string(), d)?;
+                    t.disclosures.insert(&key, bytes.as_slice())?;
+                }
+                Op::EncounterConditions(encounter, codes) => {
+                    let id = encounter.0;
+                    let bytes =
+                        codec::encode(ENCOUNTER_CONDITIONS_NAME, &|| id.to_string(), codes)?;
+                    t.encounter_conditions
+                        .insert(&id_key(id), bytes.as_slice())?;
                 }
             }
         }
@@ -657,6 +713,49 @@ fn write_deficiency(t: &mut WriteTables<'_>, d: &Deficiency) -> Result<()> {
     if let Some(p) = d.provider {
         t.provider_deficiencies.insert(&pair_key(p.0, id), ())?;
     }
+    Ok(())
+}
+
+fn write_roi_request(t: &mut WriteTables<'_>, r: &RoiRequest) -> Result<()> {
+    let id = r.id.0;
+    let source = r.intake.request_id.as_bytes();
+    let describe = || format!("request id of ROI request {id}");
+    if let Some(other) = get_id(
+        &t.roi_request_by_source,
+        source,
+        ROI_REQUEST_BY_SOURCE_NAME,
+        &describe,
+    )? {
+        if other != id {
+            return Err(StoreError::Duplicate {
+                what: "ROI request id",
+                key: format!("given to request {id} (request {other} has it)"),
+            });
+        }
+    }
+    let old: Option<RoiRequest> = get_row(&t.roi_requests, ROI_REQUESTS_NAME, id)?;
+    if let Some(old) = old {
+        if old.intake.patient != r.intake.patient {
+            t.patient_roi_requests
+                .remove(&pair_key(old.intake.patient.0, id))?;
+        }
+        if old.intake.request_id != r.intake.request_id {
+            let old_key = old.intake.request_id.as_bytes();
+            remove_if_points_at(
+                &mut t.roi_request_by_source,
+                old_key,
+                id,
+                ROI_REQUEST_BY_SOURCE_NAME,
+                &describe,
+            )?;
+        }
+    }
+    let key = id_key(id);
+    let bytes = codec::encode(ROI_REQUESTS_NAME, &|| id.to_string(), r)?;
+    t.roi_requests.insert(&key, bytes.as_slice())?;
+    t.roi_request_by_source.insert(source, key.as_slice())?;
+    t.patient_roi_requests
+        .insert(&pair_key(r.intake.patient.0, id), ())?;
     Ok(())
 }
 

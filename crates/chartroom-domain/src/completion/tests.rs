@@ -66,6 +66,7 @@ fn hp(time: NaiveDateTime) -> Document {
         text: String::new(),
         source_id: None,
         type_codes: vec!["34117-2".into()],
+        sensitivity: Vec::new(),
     }
 }
 

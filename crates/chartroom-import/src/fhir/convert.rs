@@ -3,7 +3,7 @@
 //! field and the problem, never the value.
 
 use super::resources::{
-    CodeableConcept, Condition, DocumentContent, HumanName, Observation, Patient,
+    CodeableConcept, Condition, DocumentContent, HumanName, Meta, Observation, Patient,
 };
 use crate::chart_upsert::Demographics;
 use crate::csv_file::{parse_date, parse_datetime_offset};
@@ -319,6 +319,44 @@ const HIV_SNOMED: &[&str] = &[
 ];
 const HIV_ICD: &[&str] = &["B20", "B21", "B22", "B23", "B24", "Z21", "042", "V08"];
 
+/// The sensitive categories among a resource's security labels (`securityLabel`
+/// codings and `meta.security`): v3-ActCode codes only; confidentiality codes (`R`,
+/// `N`, ...) and other systems are not categories. Each once, in code order.
+pub(crate) fn security_categories(
+    labels: &[CodeableConcept],
+    meta: Option<&Meta>,
+) -> Vec<chartroom_domain::Category> {
+    let codings = labels
+        .iter()
+        .flat_map(|l| l.coding.iter())
+        .chain(meta.into_iter().flat_map(|m| m.security.iter()));
+    let found: std::collections::BTreeSet<_> = codings
+        .filter(|c| c.system.as_deref() == Some(chartroom_domain::sensitivity::ACT_CODE_SYSTEM))
+        .filter_map(|c| chartroom_domain::Category::from_code(c.code.as_deref()?.trim()))
+        .collect();
+    found.into_iter().collect()
+}
+
+/// The codes of a condition that counts (not refuted or entered in error), each as
+/// `code` (the system is not kept: the code lists name ICD-10-CM and SNOMED codes,
+/// which do not collide).
+pub(crate) fn condition_codes(c: &Condition) -> Vec<String> {
+    let refuted = c
+        .verification_status
+        .as_ref()
+        .is_some_and(|v| v.has_code("condition-ver-status", &["refuted", "entered-in-error"]));
+    if refuted {
+        return Vec::new();
+    }
+    c.code
+        .iter()
+        .flat_map(|k| k.coding.iter())
+        .filter_map(|coding| coding.code.as_deref().map(str::trim))
+        .filter(|code| !code.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A confirmed-or-unverified HIV/AIDS diagnosis (refuted and entered-in-error do not count).
 pub(crate) fn is_hiv_condition(c: &Condition) -> bool {
     let refuted = c
@@ -447,6 +485,7 @@ mod tests {
                 text: None,
             }),
             subject: None,
+            encounter: None,
             verification_status: None,
         };
         assert!(is_hiv_condition(&condition));

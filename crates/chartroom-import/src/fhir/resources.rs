@@ -259,6 +259,17 @@ pub(crate) struct DocumentReference {
     #[serde(default)]
     pub content: Vec<DocumentContent>,
     pub context: Option<DocumentContext>,
+    #[serde(default)]
+    pub security_label: Vec<CodeableConcept>,
+    pub meta: Option<Meta>,
+}
+
+/// `Resource.meta`: only its security labels are read.
+#[derive(Deserialize, Debug, Default)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct Meta {
+    #[serde(default)]
+    pub security: Vec<Coding>,
 }
 
 #[derive(Deserialize, Debug, Default)]
@@ -288,6 +299,7 @@ pub(crate) struct Condition {
     pub id: Option<String>,
     pub code: Option<CodeableConcept>,
     pub subject: Option<Reference>,
+    pub encounter: Option<Reference>,
     pub verification_status: Option<CodeableConcept>,
 }
 

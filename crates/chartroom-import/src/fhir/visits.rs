@@ -233,6 +233,7 @@ impl FileWrite<'_, '_> {
                 .as_ref()
                 .map(convert::loinc_codes)
                 .unwrap_or_default(),
+            sensitivity: convert::security_categories(&d.security_label, d.meta.as_ref()),
         };
         if let Some(rid) = &item.id {
             matcher.remember(rid, id);

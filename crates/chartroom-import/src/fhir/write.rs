@@ -13,8 +13,9 @@ use crate::chart_upsert::{
 use crate::synthea::title_words;
 use crate::SYNTHEA_SYSTEM;
 use chartroom_domain::{EncounterClass, EncounterId, PatientId, ProviderId, SensitiveCategory};
-use chartroom_store::{ReadTx, Store, StoreError, WriteTx};
-use std::collections::{HashMap, HashSet};
+use chartroom_store::{ConditionCodes, ReadTx, Store, StoreError, WriteTx};
+use std::collections::btree_map::Entry;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// What the files imported so far resolve to (references cross files).
 pub(crate) struct ImportState {
@@ -152,6 +153,39 @@ impl FileWrite<'_, '_> {
             if let Parsed::Procedure(p) = &item.resource {
                 self.procedure(item, p)?;
             }
+        }
+        self.encounter_conditions(&items)?;
+        Ok(())
+    }
+
+    /// Records the codes of each Condition that names its encounter, per encounter
+    /// (release of information derives sensitive categories from them). A Condition
+    /// whose encounter does not resolve is left out, as it would be by the chart.
+    fn encounter_conditions(&mut self, items: &[Item]) -> Result<(), FhirImportError> {
+        let mut changed: BTreeMap<EncounterId, ConditionCodes> = BTreeMap::new();
+        for item in items {
+            let Parsed::Condition(c) = &item.resource else {
+                continue;
+            };
+            let (Some(rid), Some((encounter, _))) =
+                (item.id.clone(), self.encounter_of(c.encounter.as_ref())?)
+            else {
+                continue;
+            };
+            let codes = match changed.entry(encounter) {
+                Entry::Occupied(e) => e.into_mut(),
+                Entry::Vacant(v) => v.insert(
+                    self.read
+                        .encounter_conditions(encounter)
+                        .map_err(|e| self.store_error(e))?,
+                ),
+            };
+            codes.insert(rid, convert::condition_codes(c));
+        }
+        for (encounter, codes) in &changed {
+            self.tx
+                .put_encounter_conditions(*encounter, codes)
+                .map_err(|e| self.store_error(e))?;
         }
         Ok(())
     }

@@ -7,4 +7,5 @@ mod completion;
 mod completion_demo;
 mod hl7;
 mod import_fhir;
+mod roi;
 mod roles;

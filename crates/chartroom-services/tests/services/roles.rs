@@ -163,6 +163,7 @@ fn note_search_lists_sensitive_notes_but_withholds_their_text() {
             offset_secs: 0,
             source_id: None,
             type_codes: Vec::new(),
+            sensitivity: Vec::new(),
         })
         .expect("put doc");
     }

@@ -38,6 +38,7 @@ mod outbox;
 mod patients;
 mod procedures;
 mod providers;
+mod roi;
 mod users;
 
 pub(crate) use self::audit::*;
@@ -51,6 +52,7 @@ pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
 pub(crate) use self::procedures::*;
 pub(crate) use self::providers::*;
+pub(crate) use self::roi::*;
 pub(crate) use self::users::*;
 
 use crate::migrations::SCHEMA_VERSION;
@@ -76,6 +78,8 @@ pub(crate) type LookupTable<'t> = Table<'t, &'static [u8], &'static [u8]>;
 pub(crate) type MrnTable<'t> = Table<'t, &'static [u8; 4], &'static [u8]>;
 /// Key-only listing of `(owner, row)` pairs.
 pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
+/// Rows keyed by a `(owner, row)` pair → [`VALUE_V1`] + postcard.
+pub(crate) type PairRowTable<'t> = Table<'t, &'static PairKey, &'static [u8]>;
 /// Key-only set of row ids.
 pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
 /// A count per 4-byte key (a month).
@@ -171,6 +175,11 @@ tables! {
     encounter_analysis:      ENCOUNTER_ANALYSIS    as RowTable,     since 2;
     awaiting_review:         AWAITING_REVIEW       as ListingTable, since 2, counted as awaiting_review;
     discharge_months:        DISCHARGE_MONTHS      as CountTable,   since 2;
+    roi_requests:            ROI_REQUESTS          as RowTable,     since 2;
+    roi_request_by_source:   ROI_REQUEST_BY_SOURCE as LookupTable,  since 2;
+    patient_roi_requests:    PATIENT_ROI_REQUESTS  as ListingTable, since 2;
+    disclosures:             DISCLOSURES           as PairRowTable, since 2;
+    encounter_conditions:    ENCOUNTER_CONDITIONS  as RowTable,     since 2;
     users:                   USERS                 as RowTable,     since 1, counted as users;
     user_by_name:            USER_BY_NAME          as LookupTable,  since 1;
     outbox:                  OUTBOX                as RowTable,     since 1, counted as outbox;

@@ -86,6 +86,7 @@ fn plant(dir: &std::path::Path) {
                 text: "Discharged home.".into(),
                 source_id: Some("doc-1".into()),
                 type_codes: vec!["18842-5".into()],
+                sensitivity: Vec::new(),
             })
             .expect("document");
         }

@@ -139,6 +139,7 @@ fn note_search_opens_the_note_through_break_the_glass_and_audits_both() {
             offset_secs: 0,
             source_id: None,
             type_codes: Vec::new(),
+            sensitivity: Vec::new(),
         })
         .expect("put");
         tx.commit().expect("commit");

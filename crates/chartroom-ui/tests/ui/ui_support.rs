@@ -207,6 +207,7 @@ pub fn chart() -> Chart {
             offset_secs: 0,
             source_id: None,
             type_codes: Vec::new(),
+            sensitivity: Vec::new(),
         },
         author_name: author.map(Into::into),
     };

@@ -1,0 +1,68 @@
+//! What the ROI desk reads: the request list with the clock, and a patient's
+//! accounting of disclosures.
+
+use super::intake::resolve_patient;
+use super::load_rules;
+use crate::{Result, ServiceError, Services, Session};
+use chartroom_domain::roi::{days_left, due, missing, Disclosure, RoiStatus};
+use chartroom_domain::{AccessAction, Permission};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// One request in `roi list` (the contract in docs/ROI.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RoiRow {
+    pub request_id: String,
+    pub status: String,
+    pub due: NaiveDate,
+    pub days_left: i64,
+    pub missing: Vec<String>,
+    pub fee_cents: u64,
+}
+
+impl Services {
+    /// Every request with its status, clock, missing codes and fee on `as_of`, due
+    /// first (then by request id).
+    pub fn roi_list(&self, session: &Session, as_of: NaiveDate) -> Result<Vec<RoiRow>> {
+        self.require(session, Permission::LogRoiRequest)?;
+        let rules = load_rules(self.data_dir())?;
+        let read = self.store.read()?;
+        let mut rows = Vec::new();
+        for request in read.roi_requests()? {
+            let request = request?;
+            let codes = missing(&request.intake, &rules.policy);
+            let status = request.status(&codes, rules.policy.qa_required);
+            let fee_cents = match (&request.release, status) {
+                (Some(r), _) => r.fee_cents,
+                (None, RoiStatus::Denied | RoiStatus::Cancelled) => 0,
+                (None, _) => self.plan_release(&read, &rules, &request, as_of)?.fee_cents,
+            };
+            rows.push(RoiRow {
+                request_id: request.intake.request_id.clone(),
+                status: status.code().to_string(),
+                due: due(&request, &rules.policy),
+                days_left: days_left(&request, &rules.policy, as_of),
+                missing: codes.iter().map(|c| c.to_string()).collect(),
+                fee_cents,
+            });
+        }
+        rows.sort_by(|a, b| (a.due, &a.request_id).cmp(&(b.due, &b.request_id)));
+        let detail = format!("roi list: {} requests", rows.len());
+        self.audit(self.audit_event(session, AccessAction::RoiRequest, None, detail))?;
+        Ok(rows)
+    }
+
+    /// The patient's accounting of disclosures (164.528), oldest first. `patient` is
+    /// a source id or an MRN.
+    pub fn disclosures(&self, session: &Session, patient: &str) -> Result<Vec<Disclosure>> {
+        self.require(session, Permission::LogRoiRequest)?;
+        let read = self.store.read()?;
+        let id =
+            resolve_patient(&read, patient)?.ok_or(ServiceError::NotFound { what: "patient" })?;
+        let mut out = read.disclosures_of(id)?;
+        out.sort_by(|a, b| (a.date, &a.request_id).cmp(&(b.date, &b.request_id)));
+        let detail = format!("accounting of disclosures: {} entries", out.len());
+        self.audit(self.audit_event(session, AccessAction::RoiRequest, Some(id), detail))?;
+        Ok(out)
+    }
+}
