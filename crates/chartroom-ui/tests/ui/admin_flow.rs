@@ -116,4 +116,9 @@ fn admin_workspace_shows_the_feed_and_the_data() {
         "{all}"
     );
     insta::assert_snapshot!("admin_workspace", shown.backend());
+
+    // Help explains the workspace's own keys.
+    keys(&mut app, "?");
+    let help = text(&screen(&app));
+    assert!(help.contains("reload the data on screen"), "{help}");
 }
