@@ -7,8 +7,8 @@ use super::completion::{
     CompletionDashboard, DeficiencyFilter, DeficiencyRow, NewDeficiency, QueueEntry,
 };
 use super::{
-    BreakGlass, DataStatus, DocumentView, NoteResult, OpenChart, PatientResult, ServiceError,
-    Services, Session,
+    BreakGlass, DataOverview, DataStatus, DocumentView, FeedStats, NoteResult, OpenChart,
+    PatientResult, ServiceError, Services, Session,
 };
 use chartroom_domain::completion::Transition;
 use chartroom_domain::{
@@ -119,12 +119,30 @@ pub trait ChartServices: Send + Sync {
     ) -> Result<(), ServiceError> {
         Err(not_offered())
     }
+
+    // Administration (the Admin workspace). Defaults refuse, like completion's.
+
+    /// The HL7 feed running in this process, if any (admins only).
+    fn hl7_feed_stats(&self, _session: &Session) -> Result<Option<FeedStats>, ServiceError> {
+        Err(not_offered_admin())
+    }
+    /// The store's counts and schema version (admins only).
+    fn data_overview(&self, _session: &Session) -> Result<DataOverview, ServiceError> {
+        Err(not_offered_admin())
+    }
 }
 
 fn not_offered() -> ServiceError {
     ServiceError::Invalid {
         what: "request",
         reason: "chart completion is not offered by these services".into(),
+    }
+}
+
+fn not_offered_admin() -> ServiceError {
+    ServiceError::Invalid {
+        what: "request",
+        reason: "administration is not offered by these services".into(),
     }
 }
 
@@ -229,5 +247,11 @@ impl ChartServices for Services {
         encounter: EncounterId,
     ) -> Result<(), ServiceError> {
         Services::review_encounter(self, session, encounter)
+    }
+    fn hl7_feed_stats(&self, session: &Session) -> Result<Option<FeedStats>, ServiceError> {
+        Services::hl7_feed_stats(self, session)
+    }
+    fn data_overview(&self, session: &Session) -> Result<DataOverview, ServiceError> {
+        Services::data_overview(self, session)
     }
 }

@@ -6,9 +6,10 @@
 use super::{Result, Services, Session};
 use chartroom_domain::{AccessAction, Permission};
 use chartroom_import::hl7::{AckCode, Feed, FeedAnswer};
+use chrono::{DateTime, Utc};
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// Recent refusals kept for the Admin workspace.
 const RECENT_ERRORS: usize = 50;
@@ -17,10 +18,73 @@ const RECENT_ERRORS: usize = 50;
 /// refusals (control id and reason; never a value of the message).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FeedStats {
+    /// Where the listener listens (`serve --mllp ADDR`).
+    pub listen: String,
+    /// When the feed opened.
+    pub since: Option<DateTime<Utc>>,
+    /// Per message type as sent (`ADT^A01`), `unreadable` for what could not be parsed.
     pub by_event: BTreeMap<String, u64>,
     pub by_code: BTreeMap<&'static str, u64>,
     pub duplicates: u64,
-    pub recent_errors: VecDeque<String>,
+    /// The latest refusals, oldest first (at most 50).
+    pub recent_errors: VecDeque<FeedError>,
+}
+
+impl FeedStats {
+    /// Messages of one ADT trigger event (`A01`).
+    pub fn adt(&self, trigger: &str) -> u64 {
+        self.by_event
+            .get(&format!("ADT^{trigger}"))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Messages of any type other than the `triggers` listed (other ADT events, other
+    /// message types, unreadable frames).
+    pub fn other_than(&self, triggers: &[&str]) -> u64 {
+        self.by_event
+            .iter()
+            .filter(|(event, _)| {
+                !triggers
+                    .iter()
+                    .any(|t| event.strip_prefix("ADT^") == Some(*t))
+            })
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    pub fn code(&self, code: &str) -> u64 {
+        self.by_code.get(code).copied().unwrap_or(0)
+    }
+}
+
+/// One refused message: when, the ACK code, its type, its MSH-10 and why. The reason
+/// names segments and fields, never a value, so it is safe to show an administrator.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FeedError {
+    pub at: DateTime<Utc>,
+    pub code: &'static str,
+    pub event: String,
+    pub control_id: String,
+    pub reason: String,
+}
+
+impl std::fmt::Display for FeedError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let control = if self.control_id.is_empty() {
+            "-"
+        } else {
+            &self.control_id
+        };
+        write!(
+            f,
+            "{} {} {} {control} {}",
+            self.at.format("%Y-%m-%dT%H:%M:%SZ"),
+            self.code,
+            self.event,
+            self.reason
+        )
+    }
 }
 
 /// The feed's shared state: the operator it runs as, the applier, the counts.
@@ -44,6 +108,26 @@ impl Hl7Feed {
     pub fn stats(&self) -> FeedStats {
         self.stats.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
+
+    /// Counts one answer; a refusal goes to the recent errors.
+    fn count(&self, answer: &FeedAnswer, at: DateTime<Utc>) {
+        let mut stats = self.stats.lock().unwrap_or_else(|p| p.into_inner());
+        *stats.by_event.entry(answer.event.clone()).or_default() += 1;
+        *stats.by_code.entry(answer.code.code()).or_default() += 1;
+        stats.duplicates += u64::from(answer.duplicate);
+        if let Some(reason) = &answer.reason {
+            if stats.recent_errors.len() == RECENT_ERRORS {
+                stats.recent_errors.pop_front();
+            }
+            stats.recent_errors.push_back(FeedError {
+                at,
+                code: answer.code.code(),
+                event: answer.event.clone(),
+                control_id: answer.control_id.clone(),
+                reason: reason.clone(),
+            });
+        }
+    }
 }
 
 impl Services {
@@ -61,7 +145,11 @@ impl Services {
         Ok(Hl7Feed {
             session: session.clone(),
             feed,
-            stats: Mutex::new(FeedStats::default()),
+            stats: Mutex::new(FeedStats {
+                listen: listen.to_string(),
+                since: Some(self.clock.now()),
+                ..FeedStats::default()
+            }),
             index_behind: AtomicBool::new(false),
         })
     }
@@ -76,20 +164,7 @@ impl Services {
         if answer.code == AckCode::Accept && !answer.duplicate {
             feed.index_behind.store(true, Ordering::SeqCst);
         }
-        let mut stats = feed.stats.lock().unwrap_or_else(|p| p.into_inner());
-        *stats.by_event.entry(answer.event.clone()).or_default() += 1;
-        *stats.by_code.entry(answer.code.code()).or_default() += 1;
-        stats.duplicates += u64::from(answer.duplicate);
-        if let Some(reason) = &answer.reason {
-            if stats.recent_errors.len() == RECENT_ERRORS {
-                stats.recent_errors.pop_front();
-            }
-            stats.recent_errors.push_back(format!(
-                "{} {} {reason}",
-                answer.code.code(),
-                answer.event
-            ));
-        }
+        feed.count(&answer, self.clock.now());
         answer
     }
 
@@ -100,8 +175,7 @@ impl Services {
             "the message is larger than 16 MiB and is refused",
             self.clock.now(),
         );
-        let mut stats = feed.stats.lock().unwrap_or_else(|p| p.into_inner());
-        *stats.by_code.entry(answer.code.code()).or_default() += 1;
+        feed.count(&answer, self.clock.now());
         answer
     }
 
@@ -116,10 +190,18 @@ impl Services {
         })
     }
 
-    /// The feed's counts for the Admin workspace (admins only).
-    pub fn hl7_feed_stats(&self, session: &Session, feed: &Hl7Feed) -> Result<FeedStats> {
+    /// Makes `feed` the one this process runs (`serve --mllp`), so every session's
+    /// Admin workspace and `ssh … hl7 stats` can read its counts.
+    pub fn register_hl7_feed(&self, feed: Arc<Hl7Feed>) {
+        *self.hl7_feed.write().unwrap_or_else(|p| p.into_inner()) = Some(feed);
+    }
+
+    /// The running feed's counts for the Admin workspace and `hl7 stats` (admins only);
+    /// `None` when no listener runs in this process.
+    pub fn hl7_feed_stats(&self, session: &Session) -> Result<Option<FeedStats>> {
         self.require(session, Permission::Administer)?;
-        Ok(feed.stats())
+        let feed = self.hl7_feed.read().unwrap_or_else(|p| p.into_inner());
+        Ok(feed.as_ref().map(|f| f.stats()))
     }
 
     /// Audits one MLLP connection's end: peer and how many messages got which answer.

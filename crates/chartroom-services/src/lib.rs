@@ -2,6 +2,7 @@
 //! of a chart, search and export audited. The UI, CLI and SSH edges call only this.
 //!
 
+mod admin;
 mod audit_trail;
 mod authorize;
 mod chart_services;
@@ -29,6 +30,7 @@ pub use charts::WITHHELD_SNIPPET;
 pub use data_transfer::reindex;
 pub use search_batch::SearchBatch;
 // Plain result and request types of the layers below, so the edges name only services.
+pub use admin::DataOverview;
 pub use chartroom_domain::MergeRecord;
 pub use chartroom_generate::eval_queries;
 pub use chartroom_generate::{
@@ -39,14 +41,14 @@ pub use chartroom_import::{
     ExportOptions, ExportReport, FhirImportReport, Hl7ImportReport, ImportReport,
 };
 pub use chartroom_search::{NoteHit, NoteQuery, PatientRecord, Snippet};
-pub use hl7_feed::{FeedStats, Hl7Feed};
+pub use hl7_feed::{FeedError, FeedStats, Hl7Feed};
 
 use chartroom_domain::{Clock, Document, Encounter, Patient, PatientId, StaffUser};
 use chartroom_search::{ChartIndex, TantivyIndex};
 use chartroom_store::Store;
 use chrono::{DateTime, Utc};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -211,6 +213,8 @@ pub struct Services {
     clock: Arc<dyn Clock>,
     /// Serialises outbox draining so two sessions never apply the same change twice.
     index_sync: Mutex<()>,
+    /// The HL7 feed this process runs (`serve --mllp`), for the Admin workspace.
+    hl7_feed: RwLock<Option<Arc<Hl7Feed>>>,
 }
 
 impl Services {
@@ -232,6 +236,7 @@ impl Services {
             index: Box::new(index),
             clock,
             index_sync: Mutex::new(()),
+            hl7_feed: RwLock::new(None),
         };
         Ok(services)
     }

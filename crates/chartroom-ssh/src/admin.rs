@@ -94,14 +94,15 @@ pub(super) async fn run(
                 out
             })
             .map_err(|e| e.to_string()),
-        AdminCommand::Hl7Stats => match &shared.options.mllp {
-            None => Err("no HL7 feed runs on this server (start it with serve --mllp ADDR)".into()),
-            Some(mllp) => {
-                tokio::task::block_in_place(|| services.hl7_feed_stats(session, &mllp.feed))
-                    .map(|stats| format_stats(&stats))
-                    .map_err(|e| e.to_string())
+        AdminCommand::Hl7Stats => {
+            match tokio::task::block_in_place(|| services.hl7_feed_stats(session)) {
+                Ok(Some(stats)) => Ok(format_stats(&stats)),
+                Ok(None) => {
+                    Err("no HL7 feed runs on this server (start it with serve --mllp ADDR)".into())
+                }
+                Err(e) => Err(e.to_string()),
             }
-        },
+        }
         AdminCommand::Disable { name } => {
             tokio::task::block_in_place(|| services.disable_user(session, &name))
                 .map(|u| format!("disabled {}; their open sessions end now\r\n", u.username))

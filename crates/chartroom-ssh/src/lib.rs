@@ -138,6 +138,8 @@ impl Server {
                     source,
                 })?;
             mllp_addr = listener.local_addr().ok();
+            // Every session's Admin workspace (and `hl7 stats`) reads this feed's counts.
+            services.register_hl7_feed(mllp.feed.clone());
             runtime.spawn(mllp::run(
                 listener,
                 services.clone(),

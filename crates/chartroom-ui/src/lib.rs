@@ -6,6 +6,7 @@
 //! `Services` on worker threads and feeds results back as `Msg`s.
 
 pub mod action;
+pub mod admin_runtime;
 pub mod bench;
 pub mod completion_runtime;
 pub mod config;

@@ -2,6 +2,7 @@
 
 use super::key::Key;
 use super::note_filters::NoteRequest;
+use super::screens::admin::jobs::{AdminAnswer, AdminJob};
 use super::screens::completion::jobs::{CompletionAnswer, CompletionJob};
 use chartroom_domain::{DocumentId, PatientId};
 use chartroom_services::{BreakGlass, Chart, DataStatus, DocumentView, NoteResult, PatientResult};
@@ -47,6 +48,8 @@ pub enum Msg {
     DocumentLoaded(Box<DocumentView>),
     /// An answer for the Completion workspace.
     Completion(Box<CompletionAnswer>),
+    /// Fresh figures for the Admin workspace.
+    Admin(Box<AdminAnswer>),
     /// A failed operation. The message comes from `ServiceError`, which names tables
     /// and ids, never patient data.
     Failed {
@@ -76,6 +79,8 @@ pub enum Effect {
     RefreshStatus,
     /// Load or change chart-completion data.
     Completion(CompletionJob),
+    /// Read the Admin workspace's figures.
+    Admin(AdminJob),
     Quit,
 }
 

@@ -82,6 +82,7 @@ enum Work {
     OpenDocument(DocumentId),
     Status,
     Completion(crate::screens::completion::jobs::CompletionJob),
+    Admin(crate::screens::admin::jobs::AdminJob),
 }
 
 /// Runs one job of the work or long-job worker, turning errors and panics into `Msg`s.
@@ -107,6 +108,7 @@ fn run_work(services: &dyn ChartServices, session: &Session, job: Work) -> Msg {
             },
         },
         Work::Completion(job) => super::completion_runtime::run(services, session, job),
+        Work::Admin(job) => super::admin_runtime::run(services, session, job),
         Work::Status => match guarded(|| services.status()) {
             Ok(status) => Msg::Status(status),
             Err(message) => Msg::Failed {
@@ -273,6 +275,10 @@ impl Runtime {
                 };
                 let _ = queue.send(Work::Completion(job));
             }
+            // Counting the store's tables is a scan: a long job, like the status.
+            Effect::Admin(job) => {
+                let _ = self.long.send(Work::Admin(job));
+            }
             Effect::Quit => return false,
         }
         true
@@ -300,7 +306,7 @@ fn spawn(name: &str, f: impl FnOnce() + Send + 'static) {
 
 /// Runs a service call, turning an error or a panic into a one-line message. A panic in
 /// a service must not take the session's worker (or a whole SSH server) down.
-fn guarded<T>(f: impl FnOnce() -> Result<T, ServiceError>) -> Result<T, String> {
+pub(crate) fn guarded<T>(f: impl FnOnce() -> Result<T, ServiceError>) -> Result<T, String> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(e)) => Err(e.to_string()),

@@ -18,6 +18,7 @@ pub const NOTE_LIMIT: usize = 50;
 /// Charts kept in the recent list shown under an empty query.
 pub const RECENT_LIMIT: usize = 10;
 pub use super::layout::{MIN_HEIGHT, MIN_WIDTH, NOTE_ROWS, WIDE_CHART_WIDTH};
+pub use super::screens::admin::state::AdminState;
 pub use super::screens::break_glass::state::BreakGlassPopup;
 pub use super::screens::chart::state::{ChartState, Section};
 pub use super::screens::completion::state::CompletionState;
@@ -33,6 +34,8 @@ pub enum Screen {
     Chart,
     /// The Completion workspace (its tabs are in `CompletionState`).
     Completion,
+    /// The Admin workspace (HL7 feed and data panels).
+    Admin,
 }
 
 #[derive(Clone, Debug)]
@@ -62,6 +65,7 @@ pub struct State {
     pub recent_selected: usize,
     pub chart: Option<ChartState>,
     pub completion: CompletionState,
+    pub admin: AdminState,
     pub popup: Option<BreakGlassPopup>,
     /// The command palette, when open (above help, below break-the-glass).
     pub palette: Option<PaletteState>,
@@ -102,6 +106,7 @@ impl State {
             recent_selected: 0,
             chart: None,
             completion: CompletionState::default(),
+            admin: AdminState::default(),
             popup: None,
             palette: None,
             help: None,
@@ -132,6 +137,7 @@ impl State {
             Screen::Notes => Mode::Notes,
             Screen::Chart => Mode::Chart,
             Screen::Completion => Mode::Completion,
+            Screen::Admin => Mode::Admin,
         }
     }
 

@@ -9,7 +9,7 @@ use super::action::{Action, Mode};
 use super::key::Key;
 use super::msg::{Effect, Msg};
 use super::screens::palette::{self, PaletteState};
-use super::screens::{break_glass, chart, completion, help, notes, search};
+use super::screens::{admin, break_glass, chart, completion, help, notes, search};
 use super::state::{Screen, State};
 use super::workspace::Workspace;
 
@@ -23,7 +23,10 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             state.height = height;
             chart::update::clamp(state);
         }
-        Msg::Tick { now } => state.now = now,
+        Msg::Tick { now } => {
+            state.now = now;
+            return admin::update::on_tick(state);
+        }
         Msg::Status(status) => state.status = Some(status),
         Msg::SearchResults {
             generation,
@@ -46,6 +49,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::DocumentLoaded(doc) => chart::update::on_document(state, *doc),
         Msg::Completion(answer) => return completion::update::on_answer(state, *answer),
+        Msg::Admin(answer) => admin::update::on_answer(state, *answer),
         Msg::Failed { what, message } => {
             state.loading = None;
             if what == "opening the chart" {
@@ -106,7 +110,7 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
             palette::type_char(state, c);
             Vec::new()
         }
-        Mode::Global | Mode::Chart | Mode::Help | Mode::Completion => Vec::new(),
+        Mode::Global | Mode::Chart | Mode::Help | Mode::Completion | Mode::Admin => Vec::new(),
     }
 }
 
@@ -166,6 +170,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
                 Mode::Notes => notes::update::on_action(state, action),
                 Mode::Chart => chart::update::on_action(state, action),
                 Mode::Completion => completion::update::on_action(state, action, key_of(action)),
+                Mode::Admin => admin::update::on_action(state, action),
                 Mode::Popup => break_glass::update::on_action(state, action),
                 Mode::Help => {
                     help::on_action(state, action);
@@ -209,8 +214,12 @@ fn switch_workspace(state: &mut State, workspace: Workspace) -> Vec<Effect> {
             state.screen = Screen::Completion;
             return completion::update::enter(state);
         }
+        Workspace::Admin => {
+            state.screen = Screen::Admin;
+            return admin::update::enter(state);
+        }
         // Not built: `refusal` turned them away above.
-        Workspace::Release | Workspace::Privacy | Workspace::Identity | Workspace::Admin => {}
+        Workspace::Release | Workspace::Privacy | Workspace::Identity => {}
     }
     Vec::new()
 }

@@ -58,7 +58,10 @@ impl Workspace {
 
     /// Whether its screens exist yet. The one place a new workflow is switched on.
     pub fn built(self) -> bool {
-        matches!(self, Workspace::Search | Workspace::Completion)
+        matches!(
+            self,
+            Workspace::Search | Workspace::Completion | Workspace::Admin
+        )
     }
 
     /// The keymap action that switches to it.
@@ -115,6 +118,9 @@ mod tests {
             let mut expected = vec![Workspace::Search];
             if allowed(role, Permission::RecordDeficiency) {
                 expected.push(Workspace::Completion);
+            }
+            if allowed(role, Permission::Administer) {
+                expected.push(Workspace::Admin);
             }
             assert_eq!(Workspace::available(role), expected);
         }

@@ -27,6 +27,8 @@ pub struct FeedAnswer {
     pub code: AckCode,
     /// `ADT^A01`, or `unreadable` when the message could not be parsed.
     pub event: String,
+    /// The message's MSH-10 (empty when it could not be read).
+    pub control_id: String,
     /// Why it was not accepted.
     pub reason: Option<String>,
     /// A resend of a message already applied.
@@ -157,6 +159,7 @@ impl Feed {
             ack,
             code: applied.code,
             event,
+            control_id: header.control_id,
             reason: applied.error.map(|e| e.reason),
             duplicate: applied.duplicate,
         }
@@ -318,6 +321,7 @@ impl Feed {
             ack,
             code: AckCode::Reject,
             event: "unreadable".into(),
+            control_id: header.control_id,
             reason: Some(error.reason),
             duplicate: false,
         }

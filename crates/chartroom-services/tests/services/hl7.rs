@@ -125,3 +125,88 @@ fn verify_counts_queued_changes_as_pending_not_drift() {
     assert!(report.first_problem().is_none(), "{:?}", report.checks);
     assert!(report.checks[0].detail.starts_with("1 changes queued"));
 }
+
+/// The running feed is registered with the services: its counts and refusals reach an
+/// admin's session (the Admin workspace, `hl7 stats`), and a clerk is refused them.
+#[test]
+fn feed_stats_come_through_the_session_and_a_clerk_is_refused() {
+    use chartroom_domain::Role;
+    use chartroom_services::{NewUser, ServiceError, Session};
+    let dir = tempfile::tempdir().unwrap();
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    let admin = services.local_session("boss").unwrap();
+    assert_eq!(services.hl7_feed_stats(&admin).unwrap(), None);
+
+    let feed = Arc::new(services.open_hl7_feed(&admin, "127.0.0.1:2575").unwrap());
+    services.register_hl7_feed(feed.clone());
+    for message in MESSAGES.split("MSH").skip(1) {
+        let message = format!("MSH{message}").replace('\n', "\r");
+        let answer = services.hl7_message(&feed, message.as_bytes());
+        assert_eq!(answer.code, AckCode::Accept, "{:?}", answer.reason);
+    }
+    services.hl7_message(
+        &feed,
+        b"MSH|^~\\&|REG|HOSP|||2024||ADT^A08|Z9|P|2.5\rPID|1||nobody^^^HOSP^MR\r",
+    );
+    services.hl7_message(&feed, b"MSH|^~\\&|X\rthis is not a segment\r");
+
+    let stats = services.hl7_feed_stats(&admin).unwrap().unwrap();
+    assert_eq!(stats.listen, "127.0.0.1:2575");
+    assert_eq!(
+        (
+            stats.adt("A01"),
+            stats.adt("A04"),
+            stats.adt("A03"),
+            stats.adt("A08")
+        ),
+        (1, 1, 1, 1)
+    );
+    assert_eq!(stats.other_than(&["A01", "A04", "A08", "A03", "A40"]), 1);
+    assert_eq!(
+        (stats.code("AA"), stats.code("AE"), stats.code("AR")),
+        (3, 1, 1)
+    );
+    assert_eq!(stats.recent_errors.len(), 2);
+    let unknown = &stats.recent_errors[0];
+    assert_eq!((unknown.code, unknown.control_id.as_str()), ("AE", "Z9"));
+    assert!(unknown.reason.starts_with("unknown patient"), "{unknown:?}");
+    // A refusal names the message, never a value from it.
+    assert!(!unknown.to_string().contains("nobody"), "{unknown}");
+    assert_eq!(stats.recent_errors[1].code, "AR");
+
+    let data = services.data_overview(&admin).unwrap();
+    assert_eq!((data.patients, data.encounters), (2, 2));
+    assert!(
+        data.audit_events > 0 && data.schema_version >= 2,
+        "{data:?}"
+    );
+
+    let clerk = services
+        .add_user(
+            &admin,
+            NewUser {
+                username: "clerk1".into(),
+                display_name: String::new(),
+                role: Role::Clerk,
+                department: "HIM".into(),
+                ssh_keys: vec![
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 c@d"
+                        .into(),
+                ],
+            },
+        )
+        .unwrap();
+    let clerk = Session {
+        user: clerk,
+        id: "test".into(),
+        client: "127.0.0.1:5000".into(),
+    };
+    assert!(matches!(
+        services.hl7_feed_stats(&clerk),
+        Err(ServiceError::Forbidden { .. })
+    ));
+    assert!(matches!(
+        services.data_overview(&clerk),
+        Err(ServiceError::Forbidden { .. })
+    ));
+}

@@ -5,11 +5,13 @@
 //! - `search`: patient search (keymap `[search]`), the Search workspace's home.
 //! - `notes`: full-text note search (`[notes]`).
 //! - `chart`: an open chart (`[chart]`).
+//! - `admin`: the Admin workspace (`[admin]`): HL7 feed and data panels.
 //! - `completion`: the Completion workspace's tabs (`[completion]`).
 //! - `help`: the help overlay (`[help]`).
 //! - `break_glass`: the break-the-glass reason popup (`[popup]`).
 //! - `palette`: the command palette (`[palette]`).
 
+pub mod admin;
 pub mod break_glass;
 pub mod chart;
 pub mod completion;

@@ -4,7 +4,7 @@
 pub mod common;
 pub mod status;
 
-use super::screens::{break_glass, chart, completion, help, notes, palette, search};
+use super::screens::{admin, break_glass, chart, completion, help, notes, palette, search};
 
 use super::state::{Screen, State, MIN_HEIGHT, MIN_WIDTH};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -30,6 +30,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         Screen::Notes => notes::view::draw(state, frame, body),
         Screen::Chart => chart::view::draw(state, frame, body),
         Screen::Completion => completion::view::draw(state, frame, body),
+        Screen::Admin => admin::view::draw(state, frame, body),
     }
     if let Some(message) = &state.error {
         let line = Line::styled(format!(" ! {}", message), state.theme.style("error"));

@@ -39,6 +39,11 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::VerifyDeficiency, "verify"),
             (Action::MarkReviewed, "reviewed"),
         ],
+        Mode::Admin => &[
+            (Action::Help, "help"),
+            (Action::Refresh, "refresh"),
+            (Action::Quit, "quit"),
+        ],
         Mode::Help => &[(Action::Back, "close"), (Action::Down, "scroll")],
         Mode::Popup => &[(Action::Confirm, "confirm"), (Action::Cancel, "cancel")],
         Mode::Palette => &[(Action::Run, "run"), (Action::Back, "close")],

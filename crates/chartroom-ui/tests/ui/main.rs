@@ -3,6 +3,7 @@
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // test helpers outside #[test] fns
 
+mod admin_flow;
 mod app_flow;
 mod completion_flow;
 mod ui_config;

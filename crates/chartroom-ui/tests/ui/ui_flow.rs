@@ -245,12 +245,23 @@ fn workspaces_switch_by_key_and_refuse_what_the_role_may_not_enter() {
         s.error.as_deref(),
         Some("Completion: not permitted for clerk")
     );
-    // An admin may, but the workspace is not built yet.
+    // An admin may enter Admin (it reads its figures), not a workspace not built yet.
     let mut admin = state();
     admin.role = Role::Admin;
-    key(&mut admin, "f8");
-    assert_eq!(admin.error.as_deref(), Some("Admin: not available"));
-    assert_eq!(admin.workspace, Workspace::Search);
+    let effects = key(&mut admin, "f8");
+    assert_eq!(admin.workspace, Workspace::Admin);
+    assert_eq!(
+        effects,
+        vec![chartroom_ui::Effect::Admin(
+            chartroom_ui::screens::admin::jobs::AdminJob::Load
+        )]
+    );
+    // A clerk may not.
+    key(&mut s, "f8");
+    assert_eq!(s.error.as_deref(), Some("Admin: not permitted for clerk"));
+    key(&mut admin, "f5");
+    assert_eq!(admin.error.as_deref(), Some("Release: not available"));
+    assert_eq!(admin.workspace, Workspace::Admin);
     // In the break-the-glass popup the question comes first.
     let mut p = state();
     update(
