@@ -2,15 +2,15 @@
 //! how to start one; with a feed registered (as `serve --mllp` does) ctrl-r shows its
 //! counts per type and ACK code, its refusals and the store's counts; an 80×24 snapshot.
 
+use super::ui_support::{keys, wait};
 use chartroom_domain::FixedClock;
 use chartroom_services::{AckCode, Services};
 use chartroom_ui::screens::admin::view::NO_LISTENER;
-use chartroom_ui::{App, Key, Msg, UiConfig};
+use chartroom_ui::{App, UiConfig};
 use chrono::{TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// One of each counted type, a skipped A02 (other), and three refusals: an update for
 /// an unknown patient (AE), an unsupported message type and a garbled frame (AR).
@@ -24,26 +24,6 @@ const FEED: &[(&str, AckCode)] = &[
     ("MSH|^~\\&|LAB|HOSP|CHART|HIM|20261125086000||ORU^R01|L7|P|2.5\rPID|1||1234567890^^^HOSP^MR\r", AckCode::Reject),
     ("MSH|^~\\&|X\rthis is not a segment\r", AckCode::Reject),
 ];
-
-fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(app) {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; error: {:?}",
-            app.state.error
-        );
-        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
-            app.handle(msg);
-        }
-    }
-}
-
-fn keys(app: &mut App, names: &str) {
-    for name in names.split_whitespace() {
-        app.handle(Msg::Key(name.parse::<Key>().expect("key")));
-    }
-}
 
 fn screen(app: &App) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(80, 24)).expect("backend");

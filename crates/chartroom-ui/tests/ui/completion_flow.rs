@@ -3,17 +3,17 @@
 //! them (an illegal move shows the rule), marks the chart reviewed; 80×24 snapshots of
 //! the queue and the dashboard.
 
+use super::ui_support::{keys, wait};
 use chartroom_domain::completion::DeficiencyStatus;
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;
 use chartroom_ui::screens::completion::state::{Focus, Tab};
-use chartroom_ui::{App, Key, Msg, UiConfig};
+use chartroom_ui::{App, UiConfig};
 use chrono::{NaiveDate, TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::NaiveDateTime {
     NaiveDate::from_ymd_opt(y, m, d)
@@ -92,27 +92,6 @@ fn plant(dir: &std::path::Path) {
         }
     }
     tx.commit().expect("commit");
-}
-
-fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(app) {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; error: {:?}",
-            app.state.error
-        );
-        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
-            app.handle(msg);
-        }
-    }
-}
-
-/// Presses keys named as in keymaps (`f4`, `ctrl-a`, `y`), space-separated.
-fn keys(app: &mut App, names: &str) {
-    for name in names.split_whitespace() {
-        app.handle(Msg::Key(name.parse::<Key>().expect("key")));
-    }
 }
 
 fn statuses(app: &App) -> Vec<DeficiencyStatus> {

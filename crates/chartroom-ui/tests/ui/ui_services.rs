@@ -1,6 +1,7 @@
 //! The UI runtime over the real services (store + index in a temp directory): typing
 //! finds patients, enter opens a chart, a VIP chart asks for a reason first.
 
+use super::ui_support::wait;
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;
@@ -8,7 +9,6 @@ use chartroom_ui::state::Screen;
 use chartroom_ui::{App, Key, Msg, UiConfig};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 fn patient(id: PatientId, mrn: u32, given: &str, family: &str, vip: bool) -> Patient {
     let mut p = chartroom_testkit::patient(given, family, (1984, 3, 2));
@@ -17,20 +17,6 @@ fn patient(id: PatientId, mrn: u32, given: &str, family: &str, vip: bool) -> Pat
     p.sex = Sex::Male;
     p.flags.vip = vip;
     p
-}
-
-fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(app) {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; error: {:?}",
-            app.state.error
-        );
-        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
-            app.handle(msg);
-        }
-    }
 }
 
 fn press(app: &mut App, name: &str) {

@@ -2,10 +2,11 @@
 
 use chartroom_domain::*;
 use chartroom_services::{Chart, DocumentView, EncounterView, PatientResult, Session};
-use chartroom_ui::{update, Key, Msg, State, UiConfig};
+use chartroom_ui::{update, App, Key, Msg, State, UiConfig};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+use std::time::{Duration, Instant};
 
 pub fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
@@ -397,4 +398,27 @@ pub fn note_results() -> Vec<chartroom_services::NoteResult> {
             author_name: None,
         },
     ]
+}
+
+/// Runs the app's messages (worker answers) until `done` holds; fails after 20 s naming
+/// `what` and the error line.
+pub fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !done(app) {
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; error: {:?}",
+            app.state.error
+        );
+        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
+            app.handle(msg);
+        }
+    }
+}
+
+/// Presses keys named as in keymaps (`f4`, `ctrl-a`, `y`), space-separated.
+pub fn keys(app: &mut App, names: &str) {
+    for name in names.split_whitespace() {
+        app.handle(Msg::Key(name.parse::<Key>().expect("key")));
+    }
 }
