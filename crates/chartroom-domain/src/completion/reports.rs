@@ -140,9 +140,9 @@ fn month_start(d: NaiveDate) -> NaiveDate {
     d.with_day(1).unwrap_or(d)
 }
 
-/// Per month from the first discharge month to `as_of`'s month: the discharges that
-/// month (`discharges`: month → count, any day of the month as its key) and the records
-/// delinquent at the month's end (or on `as_of` for the current month).
+/// Per complete month from the first discharge month to the last month that ended on or
+/// before `as_of`: the discharges that month (`discharges`: month → count, any day of
+/// the month as its key) and the records delinquent at the month's end.
 ///
 /// Each deficiency is delinquent from the day after its due date until it was completed
 /// (or for good): the months whose snapshot falls in that span are marked in a bitset
@@ -160,11 +160,17 @@ pub fn delinquency_by_month<'a>(
     let Some(first) = per_month.keys().next().copied() else {
         return Vec::new();
     };
+    // Complete months only: a month-to-date rate early in a month divides a full
+    // backlog by a few days of discharges (thousands of per cent), which no one reports.
     let mut snapshots = Vec::new();
     let mut month = first;
-    while month <= as_of {
+    loop {
         let next = month + Months::new(1);
-        snapshots.push((month, (next - Days::new(1)).min(as_of)));
+        let end = next - Days::new(1);
+        if end > as_of {
+            break;
+        }
+        snapshots.push((month, end));
         month = next;
     }
     let words = snapshots.len().div_ceil(64);
