@@ -20,7 +20,8 @@ pub struct Procedure {
     pub category_codes: Vec<String>,
     /// What a person reads (`code.text` or the first display).
     pub description: String,
-    /// When it started (`performedPeriod.start` or `performedDateTime`), UTC.
+    /// When it started (`performedPeriod.start` or `performedDateTime`), UTC;
+    /// `NaiveDateTime::MIN` when the source gave no time (any later note counts).
     pub start: NaiveDateTime,
     /// `performer[].actor` that resolved to providers, in source order.
     pub performers: Vec<ProviderId>,

@@ -35,8 +35,14 @@ impl FileWrite<'_, '_> {
             .as_ref()
             .and_then(|period| period.start.as_deref())
             .or(p.performed_date_time.as_deref());
-        let start = convert::date_time(start_text, "performedPeriod.start")
-            .map_err(|bad| self.field(item, bad))?;
+        // No performed time at all (FHIR allows it): the start is unknown, so any
+        // operative note of the encounter counts as after it. A time that is there but
+        // unreadable is still an error.
+        let start = match start_text {
+            Some(_) => convert::date_time(start_text, "performedPeriod.start")
+                .map_err(|bad| self.field(item, bad))?,
+            None => chrono::NaiveDateTime::MIN,
+        };
         let performers = p
             .performer
             .iter()

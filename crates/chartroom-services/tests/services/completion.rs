@@ -155,6 +155,12 @@ fn every_template_rule_fires_and_does_not_fire() {
                 "2024-01-22T12:00:00-05:00",
                 Some("final"),
             ),
+            // ...so does it for a surgical procedure with no performed time at all...
+            {
+                let mut p = procedure("proc-untimed", "enc-imp", "2024-01-22T09:00:00-05:00", true);
+                p.as_object_mut().unwrap().remove("performedPeriod");
+                p
+            },
             // ...a non-surgical procedure needs no op note.
             procedure("proc-3", "enc-imp", "2024-01-25T09:00:00-05:00", false),
             // Inpatient: H&P 25 hours after admission does not count; op note before the
