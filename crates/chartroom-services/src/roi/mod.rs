@@ -6,6 +6,7 @@
 //! that make an encounter's documents sensitive: `DATA_DIR/sensitive-conditions.txt`
 //! (defaults: `defaults/sensitive-conditions.txt`). Rules: docs/ROI.md.
 
+pub mod demo;
 mod intake;
 mod packet;
 mod pdf;
