@@ -16,7 +16,7 @@ mod work;
 
 pub use intake::IntakeReport;
 pub use release::{Manifest, ManifestWithheld};
-pub use views::RoiRow;
+pub use views::{RoiDeskRow, RoiRow};
 pub use work::ExtensionNotice;
 
 use crate::{Result, ServiceError, Services};
