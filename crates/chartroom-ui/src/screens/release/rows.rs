@@ -9,9 +9,10 @@ use chrono::NaiveDate;
 /// Days left at or under which an open request is "due soon".
 pub const DUE_SOON_DAYS: i64 = 5;
 
-/// `03/02/26`: short dates, so the whole clock fits on an 80-column row.
+/// `03/02`: month and day, so the whole clock fits on an 80-column row (a request's
+/// dates are weeks apart; the detail pane gives them in full).
 pub fn short_date(d: NaiveDate) -> String {
-    d.format("%m/%d/%y").to_string()
+    d.format("%m/%d").to_string()
 }
 
 /// Short requester-type labels for the queue (the detail pane gives the code).
@@ -96,8 +97,11 @@ impl QueueRow for RequestRow {
         let intake = &d.request.intake;
         vec![
             d.row.request_id.clone(),
-            type_label(intake.requester.kind).to_string(),
-            intake.requester.name.clone().unwrap_or_default(),
+            format!(
+                "{}: {}",
+                type_label(intake.requester.kind),
+                intake.requester.name.as_deref().unwrap_or("no name")
+            ),
             d.mrn.to_string(),
             short_date(intake.received),
             short_date(d.row.due),
@@ -116,9 +120,9 @@ impl QueueRow for RequestRow {
             )
         };
         match column {
-            4 => day(self.0.request.intake.received),
-            5 => day(self.0.row.due),
-            6 => SortKey::Number(self.0.row.days_left),
+            3 => day(self.0.request.intake.received),
+            4 => day(self.0.row.due),
+            5 => SortKey::Number(self.0.row.days_left),
             _ => SortKey::Text(
                 self.cells()
                     .get(column)

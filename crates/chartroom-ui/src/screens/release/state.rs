@@ -150,7 +150,10 @@ impl ReleaseState {
             .filter(|r| view.shows(&r.0.row.status))
             .cloned()
             .collect();
-        self.queue.title = view.title().to_string();
+        self.queue.title = match &self.notice {
+            Some(notice) => format!("{} · {notice}", view.title()),
+            None => view.title().to_string(),
+        };
         self.queue.set_rows(rows);
     }
 }
@@ -158,13 +161,12 @@ impl ReleaseState {
 pub fn request_columns() -> Vec<Column> {
     vec![
         Column::new("Request", Constraint::Length(9)),
-        Column::new("Type", Constraint::Length(8)),
-        Column::new("Requester", Constraint::Fill(2)),
+        Column::new("Requester", Constraint::Fill(3)),
         Column::new("MRN", Constraint::Length(11)),
-        Column::new("Received", Constraint::Length(8)),
-        Column::new("Due", Constraint::Length(8)),
+        Column::new("Recd", Constraint::Length(5)),
+        Column::new("Due", Constraint::Length(5)),
         Column::new("Left", Constraint::Length(8)),
         Column::new("Status", Constraint::Length(8)),
-        Column::new("Missing", Constraint::Fill(1)),
+        Column::new("Missing", Constraint::Fill(2)),
     ]
 }

@@ -38,7 +38,9 @@ pub fn enter(state: &mut State) -> Vec<Effect> {
 
 pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
     let r = &mut state.release;
-    r.notice = None;
+    if r.notice.take().is_some() {
+        r.apply_view();
+    }
     match action {
         Action::NextStatus => {
             r.view = r.view.next();
@@ -182,10 +184,12 @@ pub fn on_answer(state: &mut State, answer: ReleaseAnswer) -> Vec<Effect> {
         }
         ReleaseAnswer::Extended { request_id, notice } => {
             r.notice = Some(format!("{request_id} extended to {}", notice.new_due));
+            r.apply_view();
             return vec![job(ReleaseJob::Load)];
         }
         ReleaseAnswer::QaConfirmed { request_id } => {
             r.notice = Some(format!("{request_id}: QA confirmed"));
+            r.apply_view();
             return vec![job(ReleaseJob::Load)];
         }
     }

@@ -2,7 +2,7 @@
 //! overdue), the request queue with the clock on every row, the selected request's
 //! detail below or beside it; popups on top.
 
-use super::rows::{status_label, RequestRow, DUE_SOON_DAYS};
+use super::rows::{status_label, Clock, RequestRow};
 use super::state::{Popup, ReleaseState};
 use crate::state::State;
 use crate::theme::Theme;
@@ -21,7 +21,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ]));
     frame.render_widget(Paragraph::new(dashboard_line(r, theme)), dash);
-    let (queue_area, detail_area) = split_queue_detail(body);
+    let (queue_area, detail_area) = split(body, r.queue.visible_len());
     work_queue_view::render(frame, queue_area, &r.queue, theme, !r.detail_focused);
     if let Some(detail_area) = detail_area {
         let detail = r.queue.current().map(detail);
@@ -41,16 +41,35 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
 }
 
-/// `open 12: hold 5 · fulfil 4 · QA 3 │ released 2 │ due soon 2 · overdue 1`.
+/// The shared split, except that below the queue (narrow terminals) the queue takes no
+/// more rows than it has, so the detail pane gets the rest.
+fn split(body: Rect, rows: usize) -> (Rect, Option<Rect>) {
+    let (queue, detail) = split_queue_detail(body);
+    match detail {
+        Some(_) if queue.width == body.width => {
+            // Borders, the filter hint and the column header take four lines.
+            let wanted = u16::try_from(rows).unwrap_or(u16::MAX).saturating_add(4);
+            let height = wanted.clamp(6, body.height / 2);
+            let [queue, detail] = body.layout(&Layout::vertical([
+                Constraint::Length(height),
+                Constraint::Fill(1),
+            ]));
+            (queue, Some(detail))
+        }
+        _ => (queue, detail),
+    }
+}
+
+/// `open 12 (hold 5, fulfil 4, QA 3) · released 2 · due soon 2 · overdue 1`.
 fn dashboard_line<'a>(r: &ReleaseState, theme: &Theme) -> Line<'a> {
     if r.as_of.is_none() {
         return Line::styled("loading the requests…", theme.style("text.dim"));
     }
     let c = &r.counts;
-    let mut spans = vec![
+    let spans = vec![
         Span::styled(
             format!(
-                "open {}: hold {} · fulfil {} · QA {} │ released {} │ ",
+                "open {} (hold {}, fulfil {}, QA {}) · released {} · ",
                 c.open, c.on_hold, c.in_fulfillment, c.qa, c.released
             ),
             theme.style("text"),
@@ -65,12 +84,6 @@ fn dashboard_line<'a>(r: &ReleaseState, theme: &Theme) -> Line<'a> {
             theme.style(if c.overdue > 0 { "error" } else { "text" }),
         ),
     ];
-    if let Some(notice) = &r.notice {
-        spans.push(Span::styled(
-            format!(" · {notice}"),
-            theme.style("text.dim"),
-        ));
-    }
     Line::from(spans)
 }
 
@@ -106,24 +119,19 @@ pub fn detail(row: &RequestRow) -> Detail {
             intake.requester.address.as_deref().unwrap_or("no address")
         ),
     );
-    let clock = match &d.request.extension {
-        Some(e) => format!(
-            "received {}, due {} (extended on {}: {}), {}",
-            intake.received,
-            d.row.due,
-            e.on,
-            e.reason,
-            row.days_left_cell()
-        ),
-        None => format!(
-            "received {}, due {}, {} (soon: {DUE_SOON_DAYS} days or less)",
-            intake.received,
-            d.row.due,
-            row.days_left_cell()
-        ),
+    let left = match row.clock() {
+        Clock::Closed => "closed".to_string(),
+        Clock::Running => format!("{} days left", d.row.days_left),
+        Clock::DueSoon => format!("{} days left: DUE SOON", d.row.days_left),
+        Clock::Overdue => format!("OVERDUE by {} days", -d.row.days_left),
+    };
+    let due = match &d.request.extension {
+        Some(e) => format!("{}, {left} (extended on {}: {})", d.row.due, e.on, e.reason),
+        None => format!("{}, {left}", d.row.due),
     };
     detail = detail
-        .field("Clock", clock)
+        .field("Received", intake.received.to_string())
+        .field("Due", due)
         .field("Scope", scope(intake))
         .field(
             "Purpose",
@@ -137,22 +145,29 @@ pub fn detail(row: &RequestRow) -> Detail {
                 intake.format.map_or("not given", |x| x.code())
             ),
         )
-        .field("Identity verified", yes_no(intake.identity_verified));
+        .field(
+            "Identity",
+            if intake.identity_verified {
+                "verified"
+            } else {
+                "NOT VERIFIED"
+            },
+        );
     if let Some(process) = intake.legal_process {
-        detail = detail.field("Legal process", process.code());
+        detail = detail.field("Legal", process.code());
     }
     if intake.court_order || intake.subpoena_assurances {
         detail = detail.field(
-            "Court order / assurances",
+            "Court",
             format!(
-                "{} / {}",
+                "order {} · assurances {}",
                 yes_no(intake.court_order),
                 yes_no(intake.subpoena_assurances)
             ),
         );
     }
     if let Some(authority) = &intake.representative_authority {
-        detail = detail.field("Representative authority", authority.clone());
+        detail = detail.field("Rep. auth", authority.clone());
     }
     detail = match &intake.authorization {
         None => detail.field("Authorization", "none attached"),
@@ -203,14 +218,14 @@ fn authorization(detail: Detail, a: &Authorization) -> Detail {
     let st = &a.statements;
     let statement = |present: bool| if present { "yes" } else { "MISSING" };
     let mut detail = detail
-        .field("Auth: description", or_missing(&a.description))
-        .field("Auth: discloser", or_missing(&a.discloser))
-        .field("Auth: recipient", or_missing(&a.recipient))
-        .field("Auth: purpose", or_missing(&a.purpose))
-        .field("Auth: expiration", expiration)
-        .field("Auth: signed", signed)
+        .field("Auth what", or_missing(&a.description))
+        .field("Auth from", or_missing(&a.discloser))
+        .field("Auth to", or_missing(&a.recipient))
+        .field("Auth why", or_missing(&a.purpose))
+        .field("Auth ends", expiration)
+        .field("Signed", signed)
         .field(
-            "Auth: statements",
+            "Statements",
             format!(
                 "revocation {} · conditioning {} · redisclosure {}",
                 statement(st.revocation),
@@ -219,11 +234,11 @@ fn authorization(detail: Detail, a: &Authorization) -> Detail {
             ),
         );
     if let Some(on) = a.revoked_on {
-        detail = detail.field("Auth: revoked", on.to_string());
+        detail = detail.field("Revoked", on.to_string());
     }
     if !a.specific_consent.is_empty() {
         let codes: Vec<&str> = a.specific_consent.iter().map(|c| c.code()).collect();
-        detail = detail.field("Auth: consents to", codes.join(", "));
+        detail = detail.field("Consents", codes.join(", "));
     }
     detail
 }
