@@ -177,3 +177,28 @@ fn release_workspace_shows_the_clock_and_works_requests() {
     assert!(all.contains("R-102") && all.contains("-6 late"), "{all}");
     insta::assert_snapshot!("release_workspace", shown.backend());
 }
+
+#[test]
+fn the_help_overlay_lists_the_release_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
+            .single()
+            .expect("time"),
+    ));
+    let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
+    let session = services.local_session("tester").expect("session");
+    let mut app = App::new(
+        services,
+        session,
+        &UiConfig::builtin(true).expect("config"),
+        80,
+        24,
+    );
+    keys(&mut app, "f5");
+    wait(&mut app, "the requests", |a| a.state.release.as_of.is_some());
+    assert!(text(&screen(&app)).contains("Open requests"));
+    keys(&mut app, "?");
+    let help = text(&screen(&app));
+    assert!(help.contains("extend the request once"), "{help}");
+}
