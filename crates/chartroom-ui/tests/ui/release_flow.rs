@@ -7,7 +7,6 @@
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;
-use chartroom_ui::screens::release::rows::DUE_SOON_DAYS;
 use chartroom_ui::screens::release::view::detail;
 use chartroom_ui::{App, Key, Msg, UiConfig};
 use chrono::{TimeZone, Utc};
@@ -137,7 +136,6 @@ fn release_workspace_shows_the_clock_and_works_requests() {
     assert_eq!(r.queue.rows().len(), 5);
     assert_eq!((r.counts.on_hold, r.counts.in_fulfillment), (3, 2));
     assert_eq!((r.counts.due_soon, r.counts.overdue), (1, 1));
-    assert!(DUE_SOON_DAYS >= 2);
     // Due first: the overdue attorney's request, with its hold explained.
     let first = r.queue.current().expect("a row");
     assert_eq!(first.0.row.request_id, "R-102");
@@ -196,7 +194,9 @@ fn the_help_overlay_lists_the_release_keys() {
         24,
     );
     keys(&mut app, "f5");
-    wait(&mut app, "the requests", |a| a.state.release.as_of.is_some());
+    wait(&mut app, "the requests", |a| {
+        a.state.release.as_of.is_some()
+    });
     assert!(text(&screen(&app)).contains("Open requests"));
     keys(&mut app, "?");
     let help = text(&screen(&app));
