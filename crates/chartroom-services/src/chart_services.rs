@@ -6,6 +6,7 @@
 use super::completion::{
     CompletionDashboard, DeficiencyFilter, DeficiencyRow, NewDeficiency, QueueEntry,
 };
+use super::roi::{ExtensionNotice, RoiDeskRow};
 use super::{
     BreakGlass, DataOverview, DataStatus, DocumentView, FeedStats, NoteResult, OpenChart,
     PatientResult, ServiceError, Services, Session,
@@ -120,6 +121,31 @@ pub trait ChartServices: Send + Sync {
         Err(not_offered())
     }
 
+    // Release of information (the Release workspace). Defaults refuse, like completion's.
+
+    /// Every request with its clock, status, missing codes, fee, intake and patient.
+    fn roi_desk(
+        &self,
+        _session: &Session,
+        _as_of: NaiveDate,
+    ) -> Result<Vec<RoiDeskRow>, ServiceError> {
+        Err(not_offered_roi())
+    }
+    /// The one 30-day extension of a patient-access request, given on `on`.
+    fn extend_roi_request(
+        &self,
+        _session: &Session,
+        _request_id: &str,
+        _reason: &str,
+        _on: NaiveDate,
+    ) -> Result<ExtensionNotice, ServiceError> {
+        Err(not_offered_roi())
+    }
+    /// QA: every page of the release belongs to the patient.
+    fn confirm_roi_qa(&self, _session: &Session, _request_id: &str) -> Result<(), ServiceError> {
+        Err(not_offered_roi())
+    }
+
     // Administration (the Admin workspace). Defaults refuse, like completion's.
 
     /// The HL7 feed running in this process, if any (admins only).
@@ -136,6 +162,13 @@ fn not_offered() -> ServiceError {
     ServiceError::Invalid {
         what: "request",
         reason: "chart completion is not offered by these services".into(),
+    }
+}
+
+fn not_offered_roi() -> ServiceError {
+    ServiceError::Invalid {
+        what: "request",
+        reason: "release of information is not offered by these services".into(),
     }
 }
 
@@ -247,6 +280,25 @@ impl ChartServices for Services {
         encounter: EncounterId,
     ) -> Result<(), ServiceError> {
         Services::review_encounter(self, session, encounter)
+    }
+    fn roi_desk(
+        &self,
+        session: &Session,
+        as_of: NaiveDate,
+    ) -> Result<Vec<RoiDeskRow>, ServiceError> {
+        Services::roi_desk(self, session, as_of)
+    }
+    fn extend_roi_request(
+        &self,
+        session: &Session,
+        request_id: &str,
+        reason: &str,
+        on: NaiveDate,
+    ) -> Result<ExtensionNotice, ServiceError> {
+        Services::extend_roi_request(self, session, request_id, reason, on)
+    }
+    fn confirm_roi_qa(&self, session: &Session, request_id: &str) -> Result<(), ServiceError> {
+        Services::confirm_roi_qa(self, session, request_id)
     }
     fn hl7_feed_stats(&self, session: &Session) -> Result<Option<FeedStats>, ServiceError> {
         Services::hl7_feed_stats(self, session)

@@ -147,11 +147,19 @@ impl Services {
         self.analyze_deficiencies(&session, false)?;
         let history = self.plant_completion_history(&session, options.as_of, options.seed)?;
         self.plant_reviews(&session, options.as_of)?;
+        // The Release workspace's work: requests in every status (`roi::demo`).
+        let roi =
+            self.plant_roi_requests(&session, options.as_of, options.seed, report.patients)?;
         let detail = format!(
             "demo completion history: {} deficiencies moved ({} changes)",
             history.moved, history.changes
         );
         self.audit(self.audit_event(&session, AccessAction::Deficiency, None, detail))?;
+        let detail = format!(
+            "demo release-of-information desk: {} requests logged ({} on hold), {} extended, {} QA-confirmed, {} released",
+            roi.logged, roi.on_hold, roi.extended, roi.qa_confirmed, roi.released
+        );
+        self.audit(self.audit_event(&session, AccessAction::RoiRequest, None, detail))?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
     }

@@ -4,6 +4,7 @@ use super::key::Key;
 use super::note_filters::NoteRequest;
 use super::screens::admin::jobs::{AdminAnswer, AdminJob};
 use super::screens::completion::jobs::{CompletionAnswer, CompletionJob};
+use super::screens::release::jobs::{ReleaseAnswer, ReleaseJob};
 use chartroom_domain::{DocumentId, PatientId};
 use chartroom_services::{BreakGlass, Chart, DataStatus, DocumentView, NoteResult, PatientResult};
 use chrono::{DateTime, Utc};
@@ -50,6 +51,8 @@ pub enum Msg {
     Completion(Box<CompletionAnswer>),
     /// Fresh figures for the Admin workspace.
     Admin(Box<AdminAnswer>),
+    /// An answer for the Release workspace.
+    Release(Box<ReleaseAnswer>),
     /// A failed operation. The message comes from `ServiceError`, which names tables
     /// and ids, never patient data.
     Failed {
@@ -81,6 +84,8 @@ pub enum Effect {
     Completion(CompletionJob),
     /// Read the Admin workspace's figures.
     Admin(AdminJob),
+    /// Load or change release-of-information requests.
+    Release(ReleaseJob),
     Quit,
 }
 

@@ -83,6 +83,7 @@ enum Work {
     Status,
     Completion(crate::screens::completion::jobs::CompletionJob),
     Admin(crate::screens::admin::jobs::AdminJob),
+    Release(crate::screens::release::jobs::ReleaseJob),
 }
 
 /// Runs one job of the work or long-job worker, turning errors and panics into `Msg`s.
@@ -109,6 +110,7 @@ fn run_work(services: &dyn ChartServices, session: &Session, job: Work) -> Msg {
         },
         Work::Completion(job) => super::completion_runtime::run(services, session, job),
         Work::Admin(job) => super::admin_runtime::run(services, session, job),
+        Work::Release(job) => super::release_runtime::run(services, session, job),
         Work::Status => match guarded(|| services.status()) {
             Ok(status) => Msg::Status(status),
             Err(message) => Msg::Failed {
@@ -278,6 +280,16 @@ impl Runtime {
             // Counting the store's tables is a scan: a long job, like the status.
             Effect::Admin(job) => {
                 let _ = self.long.send(Work::Admin(job));
+            }
+            // The list computes every request's fee (a release plan each): a long job;
+            // an extension or QA is one write.
+            Effect::Release(job) => {
+                let queue = if job == crate::screens::release::jobs::ReleaseJob::Load {
+                    &self.long
+                } else {
+                    &self.work
+                };
+                let _ = queue.send(Work::Release(job));
             }
             Effect::Quit => return false,
         }

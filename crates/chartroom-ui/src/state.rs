@@ -23,6 +23,7 @@ pub use super::screens::break_glass::state::BreakGlassPopup;
 pub use super::screens::chart::state::{ChartState, Section};
 pub use super::screens::completion::state::CompletionState;
 pub use super::screens::notes::state::NotesState;
+pub use super::screens::release::state::ReleaseState;
 pub use super::screens::search::state::SearchState;
 pub use super::text::wrap_text;
 
@@ -36,6 +37,8 @@ pub enum Screen {
     Completion,
     /// The Admin workspace (HL7 feed and data panels).
     Admin,
+    /// The Release workspace (release-of-information requests).
+    Release,
 }
 
 #[derive(Clone, Debug)]
@@ -66,6 +69,7 @@ pub struct State {
     pub chart: Option<ChartState>,
     pub completion: CompletionState,
     pub admin: AdminState,
+    pub release: ReleaseState,
     pub popup: Option<BreakGlassPopup>,
     /// The command palette, when open (above help, below break-the-glass).
     pub palette: Option<PaletteState>,
@@ -107,6 +111,7 @@ impl State {
             chart: None,
             completion: CompletionState::default(),
             admin: AdminState::default(),
+            release: ReleaseState::default(),
             popup: None,
             palette: None,
             help: None,
@@ -138,6 +143,7 @@ impl State {
             Screen::Chart => Mode::Chart,
             Screen::Completion => Mode::Completion,
             Screen::Admin => Mode::Admin,
+            Screen::Release => Mode::Release,
         }
     }
 

@@ -9,7 +9,7 @@ use super::action::{Action, Mode};
 use super::key::Key;
 use super::msg::{Effect, Msg};
 use super::screens::palette::{self, PaletteState};
-use super::screens::{admin, break_glass, chart, completion, help, notes, search};
+use super::screens::{admin, break_glass, chart, completion, help, notes, release, search};
 use super::state::{Screen, State};
 use super::workspace::Workspace;
 
@@ -50,6 +50,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::DocumentLoaded(doc) => chart::update::on_document(state, *doc),
         Msg::Completion(answer) => return completion::update::on_answer(state, *answer),
         Msg::Admin(answer) => admin::update::on_answer(state, *answer),
+        Msg::Release(answer) => return release::update::on_answer(state, *answer),
         Msg::Failed { what, message } => {
             state.loading = None;
             if what == "opening the chart" {
@@ -66,6 +67,9 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     let mode = state.mode();
     if mode == Mode::Completion {
         return on_completion_key(state, key);
+    }
+    if mode == Mode::Release {
+        return on_release_key(state, key);
     }
     match state.keymap.resolve(mode, key) {
         Some(action) => on_action(state, mode, action),
@@ -92,6 +96,23 @@ fn on_completion_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
 }
 
+/// The Release workspace, like Completion: a popup, the filter line or the focused
+/// detail pane takes every key but quit; otherwise `[release]` actions, and unbound keys
+/// go to the queue.
+fn on_release_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let action = state.keymap.resolve(Mode::Release, key);
+    if state.release.captures_keys() && action != Some(Action::Quit) {
+        return release::update::on_raw_key(state, key);
+    }
+    match action {
+        Some(action) if action.allowed_in(Mode::Release) && !is_shell(action) => {
+            release::update::on_action(state, action, key)
+        }
+        Some(action) => on_action(state, Mode::Release, action),
+        None => release::update::on_raw_key(state, key),
+    }
+}
+
 /// Actions the router handles in every screen.
 fn is_shell(action: Action) -> bool {
     matches!(action, Action::Quit | Action::Help | Action::Palette)
@@ -110,7 +131,12 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
             palette::type_char(state, c);
             Vec::new()
         }
-        Mode::Global | Mode::Chart | Mode::Help | Mode::Completion | Mode::Admin => Vec::new(),
+        Mode::Global
+        | Mode::Chart
+        | Mode::Help
+        | Mode::Completion
+        | Mode::Admin
+        | Mode::Release => Vec::new(),
     }
 }
 
@@ -171,6 +197,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
                 Mode::Chart => chart::update::on_action(state, action),
                 Mode::Completion => completion::update::on_action(state, action, key_of(action)),
                 Mode::Admin => admin::update::on_action(state, action),
+                Mode::Release => release::update::on_action(state, action, key_of(action)),
                 Mode::Popup => break_glass::update::on_action(state, action),
                 Mode::Help => {
                     help::on_action(state, action);
@@ -218,8 +245,12 @@ fn switch_workspace(state: &mut State, workspace: Workspace) -> Vec<Effect> {
             state.screen = Screen::Admin;
             return admin::update::enter(state);
         }
+        Workspace::Release => {
+            state.screen = Screen::Release;
+            return release::update::enter(state);
+        }
         // Not built: `refusal` turned them away above.
-        Workspace::Release | Workspace::Privacy | Workspace::Identity => {}
+        Workspace::Privacy | Workspace::Identity => {}
     }
     Vec::new()
 }

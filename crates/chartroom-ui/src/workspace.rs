@@ -60,7 +60,7 @@ impl Workspace {
     pub fn built(self) -> bool {
         matches!(
             self,
-            Workspace::Search | Workspace::Completion | Workspace::Admin
+            Workspace::Search | Workspace::Completion | Workspace::Release | Workspace::Admin
         )
     }
 
@@ -119,6 +119,9 @@ mod tests {
             if allowed(role, Permission::RecordDeficiency) {
                 expected.push(Workspace::Completion);
             }
+            if allowed(role, Permission::LogRoiRequest) {
+                expected.push(Workspace::Release);
+            }
             if allowed(role, Permission::Administer) {
                 expected.push(Workspace::Admin);
             }
@@ -129,8 +132,8 @@ mod tests {
             Some("Completion: not permitted for clerk")
         );
         assert_eq!(
-            Workspace::Release.refusal(Role::Admin).as_deref(),
-            Some("Release: not available")
+            Workspace::Privacy.refusal(Role::Admin).as_deref(),
+            Some("Privacy: not available")
         );
         for w in Workspace::ALL {
             assert_eq!(Workspace::from_action(w.action()), Some(w));

@@ -6,6 +6,7 @@
 //! that make an encounter's documents sensitive: `DATA_DIR/sensitive-conditions.txt`
 //! (defaults: `defaults/sensitive-conditions.txt`). Rules: docs/ROI.md.
 
+pub mod demo;
 mod intake;
 mod packet;
 mod pdf;
@@ -15,7 +16,7 @@ mod work;
 
 pub use intake::IntakeReport;
 pub use release::{Manifest, ManifestWithheld};
-pub use views::RoiRow;
+pub use views::{RoiDeskRow, RoiRow};
 pub use work::ExtensionNotice;
 
 use crate::{Result, ServiceError, Services};

@@ -4,8 +4,8 @@
 use super::intake::resolve_patient;
 use super::load_rules;
 use crate::{Result, ServiceError, Services, Session};
-use chartroom_domain::roi::{days_left, due, missing, Disclosure, RoiStatus};
-use chartroom_domain::{AccessAction, Permission};
+use chartroom_domain::roi::{days_left, due, missing, Disclosure, RoiRequest, RoiStatus};
+use chartroom_domain::{AccessAction, Mrn, Permission};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -20,10 +20,29 @@ pub struct RoiRow {
     pub fee_cents: u64,
 }
 
+/// One request as the Release workspace shows it: the list row plus the intake, the
+/// patient and the extension, so the detail pane needs no second read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoiDeskRow {
+    pub row: RoiRow,
+    pub request: RoiRequest,
+    pub mrn: Mrn,
+    pub patient_name: String,
+}
+
 impl Services {
     /// Every request with its status, clock, missing codes and fee on `as_of`, due
     /// first (then by request id).
     pub fn roi_list(&self, session: &Session, as_of: NaiveDate) -> Result<Vec<RoiRow>> {
+        Ok(self
+            .roi_desk(session, as_of)?
+            .into_iter()
+            .map(|d| d.row)
+            .collect())
+    }
+
+    /// `roi_list` with each request's intake and patient (the Release workspace).
+    pub fn roi_desk(&self, session: &Session, as_of: NaiveDate) -> Result<Vec<RoiDeskRow>> {
         self.require(session, Permission::LogRoiRequest)?;
         let rules = load_rules(self.data_dir())?;
         let read = self.store.read()?;
@@ -37,16 +56,24 @@ impl Services {
                 (None, RoiStatus::Denied | RoiStatus::Cancelled) => 0,
                 (None, _) => self.plan_release(&read, &rules, &request, as_of)?.fee_cents,
             };
-            rows.push(RoiRow {
-                request_id: request.intake.request_id.clone(),
-                status: status.code().to_string(),
-                due: due(&request, &rules.policy),
-                days_left: days_left(&request, &rules.policy, as_of),
-                missing: codes.iter().map(|c| c.to_string()).collect(),
-                fee_cents,
+            let patient = read.patient(request.intake.patient)?;
+            rows.push(RoiDeskRow {
+                row: RoiRow {
+                    request_id: request.intake.request_id.clone(),
+                    status: status.code().to_string(),
+                    due: due(&request, &rules.policy),
+                    days_left: days_left(&request, &rules.policy, as_of),
+                    missing: codes.iter().map(|c| c.to_string()).collect(),
+                    fee_cents,
+                },
+                mrn: patient.as_ref().map_or(Mrn(0), |p| p.mrn),
+                patient_name: patient
+                    .map(|p| p.name.display_last_first())
+                    .unwrap_or_default(),
+                request,
             });
         }
-        rows.sort_by(|a, b| (a.due, &a.request_id).cmp(&(b.due, &b.request_id)));
+        rows.sort_by(|a, b| (a.row.due, &a.row.request_id).cmp(&(b.row.due, &b.row.request_id)));
         let detail = format!("roi list: {} requests", rows.len());
         self.audit(self.audit_event(session, AccessAction::RoiRequest, None, detail))?;
         Ok(rows)

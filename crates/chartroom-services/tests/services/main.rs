@@ -8,4 +8,5 @@ mod completion_demo;
 mod hl7;
 mod import_fhir;
 mod roi;
+mod roi_demo;
 mod roles;

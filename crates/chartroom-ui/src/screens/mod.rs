@@ -6,6 +6,7 @@
 //! - `notes`: full-text note search (`[notes]`).
 //! - `chart`: an open chart (`[chart]`).
 //! - `admin`: the Admin workspace (`[admin]`): HL7 feed and data panels.
+//! - `release`: the Release workspace (`[release]`): request queue, detail, dashboard.
 //! - `completion`: the Completion workspace's tabs (`[completion]`).
 //! - `help`: the help overlay (`[help]`).
 //! - `break_glass`: the break-the-glass reason popup (`[popup]`).
@@ -18,6 +19,7 @@ pub mod completion;
 pub mod help;
 pub mod notes;
 pub mod palette;
+pub mod release;
 pub mod search;
 
 use crate::action::Action;

@@ -4,7 +4,9 @@
 pub mod common;
 pub mod status;
 
-use super::screens::{admin, break_glass, chart, completion, help, notes, palette, search};
+use super::screens::{
+    admin, break_glass, chart, completion, help, notes, palette, release, search,
+};
 
 use super::state::{Screen, State, MIN_HEIGHT, MIN_WIDTH};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -31,6 +33,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         Screen::Chart => chart::view::draw(state, frame, body),
         Screen::Completion => completion::view::draw(state, frame, body),
         Screen::Admin => admin::view::draw(state, frame, body),
+        Screen::Release => release::view::draw(state, frame, body),
     }
     if let Some(message) = &state.error {
         let line = Line::styled(format!(" ! {}", message), state.theme.style("error"));

@@ -39,6 +39,13 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::VerifyDeficiency, "verify"),
             (Action::MarkReviewed, "reviewed"),
         ],
+        Mode::Release => &[
+            (Action::Help, "help"),
+            (Action::NextStatus, "status"),
+            (Action::ExtendRequest, "extend"),
+            (Action::ConfirmQa, "QA"),
+            (Action::Refresh, "refresh"),
+        ],
         Mode::Admin => &[
             (Action::Help, "help"),
             (Action::Refresh, "refresh"),

@@ -259,9 +259,20 @@ fn workspaces_switch_by_key_and_refuse_what_the_role_may_not_enter() {
     // A clerk may not.
     key(&mut s, "f8");
     assert_eq!(s.error.as_deref(), Some("Admin: not permitted for clerk"));
-    key(&mut admin, "f5");
-    assert_eq!(admin.error.as_deref(), Some("Release: not available"));
+    key(&mut admin, "f6");
+    assert_eq!(admin.error.as_deref(), Some("Privacy: not available"));
     assert_eq!(admin.workspace, Workspace::Admin);
+    // Release (f5) for roles that log release-of-information requests: it loads them.
+    let effects = key(&mut admin, "f5");
+    assert_eq!(admin.workspace, Workspace::Release);
+    assert_eq!(
+        effects,
+        vec![chartroom_ui::Effect::Release(
+            chartroom_ui::screens::release::jobs::ReleaseJob::Load
+        )]
+    );
+    key(&mut s, "f5");
+    assert_eq!(s.error.as_deref(), Some("Release: not permitted for clerk"));
     // In the break-the-glass popup the question comes first.
     let mut p = state();
     update(
