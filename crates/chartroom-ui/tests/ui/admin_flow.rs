@@ -2,7 +2,7 @@
 //! how to start one; with a feed registered (as `serve --mllp` does) ctrl-r shows its
 //! counts per type and ACK code, its refusals and the store's counts; an 80×24 snapshot.
 
-use super::ui_support::{keys, wait};
+use super::ui_support::{keys, screen, wait};
 use chartroom_domain::FixedClock;
 use chartroom_services::{AckCode, Services};
 use chartroom_ui::screens::admin::view::NO_LISTENER;
@@ -24,12 +24,6 @@ const FEED: &[(&str, AckCode)] = &[
     ("MSH|^~\\&|LAB|HOSP|CHART|HIM|20261125086000||ORU^R01|L7|P|2.5\rPID|1||1234567890^^^HOSP^MR\r", AckCode::Reject),
     ("MSH|^~\\&|X\rthis is not a segment\r", AckCode::Reject),
 ];
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("backend");
-    app.draw(&mut t).expect("draw");
-    t
-}
 
 fn text(t: &Terminal<TestBackend>) -> String {
     t.backend()

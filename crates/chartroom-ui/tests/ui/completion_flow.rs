@@ -3,7 +3,7 @@
 //! them (an illegal move shows the rule), marks the chart reviewed; 80×24 snapshots of
 //! the queue and the dashboard.
 
-use super::ui_support::{keys, wait};
+use super::ui_support::{keys, screen, wait};
 use chartroom_domain::completion::DeficiencyStatus;
 use chartroom_domain::*;
 use chartroom_services::Services;
@@ -11,8 +11,6 @@ use chartroom_store::Store;
 use chartroom_ui::screens::completion::state::{Focus, Tab};
 use chartroom_ui::{App, UiConfig};
 use chrono::{NaiveDate, TimeZone, Utc};
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::sync::Arc;
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::NaiveDateTime {
@@ -102,12 +100,6 @@ fn statuses(app: &App) -> Vec<DeficiencyStatus> {
         .iter()
         .map(|r| r.status())
         .collect()
-}
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("backend");
-    app.draw(&mut t).expect("draw");
-    t
 }
 
 fn start() -> (tempfile::TempDir, App) {

@@ -4,16 +4,16 @@
 //! extension shows its rule on the error line, an allowed one moves the due date;
 //! an 80×24 snapshot.
 
+use super::ui_support::{keys, screen, wait};
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;
 use chartroom_ui::screens::release::view::detail;
-use chartroom_ui::{App, Key, Msg, UiConfig};
+use chartroom_ui::{App, UiConfig};
 use chrono::{TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 fn plant(dir: &std::path::Path) {
     let store = Store::open(dir).expect("store");
@@ -29,32 +29,6 @@ fn line(id: &str, received: &str, kind: &str, name: &str, verified: bool) -> Str
     format!(
         r#"{{"request_id":"{id}","received":"{received}","requester":{{"type":"{kind}","name":"{name}","address":"1 Main St"}},"patient":{{"id":"00-12-34-56"}},"scope":{{"from":"2025-01-01","to":"2026-10-31","document_types":null}},"purpose":"personal use","delivery":"electronic","format":"electronic","identity_verified":{verified},"court_order":false,"subpoena_assurances":false,"legal_process":null,"representative_authority":null,"authorization":null}}"#
     )
-}
-
-fn wait(app: &mut App, what: &str, done: impl Fn(&App) -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while !done(app) {
-        assert!(
-            Instant::now() < deadline,
-            "timed out waiting for {what}; error: {:?}",
-            app.state.error
-        );
-        if let Ok(msg) = app.messages().recv_timeout(Duration::from_millis(50)) {
-            app.handle(msg);
-        }
-    }
-}
-
-fn keys(app: &mut App, names: &str) {
-    for name in names.split_whitespace() {
-        app.handle(Msg::Key(name.parse::<Key>().expect("key")));
-    }
-}
-
-fn screen(app: &App) -> Terminal<TestBackend> {
-    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("backend");
-    app.draw(&mut t).expect("draw");
-    t
 }
 
 fn text(t: &Terminal<TestBackend>) -> String {

@@ -422,3 +422,10 @@ pub fn keys(app: &mut App, names: &str) {
         app.handle(Msg::Key(name.parse::<Key>().expect("key")));
     }
 }
+
+/// The whole app drawn at 80×24 (what a snapshot records).
+pub fn screen(app: &App) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).expect("backend");
+    app.draw(&mut t).expect("draw");
+    t
+}
