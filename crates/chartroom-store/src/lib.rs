@@ -31,6 +31,7 @@ mod read;
 mod roi_rows;
 mod tables;
 mod write;
+mod write_completion;
 
 #[cfg(test)]
 mod tests;
