@@ -9,6 +9,7 @@ mod completion_flow;
 mod release_flow;
 mod ui_config;
 mod ui_flow;
+mod ui_runtime;
 mod ui_screens;
 mod ui_services;
 mod ui_support;
