@@ -60,12 +60,15 @@ impl Services {
         }
         let mut report = AnalyzeReport::default();
         loop {
+            // The snapshot is taken under the write lock: no import can commit between
+            // what is read here and the pending marks this transaction clears, so a
+            // change arriving meanwhile is never cleared unanalysed.
+            let mut tx = self.store.write()?;
             let read = self.store.read()?;
             let pending = read.pending_analysis(BATCH)?;
             if pending.is_empty() {
                 break;
             }
-            let mut tx = self.store.write()?;
             let now = self.now().naive_utc();
             let mut charts = ChartCache::default();
             for id in pending {

@@ -130,7 +130,17 @@ impl Services {
                 .ok_or(ServiceError::NotFound { what: "provider" })?;
         }
         let now = self.now().naive_utc();
+        // Read the rows again under the write lock: a move another session committed
+        // since the first read is the state this one is checked against, never undone.
         let mut tx = self.store.write()?;
+        let read = self.store.read()?;
+        let mut rows = ids
+            .iter()
+            .map(|id| {
+                read.deficiency(*id)?
+                    .ok_or(ServiceError::NotFound { what: "deficiency" })
+            })
+            .collect::<Result<Vec<_>>>()?;
         for d in &mut rows {
             d.apply(transition, now, Some(session.user.id), reason, provider)
                 .map_err(|e| ServiceError::Invalid {
