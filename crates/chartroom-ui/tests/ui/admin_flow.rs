@@ -2,11 +2,10 @@
 //! how to start one; with a feed registered (as `serve --mllp` does) ctrl-r shows its
 //! counts per type and ACK code, its refusals and the store's counts; an 80×24 snapshot.
 
-use super::ui_support::{keys, screen, wait};
+use super::ui_support::{keys, screen, snapshot_app, wait};
 use chartroom_domain::FixedClock;
 use chartroom_services::{AckCode, Services};
 use chartroom_ui::screens::admin::view::NO_LISTENER;
-use chartroom_ui::{App, UiConfig};
 use chrono::{TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -44,16 +43,7 @@ fn admin_workspace_shows_the_feed_and_the_data() {
     ));
     let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
     let session = services.local_session("tester").expect("session");
-    let mut app = App::new(
-        services.clone(),
-        session.clone(),
-        &UiConfig::builtin(true).expect("config"),
-        80,
-        24,
-    );
-    wait(&mut app, "the status", |a| a.state.status.is_some());
-    app.state.status = None;
-    app.state.utc_offset_seconds = 0;
+    let mut app = snapshot_app(services.clone(), session.clone());
 
     keys(&mut app, "f8");
     wait(&mut app, "the first read", |a| a.state.admin.feed.is_some());

@@ -3,13 +3,13 @@
 //! them (an illegal move shows the rule), marks the chart reviewed; 80×24 snapshots of
 //! the queue and the dashboard.
 
-use super::ui_support::{keys, screen, wait};
+use super::ui_support::{keys, screen, snapshot_app, wait};
 use chartroom_domain::completion::DeficiencyStatus;
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;
 use chartroom_ui::screens::completion::state::{Focus, Tab};
-use chartroom_ui::{App, UiConfig};
+use chartroom_ui::App;
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::sync::Arc;
 
@@ -116,17 +116,7 @@ fn start() -> (tempfile::TempDir, App) {
         .analyze_deficiencies(&session, true)
         .expect("analyse");
     assert_eq!(report.recorded, 2, "{report:?}");
-    let mut app = App::new(
-        services,
-        session,
-        &UiConfig::builtin(true).expect("config"),
-        80,
-        24,
-    );
-    wait(&mut app, "the status", |a| a.state.status.is_some());
-    // The data size on disk varies; the clock's offset is the machine's.
-    app.state.status = None;
-    app.state.utc_offset_seconds = 0;
+    let app = snapshot_app(services, session);
     (dir, app)
 }
 

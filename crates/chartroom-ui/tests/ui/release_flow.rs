@@ -4,7 +4,7 @@
 //! extension shows its rule on the error line, an allowed one moves the due date;
 //! an 80×24 snapshot.
 
-use super::ui_support::{keys, screen, wait};
+use super::ui_support::{keys, screen, snapshot_app, wait};
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_store::Store;
@@ -91,16 +91,7 @@ fn release_workspace_shows_the_clock_and_works_requests() {
     services
         .import_roi_requests(&session, &file)
         .expect("intake");
-    let mut app = App::new(
-        services.clone(),
-        session.clone(),
-        &UiConfig::builtin(true).expect("config"),
-        80,
-        24,
-    );
-    wait(&mut app, "the status", |a| a.state.status.is_some());
-    app.state.status = None;
-    app.state.utc_offset_seconds = 0;
+    let mut app = snapshot_app(services.clone(), session.clone());
 
     keys(&mut app, "f5");
     wait(&mut app, "the requests", |a| {

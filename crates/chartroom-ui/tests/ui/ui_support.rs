@@ -429,3 +429,23 @@ pub fn screen(app: &App) -> Terminal<TestBackend> {
     app.draw(&mut t).expect("draw");
     t
 }
+
+/// The app at 80×24 on real services, ready for a snapshot: the first status answer is
+/// in and then cleared (the data size on disk varies), and the clock's offset is UTC
+/// (the machine's offset would leak into the screen).
+pub fn snapshot_app(
+    services: std::sync::Arc<chartroom_services::Services>,
+    session: Session,
+) -> App {
+    let mut app = App::new(
+        services,
+        session,
+        &UiConfig::builtin(true).expect("config"),
+        80,
+        24,
+    );
+    wait(&mut app, "the status", |a| a.state.status.is_some());
+    app.state.status = None;
+    app.state.utc_offset_seconds = 0;
+    app
+}
