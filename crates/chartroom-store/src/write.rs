@@ -45,6 +45,7 @@ enum Op {
     Deficiency(Deficiency),
     Analysis(EncounterId, EncounterAnalysis),
     Analysed(EncounterId),
+    AnalyseAgain(EncounterId),
     Merge {
         merge: MergeRecord,
         outbox: [u64; 2],
@@ -210,6 +211,11 @@ impl<'s> WriteTx<'s> {
         self.ops.push(Op::Analysed(encounter));
         Ok(())
     }
+    /// Marks an unchanged encounter for analysis (the templates changed).
+    pub fn mark_for_analysis(&mut self, encounter: EncounterId) -> Result<()> {
+        self.ops.push(Op::AnalyseAgain(encounter));
+        Ok(())
+    }
     /// The next free request id: past every stored request and every one this
     /// transaction already handed out.
     pub fn next_roi_request_id(&mut self) -> Result<RoiRequestId> {
@@ -371,6 +377,9 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                 Op::Analysis(encounter, analysis) => write_analysis(&mut t, *encounter, analysis)?,
                 Op::Analysed(encounter) => {
                     t.analysis_pending.remove(&id_key(encounter.0))?;
+                }
+                Op::AnalyseAgain(encounter) => {
+                    t.analysis_pending.insert(&id_key(encounter.0), ())?;
                 }
                 Op::Received { key, code } => {
                     t.hl7_received.insert(key.as_slice(), code.as_slice())?;

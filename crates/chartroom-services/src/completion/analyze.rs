@@ -110,8 +110,7 @@ impl Services {
         for e in read.encounters()? {
             let e = e?;
             if e.discharge.is_some() {
-                // Re-putting the unchanged encounter marks it as changed.
-                tx.put_encounter(&e)?;
+                tx.mark_for_analysis(e.id)?;
             }
             if tx.pending() >= 50_000 {
                 tx.flush()?;
