@@ -20,12 +20,12 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 
 type Migration = fn(&WriteTransaction) -> Result<()>;
 
 /// `MIGRATIONS[i]` brings the store from version `i` to version `i + 1`.
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1, migrate_to_2];
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1, migrate_to_2, migrate_to_3];
 
 /// v1: creates every table and the meta entries (counters start at 1, MRNs at 100001).
 pub(crate) fn migrate_to_1(txn: &WriteTransaction) -> Result<()> {
@@ -80,6 +80,13 @@ fn migrate_to_2(txn: &WriteTransaction) -> Result<()> {
             meta::put(&mut meta_table, name, &meta::FIRST_ID)?;
         }
     }
+    Ok(())
+}
+
+/// v3 (access-log review, identity, research extracts, retention): creates the tables
+/// registered `since 3`.
+fn migrate_to_3(txn: &WriteTransaction) -> Result<()> {
+    tables::create_since(txn, 3)?;
     Ok(())
 }
 
