@@ -17,6 +17,27 @@ use std::sync::Arc;
 const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 res@desk";
 
+/// A roster user of `role`, added by `admin`, as a session.
+pub(crate) fn staff_session(services: &Services, admin: &Session, name: &str, role: Role) -> Session {
+    let user = services
+        .add_user(
+            admin,
+            NewUser {
+                username: name.into(),
+                display_name: String::new(),
+                role,
+                department: "HIM".into(),
+                ssh_keys: vec![KEY.into()],
+            },
+        )
+        .unwrap();
+    Session {
+        user,
+        id: format!("test-{name}"),
+        client: "local".into(),
+    }
+}
+
 /// The export date of these tests.
 fn open(dir: &Path) -> (Services, Session) {
     let clock = Arc::new(FixedClock(
@@ -361,23 +382,7 @@ fn only_admin_and_research_export_deidentified_data() {
         ("sup1", Role::Supervisor, false),
         ("clerk1", Role::Clerk, false),
     ] {
-        let user = services
-            .add_user(
-                &admin,
-                NewUser {
-                    username: name.into(),
-                    display_name: String::new(),
-                    role,
-                    department: "HIM".into(),
-                    ssh_keys: vec![KEY.into()],
-                },
-            )
-            .unwrap();
-        let session = Session {
-            user,
-            id: "t".into(),
-            client: "local".into(),
-        };
+        let session = staff_session(&services, &admin, name, role);
         let result =
             services.export_deidentified(&session, &dir.path().join(name), &DeidOptions::default());
         assert_eq!(result.is_ok(), ok, "{name}: {result:?}");

@@ -2,20 +2,17 @@
 //! destruction refused under each hold (and for the wrong role or authoriser), the
 //! destruction itself (store, index, destruction log) and `verify` afterwards.
 
-use super::research::{plant_encounter, with_address};
+use super::research::{plant_encounter, staff_session as user, with_address};
 use chartroom_domain::completion::Origin;
 use chartroom_domain::{Deficiency, DeficiencyStatus, FixedClock, PatientId, Role};
 use chartroom_services::retention::PrivacyCases;
-use chartroom_services::{NewUser, ServiceError, Services, Session};
+use chartroom_services::{ServiceError, Services, Session};
 use chartroom_store::ReadTx;
 use chartroom_testkit::{patient, plant_patient};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::collections::HashSet;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-
-const KEY: &str =
-    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 sup@desk";
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -28,26 +25,6 @@ fn open(dir: &Path) -> (Services, Session) {
     let services = Services::open(dir, clock).unwrap();
     let admin = services.local_session("admin1").unwrap();
     (services, admin)
-}
-
-fn user(services: &Services, admin: &Session, name: &str, role: Role) -> Session {
-    let user = services
-        .add_user(
-            admin,
-            NewUser {
-                username: name.into(),
-                display_name: String::new(),
-                role,
-                department: "HIM".into(),
-                ssh_keys: vec![KEY.into()],
-            },
-        )
-        .unwrap();
-    Session {
-        user,
-        id: format!("test-{name}"),
-        client: "local".into(),
-    }
 }
 
 /// Charts: `old` (last discharge 2015-03-02), `recent` (2024), `child` (born 2010,
