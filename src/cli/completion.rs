@@ -85,6 +85,26 @@ pub enum ReportCommand {
         #[arg(long, required = true)]
         json: bool,
     },
+    /// Charts past their retention date, oldest first, with what keeps each (docs/RETENTION.md).
+    Retention {
+        #[arg(long)]
+        data: PathBuf,
+        #[command(flatten)]
+        format: Format,
+        /// Date retention is judged on (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Apply this state's rule instead of the configured hospital state.
+        #[arg(long)]
+        state: Option<String>,
+    },
+    /// The destruction log, one JSON line per destroyed chart.
+    Destructions {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, required = true)]
+        json: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -225,6 +245,19 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
         }
         ReportCommand::Disclosures { data, patient, .. } => {
             super::roi::disclosures(data, patient, &mut out)?;
+        }
+        ReportCommand::Retention {
+            data,
+            format,
+            as_of,
+            state,
+        } => {
+            drop(out);
+            return super::retention::report(data, as_of.as_deref(), state.as_deref(), format.csv);
+        }
+        ReportCommand::Destructions { data, .. } => {
+            drop(out);
+            return super::retention::destructions(data);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -6,6 +6,8 @@ mod completion;
 mod data;
 mod eval;
 mod identity;
+mod research;
+mod retention;
 mod roi;
 mod search;
 mod serve;
@@ -131,6 +133,23 @@ enum Command {
         #[command(subcommand)]
         command: roi::RoiCommand,
     },
+    /// Legal holds: a held chart is never destroyed (supervisor, with a reason).
+    LegalHold {
+        #[command(subcommand)]
+        command: retention::LegalHoldCommand,
+    },
+    /// Destroy a chart past its retention (supervisor; recorded in the destruction log).
+    Destroy {
+        #[arg(long)]
+        data: PathBuf,
+        /// The chart: source id, feed MRN or MRN.
+        patient: String,
+        /// The supervisor who authorised it (default: whoever runs the command).
+        #[arg(long)]
+        authorised_by: Option<String>,
+        #[arg(long, default_value = "retention period ended")]
+        reason: String,
+    },
     /// Manage the staff roster (who may log in over SSH, and in which role).
     Users {
         #[command(subcommand)]
@@ -170,6 +189,20 @@ enum ExportKind {
         /// Append Synthea-style digits to names (`Alva958`), as real Synthea output has.
         #[arg(long)]
         synthea_name_digits: bool,
+    },
+    /// A Safe Harbor de-identified research extract (CSV), self-checked (docs/DEID.md).
+    Deid {
+        #[arg(long)]
+        data: PathBuf,
+        /// New or empty directory for patients.csv, encounters.csv, diagnoses.csv, documents.csv.
+        #[arg(long)]
+        out: PathBuf,
+        /// Only care from this date (YYYY-MM-DD) on.
+        #[arg(long)]
+        from: Option<String>,
+        /// Only care up to this date (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<String>,
     },
 }
 
@@ -260,6 +293,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     synthea_name_digits,
                 },
         } => data::export_synthea(&data, &out, synthea_name_digits),
+        Command::Export {
+            kind:
+                ExportKind::Deid {
+                    data,
+                    out,
+                    from,
+                    to,
+                },
+        } => research::export_deid(&data, &out, from.as_deref(), to.as_deref()),
+        Command::LegalHold { command } => retention::legal_hold(&command),
+        Command::Destroy {
+            data,
+            patient,
+            authorised_by,
+            reason,
+        } => retention::destroy(&data, &patient, authorised_by.as_deref(), &reason),
         Command::Eval { command } => eval::run(&command),
         Command::Search(args) => search::run(&args),
         Command::Reindex { data } => data::reindex(&data),

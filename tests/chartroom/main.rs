@@ -5,6 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failed step should panic
 
 mod cli_roundtrip;
+mod deid_cli;
 mod generate_store;
 mod hl7_cli;
 mod hl7_mllp;

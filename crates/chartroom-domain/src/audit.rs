@@ -42,6 +42,10 @@ pub enum AccessAction {
     /// A release-of-information request logged, extended, QA-confirmed, refused or
     /// closed (the release itself is `Release`).
     RoiRequest,
+    /// Retention work: a legal hold set or cleared, the retention report read.
+    Retention,
+    /// A chart destroyed at the end of its retention (the destruction log has the rest).
+    Destruction,
 }
 
 impl AccessAction {
@@ -63,6 +67,8 @@ impl AccessAction {
             AccessAction::Deficiency => "deficiency",
             AccessAction::Merge => "merge",
             AccessAction::RoiRequest => "roi-request",
+            AccessAction::Retention => "retention",
+            AccessAction::Destruction => "destruction",
         }
     }
 }

@@ -16,6 +16,8 @@ pub mod matching;
 pub mod patient;
 pub mod permission;
 pub mod procedure;
+pub mod research;
+pub mod retention;
 pub mod roi;
 pub mod sensitivity;
 pub mod staff;

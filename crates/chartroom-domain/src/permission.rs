@@ -49,10 +49,16 @@ pub enum Permission {
     ReassignDeficiency,
     /// Aging, backlog, suspension and delinquency reports; provider letters.
     DeficiencyReports,
+    /// Write a Safe Harbor de-identified research extract (no identified chart leaves).
+    ExportDeidentified,
+    /// See charts past retention; set and clear legal holds.
+    ManageRetention,
+    /// Destroy charts past retention (recorded in the destruction log).
+    DestroyCharts,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 22] = [
         Permission::SearchCharts,
         Permission::OpenChart,
         Permission::BreakGlass,
@@ -72,6 +78,9 @@ impl Permission {
         Permission::ViewDeficiencies,
         Permission::ReassignDeficiency,
         Permission::DeficiencyReports,
+        Permission::ExportDeidentified,
+        Permission::ManageRetention,
+        Permission::DestroyCharts,
     ];
 
     /// What the permission lets a user do, for refusals ("analyst users may not …").
@@ -96,6 +105,9 @@ impl Permission {
             Permission::ViewDeficiencies => "see deficiencies",
             Permission::ReassignDeficiency => "reassign deficiencies",
             Permission::DeficiencyReports => "see completion reports",
+            Permission::ExportDeidentified => "export de-identified data",
+            Permission::ManageRetention => "manage record retention",
+            Permission::DestroyCharts => "destroy charts",
         }
     }
 
@@ -121,6 +133,9 @@ impl Permission {
             Permission::ViewDeficiencies => "view-deficiencies",
             Permission::ReassignDeficiency => "reassign-deficiency",
             Permission::DeficiencyReports => "deficiency-reports",
+            Permission::ExportDeidentified => "export-deidentified",
+            Permission::ManageRetention => "manage-retention",
+            Permission::DestroyCharts => "destroy-charts",
         }
     }
 }
@@ -136,6 +151,8 @@ pub fn allowed(role: Role, permission: Permission) -> bool {
     );
     match role {
         Role::Admin => true,
+        // A researcher never sees an identified chart: de-identified extracts only.
+        Role::Research => permission == P::ExportDeidentified,
         Role::Clerk => chart_work,
         Role::Analyst => {
             chart_work || matches!(permission, P::RecordDeficiency | P::VerifyDeficiency)
@@ -156,6 +173,8 @@ pub fn allowed(role: Role, permission: Permission) -> bool {
                         | P::ListUsers
                         | P::ReassignDeficiency
                         | P::DeficiencyReports
+                        | P::ManageRetention
+                        | P::DestroyCharts
                 )
         }
     }
@@ -170,14 +189,15 @@ mod tests {
     #[test]
     fn every_role_against_every_permission() {
         #[rustfmt::skip]
-        let table: [(Role, [u8; 19]); 6] = [
-            //                 srch open glas audt rDef vDef lROI rROI revw merg impt expt indx lUsr mUsr admn seeD reaD rptD
-            (Role::Clerk,      [1,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
-            (Role::Analyst,    [1,   1,   1,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
-            (Role::Roi,        [1,   1,   1,   0,   0,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
-            (Role::Privacy,    [1,   1,   1,   1,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
-            (Role::Supervisor, [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   0,   0,   0,   1,   0,   0,   1,   1,   1]),
-            (Role::Admin,      [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1]),
+        let table: [(Role, [u8; 22]); 7] = [
+            //                 srch open glas audt rDef vDef lROI rROI revw merg impt expt indx lUsr mUsr admn seeD reaD rptD deid rete dest
+            (Role::Clerk,      [1,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0]),
+            (Role::Analyst,    [1,   1,   1,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0]),
+            (Role::Roi,        [1,   1,   1,   0,   0,   0,   1,   1,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0]),
+            (Role::Privacy,    [1,   1,   1,   1,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0,   0,   0,   0]),
+            (Role::Supervisor, [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   0,   0,   0,   1,   0,   0,   1,   1,   1,   0,   1,   1]),
+            (Role::Admin,      [1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1,   1]),
+            (Role::Research,   [0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   1,   0,   0]),
         ];
         assert_eq!(table.len(), Role::ALL.len());
         for (role, row) in table {

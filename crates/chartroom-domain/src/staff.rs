@@ -36,16 +36,19 @@ pub enum Role {
     Privacy,
     Supervisor,
     Admin,
+    /// Researchers: only de-identified extracts (45 CFR 164.514(b)(2)), never a chart.
+    Research,
 }
 
 impl Role {
-    pub const ALL: [Role; 6] = [
+    pub const ALL: [Role; 7] = [
         Role::Clerk,
         Role::Analyst,
         Role::Roi,
         Role::Privacy,
         Role::Supervisor,
         Role::Admin,
+        Role::Research,
     ];
 
     pub fn code(self) -> &'static str {
@@ -56,6 +59,7 @@ impl Role {
             Role::Privacy => "privacy",
             Role::Supervisor => "supervisor",
             Role::Admin => "admin",
+            Role::Research => "research",
         }
     }
 

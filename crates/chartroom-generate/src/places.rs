@@ -157,14 +157,51 @@ pub(crate) fn household<R: Rng + ?Sized>(rng: &mut R) -> Household {
     if rng.random_bool(0.15) {
         line.push_str(&format!(" Apt {}", rng.random_range(1..400)));
     }
+    let mut address = Address {
+        line,
+        city: town.0.to_string(),
+        state: "OH".to_string(),
+        zip: zip.to_string(),
+    };
+    relocate_some_to_small_areas(&mut address);
     Household {
-        address: Address {
-            line,
-            city: town.0.to_string(),
-            state: "OH".to_string(),
-            zip: zip.to_string(),
-        },
+        address,
         phone: phone(town.2, rng),
+    }
+}
+
+/// Towns in three-digit ZIP areas of 20,000 people or fewer (Safe Harbor writes their
+/// `zip3` as `000`): retirees and seasonal residents registered with a home there.
+const SMALL_AREAS: &[(&str, &str, &str)] = &[
+    ("Charlestown", "NH", "03603"),
+    ("Beecher Falls", "VT", "05902"),
+    ("Fishers Island", "NY", "06390"),
+    ("Brimson", "MN", "55602"),
+    ("Valentine", "NE", "69201"),
+    ("Adrian", "TX", "79001"),
+    ("Yellowstone National Park", "WY", "82190"),
+    ("Rawlins", "WY", "82301"),
+    ("Jackson", "WY", "83001"),
+    ("Kemmerer", "WY", "83101"),
+    ("Socorro", "NM", "87801"),
+    ("Truth or Consequences", "NM", "87901"),
+    ("Tucumcari", "NM", "88401"),
+    ("Alamo", "NV", "89001"),
+    ("Ely", "NV", "89301"),
+];
+
+/// One household in 40 lives in a restricted ZIP area. Decided by a hash of what was
+/// already drawn, not by another draw, so every other generated value stays the same.
+fn relocate_some_to_small_areas(address: &mut Address) {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in address.line.bytes().chain(address.zip.bytes()) {
+        hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+    }
+    if hash % 40 == 0 {
+        let (city, state, zip) = SMALL_AREAS[((hash / 40) % SMALL_AREAS.len() as u64) as usize];
+        address.city = city.to_string();
+        address.state = state.to_string();
+        address.zip = zip.to_string();
     }
 }
 

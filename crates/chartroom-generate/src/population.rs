@@ -78,7 +78,8 @@ impl Generator {
         self.providers = roster::write_providers(sink, &mut self.rng, self.names, self.total)?;
         self.report.providers = self.providers.count;
         self.staff = roster::write_staff(sink, &mut self.rng, self.names, self.total)?;
-        self.report.users = self.staff.len() as u64;
+        // the staff and the research login (`roster::write_staff`)
+        self.report.users = self.staff.len() as u64 + 1;
         Ok(())
     }
 

@@ -267,6 +267,7 @@ fn department(role: Role) -> &'static str {
         Role::Privacy => "Privacy Office",
         Role::Supervisor => "HIM Administration",
         Role::Admin => "Information Services",
+        Role::Research => "Research Office",
     }
 }
 
@@ -287,11 +288,13 @@ pub(crate) fn staff<R: Rng + ?Sized>(
             Role::Privacy => scale.div_ceil(4) + 1,
             Role::Supervisor => scale.div_ceil(4) + 1,
             Role::Admin => 1,
+            Role::Research => 0,
         }
     };
     let mut out = Vec::new();
     let mut taken: HashSet<String> = HashSet::new();
-    for role in Role::ALL {
+    // The research login is added outside the random stream (`write_staff`).
+    for role in Role::ALL.into_iter().filter(|r| *r != Role::Research) {
         // The demo logins: role name as user name.
         let female = rng.random_bool(0.6);
         let given = if female {
@@ -372,6 +375,19 @@ pub(crate) fn write_staff<S: Sink, R: Rng + ?Sized>(
             sex,
         });
     }
+    // The research login (de-identified extracts only), drawn from no random stream so
+    // that adding the role changed no other generated row; it has no chart here.
+    let id = sink.next_user_id()?;
+    sink.put_user(&StaffUser {
+        id,
+        username: Role::Research.code().to_string(),
+        display_name: "Research Office".into(),
+        role: Role::Research,
+        department: department(Role::Research).to_string(),
+        disabled: false,
+        patient_link: None,
+        ssh_keys: Vec::new(),
+    })?;
     Ok(people)
 }
 

@@ -67,6 +67,10 @@ pub struct DocumentRecord {
 pub enum IndexChange {
     Patient(PatientRecord),
     Document(DocumentRecord),
+    /// The chart is gone from the store (destroyed at the end of its retention).
+    RemovePatient(PatientId),
+    /// The document is gone from the store.
+    RemoveDocument(DocumentId),
 }
 
 /// One ranked patient and why it matched ("last name ~ smyth→smith (1 typo)").
@@ -197,11 +201,28 @@ impl ChartIndex for TantivyIndex {
 
     fn apply(&self, changes: Vec<IndexChange>) -> Result<()> {
         let (mut pats, mut docs) = (Vec::new(), Vec::new());
+        let (mut gone_pats, mut gone_docs) = (Vec::new(), Vec::new());
         for c in changes {
             match c {
                 IndexChange::Patient(p) => pats.push(p),
                 IndexChange::Document(d) => docs.push(d),
+                IndexChange::RemovePatient(id) => gone_pats.push(id),
+                IndexChange::RemoveDocument(id) => gone_docs.push(id),
             }
+        }
+        if !gone_pats.is_empty() {
+            let mut w = self.patients.sub.writer()?;
+            for id in &gone_pats {
+                w.delete_term(self.patients.id_term(*id));
+            }
+            self.patients.sub.commit(&mut w)?;
+        }
+        if !gone_docs.is_empty() {
+            let mut w = self.notes.sub.writer()?;
+            for id in &gone_docs {
+                w.delete_term(self.notes.id_term(*id));
+            }
+            self.notes.sub.commit(&mut w)?;
         }
         if !pats.is_empty() {
             let mut w = self.patients.sub.writer()?;

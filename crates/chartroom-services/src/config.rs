@@ -3,6 +3,7 @@
 //! ignored by this reader, so the file can grow without breaking older readers.
 
 use super::{Result, ServiceError};
+use chartroom_domain::retention::RetentionRules;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -53,6 +54,33 @@ impl DataConfig {
     }
 }
 
+/// The retention rules of a data directory: `DIR/retention.toml` when there is one,
+/// else the built-in `data/retention.toml` (docs/RETENTION.md).
+pub const RETENTION_FILE: &str = "retention.toml";
+const DEFAULT_RETENTION: &str = include_str!("../../../data/retention.toml");
+
+/// Reads the retention rules; a bad file is an error naming it (never the defaults).
+pub fn load_retention_rules(data_dir: &Path) -> Result<RetentionRules> {
+    let path = data_dir.join(RETENTION_FILE);
+    let (text, name) = match std::fs::read_to_string(&path) {
+        Ok(text) => (text, path.display().to_string()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (
+            DEFAULT_RETENTION.to_string(),
+            "data/retention.toml (built in)".into(),
+        ),
+        Err(e) => {
+            return Err(ServiceError::Invalid {
+                what: "retention rules",
+                reason: format!("{}: {e}", path.display()),
+            })
+        }
+    };
+    toml::from_str(&text).map_err(|e| ServiceError::Invalid {
+        what: "retention rules",
+        reason: format!("{name}: {e}"),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +97,23 @@ mod tests {
         assert_eq!(DataConfig::load(dir.path()).unwrap().idle_minutes, 5);
         std::fs::write(dir.path().join(CONFIG_FILE), "idle_minutes = \"x\"\n").unwrap();
         assert!(DataConfig::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn retention_rules_built_in_or_from_the_data_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        let rules = load_retention_rules(dir.path()).unwrap();
+        assert_eq!(rules.cms_minimum_years, 5);
+        assert_eq!(rules.rule_for(Some("tx")).1.years, 10);
+        assert_eq!(rules.rule_for(Some("ZZ")).0, "default");
+        std::fs::write(
+            dir.path().join(RETENTION_FILE),
+            "[default]\nyears = 9\nafter = \"discharge\"\n",
+        )
+        .unwrap();
+        assert_eq!(load_retention_rules(dir.path()).unwrap().default.years, 9);
+        std::fs::write(dir.path().join(RETENTION_FILE), "[default]\nyears = 9\n").unwrap();
+        let err = load_retention_rules(dir.path()).unwrap_err().to_string();
+        assert!(err.contains("retention.toml"), "{err}");
     }
 }

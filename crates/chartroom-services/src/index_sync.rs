@@ -142,18 +142,19 @@ pub fn drain_outbox(store: &Store, index: &dyn ChartIndex) -> Result<usize> {
         for (_, item) in &pending {
             match *item {
                 OutboxItem::Patient(id) => {
-                    if let Some(p) = read.patient(id)? {
-                        changes.push(IndexChange::Patient(patient_record(&read, p)?));
+                    match read.patient(id)? {
+                        Some(p) => changes.push(IndexChange::Patient(patient_record(&read, p)?)),
+                        // destroyed: the index lets go of it too
+                        None => changes.push(IndexChange::RemovePatient(id)),
                     }
                 }
-                OutboxItem::Document(id) => {
-                    if let Some(document) = read.document(id)? {
-                        changes.push(IndexChange::Document(DocumentRecord {
-                            author_name: document.author.and_then(|a| authors.get(&a).cloned()),
-                            document,
-                        }));
-                    }
-                }
+                OutboxItem::Document(id) => match read.document(id)? {
+                    Some(document) => changes.push(IndexChange::Document(DocumentRecord {
+                        author_name: document.author.and_then(|a| authors.get(&a).cloned()),
+                        document,
+                    })),
+                    None => changes.push(IndexChange::RemoveDocument(id)),
+                },
             }
         }
         index.apply(changes)?;

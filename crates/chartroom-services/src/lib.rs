@@ -9,9 +9,11 @@ mod chart_services;
 mod charts;
 pub mod completion;
 mod data_transfer;
+pub mod deid;
 mod hl7_feed;
 mod index_sync;
 mod merges;
+pub mod retention;
 pub mod roi;
 mod sampling;
 mod search_batch;
@@ -78,6 +80,12 @@ pub enum ServiceError {
     NotFound { what: &'static str },
     #[error("invalid {what}: {reason}")]
     Invalid { what: &'static str, reason: String },
+    /// The de-identified extract still held an identifier: it was deleted.
+    #[error("{0}")]
+    SelfCheck(deid::SelfCheckFailure),
+    /// A chart may not be destroyed: each reason's code and description.
+    #[error("destruction refused: {}", .0.iter().map(|(code, why)| format!("{code} ({why})")).collect::<Vec<_>>().join(", "))]
+    DestructionRefused(Vec<(&'static str, String)>),
 }
 
 impl From<chartroom_search::SearchError> for ServiceError {
@@ -215,6 +223,8 @@ pub struct Services {
     index_sync: Mutex<()>,
     /// The HL7 feed this process runs (`serve --mllp`), for the Admin workspace.
     hl7_feed: RwLock<Option<Arc<Hl7Feed>>>,
+    /// The privacy workspace's open-case check, consulted before a chart is destroyed.
+    privacy_cases: RwLock<Option<Arc<dyn retention::PrivacyCases>>>,
 }
 
 impl Services {
@@ -237,6 +247,7 @@ impl Services {
             clock,
             index_sync: Mutex::new(()),
             hl7_feed: RwLock::new(None),
+            privacy_cases: RwLock::new(None),
         };
         Ok(services)
     }

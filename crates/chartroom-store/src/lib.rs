@@ -28,10 +28,12 @@ mod legacy_v1;
 mod meta;
 mod migrations;
 mod read;
+mod retention_rows;
 mod roi_rows;
 mod tables;
 mod write;
 mod write_completion;
+mod write_retention;
 
 #[cfg(test)]
 mod tests;
@@ -39,7 +41,7 @@ mod tests;
 pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
 pub use migrations::SCHEMA_VERSION;
 pub use read::ReadTx;
-pub use write::{ConditionCodes, WriteTx};
+pub use write::{ConditionCodes, RetentionLog, WriteTx};
 
 use chartroom_domain::{AccessEvent, AuditHash, DocumentId, NewAccessEvent, PatientId};
 use redb::{Database, DatabaseError};

@@ -12,6 +12,7 @@ use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
+use super::write_retention::{apply_retention, RetentionOp};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
@@ -57,6 +58,14 @@ enum Op {
     RoiRequest(RoiRequest),
     Disclosure(Disclosure),
     EncounterConditions(EncounterId, ConditionCodes),
+    Retention(RetentionOp),
+}
+
+/// The append-only logs of research and retention.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RetentionLog {
+    DeidExports,
+    Destructions,
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -250,6 +259,46 @@ impl<'s> WriteTx<'s> {
             .push(Op::EncounterConditions(encounter, conditions.clone()));
         Ok(())
     }
+    /// Records a de-identified export (its id from [`WriteTx::next_row_id`]).
+    pub fn put_deid_export(&mut self, export: &chartroom_domain::research::DeidExport) {
+        self.ops
+            .push(Op::Retention(RetentionOp::DeidExport(export.clone())));
+    }
+    /// Replaces a chart's legal hold (its whole history).
+    pub fn put_legal_hold(&mut self, hold: &chartroom_domain::retention::LegalHold) {
+        self.ops
+            .push(Op::Retention(RetentionOp::LegalHold(hold.clone())));
+    }
+    /// Destroys the chart `record.patient`: the patient, its encounters (with their
+    /// deficiencies, analysis and conditions), documents, procedures, legal hold and
+    /// every index entry pointing at them; appends `record` to the destruction log and
+    /// queues the patient and `documents` for the search index to drop. Audit rows,
+    /// ROI requests and the accounting of disclosures are kept.
+    pub fn destroy_chart(
+        &mut self,
+        record: &chartroom_domain::retention::DestructionRecord,
+        documents: &[DocumentId],
+    ) -> Result<()> {
+        let mut outbox = vec![(self.next_outbox_seq()?, OutboxItem::Patient(record.patient))];
+        for d in documents {
+            outbox.push((self.next_outbox_seq()?, OutboxItem::Document(*d)));
+        }
+        self.ops.push(Op::Retention(RetentionOp::Destroy {
+            record: record.clone(),
+            outbox,
+        }));
+        Ok(())
+    }
+    /// The next id of a research/retention log table (`deid` exports, destructions):
+    /// one past the last stored row.
+    pub fn next_row_id(&mut self, log: RetentionLog) -> Result<u64> {
+        let table = self.txn.open_table(match log {
+            RetentionLog::DeidExports => DEID_EXPORTS,
+            RetentionLog::Destructions => DESTRUCTIONS,
+        })?;
+        let last = table.last()?.map(|(k, _)| id_from_key(k.value()));
+        Ok(last.map_or(1, |id| id.saturating_add(1)))
+    }
     /// Inserts or replaces; a username held by another user fails the commit with `Duplicate`.
     pub fn put_user(&mut self, user: &StaffUser) -> Result<()> {
         bump(&mut self.counters.user, user.id.0);
@@ -395,6 +444,7 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                     let bytes = codec::encode(DISCLOSURES_NAME, &|| d.request.to_string(), d)?;
                     t.disclosures.insert(&key, bytes.as_slice())?;
                 }
+                Op::Retention(op) => apply_retention(&mut t, op)?,
                 Op::EncounterConditions(encounter, codes) => {
                     let id = encounter.0;
                     let bytes =

@@ -115,7 +115,10 @@ mod tests {
     #[test]
     fn only_built_and_permitted_workspaces_are_available() {
         for role in Role::ALL {
-            let mut expected = vec![Workspace::Search];
+            let mut expected = Vec::new();
+            if allowed(role, Permission::SearchCharts) {
+                expected.push(Workspace::Search);
+            }
             if allowed(role, Permission::RecordDeficiency) {
                 expected.push(Workspace::Completion);
             }

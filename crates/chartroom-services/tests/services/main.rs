@@ -7,6 +7,8 @@ mod completion;
 mod completion_demo;
 mod hl7;
 mod import_fhir;
+mod research;
+mod retention;
 mod roi;
 mod roi_demo;
 mod roles;

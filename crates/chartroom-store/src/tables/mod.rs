@@ -38,6 +38,7 @@ mod outbox;
 mod patients;
 mod procedures;
 mod providers;
+mod retention;
 mod roi;
 mod users;
 
@@ -52,6 +53,7 @@ pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
 pub(crate) use self::procedures::*;
 pub(crate) use self::providers::*;
+pub(crate) use self::retention::*;
 pub(crate) use self::roi::*;
 pub(crate) use self::users::*;
 
@@ -192,6 +194,10 @@ tables! {
     survivor_merges:         SURVIVOR_MERGES       as ListingTable, since 2;
     identifier_conflicts:    IDENTIFIER_CONFLICTS  as ListingTable, since 2;
     hl7_received:            HL7_RECEIVED          as LookupTable,  since 2;
+    // Research extracts and retention (docs/DEID.md, docs/RETENTION.md).
+    deid_exports:            DEID_EXPORTS          as RowTable,     since 3;
+    legal_holds:             LEGAL_HOLDS           as RowTable,     since 3;
+    destructions:            DESTRUCTIONS          as RowTable,     since 3;
 }
 
 // ---- key helpers shared by several groups --------------------------------------------
