@@ -2,10 +2,12 @@
 
 mod bench;
 mod bench_completion;
+mod bench_privacy;
 mod completion;
 mod data;
 mod eval;
 mod identity;
+mod privacy;
 mod roi;
 mod search;
 mod serve;
@@ -126,6 +128,20 @@ enum Command {
         #[arg(long, default_value = "merged in error")]
         reason: String,
     },
+    /// Run the privacy rules over the access logs: ranked alerts, one JSON line each, worst first.
+    Alerts {
+        #[arg(long)]
+        data: PathBuf,
+        /// One JSON object per line (the only format).
+        #[arg(long, required = true)]
+        json: bool,
+        /// First day (YYYY-MM-DD, UTC), inclusive.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, UTC), inclusive.
+        #[arg(long)]
+        to: Option<String>,
+    },
     /// Release of information: log requests, extend, QA, release, list.
     Roi {
         #[command(subcommand)]
@@ -154,6 +170,27 @@ enum ImportKind {
     },
     /// HL7 v2 ADT messages (ER7): a file or a directory of files, applied in name order.
     Hl7 {
+        path: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Access-log CSV (timestamp,user_id,patient_id,action,workstation,department); all or nothing.
+    AccessCsv {
+        file: PathBuf,
+        /// A TOML file mapping another layout's columns and time format (docs/PRIVACY.md).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// HR roster CSV (user_id,name,department,role,home_address,linked_patient_id,provider_id).
+    Roster {
+        file: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// FHIR R4 AuditEvents (IHE BALP): a resource, a Bundle, NDJSON, or a directory of them.
+    Auditevent {
         path: PathBuf,
         #[arg(long)]
         data: PathBuf,
@@ -252,6 +289,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             kind: ImportKind::Hl7 { path, data },
         } => data::import_hl7(&path, &data),
+        Command::Import {
+            kind: ImportKind::AccessCsv { file, mapping, data },
+        } => privacy::import_access_csv(&file, mapping.as_deref(), &data),
+        Command::Import {
+            kind: ImportKind::Roster { file, data },
+        } => privacy::import_roster(&file, &data),
+        Command::Import {
+            kind: ImportKind::Auditevent { path, data },
+        } => privacy::import_auditevent(&path, &data),
+        Command::Alerts { data, from, to, .. } => privacy::alerts(&data, from.as_deref(), to.as_deref()),
         Command::Export {
             kind:
                 ExportKind::SyntheaCsv {

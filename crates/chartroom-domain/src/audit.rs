@@ -42,6 +42,11 @@ pub enum AccessAction {
     /// A release-of-information request logged, extended, QA-confirmed, refused or
     /// closed (the release itself is `Release`).
     RoiRequest,
+    /// Privacy review read access logs: an alert run, an alert's evidence, a patient's
+    /// access report or a user's activity.
+    AccessReview,
+    /// An alert dismissed or promoted, a privacy case moved, noted or reopened.
+    PrivacyCase,
 }
 
 impl AccessAction {
@@ -63,6 +68,8 @@ impl AccessAction {
             AccessAction::Deficiency => "deficiency",
             AccessAction::Merge => "merge",
             AccessAction::RoiRequest => "roi-request",
+            AccessAction::AccessReview => "access-review",
+            AccessAction::PrivacyCase => "privacy-case",
         }
     }
 }

@@ -11,7 +11,9 @@
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
+use super::privacy_rows::{write_case, write_disposition};
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
+use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
@@ -57,6 +59,8 @@ enum Op {
     RoiRequest(RoiRequest),
     Disclosure(Disclosure),
     EncounterConditions(EncounterId, ConditionCodes),
+    Case(Case),
+    Disposition(AlertDisposition),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -66,6 +70,7 @@ pub struct WriteTx<'s> {
     ops: Vec<Op>,
     bulk: bool,
     roi_next: u64,
+    case_next: u64,
     // Dropped after `txn` (fields drop in order), so the thread mark outlives the lock.
     _writer: WriterGuard<'s>,
 }
@@ -95,6 +100,7 @@ impl<'s> WriteTx<'s> {
             ops: Vec::new(),
             bulk: false,
             roi_next: 1,
+            case_next: 1,
             _writer: writer,
         })
     }
@@ -227,6 +233,26 @@ impl<'s> WriteTx<'s> {
         let id = stored.max(self.roi_next);
         self.roi_next = id.saturating_add(1);
         Ok(RoiRequestId(id))
+    }
+    /// The next free privacy case id (past every stored case and every one handed out).
+    pub fn next_case_id(&mut self) -> Result<u64> {
+        let stored = {
+            let table = self.txn.open_table(PRIVACY_CASES)?;
+            let last = table.last()?.map(|(k, _)| id_from_key(k.value()));
+            last.map_or(1, |id| id.saturating_add(1))
+        };
+        let id = stored.max(self.case_next);
+        self.case_next = id.saturating_add(1);
+        Ok(id)
+    }
+    /// Inserts or replaces a privacy case (its history included).
+    pub fn put_case(&mut self, case: &Case) {
+        self.case_next = self.case_next.max(case.id.saturating_add(1));
+        self.ops.push(Op::Case(case.clone()));
+    }
+    /// Records what a reviewer did with an alert's pair (replacing an earlier record).
+    pub fn put_disposition(&mut self, disposition: &AlertDisposition) {
+        self.ops.push(Op::Disposition(disposition.clone()));
     }
     /// Inserts or replaces a request; keeps its `request_id` lookup and the patient's
     /// listing. A `request_id` held by another request fails the commit with `Duplicate`.
@@ -395,6 +421,8 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                     let bytes = codec::encode(DISCLOSURES_NAME, &|| d.request.to_string(), d)?;
                     t.disclosures.insert(&key, bytes.as_slice())?;
                 }
+                Op::Case(case) => write_case(&mut t.privacy_cases, case)?,
+                Op::Disposition(d) => write_disposition(&mut t.alert_dispositions, d)?,
                 Op::EncounterConditions(encounter, codes) => {
                     let id = encounter.0;
                     let bytes =
