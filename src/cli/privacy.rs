@@ -64,17 +64,17 @@ pub fn alerts(dir: &Path, from: Option<&str>, to: Option<&str>) -> Result<ExitCo
     for view in &alerts {
         let a = &view.alert;
         let rules: Vec<&str> = a.rules.iter().map(|r| r.code()).collect();
-        let mut line = json!({
-            "user_id": a.user_id,
-            "patient_id": a.patient_id,
-            "score": a.score,
-            "rules": rules,
-            "why": a.why,
-        });
+        let mut fields = vec![
+            ("user_id", json!(a.user_id)),
+            ("patient_id", json!(a.patient_id)),
+            ("score", json!(a.score)),
+            ("rules", json!(rules)),
+            ("why", json!(a.why)),
+        ];
         if a.is_spike() {
-            line["patients"] = json!(a.patients);
+            fields.push(("patients", json!(a.patients)));
         }
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", ordered_object(&fields))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -118,15 +118,21 @@ fn print_lines(lines: &[AccessLine], csv: bool) -> Result<()> {
             let cells: Vec<String> = values.iter().map(|v| csv_cell(v)).collect();
             writeln!(out, "{}", cells.join(","))?;
         } else {
-            let object: serde_json::Map<String, serde_json::Value> = ACCESS_FIELDS
-                .iter()
-                .zip(values)
-                .map(|(k, v)| ((*k).to_string(), json!(v)))
-                .collect();
-            writeln!(out, "{}", serde_json::Value::Object(object))?;
+            let fields: Vec<(&str, serde_json::Value)> =
+                ACCESS_FIELDS.iter().zip(values).map(|(k, v)| (*k, json!(v))).collect();
+            writeln!(out, "{}", ordered_object(&fields))?;
         }
     }
     Ok(())
+}
+
+/// A JSON object with its keys in the contract's order (serde_json's map sorts them).
+fn ordered_object(fields: &[(&str, serde_json::Value)]) -> String {
+    let parts: Vec<String> = fields
+        .iter()
+        .map(|(k, v)| format!("{}:{v}", serde_json::Value::from(*k)))
+        .collect();
+    format!("{{{}}}", parts.join(","))
 }
 
 fn csv_cell(value: &str) -> String {

@@ -197,7 +197,6 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
             }
         }
     }
-    let families: Vec<String> = patients.iter().map(|p| p.name.family.clone()).collect();
     let mut n = 0;
     for (dept, nurses) in departments.iter_mut() {
         for _ in 0..3 {
@@ -211,7 +210,6 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     for k in 1..=4 {
         w.user(&format!("him{k}"), format!("{} Recordkeeper{k}", GIVEN[k]), HIM, "coder");
     }
-    let _ = families;
 
     // ---- ordinary work ----
     for (e, patient) in &active {
@@ -244,7 +242,7 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     }
 
     // ---- planted snooping and look-alikes ----
-    let mut pick_cold = |rng: &mut ChaCha8Rng| cold.choose(rng).map(|p| (*p).clone());
+    let pick_cold = |rng: &mut ChaCha8Rng| cold.choose(rng).map(|p| (*p).clone());
     let depts: Vec<String> = departments.keys().cloned().collect();
     let day_dept = depts
         .iter()

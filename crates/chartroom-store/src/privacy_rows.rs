@@ -6,7 +6,7 @@ use super::read::{iter_rows, ReadTx};
 use super::tables::*;
 use super::Result;
 use chartroom_domain::privacy::{AlertDisposition, Case};
-use redb::{ReadableTable, Table};
+use redb::Table;
 
 /// The key of a (user, patient) pair's disposition.
 pub(crate) fn disposition_key(user: &str, patient: &str) -> Vec<u8> {

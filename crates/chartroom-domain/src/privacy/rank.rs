@@ -15,7 +15,7 @@ pub struct PairInput<'a> {
     pub roster: Option<&'a RosterEntry>,
     pub patient: &'a PatientFacts,
     /// The pair's accesses, oldest first.
-    pub accesses: Vec<AccessRecord>,
+    pub accesses: &'a [AccessRecord],
 }
 
 /// A ranked alert: one (user, patient) pair, or one user's volume spike.
@@ -68,7 +68,7 @@ struct Spike {
 fn spikes_of(rules: &PrivacyRules, pairs: &[PairInput], indexes: &[usize]) -> Vec<Spike> {
     let mut by_day: BTreeMap<NaiveDate, BTreeSet<usize>> = BTreeMap::new();
     for &i in indexes {
-        for a in &pairs[i].accesses {
+        for a in pairs[i].accesses {
             by_day.entry(a.local_time().date()).or_default().insert(i);
         }
     }
@@ -129,7 +129,7 @@ struct Draft {
 pub fn rank(rules: &PrivacyRules, pairs: &[PairInput]) -> Vec<Alert> {
     let verdicts: Vec<PairVerdict> = pairs
         .iter()
-        .map(|p| evaluate_pair(rules, p.user_id, p.roster, p.patient_id, p.patient, &p.accesses))
+        .map(|p| evaluate_pair(rules, p.user_id, p.roster, p.patient_id, p.patient, p.accesses))
         .collect();
     let mut by_user: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in pairs.iter().enumerate() {

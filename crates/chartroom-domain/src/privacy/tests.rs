@@ -56,7 +56,7 @@ fn encounter(department: &str, providers: &[&str], emergency: bool) -> Encounter
 
 fn score(user: &RosterEntry, patient: &PatientFacts, accesses: &[AccessRecord]) -> (u32, Vec<&'static str>) {
     let rules = PrivacyRules::default();
-    let pairs = [PairInput { user_id: "u1", patient_id: "p1", roster: Some(user), patient, accesses: accesses.to_vec() }];
+    let pairs = [PairInput { user_id: "u1", patient_id: "p1", roster: Some(user), patient, accesses }];
     let alerts = rank(&rules, &pairs);
     match alerts.first() {
         Some(a) => (a.score, a.rules.iter().map(|r| r.code()).collect()),
@@ -174,6 +174,7 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
     let rules = PrivacyRules::default();
     let user = nurse("Bo Bulk", "Registration");
     let facts: Vec<(String, PatientFacts)> = (0..60).map(|i| (format!("p{i}"), patient())).collect();
+    let mut per_pair = Vec::new();
     let mut pairs = Vec::new();
     for (i, (id, f)) in facts.iter().enumerate() {
         let mut accesses = Vec::new();
@@ -184,6 +185,9 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
             }
         }
         accesses.push(at(12, 11));
+        per_pair.push((id, f, accesses));
+    }
+    for (id, f, accesses) in &per_pair {
         pairs.push(PairInput { user_id: "u1", patient_id: id, roster: Some(&user), patient: f, accesses });
     }
     let alerts = rank(&rules, &pairs);
@@ -194,6 +198,7 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
     assert_eq!(alerts.len(), 1, "the burst's pairs fold into the spike: {alerts:?}");
 
     let snooper = nurse("Ray Peat", "Heart Center");
+    let one = [at(4, 10)];
     let victims: Vec<(String, PatientFacts)> = (0..3)
         .map(|i| {
             let mut f = patient();
@@ -203,7 +208,7 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
         .collect();
     let pairs: Vec<PairInput> = victims
         .iter()
-        .map(|(id, f)| PairInput { user_id: "u1", patient_id: id, roster: Some(&snooper), patient: f, accesses: vec![at(4, 10)] })
+        .map(|(id, f)| PairInput { user_id: "u1", patient_id: id, roster: Some(&snooper), patient: f, accesses: &one })
         .collect();
     let alerts = rank(&rules, &pairs);
     assert_eq!(alerts.len(), 3);

@@ -52,7 +52,8 @@ pub(crate) struct RunInput {
 impl Services {
     pub(crate) fn gather(&self, from_us: i64, to_us: i64) -> Result<RunInput> {
         let read = self.store.read()?;
-        let records = timeline(&read, from_us, to_us)?;
+        let mut records = timeline(&read, from_us, to_us)?;
+        records.sort_unstable_by(|a, b| (&a.user, &a.patient, a.time).cmp(&(&b.user, &b.patient, b.time)));
         let roster = roster_map(&read)?;
         let builder = FactsBuilder::new(&read, &roster)?;
         let mut facts: HashMap<String, PatientFacts> = HashMap::new();
@@ -105,29 +106,27 @@ impl Services {
     }
 }
 
-/// Groups the records by (user, patient) and ranks them.
+/// Ranks the records, which `gather` sorted by (user, patient, time): each run of one
+/// pair is borrowed as it lies, nothing is copied.
 pub(crate) fn run_rules(rules: &chartroom_domain::privacy::PrivacyRules, input: &RunInput) -> Vec<Alert> {
-    let mut groups: HashMap<(&str, &str), Vec<AccessRecord>> = HashMap::new();
-    for r in &input.records {
-        groups
-            .entry((r.user.as_str(), r.patient.as_str()))
-            .or_default()
-            .push(r.clone());
-    }
+    let records = &input.records;
     let unknown = PatientFacts::default();
-    let mut pairs: Vec<PairInput> = groups
-        .into_iter()
-        .map(|((user, patient), mut accesses)| {
-            accesses.sort_by_key(|a| a.time);
-            PairInput {
-                user_id: user,
-                patient_id: patient,
-                roster: input.roster.get(user),
-                patient: input.facts.get(patient).unwrap_or(&unknown),
-                accesses,
-            }
-        })
-        .collect();
-    pairs.sort_by(|a, b| (a.user_id, a.patient_id).cmp(&(b.user_id, b.patient_id)));
+    let mut pairs: Vec<PairInput> = Vec::new();
+    let mut start = 0;
+    while start < records.len() {
+        let first = &records[start];
+        let mut end = start + 1;
+        while end < records.len() && records[end].user == first.user && records[end].patient == first.patient {
+            end += 1;
+        }
+        pairs.push(PairInput {
+            user_id: &first.user,
+            patient_id: &first.patient,
+            roster: input.roster.get(&first.user),
+            patient: input.facts.get(&first.patient).unwrap_or(&unknown),
+            accesses: &records[start..end],
+        });
+        start = end;
+    }
     rank(rules, &pairs)
 }

@@ -109,7 +109,10 @@ macro_rules! tables {
         )+
     ) => {
         /// Every row table a commit may write, opened once per commit (or flush), so a
-        /// batch of thousands of rows does not reopen them per row.
+        /// batch of thousands of rows does not reopen them per row. (The access-log
+        /// tables are written by their own bulk writer, `access.rs`, so some fields are
+        /// only opened here.)
+        #[allow(dead_code)]
         pub(crate) struct WriteTables<'t> {
             $(pub(crate) $field: $shape<'t>,)+
         }
