@@ -82,12 +82,8 @@ pub enum ReportCommand {
         /// The patient's id (as `search --json` prints it) or MRN.
         #[arg(long)]
         patient: String,
-        /// First day (YYYY-MM-DD, UTC), inclusive.
-        #[arg(long)]
-        from: Option<String>,
-        /// Last day (YYYY-MM-DD, UTC), inclusive.
-        #[arg(long)]
-        to: Option<String>,
+        #[command(flatten)]
+        period: super::privacy::Period,
         #[command(flatten)]
         format: Format,
     },
@@ -98,10 +94,8 @@ pub enum ReportCommand {
         /// The user id as the access logs and roster name it.
         #[arg(long)]
         user: String,
-        #[arg(long)]
-        from: Option<String>,
-        #[arg(long)]
-        to: Option<String>,
+        #[command(flatten)]
+        period: super::privacy::Period,
         #[command(flatten)]
         format: Format,
     },
@@ -253,11 +247,11 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
             let letter = services.provider_letter(&session, provider, as_of)?;
             write!(out, "{letter}")?;
         }
-        ReportCommand::Access { data, patient, from, to, format } => {
-            return super::privacy::access_report(data, patient, from.as_deref(), to.as_deref(), format.csv);
+        ReportCommand::Access { data, patient, period, format } => {
+            return super::privacy::access_report(data, patient, period, format.csv);
         }
-        ReportCommand::Activity { data, user, from, to, format } => {
-            return super::privacy::activity_report(data, user, from.as_deref(), to.as_deref(), format.csv);
+        ReportCommand::Activity { data, user, period, format } => {
+            return super::privacy::activity_report(data, user, period, format.csv);
         }
         ReportCommand::Disclosures { data, patient, .. } => {
             super::roi::disclosures(data, patient, &mut out)?;

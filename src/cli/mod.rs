@@ -135,12 +135,8 @@ enum Command {
         /// One JSON object per line (the only format).
         #[arg(long, required = true)]
         json: bool,
-        /// First day (YYYY-MM-DD, UTC), inclusive.
-        #[arg(long)]
-        from: Option<String>,
-        /// Last day (YYYY-MM-DD, UTC), inclusive.
-        #[arg(long)]
-        to: Option<String>,
+        #[command(flatten)]
+        period: privacy::Period,
     },
     /// Release of information: log requests, extend, QA, release, list.
     Roi {
@@ -298,7 +294,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             kind: ImportKind::Auditevent { path, data },
         } => privacy::import_auditevent(&path, &data),
-        Command::Alerts { data, from, to, .. } => privacy::alerts(&data, from.as_deref(), to.as_deref()),
+        Command::Alerts { data, period, .. } => privacy::alerts(&data, &period),
         Command::Export {
             kind:
                 ExportKind::SyntheaCsv {

@@ -21,10 +21,21 @@ fn date(text: Option<&str>, flag: &str) -> Result<Option<NaiveDate>> {
     .transpose()
 }
 
-pub fn query(from: Option<&str>, to: Option<&str>) -> Result<AlertsQuery> {
+/// `--from D --to D`: UTC days, both inclusive, both optional.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Period {
+    /// First day (YYYY-MM-DD, UTC), inclusive.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last day (YYYY-MM-DD, UTC), inclusive.
+    #[arg(long)]
+    to: Option<String>,
+}
+
+pub fn query(period: &Period) -> Result<AlertsQuery> {
     Ok(AlertsQuery {
-        from: date(from, "from")?,
-        to: date(to, "to")?,
+        from: date(period.from.as_deref(), "from")?,
+        to: date(period.to.as_deref(), "to")?,
         include_disposed: true,
     })
 }
@@ -55,9 +66,9 @@ pub fn import_auditevent(path: &Path, dir: &Path) -> Result<ExitCode> {
 }
 
 /// `chartroom alerts --json`: one line per alert, worst first.
-pub fn alerts(dir: &Path, from: Option<&str>, to: Option<&str>) -> Result<ExitCode> {
+pub fn alerts(dir: &Path, period: &Period) -> Result<ExitCode> {
     let _log = init_logging(dir);
-    let query = query(from, to)?;
+    let query = query(period)?;
     let (services, session) = open_as_operator(dir)?;
     let alerts = services.privacy_alerts(&session, &query)?;
     let mut out = std::io::stdout().lock();
@@ -144,8 +155,8 @@ fn csv_cell(value: &str) -> String {
 }
 
 /// `chartroom report access --patient ID`: who viewed the record.
-pub fn access_report(dir: &Path, patient: &str, from: Option<&str>, to: Option<&str>, csv: bool) -> Result<ExitCode> {
-    let query = query(from, to)?;
+pub fn access_report(dir: &Path, patient: &str, period: &Period, csv: bool) -> Result<ExitCode> {
+    let query = query(period)?;
     let (services, session) = open_as_operator(dir)?;
     let lines = services.access_report(&session, patient, &query)?;
     print_lines(&lines, csv)?;
@@ -153,8 +164,8 @@ pub fn access_report(dir: &Path, patient: &str, from: Option<&str>, to: Option<&
 }
 
 /// `chartroom report activity --user ID`: what a user opened.
-pub fn activity_report(dir: &Path, user: &str, from: Option<&str>, to: Option<&str>, csv: bool) -> Result<ExitCode> {
-    let query = query(from, to)?;
+pub fn activity_report(dir: &Path, user: &str, period: &Period, csv: bool) -> Result<ExitCode> {
+    let query = query(period)?;
     let (services, session) = open_as_operator(dir)?;
     let activity = services.user_activity(&session, user, &query)?;
     print_lines(&activity.lines, csv)?;

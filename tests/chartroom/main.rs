@@ -8,6 +8,7 @@ mod cli_roundtrip;
 mod generate_store;
 mod hl7_cli;
 mod hl7_mllp;
+mod privacy_cli;
 mod roi_cli;
 mod ssh_cli;
 mod ssh_common;

@@ -2,7 +2,7 @@
 //! layout through a mapping.
 
 use super::time::parse_iso_time;
-use super::{field_error, AccessImportError, AccessImportReport};
+use super::{field_error, header_names, next_record, AccessImportError, AccessImportReport};
 use chartroom_store::{AccessRow, AccessWriter, NameKind, Store};
 use csv::{ByteRecord, ReaderBuilder};
 use serde::Deserialize;
@@ -88,12 +88,7 @@ pub fn import_access_csv(
         .delimiter(delimiter)
         .buffer_capacity(1 << 20)
         .from_reader(file);
-    let headers: Vec<String> = reader
-        .byte_headers()
-        .map_err(|e| field_error(&file_name, "line 1".into(), "header", &e.to_string()))?
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
+    let headers = header_names(&mut reader, &file_name)?;
     let find = |ours: &'static str, theirs: &Option<String>| -> Option<usize> {
         let wanted = theirs.as_deref().unwrap_or(ours).trim().to_ascii_lowercase();
         headers.iter().position(|h| *h == wanted)
@@ -122,18 +117,7 @@ pub fn import_access_csv(
         let source_id = w.intern(NameKind::Source, &source)?;
         let mut record = ByteRecord::new();
         let mut last_report = 0u64;
-        loop {
-            let more = reader.read_byte_record(&mut record).map_err(|e| {
-                let line = e.position().map_or(0, |p| p.line());
-                field_error(&file_name, format!("line {line}"), "record", "not readable CSV")
-            })?;
-            if !more {
-                break;
-            }
-            let line = record.position().map_or(0, |p| p.line());
-            if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-                continue;
-            }
+        while let Some(line) = next_record(&mut reader, &mut record, &file_name)? {
             let bad = |field: &str, problem: &str| field_error(&file_name, format!("line {line}"), field, problem);
             let time_text = field(&record, columns.time);
             let parsed = match &time_format {

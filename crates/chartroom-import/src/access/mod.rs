@@ -56,6 +56,39 @@ pub(crate) fn field_error(file: &str, place: String, field: &str, problem: &str)
     }
 }
 
+/// The header's column names, trimmed and lower-case (a UTF-8 BOM dropped).
+pub(crate) fn header_names<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    file: &str,
+) -> Result<Vec<String>, AccessImportError> {
+    Ok(reader
+        .byte_headers()
+        .map_err(|e| field_error(file, "line 1".into(), "header", &e.to_string()))?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .collect())
+}
+
+/// Reads the next non-blank record; answers its line (header = line 1), `None` at the end.
+pub(crate) fn next_record<R: std::io::Read>(
+    reader: &mut csv::Reader<R>,
+    record: &mut csv::ByteRecord,
+    file: &str,
+) -> Result<Option<u64>, AccessImportError> {
+    loop {
+        let more = reader.read_byte_record(record).map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            field_error(file, format!("line {line}"), "record", "not readable CSV")
+        })?;
+        if !more {
+            return Ok(None);
+        }
+        if !record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
+            return Ok(Some(record.position().map_or(0, |p| p.line())));
+        }
+    }
+}
+
 /// What an access-log import did.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AccessImportReport {

@@ -1,6 +1,6 @@
 //! The HR roster: `user_id,name,department,role,home_address,linked_patient_id,provider_id`.
 
-use super::{field_error, AccessImportError};
+use super::{field_error, header_names, next_record, AccessImportError};
 use chartroom_domain::privacy::RosterEntry;
 use chartroom_store::Store;
 use csv::{ByteRecord, ReaderBuilder};
@@ -47,12 +47,7 @@ pub fn import_roster(store: &Store, path: &Path) -> Result<RosterReport, AccessI
         source,
     })?;
     let mut reader = ReaderBuilder::new().has_headers(true).flexible(true).from_reader(file);
-    let headers: Vec<String> = reader
-        .byte_headers()
-        .map_err(|e| field_error(&file_name, "line 1".into(), "header", &e.to_string()))?
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
-        .collect();
+    let headers = header_names(&mut reader, &file_name)?;
     let mut index = [None; 7];
     for (i, name) in COLUMNS.iter().enumerate() {
         index[i] = headers.iter().position(|h| h == name);
@@ -68,18 +63,7 @@ pub fn import_roster(store: &Store, path: &Path) -> Result<RosterReport, AccessI
     let mut entries = Vec::new();
     let mut seen = HashSet::new();
     let mut record = ByteRecord::new();
-    loop {
-        let more = reader.read_byte_record(&mut record).map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line());
-            field_error(&file_name, format!("line {line}"), "record", "not readable CSV")
-        })?;
-        if !more {
-            break;
-        }
-        let line = record.position().map_or(0, |p| p.line());
-        if record.iter().all(|f| f.iter().all(u8::is_ascii_whitespace)) {
-            continue;
-        }
+    while let Some(line) = next_record(&mut reader, &mut record, &file_name)? {
         let mut values: [String; 7] = Default::default();
         for (i, column) in index.iter().enumerate() {
             if let Some(c) = column {

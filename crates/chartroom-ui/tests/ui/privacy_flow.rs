@@ -3,23 +3,13 @@
 //! the evidence of an alert, a dismissal with a reason, and one alert taken from
 //! promotion to a closed case with a breach assessment; 80×24 snapshots.
 
-use super::ui_support::{keys, screen, snapshot_app, wait};
+use super::ui_support::{keys, plant_smithers as plant, screen, snapshot_app, wait};
 use chartroom_domain::privacy::{CaseStatus, Determination};
 use chartroom_domain::*;
 use chartroom_services::Services;
-use chartroom_store::Store;
 use chrono::{TimeZone, Utc};
 use std::sync::Arc;
 
-fn plant(dir: &std::path::Path) {
-    let store = Store::open(dir).expect("store");
-    let mut tx = store.write().expect("tx");
-    let mut p = chartroom_testkit::patient("Jonathan", "Smithers", (1984, 3, 2));
-    p.id = tx.next_patient_id().expect("id");
-    p.mrn = Mrn(123456);
-    tx.put_patient(&p).expect("patient");
-    tx.commit().expect("commit");
-}
 
 const ROSTER: &str = "user_id,name,department,role,home_address,linked_patient_id,provider_id
 snoop,Pat Smithers,Heart Center,clerk,1 Pine Rd Riverton MA 01999,,
