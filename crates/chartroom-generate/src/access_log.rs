@@ -9,7 +9,7 @@ use chartroom_domain::privacy::RosterEntry;
 use chartroom_domain::{Encounter, EncounterClass, Patient, Provider};
 use chartroom_store::{AccessRow, AccessWriter, NameKind, Store};
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use rand::seq::IndexedRandom;
+use rand::seq::{IndexedRandom, SliceRandom};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::{BTreeMap, HashMap};
@@ -242,7 +242,15 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     }
 
     // ---- planted snooping and look-alikes ----
-    let pick_cold = |rng: &mut ChaCha8Rng| cold.choose(rng).map(|p| (*p).clone());
+    // The planted charts are set aside first, so background traffic (a coder's steady
+    // volume, the registrar's burst) never touches them by chance.
+    cold.shuffle(&mut w.rng);
+    let reserved = cold.len().min(24);
+    let (targets, background) = cold.split_at(reserved);
+    let mut targets: Vec<Patient> = targets.iter().map(|p| (*p).clone()).collect();
+    let background: Vec<Patient> = background.iter().map(|p| (*p).clone()).collect();
+    let mut pick_target = move || targets.pop();
+    let pick_cold = |rng: &mut ChaCha8Rng| background.choose(rng).cloned();
     let depts: Vec<String> = departments.keys().cloned().collect();
     let day_dept = depts
         .iter()
@@ -259,11 +267,11 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         }
         w.plant(kind, user, &p.source_id(), false);
     };
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("sn-name", format!("Dana {}", p.name.family), &day_dept, "nurse");
         snoop(&mut w, "same_last_name", "sn-name", &day_dept, &p, 2);
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         if let Some(a) = p.address.clone() {
             w.user("sn-home", "Lee Homebody".into(), &day_dept, "clerk");
             if let Some(r) = w.roster_mut("sn-home") {
@@ -272,14 +280,14 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
             snoop(&mut w, "same_address", "sn-home", &day_dept, &p, 1);
         }
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("sn-self", "Pat Selfview".into(), &day_dept, "nurse");
         if let Some(r) = w.roster_mut("sn-self") {
             r.linked_patient_id = Some(p.source_id());
         }
         snoop(&mut w, "self_access", "sn-self", &day_dept, &p, 3);
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("cw-patient", "Chris Coworker".into(), &day_dept, "nurse");
         if let Some(r) = w.roster_mut("cw-patient") {
             r.linked_patient_id = Some(p.source_id());
@@ -287,29 +295,29 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         w.user("sn-cowork", "Kim Curious".into(), &day_dept, "nurse");
         snoop(&mut w, "coworker", "sn-cowork", &day_dept, &p, 2);
     }
-    if let Some(mut p) = pick_cold(&mut w.rng) {
+    if let Some(mut p) = pick_target() {
         p.flags.vip = true;
         planted_patients.push(p.clone());
         w.user("sn-vip", "Val Starwatcher".into(), &day_dept, "clerk");
         snoop(&mut w, "vip", "sn-vip", &day_dept, &p, 1);
     }
-    if let Some(mut p) = pick_cold(&mut w.rng) {
+    if let Some(mut p) = pick_target() {
         p.flags.employee = true;
         planted_patients.push(p.clone());
         w.user("sn-emp", "Em Ployeewatch".into(), &day_dept, "clerk");
         snoop(&mut w, "employee", "sn-emp", &day_dept, &p, 1);
     }
-    if let Some(mut p) = pick_cold(&mut w.rng) {
+    if let Some(mut p) = pick_target() {
         p.flags.deceased = Some(options.end - Duration::days(400));
         planted_patients.push(p.clone());
         w.user("sn-dead", "Mort Lookback".into(), &day_dept, "clerk");
         snoop(&mut w, "deceased", "sn-dead", &day_dept, &p, 1);
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("sn-nocare", "Ned Wanderer".into(), &day_dept, "nurse");
         snoop(&mut w, "no_care_relationship", "sn-nocare", &day_dept, &p, 4);
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("sn-night", "Nia Nightowl".into(), &day_dept, "clerk");
         let day = w.random_weekday();
         let t = w.at(day, 2, 40);
@@ -318,14 +326,14 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         w.access(t, "sn-night", &p.source_id(), "print", &day_dept);
         w.plant("after_hours", "sn-night", &p.source_id(), false);
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("sn-glass", "Gus Glassbreaker".into(), &day_dept, "clerk");
         let day = w.random_weekday();
         let t = w.day_time(day);
         w.access(t, "sn-glass", &p.source_id(), "break-glass", &day_dept);
         w.plant("break_glass", "sn-glass", &p.source_id(), false);
     }
-    if let Some(p) = pick_cold(&mut w.rng) {
+    if let Some(p) = pick_target() {
         w.user("sn-roam", "Rae Roamer".into(), &day_dept, "nurse");
         let other = depts.iter().find(|d| **d != day_dept).cloned().unwrap_or_else(|| "Cancer Center Infusion".into());
         let day = w.random_weekday();
@@ -338,10 +346,10 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     // Repeat offender: three after-hours looks at three unrelated charts.
     w.user("sn-repeat", "Ray Peat".into(), &day_dept, "clerk");
     for _ in 0..3 {
-        if let Some(p) = pick_cold(&mut w.rng) {
-            for _ in 0..2 {
+        if let Some(p) = pick_target() {
+            for k in 0..3 {
                 let day = w.random_weekday();
-                let t = w.at(day, 21, 30);
+                let t = w.at(day, 21, 10 + 10 * k);
                 w.access(t, "sn-repeat", &p.source_id(), "view", &day_dept);
             }
             w.plant("repeat_offender", "sn-repeat", &p.source_id(), false);
@@ -398,7 +406,7 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         w.access(e.admit + Duration::minutes(45), "la-edglass", &pid, "break-glass", &e.location);
         w.plant("break_glass", "la-edglass", &pid, true);
     }
-    if let Some(mut p) = pick_cold(&mut w.rng) {
+    if let Some(mut p) = pick_target() {
         p.flags.deceased = Some(options.end - Duration::days(20));
         planted_patients.push(p.clone());
         let day = w.random_weekday();

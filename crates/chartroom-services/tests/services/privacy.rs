@@ -226,3 +226,85 @@ fn planted_snooping_ranks_first() {
         assert!(r.rank.is_none_or(|n| n > report.k), "look-alike ranks high: {report}");
     }
 }
+
+/// A measurement, not a test: `cargo test -p chartroom-services --test services
+/// privacy_bench -- --ignored --nocapture` (`PRIVACY_BENCH_EVENTS`, default 1,000,000).
+/// Prints `name value unit` lines: CSV ingest rate, re-import, one patient's history,
+/// one user's activity, and the rule run over the month.
+#[test]
+#[ignore]
+fn privacy_bench() {
+    use std::io::Write as _;
+    use std::time::Instant;
+    let events: usize = std::env::var("PRIVACY_BENCH_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let dir = tempfile::tempdir().unwrap();
+    let (services, session) = open(dir.path());
+    let options = GenerateOptions {
+        patients: 2000,
+        as_of: NaiveDate::from_ymd_opt(2026, 3, 20).unwrap(),
+        ..GenerateOptions::default()
+    };
+    services.privacy_eval(&session, &options).unwrap();
+    let ids: Vec<String> = services
+        .sample_patients(&session, 2000, "privacy bench")
+        .unwrap()
+        .into_iter()
+        .map(|r| r.patient.source_id())
+        .collect();
+    let log = dir.path().join("month.csv");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&log).unwrap());
+    writeln!(out, "timestamp,user_id,patient_id,action,workstation,department").unwrap();
+    let mut x: u64 = 7;
+    let mut next = |n: usize| {
+        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        ((x >> 33) as usize) % n
+    };
+    for i in 0..events {
+        let day = 1 + (i * 30 / events);
+        let u = next(2000);
+        writeln!(
+            out,
+            "2026-02-{:02}T{:02}:{:02}:{:02}-05:00,u{u:04},{},view,WS-{},Unit {}",
+            day.min(28),
+            next(24),
+            next(60),
+            next(60),
+            u % 97,
+            ids[next(ids.len())],
+            u % 12
+        )
+        .unwrap();
+    }
+    out.flush().unwrap();
+    drop(out);
+    let started = Instant::now();
+    let report = services.import_access_csv(&session, &log, None, &mut |_| {}).unwrap();
+    let secs = started.elapsed().as_secs_f64();
+    println!("access_import_events {} events", report.read);
+    println!("access_import_seconds {secs:.3} s");
+    println!("access_import_rate {:.0} events/s", report.read as f64 / secs);
+    let again = services.import_access_csv(&session, &log, None, &mut |_| {}).unwrap();
+    println!("access_reimport_added {} events", again.added);
+    let month = AlertsQuery {
+        from: NaiveDate::from_ymd_opt(2026, 2, 1),
+        to: NaiveDate::from_ymd_opt(2026, 2, 28),
+        include_disposed: true,
+    };
+    let started = Instant::now();
+    let lines = services.access_report(&session, &ids[0], &month).unwrap();
+    println!("patient_history_ms {:.1} ms ({} events)", started.elapsed().as_secs_f64() * 1000.0, lines.len());
+    let started = Instant::now();
+    let activity = services.user_activity(&session, "u0001", &month).unwrap();
+    println!("user_activity_ms {:.1} ms ({} events)", started.elapsed().as_secs_f64() * 1000.0, activity.lines.len());
+    let day = AlertsQuery {
+        from: NaiveDate::from_ymd_opt(2026, 2, 10),
+        to: NaiveDate::from_ymd_opt(2026, 2, 10),
+        include_disposed: true,
+    };
+    let started = Instant::now();
+    let alerts = services.privacy_alerts(&session, &day).unwrap();
+    println!("alerts_day_seconds {:.3} s ({} alerts)", started.elapsed().as_secs_f64(), alerts.len());
+    let started = Instant::now();
+    let alerts = services.privacy_alerts(&session, &month).unwrap();
+    println!("alerts_month_seconds {:.3} s ({} alerts)", started.elapsed().as_secs_f64(), alerts.len());
+}
