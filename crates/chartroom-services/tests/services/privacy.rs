@@ -269,8 +269,8 @@ fn privacy_bench() {
             next(24),
             next(60),
             next(60),
-            u % 97,
             ids[next(ids.len())],
+            u % 97,
             u % 12
         )
         .unwrap();
