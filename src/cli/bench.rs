@@ -36,6 +36,13 @@ pub struct BenchArgs {
     completion: bool,
     #[arg(long, requires = "completion")]
     reanalyse: bool,
+    /// Only the access-log figures: a synthetic month of CSV access events imported,
+    /// reports and the rule run (on an existing data directory).
+    #[arg(long)]
+    privacy: bool,
+    /// Events in the synthetic month (`--privacy`).
+    #[arg(long, default_value_t = 2_000_000)]
+    privacy_events: usize,
     /// Also time a Synthea CSV import: the data is exported to a scratch directory and
     /// imported into a fresh store there (needs free disk for a second copy).
     #[arg(long)]
@@ -108,6 +115,11 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     if args.completion && !fresh {
         let session = services.local_session(&os_user())?;
         super::bench_completion::run(&services, &session, args.reanalyse)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if args.privacy && !fresh {
+        let session = services.local_session(&os_user())?;
+        super::bench_privacy::run(&services, &session, args.privacy_events)?;
         return Ok(ExitCode::SUCCESS);
     }
     if fresh {

@@ -75,6 +75,30 @@ pub enum ReportCommand {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Who viewed a patient's record: every access from every system (JSON lines or CSV).
+    Access {
+        #[arg(long)]
+        data: PathBuf,
+        /// The patient's id (as `search --json` prints it) or MRN.
+        #[arg(long)]
+        patient: String,
+        #[command(flatten)]
+        period: super::privacy::Period,
+        #[command(flatten)]
+        format: Format,
+    },
+    /// A user's activity: every record they accessed (JSON lines or CSV).
+    Activity {
+        #[arg(long)]
+        data: PathBuf,
+        /// The user id as the access logs and roster name it.
+        #[arg(long)]
+        user: String,
+        #[command(flatten)]
+        period: super::privacy::Period,
+        #[command(flatten)]
+        format: Format,
+    },
     /// A patient's accounting of disclosures (164.528), one JSON line per entry.
     Disclosures {
         #[arg(long)]
@@ -242,6 +266,12 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
             let as_of = as_of_date(as_of.as_deref(), services.today())?;
             let letter = services.provider_letter(&session, provider, as_of)?;
             write!(out, "{letter}")?;
+        }
+        ReportCommand::Access { data, patient, period, format } => {
+            return super::privacy::access_report(data, patient, period, format.csv);
+        }
+        ReportCommand::Activity { data, user, period, format } => {
+            return super::privacy::activity_report(data, user, period, format.csv);
         }
         ReportCommand::Disclosures { data, patient, .. } => {
             super::roi::disclosures(data, patient, &mut out)?;

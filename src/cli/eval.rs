@@ -37,6 +37,16 @@ pub enum EvalCommand {
         #[arg(long)]
         show_misses: bool,
     },
+    /// Privacy ranking: generate a population and a month of access traffic with planted
+    /// snooping and look-alikes into an empty DIR, then print precision@K and each rank.
+    Privacy {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value_t = 2000)]
+        patients: u64,
+        #[arg(long, default_value_t = chartroom_services::GenerateOptions::DEFAULT_SEED)]
+        seed: u64,
+    },
 }
 
 #[derive(Deserialize)]
@@ -61,7 +71,27 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
             queries,
             show_misses,
         } => score(data, queries, *show_misses),
+        EvalCommand::Privacy {
+            data,
+            patients,
+            seed,
+        } => privacy(data, *patients, *seed),
     }
+}
+
+fn privacy(data: &Path, patients: u64, seed: u64) -> Result<ExitCode> {
+    if data.join("chartroom.redb").exists() {
+        anyhow::bail!("{} already holds data; the privacy eval needs an empty directory", data.display());
+    }
+    let (services, session) = open_as_operator(data)?;
+    let options = chartroom_services::GenerateOptions {
+        patients,
+        seed,
+        ..chartroom_services::GenerateOptions::default()
+    };
+    let report = services.privacy_eval(&session, &options)?;
+    print!("{report}");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode> {

@@ -2,12 +2,14 @@
 
 mod bench;
 mod bench_completion;
+mod bench_privacy;
 mod completion;
 mod data;
 mod eval;
 mod identity;
 mod research;
 mod retention;
+mod privacy;
 mod roi;
 mod search;
 mod serve;
@@ -128,6 +130,16 @@ enum Command {
         #[arg(long, default_value = "merged in error")]
         reason: String,
     },
+    /// Run the privacy rules over the access logs: ranked alerts, one JSON line each, worst first.
+    Alerts {
+        #[arg(long)]
+        data: PathBuf,
+        /// One JSON object per line (the only format).
+        #[arg(long, required = true)]
+        json: bool,
+        #[command(flatten)]
+        period: privacy::Period,
+    },
     /// Release of information: log requests, extend, QA, release, list.
     Roi {
         #[command(subcommand)]
@@ -173,6 +185,27 @@ enum ImportKind {
     },
     /// HL7 v2 ADT messages (ER7): a file or a directory of files, applied in name order.
     Hl7 {
+        path: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Access-log CSV (timestamp,user_id,patient_id,action,workstation,department); all or nothing.
+    AccessCsv {
+        file: PathBuf,
+        /// A TOML file mapping another layout's columns and time format (docs/PRIVACY.md).
+        #[arg(long)]
+        mapping: Option<PathBuf>,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// HR roster CSV (user_id,name,department,role,home_address,linked_patient_id,provider_id).
+    Roster {
+        file: PathBuf,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// FHIR R4 AuditEvents (IHE BALP): a resource, a Bundle, NDJSON, or a directory of them.
+    Auditevent {
         path: PathBuf,
         #[arg(long)]
         data: PathBuf,
@@ -285,6 +318,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import {
             kind: ImportKind::Hl7 { path, data },
         } => data::import_hl7(&path, &data),
+        Command::Import {
+            kind: ImportKind::AccessCsv { file, mapping, data },
+        } => privacy::import_access_csv(&file, mapping.as_deref(), &data),
+        Command::Import {
+            kind: ImportKind::Roster { file, data },
+        } => privacy::import_roster(&file, &data),
+        Command::Import {
+            kind: ImportKind::Auditevent { path, data },
+        } => privacy::import_auditevent(&path, &data),
+        Command::Alerts { data, period, .. } => privacy::alerts(&data, &period),
         Command::Export {
             kind:
                 ExportKind::SyntheaCsv {

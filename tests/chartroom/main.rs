@@ -9,6 +9,7 @@ mod deid_cli;
 mod generate_store;
 mod hl7_cli;
 mod hl7_mllp;
+mod privacy_cli;
 mod roi_cli;
 mod ssh_cli;
 mod ssh_common;

@@ -46,6 +46,11 @@ pub enum AccessAction {
     Retention,
     /// A chart destroyed at the end of its retention (the destruction log has the rest).
     Destruction,
+    /// Privacy review read access logs: an alert run, an alert's evidence, a patient's
+    /// access report or a user's activity.
+    AccessReview,
+    /// An alert dismissed or promoted, a privacy case moved, noted or reopened.
+    PrivacyCase,
 }
 
 impl AccessAction {
@@ -69,6 +74,8 @@ impl AccessAction {
             AccessAction::RoiRequest => "roi-request",
             AccessAction::Retention => "retention",
             AccessAction::Destruction => "destruction",
+            AccessAction::AccessReview => "access-review",
+            AccessAction::PrivacyCase => "privacy-case",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod ids;
 pub mod matching;
 pub mod patient;
 pub mod permission;
+pub mod privacy;
 pub mod procedure;
 pub mod research;
 pub mod retention;

@@ -11,6 +11,7 @@
 //! generator produces passes through the [`Sink`] trait, implemented by the store's
 //! `WriteTx` and, for unit tests, by an in-memory sink.
 
+pub mod access_log;
 // Public only so that benches/ can reach crate-private pieces; not part of the API.
 #[doc(hidden)]
 pub mod bench_support;

@@ -53,3 +53,27 @@ impl Progress for IndicatifProgress {
         self.bar.finish_with_message("done");
     }
 }
+
+impl IndicatifProgress {
+    /// A bar over the bytes of a file being read, with its rate (access-log imports).
+    pub fn bytes(total: u64, message: &'static str) -> Self {
+        let bar = ProgressBar::new(total);
+        if let Ok(style) = ProgressStyle::with_template(
+            "{spinner} {msg} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, eta {eta})",
+        ) {
+            bar.set_style(style.progress_chars("=> "));
+        }
+        bar.set_message(message);
+        IndicatifProgress { bar }
+    }
+
+    /// Moves the bar to `position` (bytes read so far).
+    pub fn set_position(&self, position: u64) {
+        self.bar.set_position(position);
+    }
+
+    /// Removes the bar (the caller prints its own summary).
+    pub fn clear(&self) {
+        self.bar.finish_and_clear();
+    }
+}

@@ -43,6 +43,7 @@
 //!   re-import updates in place. A procedure whose ENCOUNTER was never imported is kept
 //!   without an encounter and counted; a PATIENT not imported fails the file.
 
+pub mod access;
 mod chart_upsert;
 mod csv_file;
 pub mod fhir;

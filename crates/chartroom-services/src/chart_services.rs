@@ -124,6 +124,58 @@ pub trait ChartServices: Send + Sync {
     // Release of information (the Release workspace). Defaults refuse, like completion's.
 
     /// Every request with its clock, status, missing codes, fee, intake and patient.
+    // Access-log review (the Privacy workspace). Defaults refuse.
+
+    /// The alert queue: alerts no one has dismissed or promoted, worst first.
+    fn privacy_alerts(
+        &self,
+        _session: &Session,
+    ) -> Result<Vec<crate::privacy::AlertView>, ServiceError> {
+        Err(not_offered_privacy())
+    }
+    /// An alert's evidence side by side.
+    fn alert_evidence(
+        &self,
+        _session: &Session,
+        _user_id: &str,
+        _patient_id: &str,
+    ) -> Result<crate::privacy::AlertEvidence, ServiceError> {
+        Err(not_offered_privacy())
+    }
+    /// Dismisses alerts (user, patient pairs) with a reason.
+    fn dismiss_alerts(
+        &self,
+        _session: &Session,
+        _pairs: &[(String, String)],
+        _reason: &str,
+    ) -> Result<usize, ServiceError> {
+        Err(not_offered_privacy())
+    }
+    /// Opens one case for the alerts; answers its id.
+    fn promote_alerts(
+        &self,
+        _session: &Session,
+        _alerts: &[crate::privacy::AlertRef],
+    ) -> Result<u64, ServiceError> {
+        Err(not_offered_privacy())
+    }
+    /// Every case, newest first.
+    fn privacy_cases(
+        &self,
+        _session: &Session,
+    ) -> Result<Vec<chartroom_domain::privacy::Case>, ServiceError> {
+        Err(not_offered_privacy())
+    }
+    /// Moves, notes or reassigns a case.
+    fn case_action(
+        &self,
+        _session: &Session,
+        _id: u64,
+        _action: crate::privacy::CaseAction,
+        _text: &str,
+    ) -> Result<chartroom_domain::privacy::Case, ServiceError> {
+        Err(not_offered_privacy())
+    }
     fn roi_desk(
         &self,
         _session: &Session,
@@ -169,6 +221,13 @@ fn not_offered_roi() -> ServiceError {
     ServiceError::Invalid {
         what: "request",
         reason: "release of information is not offered by these services".into(),
+    }
+}
+
+fn not_offered_privacy() -> ServiceError {
+    ServiceError::Invalid {
+        what: "review",
+        reason: "access-log review is not offered by these services".into(),
     }
 }
 
@@ -280,6 +339,50 @@ impl ChartServices for Services {
         encounter: EncounterId,
     ) -> Result<(), ServiceError> {
         Services::review_encounter(self, session, encounter)
+    }
+    fn privacy_alerts(
+        &self,
+        session: &Session,
+    ) -> Result<Vec<crate::privacy::AlertView>, ServiceError> {
+        Services::privacy_alerts(self, session, &crate::privacy::AlertsQuery::default())
+    }
+    fn alert_evidence(
+        &self,
+        session: &Session,
+        user_id: &str,
+        patient_id: &str,
+    ) -> Result<crate::privacy::AlertEvidence, ServiceError> {
+        Services::alert_evidence(self, session, user_id, patient_id)
+    }
+    fn dismiss_alerts(
+        &self,
+        session: &Session,
+        pairs: &[(String, String)],
+        reason: &str,
+    ) -> Result<usize, ServiceError> {
+        Services::dismiss_alerts(self, session, pairs, reason)
+    }
+    fn promote_alerts(
+        &self,
+        session: &Session,
+        alerts: &[crate::privacy::AlertRef],
+    ) -> Result<u64, ServiceError> {
+        Services::promote_alerts(self, session, alerts, None)
+    }
+    fn privacy_cases(
+        &self,
+        session: &Session,
+    ) -> Result<Vec<chartroom_domain::privacy::Case>, ServiceError> {
+        Services::privacy_cases(self, session)
+    }
+    fn case_action(
+        &self,
+        session: &Session,
+        id: u64,
+        action: crate::privacy::CaseAction,
+        text: &str,
+    ) -> Result<chartroom_domain::privacy::Case, ServiceError> {
+        Services::case_action(self, session, id, action, text)
     }
     fn roi_desk(
         &self,

@@ -160,6 +160,13 @@ impl Services {
             roi.logged, roi.on_hold, roi.extended, roi.qa_confirmed, roi.released
         );
         self.audit(self.audit_event(&session, AccessAction::RoiRequest, None, detail))?;
+        // The Privacy workspace's work: access traffic, alerts and cases (`privacy::demo`).
+        let privacy = self.plant_privacy(&session, options.as_of, options.seed)?;
+        let detail = format!(
+            "demo privacy office: {} access events, {} alerts, {} cases, {} dismissed",
+            privacy.events, privacy.alerts, privacy.cases, privacy.dismissed
+        );
+        self.audit(self.audit_event(&session, AccessAction::PrivacyCase, None, detail))?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
     }

@@ -14,6 +14,7 @@ mod hl7_feed;
 mod index_sync;
 mod merges;
 pub mod retention;
+pub mod privacy;
 pub mod roi;
 mod sampling;
 mod search_batch;
@@ -69,6 +70,8 @@ pub enum ServiceError {
     Hl7Import(#[from] chartroom_import::Hl7ImportError),
     #[error(transparent)]
     Export(#[from] chartroom_import::ExportError),
+    #[error(transparent)]
+    AccessImport(#[from] chartroom_import::access::AccessImportError),
     #[error(transparent)]
     Generate(#[from] chartroom_generate::GenerateError),
     #[error("{role} users may not {action}")]

@@ -19,6 +19,7 @@
 //! that would take one from another row fails its whole commit with `Duplicate`.
 //! See docs/store.md for the design notes.
 
+mod access;
 mod audit;
 // Public only so that benches/ can reach the tests' sample rows; not part of the API.
 #[doc(hidden)]
@@ -29,6 +30,7 @@ mod meta;
 mod migrations;
 mod read;
 mod retention_rows;
+mod privacy_rows;
 mod roi_rows;
 mod tables;
 mod write;
@@ -40,6 +42,7 @@ mod tests;
 
 pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
 pub use migrations::SCHEMA_VERSION;
+pub use access::{day_of, AccessNames, AccessRow, AccessWriter, NameKind};
 pub use read::ReadTx;
 pub use write::{ConditionCodes, RetentionLog, WriteTx};
 
@@ -135,6 +138,10 @@ pub struct StoreCounts {
     pub analysis_pending: u64,
     /// Analysed encounters no analyst has reviewed yet (the analysis queue).
     pub awaiting_review: u64,
+    /// Imported access events (chartroom's own are `audit_events`).
+    pub access_events: u64,
+    /// Rows of the HR roster.
+    pub roster: u64,
 }
 
 /// Result of walking the audit chain.

@@ -11,8 +11,10 @@
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
+use super::privacy_rows::{write_case, write_disposition};
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
 use super::write_retention::{apply_retention, RetentionOp};
+use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
@@ -66,6 +68,8 @@ enum Op {
 pub enum RetentionLog {
     DeidExports,
     Destructions,
+    Case(Case),
+    Disposition(AlertDisposition),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -75,6 +79,7 @@ pub struct WriteTx<'s> {
     ops: Vec<Op>,
     bulk: bool,
     roi_next: u64,
+    case_next: u64,
     // Dropped after `txn` (fields drop in order), so the thread mark outlives the lock.
     _writer: WriterGuard<'s>,
 }
@@ -104,6 +109,7 @@ impl<'s> WriteTx<'s> {
             ops: Vec::new(),
             bulk: false,
             roi_next: 1,
+            case_next: 1,
             _writer: writer,
         })
     }
@@ -236,6 +242,26 @@ impl<'s> WriteTx<'s> {
         let id = stored.max(self.roi_next);
         self.roi_next = id.saturating_add(1);
         Ok(RoiRequestId(id))
+    }
+    /// The next free privacy case id (past every stored case and every one handed out).
+    pub fn next_case_id(&mut self) -> Result<u64> {
+        let stored = {
+            let table = self.txn.open_table(PRIVACY_CASES)?;
+            let last = table.last()?.map(|(k, _)| id_from_key(k.value()));
+            last.map_or(1, |id| id.saturating_add(1))
+        };
+        let id = stored.max(self.case_next);
+        self.case_next = id.saturating_add(1);
+        Ok(id)
+    }
+    /// Inserts or replaces a privacy case (its history included).
+    pub fn put_case(&mut self, case: &Case) {
+        self.case_next = self.case_next.max(case.id.saturating_add(1));
+        self.ops.push(Op::Case(case.clone()));
+    }
+    /// Records what a reviewer did with an alert's pair (replacing an earlier record).
+    pub fn put_disposition(&mut self, disposition: &AlertDisposition) {
+        self.ops.push(Op::Disposition(disposition.clone()));
     }
     /// Inserts or replaces a request; keeps its `request_id` lookup and the patient's
     /// listing. A `request_id` held by another request fails the commit with `Duplicate`.
@@ -445,6 +471,8 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                     t.disclosures.insert(&key, bytes.as_slice())?;
                 }
                 Op::Retention(op) => apply_retention(&mut t, op)?,
+                Op::Case(case) => write_case(&mut t.privacy_cases, case)?,
+                Op::Disposition(d) => write_disposition(&mut t.alert_dispositions, d)?,
                 Op::EncounterConditions(encounter, codes) => {
                     let id = encounter.0;
                     let bytes =

@@ -39,6 +39,7 @@ modes! {
     Completion = "completion", "chart completion (analysis queue, provider view, dashboard)";
     Admin = "admin", "administration (HL7 feed, data)";
     Release = "release", "release of information (request queue, detail, extension, QA)";
+    Privacy = "privacy", "access-log review (alert queue, evidence, cases)";
 }
 
 impl Mode {
@@ -81,8 +82,8 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help, Completion, Admin, Release];
+    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help, Completion, Admin, Release, Privacy];
     Back = "back", "go back / close", [Global, Notes, Chart, Help, Palette];
     Up = "up", "move up", [Search, Notes, Chart, Help, Popup, Palette];
     Down = "down", "move down", [Search, Notes, Chart, Help, Popup, Palette];
@@ -102,7 +103,7 @@ actions! {
     Reading = "section_reading", "show the reading pane", [Chart];
     Confirm = "confirm", "confirm the reason and open the chart", [Popup];
     Cancel = "cancel", "cancel without opening the chart", [Popup];
-    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help, Completion, Admin, Release];
+    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help, Completion, Admin, Release, Privacy];
     Run = "run", "run the chosen command", [Palette];
     NextTab = "next_tab", "next completion tab", [Completion];
     TabQueue = "tab_queue", "analysis queue: discharged charts awaiting review", [Completion];
@@ -116,16 +117,24 @@ actions! {
     CancelDeficiency = "cancel_deficiency", "cancel deficiencies (asks why)", [Completion];
     AssignDeficiency = "assign_deficiency", "assign the deficiencies to a provider", [Completion];
     MarkReviewed = "mark_reviewed", "mark the chart analysed (no more deficiencies)", [Completion];
-    Refresh = "refresh", "reload the data on screen", [Completion, Admin, Release];
+    Refresh = "refresh", "reload the data on screen", [Completion, Admin, Release, Privacy];
     NextStatus = "next_status", "show the next status: open, on hold, in fulfillment, QA, released, all", [Release];
     ExtendRequest = "extend_request", "extend the request once by 30 days (asks why)", [Release];
     ConfirmQa = "confirm_qa", "QA: confirm every page belongs to the patient", [Release];
-    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
+    PrivacyView = "privacy_view", "switch between the alert queue and the cases", [Privacy];
+    DismissAlert = "dismiss_alert", "dismiss the selected alerts (asks why)", [Privacy];
+    PromoteAlert = "promote_alert", "open one case for the selected alerts", [Privacy];
+    StartReview = "start_review", "case: put under review", [Privacy];
+    DetermineCase = "determine_case", "case: record the determination", [Privacy];
+    CloseCase = "close_case", "case: close (after the determination)", [Privacy];
+    ReopenCase = "reopen_case", "case: reopen for review", [Privacy];
+    NoteCase = "note_case", "case: add a note", [Privacy];
+    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
 }
 
 impl Action {

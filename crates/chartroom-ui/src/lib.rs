@@ -16,6 +16,7 @@ pub mod keymap;
 pub mod layout;
 pub mod msg;
 pub mod note_filters;
+pub mod privacy_runtime;
 pub mod release_runtime;
 pub mod runtime;
 pub mod screens;

@@ -4,6 +4,7 @@ use super::key::Key;
 use super::note_filters::NoteRequest;
 use super::screens::admin::jobs::{AdminAnswer, AdminJob};
 use super::screens::completion::jobs::{CompletionAnswer, CompletionJob};
+use super::screens::privacy::jobs::{PrivacyAnswer, PrivacyJob};
 use super::screens::release::jobs::{ReleaseAnswer, ReleaseJob};
 use chartroom_domain::{DocumentId, PatientId};
 use chartroom_services::{BreakGlass, Chart, DataStatus, DocumentView, NoteResult, PatientResult};
@@ -53,6 +54,8 @@ pub enum Msg {
     Admin(Box<AdminAnswer>),
     /// An answer for the Release workspace.
     Release(Box<ReleaseAnswer>),
+    /// An answer for the Privacy workspace.
+    Privacy(Box<PrivacyAnswer>),
     /// A failed operation. The message comes from `ServiceError`, which names tables
     /// and ids, never patient data.
     Failed {
@@ -86,6 +89,8 @@ pub enum Effect {
     Admin(AdminJob),
     /// Load or change release-of-information requests.
     Release(ReleaseJob),
+    /// Load alerts and cases, or review them.
+    Privacy(PrivacyJob),
     Quit,
 }
 

@@ -84,6 +84,7 @@ enum Work {
     Completion(crate::screens::completion::jobs::CompletionJob),
     Admin(crate::screens::admin::jobs::AdminJob),
     Release(crate::screens::release::jobs::ReleaseJob),
+    Privacy(crate::screens::privacy::jobs::PrivacyJob),
 }
 
 /// Runs one job of the work or long-job worker, turning errors and panics into `Msg`s.
@@ -111,6 +112,7 @@ fn run_work(services: &dyn ChartServices, session: &Session, job: Work) -> Msg {
         Work::Completion(job) => super::completion_runtime::run(services, session, job),
         Work::Admin(job) => super::admin_runtime::run(services, session, job),
         Work::Release(job) => super::release_runtime::run(services, session, job),
+        Work::Privacy(job) => super::privacy_runtime::run(services, session, job),
         Work::Status => match guarded(|| services.status()) {
             Ok(status) => Msg::Status(status),
             Err(message) => Msg::Failed {
@@ -290,6 +292,15 @@ impl Runtime {
                     &self.work
                 };
                 let _ = queue.send(Work::Release(job));
+            }
+            // A rule run reads the whole period: a long job; a review action is one write.
+            Effect::Privacy(job) => {
+                let queue = if job == crate::screens::privacy::jobs::PrivacyJob::Load {
+                    &self.long
+                } else {
+                    &self.work
+                };
+                let _ = queue.send(Work::Privacy(job));
             }
             Effect::Quit => return false,
         }

@@ -23,6 +23,7 @@ pub use super::screens::break_glass::state::BreakGlassPopup;
 pub use super::screens::chart::state::{ChartState, Section};
 pub use super::screens::completion::state::CompletionState;
 pub use super::screens::notes::state::NotesState;
+pub use super::screens::privacy::state::PrivacyState;
 pub use super::screens::release::state::ReleaseState;
 pub use super::screens::search::state::SearchState;
 pub use super::text::wrap_text;
@@ -39,6 +40,8 @@ pub enum Screen {
     Admin,
     /// The Release workspace (release-of-information requests).
     Release,
+    /// The Privacy workspace (access alerts and cases).
+    Privacy,
 }
 
 #[derive(Clone, Debug)]
@@ -70,6 +73,7 @@ pub struct State {
     pub completion: CompletionState,
     pub admin: AdminState,
     pub release: ReleaseState,
+    pub privacy: PrivacyState,
     pub popup: Option<BreakGlassPopup>,
     /// The command palette, when open (above help, below break-the-glass).
     pub palette: Option<PaletteState>,
@@ -112,6 +116,7 @@ impl State {
             completion: CompletionState::default(),
             admin: AdminState::default(),
             release: ReleaseState::default(),
+            privacy: PrivacyState::default(),
             popup: None,
             palette: None,
             help: None,
@@ -144,6 +149,7 @@ impl State {
             Screen::Completion => Mode::Completion,
             Screen::Admin => Mode::Admin,
             Screen::Release => Mode::Release,
+            Screen::Privacy => Mode::Privacy,
         }
     }
 

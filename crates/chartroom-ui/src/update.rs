@@ -9,7 +9,7 @@ use super::action::{Action, Mode};
 use super::key::Key;
 use super::msg::{Effect, Msg};
 use super::screens::palette::{self, PaletteState};
-use super::screens::{admin, break_glass, chart, completion, help, notes, release, search};
+use super::screens::{admin, break_glass, chart, completion, help, notes, privacy, release, search};
 use super::state::{Screen, State};
 use super::workspace::Workspace;
 
@@ -51,6 +51,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Completion(answer) => return completion::update::on_answer(state, *answer),
         Msg::Admin(answer) => admin::update::on_answer(state, *answer),
         Msg::Release(answer) => return release::update::on_answer(state, *answer),
+        Msg::Privacy(answer) => return privacy::update::on_answer(state, *answer),
         Msg::Failed { what, message } => {
             state.loading = None;
             if what == "opening the chart" {
@@ -70,6 +71,9 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
     if mode == Mode::Release {
         return on_release_key(state, key);
+    }
+    if mode == Mode::Privacy {
+        return on_privacy_key(state, key);
     }
     match state.keymap.resolve(mode, key) {
         Some(action) => on_action(state, mode, action),
@@ -113,6 +117,21 @@ fn on_release_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
 }
 
+/// The Privacy workspace, like Release.
+fn on_privacy_key(state: &mut State, key: Key) -> Vec<Effect> {
+    let action = state.keymap.resolve(Mode::Privacy, key);
+    if state.privacy.captures_keys() && action != Some(Action::Quit) {
+        return privacy::update::on_raw_key(state, key);
+    }
+    match action {
+        Some(action) if action.allowed_in(Mode::Privacy) && !is_shell(action) => {
+            privacy::update::on_action(state, action, key)
+        }
+        Some(action) => on_action(state, Mode::Privacy, action),
+        None => privacy::update::on_raw_key(state, key),
+    }
+}
+
 /// Actions the router handles in every screen.
 fn is_shell(action: Action) -> bool {
     matches!(action, Action::Quit | Action::Help | Action::Palette)
@@ -136,7 +155,8 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
         | Mode::Help
         | Mode::Completion
         | Mode::Admin
-        | Mode::Release => Vec::new(),
+        | Mode::Release
+        | Mode::Privacy => Vec::new(),
     }
 }
 
@@ -198,6 +218,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
                 Mode::Completion => completion::update::on_action(state, action, key_of(action)),
                 Mode::Admin => admin::update::on_action(state, action),
                 Mode::Release => release::update::on_action(state, action, key_of(action)),
+                Mode::Privacy => privacy::update::on_action(state, action, key_of(action)),
                 Mode::Popup => break_glass::update::on_action(state, action),
                 Mode::Help => {
                     help::on_action(state, action);
@@ -249,8 +270,12 @@ fn switch_workspace(state: &mut State, workspace: Workspace) -> Vec<Effect> {
             state.screen = Screen::Release;
             return release::update::enter(state);
         }
+        Workspace::Privacy => {
+            state.screen = Screen::Privacy;
+            return privacy::update::enter(state);
+        }
         // Not built: `refusal` turned them away above.
-        Workspace::Privacy | Workspace::Identity => {}
+        Workspace::Identity => {}
     }
     Vec::new()
 }

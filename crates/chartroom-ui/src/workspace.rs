@@ -60,7 +60,11 @@ impl Workspace {
     pub fn built(self) -> bool {
         matches!(
             self,
-            Workspace::Search | Workspace::Completion | Workspace::Release | Workspace::Admin
+            Workspace::Search
+                | Workspace::Completion
+                | Workspace::Release
+                | Workspace::Privacy
+                | Workspace::Admin
         )
     }
 
@@ -125,6 +129,9 @@ mod tests {
             if allowed(role, Permission::LogRoiRequest) {
                 expected.push(Workspace::Release);
             }
+            if allowed(role, Permission::ReviewAccess) {
+                expected.push(Workspace::Privacy);
+            }
             if allowed(role, Permission::Administer) {
                 expected.push(Workspace::Admin);
             }
@@ -135,8 +142,8 @@ mod tests {
             Some("Completion: not permitted for clerk")
         );
         assert_eq!(
-            Workspace::Privacy.refusal(Role::Admin).as_deref(),
-            Some("Privacy: not available")
+            Workspace::Identity.refusal(Role::Admin).as_deref(),
+            Some("Identity: not available")
         );
         for w in Workspace::ALL {
             assert_eq!(Workspace::from_action(w.action()), Some(w));

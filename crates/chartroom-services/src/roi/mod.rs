@@ -15,6 +15,7 @@ mod views;
 mod work;
 
 pub use intake::IntakeReport;
+pub(crate) use intake::resolve_patient;
 pub use release::{Manifest, ManifestWithheld};
 pub use views::{RoiDeskRow, RoiRow};
 pub use work::ExtensionNotice;

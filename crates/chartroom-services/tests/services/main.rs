@@ -6,6 +6,7 @@
 mod completion;
 mod completion_demo;
 mod hl7;
+mod privacy;
 mod import_fhir;
 mod research;
 mod retention;

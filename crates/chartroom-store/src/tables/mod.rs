@@ -36,6 +36,7 @@ mod identity;
 mod meta;
 mod outbox;
 mod patients;
+mod privacy;
 mod procedures;
 mod providers;
 mod retention;
@@ -51,6 +52,7 @@ pub(crate) use self::identity::*;
 pub(crate) use self::meta::*;
 pub(crate) use self::outbox::*;
 pub(crate) use self::patients::*;
+pub(crate) use self::privacy::*;
 pub(crate) use self::procedures::*;
 pub(crate) use self::providers::*;
 pub(crate) use self::retention::*;
@@ -84,6 +86,16 @@ pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
 pub(crate) type PairRowTable<'t> = Table<'t, &'static PairKey, &'static [u8]>;
 /// Key-only set of row ids.
 pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
+/// Access events by patient: fixed-width key and value (`privacy.rs`).
+pub(crate) type AccessTable<'t> = Table<'t, &'static AccessKey, &'static AccessValue>;
+/// A key-only index of access keys.
+pub(crate) type AccessIndexTable<'t> = Table<'t, &'static AccessKey, ()>;
+/// Patients touched per day.
+pub(crate) type DayTable<'t> = Table<'t, &'static DayKey, ()>;
+/// Interned names: kind + text → 4-byte id.
+pub(crate) type NamesTable<'t> = Table<'t, &'static [u8], &'static NameKey>;
+/// Rows keyed by a 4-byte name id → bytes.
+pub(crate) type NameRowTable<'t> = Table<'t, &'static NameKey, &'static [u8]>;
 /// A count per 4-byte key (a month).
 pub(crate) type CountTable<'t> = Table<'t, &'static [u8; 4], &'static [u8; 8]>;
 
@@ -99,7 +111,10 @@ macro_rules! tables {
         )+
     ) => {
         /// Every row table a commit may write, opened once per commit (or flush), so a
-        /// batch of thousands of rows does not reopen them per row.
+        /// batch of thousands of rows does not reopen them per row. (The access-log
+        /// tables are written by their own bulk writer, `access.rs`, so some fields are
+        /// only opened here.)
+        #[allow(dead_code)]
         pub(crate) struct WriteTables<'t> {
             $(pub(crate) $field: $shape<'t>,)+
         }
@@ -198,6 +213,16 @@ tables! {
     deid_exports:            DEID_EXPORTS          as RowTable,     since 3;
     legal_holds:             LEGAL_HOLDS           as RowTable,     since 3;
     destructions:            DESTRUCTIONS          as RowTable,     since 3;
+    // Access-log review: imported access events, their name dictionary, the HR roster,
+    // cases and alert dispositions.
+    access_by_patient:       ACCESS_BY_PATIENT     as AccessTable,  since 3, counted as access_events;
+    access_by_user:          ACCESS_BY_USER        as AccessIndexTable, since 3;
+    access_days:             ACCESS_DAYS           as DayTable,     since 3;
+    access_names:            ACCESS_NAMES          as NamesTable,   since 3;
+    access_name_of:          ACCESS_NAME_OF        as NameRowTable, since 3;
+    roster:                  ROSTER                as NameRowTable, since 3, counted as roster;
+    privacy_cases:           PRIVACY_CASES         as RowTable,     since 3;
+    alert_dispositions:      ALERT_DISPOSITIONS    as LookupTable,  since 3;
 }
 
 // ---- key helpers shared by several groups --------------------------------------------

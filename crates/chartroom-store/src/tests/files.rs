@@ -245,6 +245,8 @@ fn migration_creates_every_registered_table_and_counts_cover_the_entities() {
             deficiencies: 1,
             analysis_pending: 1,
             awaiting_review: 1,
+            access_events: 0,
+            roster: 0,
         }
     );
 }

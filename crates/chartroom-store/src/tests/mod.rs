@@ -159,6 +159,8 @@ fn every_entity_round_trips() {
             deficiencies: 0,
             analysis_pending: 3,
             awaiting_review: 0,
+            access_events: 0,
+            roster: 0,
         }
     );
 }

@@ -19,6 +19,7 @@ pub mod completion;
 pub mod help;
 pub mod notes;
 pub mod palette;
+pub mod privacy;
 pub mod release;
 pub mod search;
 

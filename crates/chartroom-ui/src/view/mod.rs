@@ -5,7 +5,7 @@ pub mod common;
 pub mod status;
 
 use super::screens::{
-    admin, break_glass, chart, completion, help, notes, palette, release, search,
+    admin, break_glass, chart, completion, help, notes, palette, privacy, release, search,
 };
 
 use super::state::{Screen, State, MIN_HEIGHT, MIN_WIDTH};
@@ -34,6 +34,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         Screen::Completion => completion::view::draw(state, frame, body),
         Screen::Admin => admin::view::draw(state, frame, body),
         Screen::Release => release::view::draw(state, frame, body),
+        Screen::Privacy => privacy::view::draw(state, frame, body),
     }
     if let Some(message) = &state.error {
         let line = Line::styled(format!(" ! {}", message), state.theme.style("error"));

@@ -46,6 +46,14 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::ConfirmQa, "QA"),
             (Action::Refresh, "refresh"),
         ],
+        Mode::Privacy => &[
+            (Action::Help, "help"),
+            (Action::PrivacyView, "alerts/cases"),
+            (Action::DismissAlert, "dismiss"),
+            (Action::PromoteAlert, "case"),
+            (Action::StartReview, "review"),
+            (Action::DetermineCase, "determine"),
+        ],
         Mode::Admin => &[
             (Action::Help, "help"),
             (Action::Refresh, "refresh"),

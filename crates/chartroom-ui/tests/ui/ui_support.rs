@@ -449,3 +449,14 @@ pub fn snapshot_app(
     app.state.utc_offset_seconds = 0;
     app
 }
+
+/// One chart, Jonathan Smithers (MRN 123456), written straight into the store at `dir`.
+pub fn plant_smithers(dir: &std::path::Path) {
+    let store = chartroom_store::Store::open(dir).expect("store");
+    let mut tx = store.write().expect("tx");
+    let mut p = chartroom_testkit::patient("Jonathan", "Smithers", (1984, 3, 2));
+    p.id = tx.next_patient_id().expect("id");
+    p.mrn = chartroom_domain::Mrn(123456);
+    tx.put_patient(&p).expect("patient");
+    tx.commit().expect("commit");
+}
