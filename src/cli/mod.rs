@@ -7,6 +7,7 @@ mod data;
 mod eval;
 mod identity;
 mod roi;
+mod roi_desk;
 mod search;
 mod serve;
 mod users;

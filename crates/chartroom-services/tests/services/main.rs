@@ -9,4 +9,5 @@ mod hl7;
 mod import_fhir;
 mod roi;
 mod roi_demo;
+mod roi_desk;
 mod roles;

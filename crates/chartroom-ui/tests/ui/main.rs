@@ -6,6 +6,7 @@
 mod admin_flow;
 mod app_flow;
 mod completion_flow;
+mod release_entry;
 mod release_flow;
 mod ui_config;
 mod ui_flow;
