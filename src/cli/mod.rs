@@ -11,6 +11,7 @@ mod research;
 mod retention;
 mod privacy;
 mod roi;
+mod roi_desk;
 mod search;
 mod serve;
 mod users;

@@ -61,15 +61,94 @@ pub enum RoiCommand {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Start fulfillment of a request logged at the desk (logged → in_fulfillment).
+    Start {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Record that an authorization was asked for (on hold → pending_authorization).
+    AwaitAuthorization {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        /// What was asked for, from whom.
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Attach an authorization received after intake (one JSON object in the intake's
+    /// `authorization` form); prints the codes still missing.
+    Authorize {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        file: PathBuf,
+    },
+    /// Issue the invoice of the release (→ pending_payment until paid).
+    Invoice {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Record the payment of the invoice; the release may then proceed.
+    Pay {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        amount_cents: u64,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Deny a request; prints the denial letter.
+    Deny {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        /// The basis of the denial.
+        #[arg(long)]
+        reason: String,
+        /// The ground may be reviewed (164.524(a)(3)); default: not reviewable.
+        #[arg(long)]
+        reviewable: bool,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Cancel a request; prints the letter.
+    Cancel {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        reason: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
+    /// Print the letter a request calls for now (hold, denial or cancellation).
+    Letter {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Requests for an accounting of disclosures (164.528(c)): 60 days, one extension.
+    Accounting {
+        #[command(subcommand)]
+        command: super::roi_desk::AccountingCommand,
+    },
 }
 
-fn date(flag: &str, text: &str) -> Result<NaiveDate> {
+pub(super) fn date(flag: &str, text: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
         .with_context(|| format!("{flag} {text:?} is not a date (YYYY-MM-DD)"))
 }
 
 /// The date given with `flag`, else `today`.
-fn date_or(text: Option<&str>, flag: &str, today: NaiveDate) -> Result<NaiveDate> {
+pub(super) fn date_or(text: Option<&str>, flag: &str, today: NaiveDate) -> Result<NaiveDate> {
     text.map_or(Ok(today), |t| date(flag, t))
 }
 
@@ -135,6 +214,7 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
                 dir.display()
             );
         }
+        other => return super::roi_desk::desk(other, &mut out),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -142,7 +222,15 @@ pub fn roi(command: &RoiCommand) -> Result<ExitCode> {
 /// `report disclosures --patient ID|MRN --json`: the accounting, one line per entry.
 pub fn disclosures(data: &Path, patient: &str, out: &mut dyn Write) -> Result<()> {
     let (services, session) = open_as_operator(data)?;
-    for d in services.disclosures(&session, patient)? {
+    write_disclosures(&services.disclosures(&session, patient)?, out)
+}
+
+/// The accounting, one JSON line per entry (the contract's fields).
+pub(super) fn write_disclosures(
+    entries: &[chartroom_domain::roi::Disclosure],
+    out: &mut dyn Write,
+) -> Result<()> {
+    for d in entries {
         let line = json!({
             "date": d.date.format("%Y-%m-%d").to_string(),
             "recipient": d.recipient,

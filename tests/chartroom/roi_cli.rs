@@ -197,3 +197,143 @@ fn intake_list_release_and_accounting() {
             .contains("1 document"));
     }
 }
+
+#[test]
+fn desk_verbs_give_every_status_and_an_accounting_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let chart = chart(tmp.path());
+    let mut import = Command::cargo_bin("chartroom").unwrap();
+    ok(import
+        .args(["import", "fhir", "--data"])
+        .arg(&data)
+        .arg(&chart));
+    let mut insurer = request("I1", "insurer");
+    insurer["court_order"] = json!(false);
+    let mut attorney = request("A1", "attorney");
+    attorney["authorization"] = json!({ "description": "January", "discloser": "Hospital",
+        "recipient": "Firm", "purpose": "claim", "expires": "2026-12-31", "signed_on": "2026-02-01",
+        "signer": "patient", "statements": { "revocation": true, "conditioning": true, "redisclosure": true } });
+    let file = tmp.path().join("in.jsonl");
+    let text = [
+        insurer,
+        attorney,
+        request("D1", "patient"),
+        request("X1", "patient"),
+    ]
+    .iter()
+    .map(Value::to_string)
+    .collect::<Vec<_>>()
+    .join("\n");
+    std::fs::write(&file, text).unwrap();
+    ok(&mut chartroom(&data, &["roi", "import", path(&file)]));
+    ok(&mut chartroom(
+        &data,
+        &["roi", "await-authorization", "I1", "--note", "form mailed"],
+    ));
+    ok(&mut chartroom(&data, &["roi", "qa", "A1", "--ok"]));
+    let invoice = lines(&ok(&mut chartroom(
+        &data,
+        &["roi", "invoice", "A1", "--on", "2026-03-05"],
+    )));
+    assert_eq!(invoice[0]["paid"], json!(false));
+    let amount = invoice[0]["amount_cents"].as_u64().unwrap();
+    let letter = ok(&mut chartroom(
+        &data,
+        &[
+            "roi",
+            "deny",
+            "D1",
+            "--reason",
+            "psychotherapy notes",
+            "--on",
+            "2026-03-05",
+        ],
+    ));
+    assert!(
+        letter.contains("not reviewable") && letter.contains("complain"),
+        "{letter}"
+    );
+    ok(&mut chartroom(
+        &data,
+        &["roi", "cancel", "X1", "--reason", "withdrawn"],
+    ));
+    let (success, _, stderr) = run(&mut chartroom(
+        &data,
+        &["roi", "cancel", "X1", "--reason", "again"],
+    ));
+    assert!(!success && stderr.contains("cancelled"), "{stderr}");
+    let rows = lines(&ok(&mut chartroom(
+        &data,
+        &["roi", "list", "--json", "--as-of", "2026-03-05"],
+    )));
+    let status = |id: &str| rows.iter().find(|r| r["request_id"] == id).unwrap()["status"].clone();
+    assert_eq!(status("I1"), "pending_authorization");
+    assert_eq!(status("A1"), "pending_payment");
+    assert_eq!(status("D1"), "denied");
+    assert_eq!(status("X1"), "cancelled");
+    let hold = ok(&mut chartroom(&data, &["roi", "letter", "I1"]));
+    assert!(hold.contains("authorization_required"), "{hold}");
+    let short = (amount - 1).to_string();
+    let (success, _, _) = run(&mut chartroom(
+        &data,
+        &["roi", "pay", "A1", "--amount-cents", &short],
+    ));
+    assert!(!success);
+    ok(&mut chartroom(
+        &data,
+        &["roi", "pay", "A1", "--amount-cents", &amount.to_string()],
+    ));
+    let rows = lines(&ok(&mut chartroom(
+        &data,
+        &["roi", "list", "--json", "--as-of", "2026-03-05"],
+    )));
+    let a1 = rows.iter().find(|r| r["request_id"] == "A1").unwrap();
+    assert_eq!(a1["status"], "qa");
+
+    ok(&mut chartroom(
+        &data,
+        &[
+            "roi",
+            "accounting",
+            "log",
+            "ACC1",
+            "--patient",
+            "pat-9",
+            "--received",
+            "2026-03-01",
+        ],
+    ));
+    let acc = lines(&ok(&mut chartroom(
+        &data,
+        &[
+            "roi",
+            "accounting",
+            "list",
+            "--json",
+            "--as-of",
+            "2026-03-05",
+        ],
+    )));
+    assert_eq!(acc[0]["due"], "2026-04-30");
+    assert_eq!(acc[0]["days_left"], 56);
+    let letter = ok(&mut chartroom(
+        &data,
+        &[
+            "roi",
+            "accounting",
+            "extend",
+            "ACC1",
+            "--reason",
+            "BA records",
+            "--on",
+            "2026-04-30",
+        ],
+    ));
+    assert!(letter.contains("2026-05-30"), "{letter}");
+    let entries = ok(&mut chartroom(
+        &data,
+        &["roi", "accounting", "fulfill", "ACC1"],
+    ));
+    assert!(entries.trim().is_empty(), "{entries}");
+}

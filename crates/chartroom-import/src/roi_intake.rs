@@ -95,6 +95,18 @@ pub fn parse_line(
     })
 }
 
+/// Reads an authorization received after intake: one JSON object in the intake's
+/// `authorization` form (fields named without the `authorization.` prefix).
+pub fn parse_authorization(text: &str) -> Result<Authorization, BadField> {
+    let Ok(Value::Object(obj)) = serde_json::from_str::<Value>(text) else {
+        return bad("(file)", "is not a JSON object");
+    };
+    authorization(&Fields {
+        obj: &obj,
+        path: "",
+    })
+}
+
 fn authorization(a: &Fields<'_>) -> Parsed<Authorization> {
     let statements = match a.object("statements")? {
         Some(s) => Statements {
@@ -235,6 +247,7 @@ fn key_path(parent: &str, key: &str) -> &'static str {
         ("", "scope") => "scope",
         ("", "authorization") => "authorization",
         ("authorization", "statements") => "authorization.statements",
+        ("", "statements") => "statements",
         _ => "(object)",
     }
 }

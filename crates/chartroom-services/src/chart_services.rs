@@ -6,12 +6,13 @@
 use super::completion::{
     CompletionDashboard, DeficiencyFilter, DeficiencyRow, NewDeficiency, QueueEntry,
 };
-use super::roi::{ExtensionNotice, RoiDeskRow};
+use super::roi::{ExtensionNotice, RoiAct, RoiDeskRow};
 use super::{
     BreakGlass, DataOverview, DataStatus, DocumentView, FeedStats, NoteResult, OpenChart,
     PatientResult, ServiceError, Services, Session,
 };
 use chartroom_domain::completion::Transition;
+use chartroom_domain::roi::RoiPolicy;
 use chartroom_domain::{
     DeficiencyId, DocumentId, EncounterId, Mrn, PatientId, Provider, ProviderId,
 };
@@ -195,6 +196,25 @@ pub trait ChartServices: Send + Sync {
     }
     /// QA: every page of the release belongs to the patient.
     fn confirm_roi_qa(&self, _session: &Session, _request_id: &str) -> Result<(), ServiceError> {
+        Err(not_offered_roi())
+    }
+    /// A step on a request (log, start, wait for an authorization, invoice, pay, deny,
+    /// cancel, release); what it did, in words.
+    fn roi_act(
+        &self,
+        _session: &Session,
+        _request_id: &str,
+        _act: RoiAct,
+        _on: NaiveDate,
+    ) -> Result<String, ServiceError> {
+        Err(not_offered_roi())
+    }
+    /// The policy in force (the new-request screen validates live with it).
+    fn roi_policy(&self) -> Result<RoiPolicy, ServiceError> {
+        Err(not_offered_roi())
+    }
+    /// Where the workspace writes a release's packet and manifest.
+    fn roi_release_dir(&self, _request_id: &str) -> Result<std::path::PathBuf, ServiceError> {
         Err(not_offered_roi())
     }
 
@@ -402,6 +422,31 @@ impl ChartServices for Services {
     }
     fn confirm_roi_qa(&self, session: &Session, request_id: &str) -> Result<(), ServiceError> {
         Services::confirm_roi_qa(self, session, request_id)
+    }
+    fn roi_act(
+        &self,
+        session: &Session,
+        request_id: &str,
+        act: RoiAct,
+        on: NaiveDate,
+    ) -> Result<String, ServiceError> {
+        Services::roi_act(self, session, request_id, act, on)
+    }
+    fn roi_policy(&self) -> Result<RoiPolicy, ServiceError> {
+        Services::roi_policy(self)
+    }
+    fn roi_release_dir(&self, request_id: &str) -> Result<std::path::PathBuf, ServiceError> {
+        let safe: String = request_id
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Ok(self.data_dir().join("roi-releases").join(safe))
     }
     fn hl7_feed_stats(&self, session: &Session) -> Result<Option<FeedStats>, ServiceError> {
         Services::hl7_feed_stats(self, session)

@@ -5,7 +5,7 @@ use super::read::{get_id, get_row, iter_rows, pairs_of, require_row, ReadTx};
 use super::tables::*;
 use super::write::ConditionCodes;
 use super::Result;
-use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
+use chartroom_domain::roi::{AccountingRequest, Disclosure, RoiRequest, RoiRequestId, RoiWork};
 use chartroom_domain::{EncounterId, PatientId};
 use redb::ReadableTable;
 
@@ -46,6 +46,49 @@ impl ReadTx {
             .into_iter()
             .map(|id| require_row(&rows, ROI_REQUESTS_NAME, id, PATIENT_ROI_REQUESTS_NAME))
             .collect()
+    }
+
+    /// What the desk recorded about a request (`None`: nothing since intake).
+    pub fn roi_work(&self, id: RoiRequestId) -> Result<Option<RoiWork>> {
+        get_row(&self.open(ROI_WORK)?, ROI_WORK_NAME, id.0)
+    }
+
+    /// Every request's desk record, by request row id.
+    pub fn roi_works(&self) -> Result<std::collections::HashMap<RoiRequestId, RoiWork>> {
+        let mut out = std::collections::HashMap::new();
+        for row in self.open(ROI_WORK)?.iter()? {
+            let (key, value) = row?;
+            let id = id_from_key(key.value());
+            let work = codec::decode(ROI_WORK_NAME, &|| id.to_string(), value.value())?;
+            out.insert(RoiRequestId(id), work);
+        }
+        Ok(out)
+    }
+
+    /// A request for an accounting of disclosures, by its `request_id`.
+    pub fn accounting_request(&self, request_id: &str) -> Result<Option<AccountingRequest>> {
+        let table = self.open(ROI_ACCOUNTING_REQUESTS)?;
+        let name = ROI_ACCOUNTING_REQUESTS_NAME;
+        match table.get(request_id.as_bytes())? {
+            Some(v) => codec::decode(name, &|| request_id.to_string(), v.value()).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// Every request for an accounting, in `request_id` order.
+    pub fn accounting_requests(&self) -> Result<Vec<AccountingRequest>> {
+        let table = self.open(ROI_ACCOUNTING_REQUESTS)?;
+        let mut out = Vec::new();
+        for row in table.iter()? {
+            let (key, value) = row?;
+            let id = String::from_utf8_lossy(key.value()).into_owned();
+            out.push(codec::decode(
+                ROI_ACCOUNTING_REQUESTS_NAME,
+                &|| id.clone(),
+                value.value(),
+            )?);
+        }
+        Ok(out)
     }
 
     /// A patient's accounting of disclosures, in request id order.

@@ -17,7 +17,7 @@ use super::write_retention::{apply_retention, RetentionOp};
 use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
-use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
+use chartroom_domain::roi::{AccountingRequest, Disclosure, RoiRequest, RoiRequestId, RoiWork};
 use chartroom_domain::{
     decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,
     EncounterId, MergeRecord, Mrn, NewAccessEvent, Patient, PatientId, Procedure, ProcedureId,
@@ -58,6 +58,8 @@ enum Op {
         code: [u8; 2],
     },
     RoiRequest(RoiRequest),
+    RoiWork(RoiRequestId, RoiWork),
+    AccountingRequest(AccountingRequest),
     Disclosure(Disclosure),
     EncounterConditions(EncounterId, ConditionCodes),
     Retention(RetentionOp),
@@ -270,6 +272,16 @@ impl<'s> WriteTx<'s> {
         self.ops.push(Op::RoiRequest(request.clone()));
         Ok(())
     }
+    /// Inserts or replaces what the desk recorded about a request.
+    pub fn put_roi_work(&mut self, request: RoiRequestId, work: &RoiWork) -> Result<()> {
+        self.ops.push(Op::RoiWork(request, work.clone()));
+        Ok(())
+    }
+    /// Inserts or replaces a request for an accounting (keyed by its `request_id`).
+    pub fn put_accounting_request(&mut self, request: &AccountingRequest) -> Result<()> {
+        self.ops.push(Op::AccountingRequest(request.clone()));
+        Ok(())
+    }
     /// Appends an entry to the accounting of disclosures (one per request).
     pub fn add_disclosure(&mut self, disclosure: &Disclosure) -> Result<()> {
         self.ops.push(Op::Disclosure(disclosure.clone()));
@@ -465,6 +477,17 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                     write_outbox(&mut t, outbox[1], OutboxItem::Patient(merge.survivor))?;
                 }
                 Op::RoiRequest(request) => write_roi_request(&mut t, request)?,
+                Op::RoiWork(request, work) => {
+                    let id = request.0;
+                    let bytes = codec::encode(ROI_WORK_NAME, &|| id.to_string(), work)?;
+                    t.roi_work.insert(&id_key(id), bytes.as_slice())?;
+                }
+                Op::AccountingRequest(r) => {
+                    let name = ROI_ACCOUNTING_REQUESTS_NAME;
+                    let bytes = codec::encode(name, &|| r.request_id.clone(), r)?;
+                    t.roi_accounting_requests
+                        .insert(r.request_id.as_bytes(), bytes.as_slice())?;
+                }
                 Op::Disclosure(d) => {
                     let key = pair_key(d.patient.0, d.request.0);
                     let bytes = codec::encode(DISCLOSURES_NAME, &|| d.request.to_string(), d)?;

@@ -6,18 +6,23 @@
 //! - [`release`]: the release set, withheld documents and their reasons, the checks
 //!   that refuse a release, and which releases are accountable disclosures.
 
+pub mod accounting;
 pub mod clock;
 pub mod fees;
+pub mod letters;
 pub mod policy;
 pub mod release;
 pub mod request;
 pub mod validate;
+pub mod work;
 
 #[cfg(test)]
 mod tests;
 
+pub use accounting::{AccountingExtensionRefused, AccountingFulfilled, AccountingRequest};
 pub use clock::{days_left, due, extension_due, original_due, ExtensionRefused};
 pub use fees::fee_cents;
+pub use letters::{closure_letter, hold_letter};
 pub use policy::{FeeSchedule, RoiPolicy, TypeFee};
 pub use release::{check_release, is_accountable, select, DocFacts, ReleaseRefused, Selection};
 pub use request::{
@@ -26,3 +31,4 @@ pub use request::{
     Signer, Statements, Withheld,
 };
 pub use validate::{consenting_authorization, missing, relied_authorization, rule_of};
+pub use work::{Invoice, Note, Payment, RoiWork};

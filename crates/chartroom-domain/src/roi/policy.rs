@@ -16,6 +16,10 @@ pub struct RoiPolicy {
     pub due_days: u32,
     /// Whether a request must pass QA before release.
     pub qa_required: bool,
+    /// Whether QA must be by a different user than the one who prepared the release
+    /// (imported, entered or started it). Off unless the file turns it on.
+    #[serde(default)]
+    pub qa_second_person: bool,
     pub fees: FeeSchedule,
 }
 
@@ -69,6 +73,7 @@ impl Default for RoiPolicy {
             authorization_required: vec![T::Attorney, T::Insurer, T::Disability, T::Research],
             due_days: 30,
             qa_required: true,
+            qa_second_person: false,
             fees: FeeSchedule {
                 patient_electronic_flat_cents: 650,
                 patient_labour_cents_per_page: 25,

@@ -18,8 +18,9 @@ use std::path::PathBuf;
 
 /// The most requests the demo logs, whatever the population.
 pub const MAX_REQUESTS: u64 = 240;
-/// The fewest (small test populations still show every status).
-const MIN_REQUESTS: u64 = 36;
+/// The fewest (small test populations still show every status, and every defect of
+/// an authorization: five rounds of the fates).
+const MIN_REQUESTS: u64 = 5 * FATES.len() as u64;
 /// One request per this many patients.
 const PATIENTS_PER_REQUEST: u64 = 100;
 /// Patients the requests are drawn from (the first ones the store lists).
@@ -64,9 +65,19 @@ enum Fate {
     Extended,
     /// QA confirmed and released.
     Released,
+    /// Entered at the desk, fulfillment not started (`logged`).
+    Logged,
+    /// No authorization yet, and the desk asked for one (`pending_authorization`).
+    AwaitingAuthorization,
+    /// An attorney's request, QA confirmed and invoiced, not paid (`pending_payment`).
+    Invoiced,
+    /// Denied (psychotherapy notes asked by the patient; or a reviewable ground).
+    Denied,
+    /// Cancelled (withdrawn by the requester).
+    Cancelled,
 }
 
-const FATES: [Fate; 12] = [
+const FATES: [Fate; 17] = [
     Fate::Fresh,
     Fate::Unverified,
     Fate::NoAuthority,
@@ -79,6 +90,11 @@ const FATES: [Fate; 12] = [
     Fate::Overdue,
     Fate::Extended,
     Fate::Released,
+    Fate::Logged,
+    Fate::AwaitingAuthorization,
+    Fate::Invoiced,
+    Fate::Denied,
+    Fate::Cancelled,
 ];
 
 const PATIENT_NAMES: [&str; 6] = [
@@ -145,6 +161,43 @@ fn authorization(recipient: &str, purpose: &str, received: NaiveDate) -> Value {
     })
 }
 
+/// Spoils a complete authorization, a different way each round of the fates, so the
+/// holds show every defect: a form sent back half filled in (unsigned, statements
+/// missing, sometimes no expiration), expired, revoked, a psychotherapy-notes consent
+/// combined with another, and one naming neither what, who nor why.
+fn defect(obj: &mut serde_json::Map<String, Value>, round: u64, received: NaiveDate) {
+    match round % 5 {
+        0 => {
+            obj.remove("signed_on");
+            obj.insert(
+                "statements".into(),
+                json!({"revocation": true, "conditioning": false, "redisclosure": false}),
+            );
+            obj.remove("expires");
+        }
+        1 => {
+            obj.insert(
+                "expires".into(),
+                json!(days_before(received, 10).to_string()),
+            );
+        }
+        2 => {
+            obj.insert(
+                "revoked_on".into(),
+                json!(days_before(received, 1).to_string()),
+            );
+        }
+        3 => {
+            obj.insert("specific_consent".into(), json!(["PSYTHPN", "HIV"]));
+        }
+        _ => {
+            for key in ["description", "discloser", "recipient", "purpose"] {
+                obj.remove(key);
+            }
+        }
+    }
+}
+
 /// One planned request: its intake line and what to do with it.
 struct Planned {
     index: u64,
@@ -165,10 +218,12 @@ fn plan(seed: u64, index: u64, mrn: Mrn, as_of: NaiveDate) -> Planned {
         Fate::Overdue => p(1, 32, 45),
         Fate::Extended => p(1, 34, 52),
         Fate::Released => p(1, 20, 75),
+        Fate::Logged | Fate::Cancelled => p(1, 0, 6),
+        Fate::AwaitingAuthorization | Fate::Invoiced | Fate::Denied => p(1, 5, 24),
     };
     let received = days_before(as_of, ago);
     let (kind, name, purpose) = match fate {
-        Fate::Fresh | Fate::Unverified | Fate::DueSoon | Fate::Extended => (
+        Fate::Fresh | Fate::Unverified | Fate::DueSoon | Fate::Extended | Fate::Denied => (
             "patient",
             one_of(&PATIENT_NAMES, seed, index).to_string(),
             "personal use",
@@ -178,7 +233,7 @@ fn plan(seed: u64, index: u64, mrn: Mrn, as_of: NaiveDate) -> Planned {
             "Guardian of the patient".into(),
             "care decisions",
         ),
-        Fate::DefectiveAuthorization | Fate::Overdue => (
+        Fate::DefectiveAuthorization | Fate::Overdue | Fate::Invoiced | Fate::Cancelled => (
             "attorney",
             one_of(&ATTORNEYS, seed, index).to_string(),
             "personal injury claim",
@@ -187,6 +242,21 @@ fn plan(seed: u64, index: u64, mrn: Mrn, as_of: NaiveDate) -> Planned {
             "insurer",
             one_of(&INSURERS, seed, index).to_string(),
             "underwriting",
+        ),
+        Fate::AwaitingAuthorization if index % 2 == 0 => (
+            "disability",
+            "Social Security Disability Determination Services".into(),
+            "disability claim",
+        ),
+        Fate::AwaitingAuthorization => (
+            "research",
+            "University Outcomes Research Group".into(),
+            "IRB-approved study",
+        ),
+        Fate::Logged => (
+            "continuing_care",
+            one_of(&CLINICS, seed, index).to_string(),
+            "continuing care",
         ),
         Fate::NoLegalProcess => (
             "law_enforcement",
@@ -203,7 +273,8 @@ fn plan(seed: u64, index: u64, mrn: Mrn, as_of: NaiveDate) -> Planned {
             one_of(&CLINICS, seed, index).to_string(),
             "continuing care",
         ),
-        Fate::Released => match p(2, 0, 3) {
+        // A different requester each round, so each appears among the releases.
+        Fate::Released => match (index / FATES.len() as u64) % 4 {
             0 => (
                 "continuing_care",
                 one_of(&CLINICS, seed, index).to_string(),
@@ -227,19 +298,11 @@ fn plan(seed: u64, index: u64, mrn: Mrn, as_of: NaiveDate) -> Planned {
         },
     };
     let auth = match fate {
-        Fate::Overdue => authorization(&name, purpose, received),
+        Fate::Overdue | Fate::Invoiced | Fate::Cancelled => authorization(&name, purpose, received),
         Fate::DefectiveAuthorization => {
             let mut a = authorization(&name, purpose, received);
             if let Some(obj) = a.as_object_mut() {
-                // Unsigned, with no statements: a form sent back half filled in.
-                obj.remove("signed_on");
-                obj.insert(
-                    "statements".into(),
-                    json!({"revocation": true, "conditioning": false, "redisclosure": false}),
-                );
-                if p(3, 0, 1) == 0 {
-                    obj.remove("expires");
-                }
+                defect(obj, index / FATES.len() as u64, received);
             }
             a
         }
@@ -314,7 +377,8 @@ impl Services {
         let dir = self.data_dir().join(DEMO_DIR);
         let file = dir.join("requests.jsonl");
         let mut text = String::new();
-        for p in &planned {
+        // Logged requests are entered at the desk (below), not imported.
+        for p in planned.iter().filter(|p| p.fate != Fate::Logged) {
             text.push_str(&p.line.to_string());
             text.push('\n');
         }
@@ -350,9 +414,106 @@ impl Services {
                     self.release_roi(session, &p.request_id, on, &out)?;
                     report.released += 1;
                 }
+                Fate::AwaitingAuthorization => {
+                    let on = days_after(p.received, 2).min(as_of);
+                    let note = "authorization form mailed to the requester";
+                    self.await_roi_authorization(session, &p.request_id, note, on)?;
+                }
+                Fate::Invoiced => {
+                    self.confirm_roi_qa(session, &p.request_id)?;
+                    report.qa_confirmed += 1;
+                    let on = days_after(p.received, 4).min(as_of);
+                    self.invoice_roi_request(session, &p.request_id, on)?;
+                }
+                Fate::Denied => {
+                    let on = days_after(p.received, 3).min(as_of);
+                    let (reason, reviewable) = if p.index % 2 == 0 {
+                        (
+                            "the request asks for psychotherapy notes (164.524(a)(1)(i))",
+                            false,
+                        )
+                    } else {
+                        ("a licensed professional judged access likely to endanger the patient's life or safety (164.524(a)(3)(i))", true)
+                    };
+                    self.deny_roi_request(session, &p.request_id, reason, reviewable, on)?;
+                }
+                Fate::Cancelled => {
+                    let on = days_after(p.received, 1).min(as_of);
+                    self.cancel_roi_request(
+                        session,
+                        &p.request_id,
+                        "withdrawn by the requester",
+                        on,
+                    )?;
+                }
                 _ => {}
             }
         }
+        self.plant_logged(session, &planned)?;
+        self.plant_accounting_requests(session, as_of, &candidates)?;
         Ok(report)
+    }
+
+    /// The `Logged` fates, entered one by one as the Release workspace's new-request
+    /// screen does (`logged` until someone starts them).
+    fn plant_logged(&self, session: &Session, planned: &[Planned]) -> Result<()> {
+        let read = self.store.read()?;
+        let mut intakes = Vec::new();
+        for p in planned.iter().filter(|p| p.fate == Fate::Logged) {
+            let resolve = |r: &str| super::intake::resolve_patient(&read, r).ok().flatten();
+            let intake = chartroom_import::roi_intake::parse_line(&p.line.to_string(), &resolve)
+                .map_err(|b| crate::ServiceError::Invalid {
+                    what: "demo request",
+                    reason: format!("{}: {}", b.field, b.problem),
+                })?;
+            intakes.push(intake);
+        }
+        drop(read);
+        for intake in intakes {
+            self.log_roi_request(session, intake)?;
+        }
+        Ok(())
+    }
+
+    /// Three requests for an accounting of disclosures: one fresh, one extended, one
+    /// fulfilled; for the first patients with a disclosure on file (else the first).
+    fn plant_accounting_requests(
+        &self,
+        session: &Session,
+        as_of: NaiveDate,
+        candidates: &[Patient],
+    ) -> Result<()> {
+        let read = self.store.read()?;
+        let mut with: Vec<&Patient> = Vec::new();
+        for c in candidates {
+            if !read.disclosures_of(c.id)?.is_empty() {
+                with.push(c);
+            }
+        }
+        drop(read);
+        with.extend(candidates.iter().take(3));
+        for (i, patient) in with.iter().take(3).enumerate() {
+            let received = days_before(as_of, [5, 50, 20][i]);
+            let new = super::NewAccountingRequest {
+                request_id: format!("ACCT-{:04}", i + 1),
+                patient: patient.mrn.to_string(),
+                received,
+                requester_name: Some("the patient".into()),
+                requester_address: Some("on file".into()),
+            };
+            self.log_accounting_request(session, &new)?;
+            let id = new.request_id.as_str();
+            match i {
+                1 => {
+                    let reason = "disclosures by a business associate are being collected";
+                    self.extend_accounting_request(session, id, reason, days_after(received, 55))?;
+                }
+                2 => {
+                    self.fulfill_accounting_request(session, id, days_after(received, 10))?;
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 }

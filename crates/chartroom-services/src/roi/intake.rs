@@ -3,11 +3,11 @@
 
 use super::load_rules;
 use crate::{Result, ServiceError, Services, Session};
-use chartroom_domain::roi::{missing, RoiIntake, RoiRequest};
+use chartroom_domain::roi::{missing, work::status, RoiIntake, RoiPolicy, RoiRequest, RoiWork};
 use chartroom_domain::{Mrn, PatientId, Permission};
 use chartroom_import::roi_intake::parse_line;
 use chartroom_import::SYNTHEA_SYSTEM;
-use chartroom_store::ReadTx;
+use chartroom_store::{ReadTx, WriteTx};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt;
@@ -47,6 +47,43 @@ pub(crate) fn resolve_patient(read: &ReadTx, reference: &str) -> Result<Option<P
 }
 
 impl Services {
+    /// Logs one new request in `tx` with its desk record (prepared by the session's
+    /// user; `logged_only`: fulfillment not started yet) and audits it with its verdict.
+    pub(crate) fn log_new_request(
+        &self,
+        tx: &mut WriteTx<'_>,
+        session: &Session,
+        policy: &RoiPolicy,
+        intake: RoiIntake,
+        logged_only: bool,
+    ) -> Result<RoiRequest> {
+        let codes = missing(&intake, policy);
+        let request = RoiRequest {
+            id: tx.next_roi_request_id()?,
+            intake,
+            logged_at: self.now().naive_utc(),
+            extension: None,
+            qa: None,
+            release: None,
+            closure: None,
+        };
+        let work = RoiWork {
+            logged_only,
+            prepared_by: Some(session.user.id),
+            ..RoiWork::default()
+        };
+        let status = status(&request, Some(&work), &codes, policy.qa_required);
+        tx.put_roi_request(&request)?;
+        tx.put_roi_work(request.id, &work)?;
+        let what = if codes.is_empty() {
+            format!("logged: {}", status.code())
+        } else {
+            format!("logged: {} ({})", status.code(), codes.join(", "))
+        };
+        self.audit_roi(tx, session, &request, &what)?;
+        Ok(request)
+    }
+
     /// Logs every request of `path` (one JSON object per line), or none: a bad line
     /// fails the call naming the file, the line and the field. A line identical to a
     /// request already logged changes nothing; the same `request_id` with different
@@ -105,31 +142,14 @@ impl Services {
             seen.insert(intake.request_id.clone(), new.len());
             new.push(intake);
         }
-        let now = self.now().naive_utc();
         let mut tx = self.store.write()?;
         for intake in new {
             let codes = missing(&intake, &rules.policy);
-            let request = RoiRequest {
-                id: tx.next_roi_request_id()?,
-                intake,
-                logged_at: now,
-                extension: None,
-                qa: None,
-                release: None,
-                closure: None,
-            };
-            let status = request.status(&codes, rules.policy.qa_required);
             report.logged += 1;
             if !codes.is_empty() {
                 report.on_hold += 1;
             }
-            tx.put_roi_request(&request)?;
-            let what = if codes.is_empty() {
-                format!("logged: {}", status.code())
-            } else {
-                format!("logged: {} ({})", status.code(), codes.join(", "))
-            };
-            self.audit_roi(&mut tx, session, &request, &what)?;
+            self.log_new_request(&mut tx, session, &rules.policy, intake, false)?;
         }
         tx.commit()?;
         Ok(report)

@@ -6,7 +6,10 @@
 //! that make an encounter's documents sensitive: `DATA_DIR/sensitive-conditions.txt`
 //! (defaults: `defaults/sensitive-conditions.txt`). Rules: docs/ROI.md.
 
+mod accounting;
+mod act;
 pub mod demo;
+mod desk;
 mod intake;
 mod packet;
 mod pdf;
@@ -14,6 +17,8 @@ mod release;
 mod views;
 mod work;
 
+pub use accounting::{AccountingRow, NewAccountingRequest};
+pub use act::RoiAct;
 pub use intake::IntakeReport;
 pub(crate) use intake::resolve_patient;
 pub use release::{Manifest, ManifestWithheld};

@@ -20,6 +20,8 @@ pub(crate) struct PacketParts<'a> {
     pub documents: Vec<&'a Document>,
     pub on: NaiveDate,
     pub fee_cents: u64,
+    /// Whether the invoice was paid before release.
+    pub paid: bool,
     /// The authorization whose consent the release relies on, if any.
     pub consent: Option<&'a Authorization>,
 }
@@ -158,10 +160,11 @@ fn cover_letter(p: &PacketParts<'_>) -> Vec<String> {
     }
     out.push(String::new());
     out.push(format!(
-        "Invoice {}: amount ${}.{:02}   Paid: no",
+        "Invoice {}: amount ${}.{:02}   Paid: {}",
         invoice_number(p.request),
         p.fee_cents / 100,
-        p.fee_cents % 100
+        p.fee_cents % 100,
+        if p.paid { "yes" } else { "no" }
     ));
     if !i.requester.kind.is_patient_access() {
         out.push(String::new());

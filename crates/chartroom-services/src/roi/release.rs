@@ -48,6 +48,7 @@ impl Services {
         rules: &RoiRules,
         request: &RoiRequest,
         on: NaiveDate,
+        paid: bool,
     ) -> Result<Plan> {
         let intake = &request.intake;
         let patient = read
@@ -71,6 +72,7 @@ impl Services {
             documents: documents.iter().collect(),
             on,
             fee_cents: 0,
+            paid,
             consent,
         };
         // The fee is one line of the cover letter: it never changes the page count.
@@ -100,13 +102,25 @@ impl Services {
     ) -> Result<Manifest> {
         self.require(session, Permission::ReleaseRoi)?;
         let rules = load_rules(self.data_dir())?;
-        let mut request = self.roi_request_named(request_id)?;
-        check_release(&request, &rules.policy, on).map_err(|e| ServiceError::Invalid {
+        let (mut request, work) = self.roi_worked(request_id)?;
+        let effective = work.apply(&request);
+        let refuse = |reason: String| ServiceError::Invalid {
             what: "release",
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        check_release(&effective, &rules.policy, on).map_err(|e| refuse(e.to_string()))?;
+        if work.logged_only {
+            return Err(refuse("fulfillment has not started (`roi start`)".into()));
+        }
+        if let Some(i) = work.unpaid() {
+            return Err(refuse(format!(
+                "pending payment: invoice {} ({} cents) is unpaid (`roi pay`)",
+                i.number, i.amount_cents
+            )));
+        }
+        let paid = work.invoice.is_some();
         let read = self.store.read()?;
-        let plan = self.plan_release(&read, &rules, &request, on)?;
+        let plan = self.plan_release(&read, &rules, &effective, on, paid)?;
         let manifest = Manifest {
             request_id: request.intake.request_id.clone(),
             included: plan.selection.included.clone(),
@@ -136,7 +150,7 @@ impl Services {
             pages: u32::try_from(manifest.pages).unwrap_or(u32::MAX),
             fee_cents: manifest.fee_cents,
         });
-        let committed = self.record_release(session, &rules, &request, &plan, on);
+        let committed = self.record_release(session, &rules, &request, &effective, &plan, on);
         if committed.is_err() {
             // The release did not happen: take back what was written.
             let _ = std::fs::remove_file(out.join("packet.pdf"));
@@ -145,15 +159,18 @@ impl Services {
         committed.map(|()| manifest)
     }
 
+    /// Stores `request` as released; `effective` (with a later authorization in place)
+    /// decides whether the release is accountable.
     fn record_release(
         &self,
         session: &Session,
         rules: &RoiRules,
         request: &RoiRequest,
+        effective: &RoiRequest,
         plan: &Plan,
         on: NaiveDate,
     ) -> Result<()> {
-        let intake = &request.intake;
+        let intake = &effective.intake;
         let mut tx = self.store.write()?;
         tx.put_roi_request(request)?;
         let accountable = is_accountable(intake, &rules.policy);

@@ -4,7 +4,9 @@
 use super::intake::resolve_patient;
 use super::load_rules;
 use crate::{Result, ServiceError, Services, Session};
-use chartroom_domain::roi::{days_left, due, missing, Disclosure, RoiRequest, RoiStatus};
+use chartroom_domain::roi::{
+    days_left, due, missing, work::status, Disclosure, RoiRequest, RoiStatus, RoiWork, Selection,
+};
 use chartroom_domain::{AccessAction, Mrn, Permission};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -28,6 +30,11 @@ pub struct RoiDeskRow {
     pub request: RoiRequest,
     pub mrn: Mrn,
     pub patient_name: String,
+    /// The desk's record (default for an imported request nobody has touched since).
+    pub work: RoiWork,
+    /// What a release on the list's date would send and withhold (unreleased, open
+    /// requests; a released one has its record in `request.release`).
+    pub preview: Option<Selection>,
 }
 
 impl Services {
@@ -46,15 +53,24 @@ impl Services {
         self.require(session, Permission::LogRoiRequest)?;
         let rules = load_rules(self.data_dir())?;
         let read = self.store.read()?;
+        let mut works = read.roi_works()?;
         let mut rows = Vec::new();
         for request in read.roi_requests()? {
             let request = request?;
-            let codes = missing(&request.intake, &rules.policy);
-            let status = request.status(&codes, rules.policy.qa_required);
+            let work = works.remove(&request.id).unwrap_or_default();
+            let effective = work.apply(&request);
+            let codes = missing(&effective.intake, &rules.policy);
+            let status = status(&request, Some(&work), &codes, rules.policy.qa_required);
+            let mut preview = None;
             let fee_cents = match (&request.release, status) {
                 (Some(r), _) => r.fee_cents,
                 (None, RoiStatus::Denied | RoiStatus::Cancelled) => 0,
-                (None, _) => self.plan_release(&read, &rules, &request, as_of)?.fee_cents,
+                (None, _) => {
+                    let paid = work.invoice.is_some();
+                    let plan = self.plan_release(&read, &rules, &effective, as_of, paid)?;
+                    preview = Some(plan.selection);
+                    work.unpaid().map_or(plan.fee_cents, |i| i.amount_cents)
+                }
             };
             let patient = read.patient(request.intake.patient)?;
             rows.push(RoiDeskRow {
@@ -71,6 +87,8 @@ impl Services {
                     .map(|p| p.name.display_last_first())
                     .unwrap_or_default(),
                 request,
+                work,
+                preview,
             });
         }
         rows.sort_by(|a, b| (a.row.due, &a.row.request_id).cmp(&(b.row.due, &b.row.request_id)));

@@ -71,13 +71,24 @@ impl Services {
     }
 
     /// QA: confirms that every page of the request's release belongs to its patient.
+    /// With `qa_second_person` in the policy, the user who prepared the release
+    /// (imported, entered or started it) may not confirm it.
     pub fn confirm_roi_qa(&self, session: &Session, request_id: &str) -> Result<()> {
         self.require(session, Permission::LogRoiRequest)?;
-        let mut request = self.roi_request_named(request_id)?;
+        let rules = load_rules(self.data_dir())?;
+        let (mut request, work) = self.roi_worked(request_id)?;
         if request.release.is_some() || request.closure.is_some() {
             return Err(ServiceError::Invalid {
                 what: "QA",
                 reason: "the request is already released or closed".into(),
+            });
+        }
+        if rules.policy.qa_second_person && work.prepared_by == Some(session.user.id) {
+            return Err(ServiceError::Invalid {
+                what: "QA",
+                reason: "QA must be by a second person: you prepared this release \
+                         (roi.toml qa_second_person)"
+                    .into(),
             });
         }
         request.qa = Some(QaCheck {

@@ -12,4 +12,5 @@ mod research;
 mod retention;
 mod roi;
 mod roi_demo;
+mod roi_desk;
 mod roles;

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 const ACT: &str = "http://terminology.hl7.org/CodeSystem/v3-ActCode";
 
-fn open(dir: &Path) -> (Services, Session) {
+pub(super) fn open(dir: &Path) -> (Services, Session) {
     let clock = Arc::new(FixedClock(
         Utc.with_ymd_and_hms(2026, 3, 10, 12, 0, 0).unwrap(),
     ));
@@ -22,7 +22,7 @@ fn open(dir: &Path) -> (Services, Session) {
     (services, session)
 }
 
-fn day(s: &str) -> NaiveDate {
+pub(super) fn day(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
@@ -54,7 +54,7 @@ fn document(id: &str, encounter: &str, date: &str, labels: &[&str], meta: &[&str
 /// condition is alcohol dependence), `note` (PSYTHPN via meta.security), `r-only`
 /// (confidentiality R only: no category), `late` (outside most scopes), one dated in
 /// its own offset on the 31st though the 1st in UTC.
-fn setup(dir: &Path) -> (Services, Session) {
+pub(super) fn setup(dir: &Path) -> (Services, Session) {
     let (services, session) = open(dir);
     let encounter = |id: &str| {
         json!({ "resourceType": "Encounter", "id": id, "status": "finished",
@@ -91,7 +91,7 @@ fn setup(dir: &Path) -> (Services, Session) {
     (services, session)
 }
 
-fn auth(consent: &[&str]) -> Value {
+pub(super) fn auth(consent: &[&str]) -> Value {
     json!({ "description": "records of January", "discloser": "General Hospital",
         "recipient": "Smith & Co", "purpose": "litigation", "expires": "2026-12-31",
         "expiration_event": null, "signed_on": "2026-02-01", "signer": "patient",
@@ -100,7 +100,7 @@ fn auth(consent: &[&str]) -> Value {
         "revoked_on": null, "specific_consent": consent })
 }
 
-fn request(id: &str, kind: &str, authorization: Value) -> Value {
+pub(super) fn request(id: &str, kind: &str, authorization: Value) -> Value {
     json!({ "request_id": id, "received": "2026-03-01",
         "requester": { "type": kind, "name": "Requester", "address": "1 Main St" },
         "patient": { "id": "pat-1" },
@@ -111,14 +111,14 @@ fn request(id: &str, kind: &str, authorization: Value) -> Value {
         "authorization": authorization })
 }
 
-fn write_lines(dir: &Path, name: &str, lines: &[Value]) -> std::path::PathBuf {
+pub(super) fn write_lines(dir: &Path, name: &str, lines: &[Value]) -> std::path::PathBuf {
     let text: Vec<String> = lines.iter().map(Value::to_string).collect();
     let path = dir.join(name);
     std::fs::write(&path, text.join("\n") + "\n").unwrap();
     path
 }
 
-fn row<'a>(rows: &'a [RoiRow], id: &str) -> &'a RoiRow {
+pub(super) fn row<'a>(rows: &'a [RoiRow], id: &str) -> &'a RoiRow {
     rows.iter().find(|r| r.request_id == id).unwrap()
 }
 

@@ -197,6 +197,8 @@ tables! {
     patient_roi_requests:    PATIENT_ROI_REQUESTS  as ListingTable, since 2;
     disclosures:             DISCLOSURES           as PairRowTable, since 2;
     encounter_conditions:    ENCOUNTER_CONDITIONS  as RowTable,     since 2;
+    roi_work:                ROI_WORK              as RowTable,     since 3;
+    roi_accounting_requests: ROI_ACCOUNTING_REQUESTS as LookupTable, since 3;
     users:                   USERS                 as RowTable,     since 1, counted as users;
     user_by_name:            USER_BY_NAME          as LookupTable,  since 1;
     outbox:                  OUTBOX                as RowTable,     since 1, counted as outbox;

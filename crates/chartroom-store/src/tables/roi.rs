@@ -37,3 +37,16 @@ pub(crate) const ENCOUNTER_CONDITIONS_NAME: &str = "encounter-conditions-1";
 /// re-sent Condition replaces its entry).
 pub(crate) const ENCOUNTER_CONDITIONS: TableDefinition<&IdKey, &[u8]> =
     TableDefinition::new(ENCOUNTER_CONDITIONS_NAME);
+
+pub(crate) const ROI_WORK_NAME: &str = "roi-work-1";
+/// `roi-work-1` — key: request id (8 bytes BE); value: v1 +
+/// postcard(`domain::roi::RoiWork`): what the desk recorded after intake (logged only,
+/// prepared by, waiting on an authorization and the one received, invoice and payment).
+pub(crate) const ROI_WORK: TableDefinition<&IdKey, &[u8]> = TableDefinition::new(ROI_WORK_NAME);
+
+pub(crate) const ROI_ACCOUNTING_REQUESTS_NAME: &str = "roi-accounting-requests-1";
+/// `roi-accounting-requests-1` — requests for an accounting of disclosures (164.528):
+/// key: the request's `request_id` (UTF-8 bytes); value: v1 +
+/// postcard(`domain::roi::AccountingRequest`).
+pub(crate) const ROI_ACCOUNTING_REQUESTS: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new(ROI_ACCOUNTING_REQUESTS_NAME);

@@ -42,9 +42,10 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
         Mode::Release => &[
             (Action::Help, "help"),
             (Action::NextStatus, "status"),
-            (Action::ExtendRequest, "extend"),
+            (Action::NewRequest, "new"),
             (Action::ConfirmQa, "QA"),
-            (Action::Refresh, "refresh"),
+            (Action::ReleaseRequest, "release"),
+            (Action::ReleaseDashboard, "dash"),
         ],
         Mode::Privacy => &[
             (Action::Help, "help"),

@@ -14,8 +14,17 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
 
+pub(super) fn plant(dir: &std::path::Path) {
+    let store = Store::open(dir).expect("store");
+    let mut tx = store.write().expect("tx");
+    let mut p = chartroom_testkit::patient("Jonathan", "Smithers", (1984, 3, 2));
+    p.id = tx.next_patient_id().expect("id");
+    p.mrn = Mrn(123456);
+    tx.put_patient(&p).expect("patient");
+    tx.commit().expect("commit");
+}
 
-fn line(id: &str, received: &str, kind: &str, name: &str, verified: bool) -> String {
+pub(super) fn line(id: &str, received: &str, kind: &str, name: &str, verified: bool) -> String {
     format!(
         r#"{{"request_id":"{id}","received":"{received}","requester":{{"type":"{kind}","name":"{name}","address":"1 Main St"}},"patient":{{"id":"00-12-34-56"}},"scope":{{"from":"2025-01-01","to":"2026-10-31","document_types":null}},"purpose":"personal use","delivery":"electronic","format":"electronic","identity_verified":{verified},"court_order":false,"subpoena_assurances":false,"legal_process":null,"representative_authority":null,"authorization":null}}"#
     )

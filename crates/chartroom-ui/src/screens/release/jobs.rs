@@ -1,7 +1,9 @@
 //! What the Release workspace asks of the runtime and what comes back. The runtime
 //! side (calling `ChartServices`) is `crate::release_runtime`.
 
-use chartroom_services::roi::{ExtensionNotice, RoiDeskRow};
+use super::entry::Candidate;
+use chartroom_domain::roi::RoiPolicy;
+use chartroom_services::roi::{ExtensionNotice, RoiAct, RoiDeskRow};
 use chrono::NaiveDate;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -12,6 +14,12 @@ pub enum ReleaseJob {
     Extend { request_id: String, reason: String },
     /// QA: every page belongs to the patient.
     ConfirmQa { request_id: String },
+    /// A step on the request (log, start, wait, invoice, pay, deny, cancel).
+    Act { request_id: String, act: RoiAct },
+    /// Release into the services' release directory for the request.
+    Release { request_id: String },
+    /// Chart search for the new-request screen's patient field.
+    FindPatient { query: String },
 }
 
 impl ReleaseJob {
@@ -21,6 +29,9 @@ impl ReleaseJob {
             ReleaseJob::Load => "loading the requests",
             ReleaseJob::Extend { .. } => "extending",
             ReleaseJob::ConfirmQa { .. } => "confirming QA",
+            ReleaseJob::Act { act, .. } => act.what(),
+            ReleaseJob::Release { .. } => "releasing",
+            ReleaseJob::FindPatient { .. } => "searching charts",
         }
     }
 }
@@ -30,6 +41,14 @@ pub enum ReleaseAnswer {
     Loaded {
         rows: Vec<RoiDeskRow>,
         as_of: NaiveDate,
+        policy: Box<RoiPolicy>,
+    },
+    /// A step done: what it did, in words.
+    Acted {
+        notice: String,
+    },
+    Found {
+        candidates: Vec<Candidate>,
     },
     Extended {
         request_id: String,

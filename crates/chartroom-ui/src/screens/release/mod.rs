@@ -4,6 +4,9 @@
 //! extension and QA steps the services offer, and a dashboard line. Keymap section
 //! `[release]`; the queue uses the shared work-queue keys (arrows, `/`, `s`, enter).
 
+pub mod dashboard;
+pub mod entry;
+pub mod entry_view;
 pub mod jobs;
 pub mod rows;
 pub mod state;

@@ -1,7 +1,10 @@
 //! Release workspace state: plain data changed only by `update`.
 
+use super::entry::Entry;
+use super::jobs::ReleaseJob;
 use super::rows::{is_open, Clock, RequestRow};
 use crate::widgets::{Column, Confirm, ReasonPopup, WorkQueue};
+use chartroom_domain::roi::RoiPolicy;
 use chrono::NaiveDate;
 use ratatui::layout::Constraint;
 
@@ -10,26 +13,39 @@ use ratatui::layout::Constraint;
 pub enum StatusView {
     /// Everything not released, denied or cancelled.
     Open,
+    Logged,
+    PendingAuthorization,
     OnHold,
     InFulfillment,
     Qa,
+    PendingPayment,
     Released,
+    /// Denied or cancelled.
+    Closed,
     All,
 }
 
 impl StatusView {
-    pub const ALL: [StatusView; 6] = [
+    pub const ALL: [StatusView; 10] = [
         StatusView::Open,
+        StatusView::Logged,
+        StatusView::PendingAuthorization,
         StatusView::OnHold,
         StatusView::InFulfillment,
         StatusView::Qa,
+        StatusView::PendingPayment,
         StatusView::Released,
+        StatusView::Closed,
         StatusView::All,
     ];
 
     pub fn title(self) -> &'static str {
         match self {
             StatusView::Open => "Open requests",
+            StatusView::Logged => "Logged, not started",
+            StatusView::PendingAuthorization => "Pending authorization",
+            StatusView::PendingPayment => "Pending payment",
+            StatusView::Closed => "Denied or cancelled",
             StatusView::OnHold => "On hold",
             StatusView::InFulfillment => "In fulfillment",
             StatusView::Qa => "QA confirmed, ready to release",
@@ -41,6 +57,10 @@ impl StatusView {
     pub fn shows(self, status: &str) -> bool {
         match self {
             StatusView::Open => is_open(status),
+            StatusView::Logged => status == "logged",
+            StatusView::PendingAuthorization => status == "pending_authorization",
+            StatusView::PendingPayment => status == "pending_payment",
+            StatusView::Closed => matches!(status, "denied" | "cancelled"),
             StatusView::OnHold => status == "on_hold",
             StatusView::InFulfillment => status == "in_fulfillment",
             StatusView::Qa => status == "qa",
@@ -69,6 +89,19 @@ pub enum Popup {
         request_id: String,
         confirm: Confirm,
     },
+    /// Deny or cancel, with a reason.
+    Close {
+        request_id: String,
+        deny: bool,
+        reason: ReasonPopup,
+    },
+    /// A step that needs only a yes (start, wait for an authorization, invoice, pay,
+    /// release).
+    Step {
+        request_id: String,
+        job: ReleaseJob,
+        confirm: Confirm,
+    },
 }
 
 /// The dashboard line's counts.
@@ -79,6 +112,10 @@ pub struct Counts {
     pub in_fulfillment: usize,
     pub qa: usize,
     pub released: usize,
+    pub logged: usize,
+    pub pending_authorization: usize,
+    pub pending_payment: usize,
+    pub closed: usize,
     pub due_soon: usize,
     pub overdue: usize,
 }
@@ -93,6 +130,10 @@ impl Counts {
             c.in_fulfillment += usize::from(status == "in_fulfillment");
             c.qa += usize::from(status == "qa");
             c.released += usize::from(status == "released");
+            c.logged += usize::from(status == "logged");
+            c.pending_authorization += usize::from(status == "pending_authorization");
+            c.pending_payment += usize::from(status == "pending_payment");
+            c.closed += usize::from(matches!(status, "denied" | "cancelled"));
             c.due_soon += usize::from(r.clock() == Clock::DueSoon);
             c.overdue += usize::from(r.clock() == Clock::Overdue);
         }
@@ -116,6 +157,12 @@ pub struct ReleaseState {
     /// The services' today the rows were computed on.
     pub as_of: Option<NaiveDate>,
     pub loaded: bool,
+    /// The new-request screen, when open (it takes every key).
+    pub entry: Option<Entry>,
+    /// The dashboard instead of the queue.
+    pub dashboard: bool,
+    /// The policy the new-request screen validates with (loaded with the requests).
+    pub policy: RoiPolicy,
 }
 
 impl Default for ReleaseState {
@@ -131,6 +178,9 @@ impl Default for ReleaseState {
             notice: None,
             as_of: None,
             loaded: false,
+            entry: None,
+            dashboard: false,
+            policy: RoiPolicy::default(),
         }
     }
 }
@@ -138,7 +188,7 @@ impl Default for ReleaseState {
 impl ReleaseState {
     /// Whether raw keys go to a popup, the filter line or the detail pane first.
     pub fn captures_keys(&self) -> bool {
-        self.popup.is_some() || self.queue.filter_focused()
+        self.popup.is_some() || self.entry.is_some() || self.queue.filter_focused()
     }
 
     /// Refills the queue from `all` for the current view (cursor follows the id).

@@ -4,10 +4,11 @@
 
 use super::rows::{status_label, Clock, RequestRow};
 use super::state::{Popup, ReleaseState};
+use super::{dashboard, entry_view};
 use crate::state::State;
 use crate::theme::Theme;
 use crate::widgets::{confirm, detail_pane, reason, split_queue_detail, work_queue_view, Detail};
-use chartroom_domain::roi::{rule_of, Authorization, RoiIntake};
+use chartroom_domain::roi::{closure_letter, hold_letter, rule_of, Authorization, RoiIntake};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -21,6 +22,14 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ]));
     frame.render_widget(Paragraph::new(dashboard_line(r, theme)), dash);
+    if let Some(entry) = &r.entry {
+        entry_view::render(frame, body, entry, &r.policy, theme);
+        return;
+    }
+    if r.dashboard {
+        dashboard::render(frame, body, &r.all, theme);
+        return;
+    }
     let (queue_area, detail_area) = split(body, r.queue.visible_len());
     work_queue_view::render(frame, queue_area, &r.queue, theme, !r.detail_focused);
     if let Some(detail_area) = detail_area {
@@ -36,7 +45,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     }
     match &r.popup {
         Some(Popup::Extend { reason, .. }) => reason::render(frame, body, reason, theme),
-        Some(Popup::Qa { confirm, .. }) => confirm::render(frame, body, confirm, theme),
+        Some(Popup::Qa { confirm, .. }) | Some(Popup::Step { confirm, .. }) => {
+            confirm::render(frame, body, confirm, theme)
+        }
+        Some(Popup::Close { reason, .. }) => reason::render(frame, body, reason, theme),
         None => {}
     }
 }
@@ -69,8 +81,15 @@ fn dashboard_line<'a>(r: &ReleaseState, theme: &Theme) -> Line<'a> {
     let spans = vec![
         Span::styled(
             format!(
-                "open {} (hold {}, fulfil {}, QA {}) · released {} · ",
-                c.open, c.on_hold, c.in_fulfillment, c.qa, c.released
+                "open {} (log {}, auth {}, hold {}, fulfil {}, QA {}, pay {}) · done {} · ",
+                c.open,
+                c.logged,
+                c.pending_authorization,
+                c.on_hold,
+                c.in_fulfillment,
+                c.qa,
+                c.pending_payment,
+                c.released + c.closed
             ),
             theme.style("text"),
         ),
@@ -174,19 +193,96 @@ pub fn detail(row: &RequestRow) -> Detail {
         Some(a) => authorization(detail, a),
     };
     detail = detail.field("Fee", dollars(d.row.fee_cents));
-    let text = if d.row.missing.is_empty() {
-        "Nothing missing.".to_string()
+    if let Some(i) = &d.work.invoice {
+        let paid = i
+            .paid
+            .as_ref()
+            .map_or("NOT PAID".to_string(), |p| format!("paid {}", p.on));
+        detail = detail.field(
+            "Invoice",
+            format!("{} {} · {paid}", i.number, dollars(i.amount_cents)),
+        );
+    }
+    if let Some(w) = &d.work.awaiting_authorization {
+        detail = detail.field("Waiting", format!("since {}: {}", w.on, w.note));
+    }
+    let mut lines = Vec::new();
+    if d.row.missing.is_empty() {
+        lines.push("Nothing missing.".to_string());
     } else {
-        let mut lines = vec![format!(
+        lines.push(format!(
             "Missing ({}): on hold until supplied",
             d.row.missing.len()
-        )];
+        ));
         for code in &d.row.missing {
             lines.push(format!("· {code}: {}", rule_of(code)));
         }
-        lines.join("\n")
+    }
+    release_set(d, &mut lines);
+    let effective = d.work.apply(&d.request);
+    let letter = match &d.request.closure {
+        Some(c) => Some(closure_letter(&effective.intake, c)),
+        None if !d.row.missing.is_empty() => {
+            let codes: Vec<&str> = d.row.missing.iter().map(String::as_str).collect();
+            Some(hold_letter(&effective.intake, &codes, d.row.due))
+        }
+        None => None,
     };
-    detail.text(text)
+    if let Some(letter) = letter {
+        lines.push(String::new());
+        lines.push("Letter to the requester:".into());
+        lines.extend(letter.lines().map(String::from));
+    }
+    detail.text(lines.join("\n"))
+}
+
+/// The release set: what went out (released) or would go out today, and each
+/// withheld document with its reason.
+fn release_set(d: &chartroom_services::roi::RoiDeskRow, lines: &mut Vec<String>) {
+    let (head, included, withheld) = match (&d.request.release, &d.preview) {
+        (Some(r), _) => (
+            format!("Released {} · {} pages", r.on, r.pages),
+            &r.included,
+            &r.withheld,
+        ),
+        (None, Some(p)) => (
+            "Release set if released today".to_string(),
+            &p.included,
+            &p.withheld,
+        ),
+        (None, None) => return,
+    };
+    lines.push(String::new());
+    lines.push(format!(
+        "{head}: {} documents, {} withheld",
+        included.len(),
+        withheld.len()
+    ));
+    for id in included {
+        lines.push(format!("+ {id}"));
+    }
+    for w in withheld {
+        lines.push(format!(
+            "- {} withheld: {}",
+            w.document,
+            category_reason(&w.reason)
+        ));
+    }
+}
+
+/// A withheld document's reason in words (the code and its rule).
+fn category_reason(code: &str) -> String {
+    let why = match code {
+        "PSYTHPN" => "psychotherapy note (164.508(a)(2), 164.524(a)(1)(i))",
+        "ETH" => "substance use, 42 CFR Part 2: needs specific consent",
+        "HIV" => "HIV: needs specific consent (state law)",
+        "PSY" => "mental health: needs specific consent",
+        "STD" => "sexually transmitted disease: needs specific consent",
+        "GDIS" => "genetic information: needs specific consent",
+        "SEX" => "reproductive / sexual health: needs specific consent",
+        _ => "",
+    };
+    format!("{code} {why}")
 }
 
 fn scope(intake: &RoiIntake) -> String {
