@@ -7,8 +7,8 @@
 use super::patient_query::{NumberToken, PatientQuery};
 use super::record::{digits_of, strip_zeros, NameTok, Position, RankRecord, Source};
 use chartroom_domain::matching::{
-    compare_dob, nickname_keys, nickname_relation, phonetic_keys, DobMatch, DobQuery,
-    NicknameRelation,
+    compare_dob, nickname_keys, nickname_relation, partial_label, phonetic_keys, DobMatch,
+    DobQuery, NicknameRelation,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -42,6 +42,11 @@ impl MatchKind {
 
 /// How close (Jaro-Winkler) two spellings must be to count as sounding alike.
 const SOUND_ALIKE_SPELLING: f64 = 0.6;
+
+/// Edits between two spellings (optimal string alignment: a transposition is one edit).
+pub fn spelling_distance(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
 
 /// Typos allowed for a typed word of this length.
 pub fn allowed_typos(len: usize) -> usize {
@@ -250,7 +255,15 @@ impl<'q> Ranker<'q> {
                     } else {
                         0.95
                     };
-                    let value = kind.quality() * pos_w * src_w * *cover as f32;
+                    // Among equal kinds the closer spelling wins (`tchaikovsky` finds
+                    // Tchaikovsky before Chaikovsky when both only sound alike); at most
+                    // 0.002, below the gaps between kinds.
+                    let closeness = if kind == MatchKind::Exact {
+                        1.0
+                    } else {
+                        strsim::jaro_winkler(word, &t.text) as f32
+                    };
+                    let value = (kind.quality() + 0.002 * closeness) * pos_w * src_w * *cover as f32;
                     pairs.push((value, wi, ti, kind));
                 }
             }
@@ -367,8 +380,9 @@ impl<'q> Ranker<'q> {
             complete &= m == DobMatch::Exact;
             all_parts &= m < DobMatch::SameYear;
             complete_but_dob &= m < DobMatch::SameYear;
-            total += dob_value(m, false);
-            why.push(m.label().to_string());
+            let (value, label) = dob_reading(query_dob, m);
+            total += value;
+            why.push(label.to_string());
         }
         for (i, n) in q.numbers.iter().enumerate() {
             let (value, reason, exact) = number_match(n, rec, dob, hits.number_encounter(i));
@@ -404,14 +418,26 @@ fn dob_of(yyyymmdd: u32) -> Option<NaiveDate> {
     )
 }
 
-fn dob_value(m: DobMatch, year_only: bool) -> f32 {
-    if year_only {
-        return match m {
-            DobMatch::Exact => 0.8,
-            DobMatch::OneDigit => 0.1,
-            _ => -1.0,
-        };
+/// What a DOB comparison is worth and how it reads. A full date is worth 2; a month and
+/// year 1.2 and a year alone 0.8 (they narrow less), a wrong month in the right year
+/// costs 0.5.
+fn dob_reading(q: &DobQuery, m: DobMatch) -> (f32, &'static str) {
+    match q {
+        DobQuery::Date(_) => (dob_value(m), m.label()),
+        DobQuery::Partial(p) => {
+            let value = match m {
+                DobMatch::Exact if p.month.is_some() => 1.2,
+                DobMatch::Exact => 0.8,
+                DobMatch::OneDigit => 0.1,
+                DobMatch::SameYear => -0.5,
+                _ => -1.0,
+            };
+            (value, partial_label(p, m))
+        }
     }
+}
+
+fn dob_value(m: DobMatch) -> f32 {
     match m {
         DobMatch::Exact => 2.0,
         DobMatch::DayMonthSwapped => 1.2,
@@ -510,28 +536,23 @@ fn number_match(
     if (d.len() == 4 || d.len() == 9) && rec.ssn4.is_some_and(|s| d.ends_with(&format!("{s:04}"))) {
         consider(1.5, "SSN last 4".to_string());
     }
+    let mut dob_exact = false;
     if let (Some(q), Some(dob)) = (&n.dob, dob) {
         let m = compare_dob(q, dob);
-        let year_only = matches!(q, DobQuery::Year(_));
-        let value = dob_value(m, year_only);
-        let label = if year_only && m == DobMatch::Exact {
-            "DOB year".to_string()
-        } else {
-            m.label().to_string()
-        };
+        let (value, label) = dob_reading(q, m);
         if m != DobMatch::Mismatch {
-            consider(value, label);
+            dob_exact = m == DobMatch::Exact && value > best.0;
+            consider(value, label.to_string());
         }
     }
-    // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB or year
-    let exact = best.1 == "MRN exact"
+    // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB, month or year
+    let exact = dob_exact
+        || best.1 == "MRN exact"
         || best.1 == "identifier exact"
         || best.1 == "encounter number exact"
         || best.1 == "phone"
         || best.1 == "phone (last 7)"
-        || best.1 == "SSN last 4"
-        || best.1 == "DOB exact"
-        || best.1 == "DOB year";
+        || best.1 == "SSN last 4";
     (best.0, best.1, exact)
 }
 

@@ -215,6 +215,23 @@ pub struct Services {
     index_sync: Mutex<()>,
     /// The HL7 feed this process runs (`serve --mllp`), for the Admin workspace.
     hl7_feed: RwLock<Option<Arc<Hl7Feed>>>,
+    /// Whether dropping applies what is left in the outbox (off only in tests that stand
+    /// for a killed process).
+    sync_on_drop: std::sync::atomic::AtomicBool,
+}
+
+impl Drop for Services {
+    /// A command that leaves early (an error after some of its work committed) still
+    /// brings the index up to date for what it committed, so `verify` right after finds
+    /// nothing pending. Best effort: what fails here the next open applies.
+    fn drop(&mut self) {
+        if !self.sync_on_drop.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = self.sync_index() {
+            tracing::warn!(error = %e, "index not brought up to date on close");
+        }
+    }
 }
 
 impl Services {
@@ -237,6 +254,7 @@ impl Services {
             clock,
             index_sync: Mutex::new(()),
             hl7_feed: RwLock::new(None),
+            sync_on_drop: std::sync::atomic::AtomicBool::new(true),
         };
         Ok(services)
     }
