@@ -50,8 +50,11 @@ impl PatientIndex {
     /// Dictionary terms within the word's typo allowance (1 for 3-5 letters, 2 for
     /// longer; a transposition is 1) and, with `prefix`, the terms it starts; each with
     /// the weight the ranker would give it. `None` when there are more than
-    /// [`MAX_EXPANSION`]. Read by walking a Levenshtein automaton over each segment's term
-    /// dictionary: no posting is touched here.
+    /// [`MAX_EXPANSION`]. Read by walking a Levenshtein automaton over the part of each
+    /// segment's term dictionary that starts with the word's first letter (callers rarely
+    /// get the first letter wrong, and a distance-2 automaton walked from the root visits
+    /// most of the dictionary's first levels); no posting is touched here. A first-letter
+    /// slip is left to the fuzzy pass.
     fn expansions(
         &self,
         searcher: &tantivy::Searcher,
@@ -67,7 +70,18 @@ impl PatientIndex {
         if prefix {
             automata.push(FuzzyTermQuery::new_prefix(term, 0, true));
         }
+        let Some(first) = word.chars().next() else {
+            return Ok(Some(Vec::new()));
+        };
+        let mut low = [0u8; 4];
+        let low = first.encode_utf8(&mut low).as_bytes().to_vec();
+        let mut high = low.clone();
+        if let Some(last) = high.last_mut() {
+            // the last byte of a UTF-8 character is at most 0xBF: no overflow
+            *last = last.saturating_add(1);
+        }
         let mut out: Vec<(String, f32)> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         for reader in searcher.segment_readers() {
             let inverted = reader
                 .inverted_index(self.f.name)
@@ -79,13 +93,15 @@ impl PatientIndex {
                 let mut stream = inverted
                     .terms()
                     .search(automaton)
+                    .ge(&low)
+                    .lt(&high)
                     .into_stream()
                     .map_err(|e| SearchError::Index(e.to_string()))?;
                 while let Some((key, _)) = stream.next() {
                     let Ok(text) = std::str::from_utf8(key) else {
                         continue;
                     };
-                    if text == word || out.iter().any(|(t, _)| t == text) {
+                    if text == word || !seen.insert(text.to_string()) {
                         continue;
                     }
                     let distance = spelling_distance(word, text);

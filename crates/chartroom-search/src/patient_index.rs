@@ -105,7 +105,6 @@ enum Pass {
 struct TopQuality {
     complete: bool,
     all_parts: bool,
-    complete_but_dob: bool,
     /// The pass had more candidates than it fetched.
     truncated: bool,
 }
@@ -582,7 +581,6 @@ impl PatientIndex {
                 TopQuality {
                     complete: scored.complete,
                     all_parts: scored.all_parts,
-                    complete_but_dob: scored.complete_but_dob,
                     truncated,
                 },
             ));

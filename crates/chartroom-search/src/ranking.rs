@@ -98,10 +98,6 @@ pub struct Scored {
     pub complete: bool,
     /// Every query part matched somehow (typos, slips and swaps included).
     pub all_parts: bool,
-    /// Every part but the date of birth matched exactly, and the DOB is close (swapped
-    /// or one digit off): only an exact DOB could do better, and the exact and anchored
-    /// passes already looked for that.
-    pub complete_but_dob: bool,
 }
 
 /// Scores records against one parsed query; caches phonetic keys across candidates.
@@ -374,12 +370,10 @@ impl<'q> Ranker<'q> {
             (None, None) => {}
         }
         let dob = dob_of(rec.dob);
-        let mut complete_but_dob = complete;
         if let (Some(query_dob), Some(dob)) = (&q.dob, dob) {
             let m = compare_dob(query_dob, dob);
             complete &= m == DobMatch::Exact;
             all_parts &= m < DobMatch::SameYear;
-            complete_but_dob &= m < DobMatch::SameYear;
             let (value, label) = dob_reading(query_dob, m);
             total += value;
             why.push(label.to_string());
@@ -387,7 +381,6 @@ impl<'q> Ranker<'q> {
         for (i, n) in q.numbers.iter().enumerate() {
             let (value, reason, exact) = number_match(n, rec, dob, hits.number_encounter(i));
             complete &= exact;
-            complete_but_dob &= exact;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
@@ -395,7 +388,6 @@ impl<'q> Ranker<'q> {
         for (i, code) in q.codes.iter().enumerate() {
             let (value, reason) = code_match(code, rec, hits, i);
             complete &= value >= 4.0;
-            complete_but_dob &= value >= 4.0;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
@@ -405,7 +397,6 @@ impl<'q> Ranker<'q> {
             why,
             complete,
             all_parts,
-            complete_but_dob,
         }
     }
 }
@@ -483,10 +474,13 @@ fn number_match(
 ) -> (f32, String, bool) {
     let d = n.digits.as_str();
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {d}"));
+    // answers whether this reading became the best
     let mut consider = |value: f32, reason: String| {
-        if value > best.0 {
+        let better = value > best.0;
+        if better {
             best = (value, reason);
         }
+        better
     };
     if d.len() <= 8 && d.parse::<u32>().ok() == Some(rec.mrn) {
         consider(4.0, "MRN exact".to_string());
@@ -541,8 +535,7 @@ fn number_match(
         let m = compare_dob(q, dob);
         let (value, label) = dob_reading(q, m);
         if m != DobMatch::Mismatch {
-            dob_exact = m == DobMatch::Exact && value > best.0;
-            consider(value, label.to_string());
+            dob_exact = consider(value, label.to_string()) && m == DobMatch::Exact;
         }
     }
     // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB, month or year

@@ -345,6 +345,13 @@ pub fn month_name_date(words: &[&str]) -> Option<(String, usize)> {
     let [a, b] = words.get(..2)? else {
         return None;
     };
+    // more digits after (`june 32 1996`, `mar 12 34 56`): not a month and year
+    if words
+        .get(2)
+        .is_some_and(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()))
+    {
+        return None;
+    }
     let (m, y) = (month_number(a)?, year(b.trim_start_matches(['\'', '’']))?);
     Some((format!("{m}/{y}"), 2))
 }
