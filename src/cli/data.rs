@@ -64,7 +64,8 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
         as_of,
     } = population;
     let _log = init_logging(dir);
-    let services = open_services(dir)?;
+    let services = Arc::new(open_services(dir)?);
+    let _interrupt = catch_up_on_interrupt(&services)?;
     let options = GenerateOptions {
         patients,
         seed,
@@ -101,13 +102,34 @@ pub fn import_hl7(source: &Path, dir: &Path) -> Result<ExitCode> {
     })
 }
 
+/// Ctrl-C or SIGTERM during a long command: the index takes in what was committed
+/// before the process exits (the file or batch in progress is not committed), so
+/// `verify` right after finds it in step.
+fn catch_up_on_interrupt(services: &Arc<Services>) -> Result<term::InterruptGuard> {
+    let services = services.clone();
+    let guard = term::on_interrupt(move || match services.catch_up_index_before_exit() {
+        Ok(n) => eprintln!(
+            "chartroom: interrupted; the index took in the {n} changes committed so far, \
+             the work in progress was not committed"
+        ),
+        Err(e) => eprintln!(
+            "chartroom: interrupted; the index will catch up at the next open ({e})"
+        ),
+    })?;
+    Ok(guard)
+}
+
 /// Runs one import as the operator: the report on stdout, the index update on stderr.
+/// An error or an interruption still brings the index up to date for the files that
+/// were committed.
 fn import<R: std::fmt::Display>(
     dir: &Path,
     run: impl FnOnce(&Services, &Session) -> services::Result<(R, usize)>,
 ) -> Result<ExitCode> {
     let _log = init_logging(dir);
     let (services, session) = open_as_operator(dir)?;
+    let services = Arc::new(services);
+    let _interrupt = catch_up_on_interrupt(&services)?;
     let (report, applied) = run(&services, &session)?;
     println!("{report}");
     eprintln!("index updated with {applied} changes");

@@ -7,7 +7,8 @@
 //! are skipped for it, so every kind is drawn from the patients it applies to.
 
 use chartroom_domain::{NameKind, Patient};
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
+use std::collections::HashMap;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -27,8 +28,10 @@ pub struct EvalPatient<'a> {
     pub encounter_numbers: &'a [String],
 }
 
-/// Every kind this generator makes, in report order.
-pub const KINDS: [&str; 20] = [
+/// Every kind this generator makes, in report order: single slips first, then slips
+/// combined (`typo_dob_slip`...), then partial dates (`partial_*`: month and year in the
+/// forms callers say them, or a two-digit year, always with both names).
+pub const KINDS: [&str; 30] = [
     "last_first",
     "comma_last_first",
     "first_middle_last",
@@ -49,6 +52,16 @@ pub const KINDS: [&str; 20] = [
     "maiden_dob",
     "family_part_dob",
     "combo",
+    "typo_dob_slip",
+    "nickname_dob_swap",
+    "family_part_year2",
+    "typo_both_dob",
+    "rare_name_typo",
+    "partial_month_word",
+    "partial_m_yy",
+    "partial_m_yyyy",
+    "partial_yyyy_mm",
+    "partial_yy",
 ];
 
 fn lower(s: &str) -> String {
@@ -143,6 +156,27 @@ fn phone_forms(digits: &str) -> Vec<String> {
     ]
 }
 
+/// The date with one digit changed, as a caller misremembering it: the last digit of the
+/// year or the tens digit of the day (`03/14/1961` → `03/14/1967`, `03/24/1961`), never a
+/// date in the future or an impossible one.
+fn slipped_date(rng: &mut ChaCha8Rng, dob: NaiveDate, today_year: i32) -> Option<NaiveDate> {
+    let candidates: Vec<NaiveDate> = if rng.random_bool(0.5) {
+        let decade = dob.year() - dob.year() % 10;
+        (0..10)
+            .map(|d| decade + d)
+            .filter(|y| *y != dob.year() && *y <= today_year)
+            .filter_map(|y| NaiveDate::from_ymd_opt(y, dob.month(), dob.day()))
+            .collect()
+    } else {
+        (0..=3)
+            .map(|t| t * 10 + dob.day() % 10)
+            .filter(|d| *d != dob.day())
+            .filter_map(|d| NaiveDate::from_ymd_opt(dob.year(), dob.month(), d))
+            .collect()
+    };
+    candidates.choose(rng).copied()
+}
+
 /// Makes up to one query of each kind for each sampled patient, then keeps at most
 /// `per_kind` per kind. Deterministic for `seed`. `nickname_of` maps a given name to a
 /// nickname in use (`robert` → `bob`), or `None`.
@@ -154,6 +188,11 @@ pub fn eval_queries(
 ) -> Vec<EvalQuery> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut by_kind: Vec<Vec<EvalQuery>> = vec![Vec::new(); KINDS.len()];
+    // family names seen once in the sample: the rare names of `rare_name_typo`
+    let mut family_count: HashMap<String, usize> = HashMap::new();
+    for ep in patients {
+        *family_count.entry(lower(&ep.patient.name.family)).or_default() += 1;
+    }
     for ep in patients {
         let p = ep.patient;
         let given = lower(&p.name.given);
@@ -302,11 +341,93 @@ pub fn eval_queries(
             "combo",
             format!("{} {first} {short}", typo(&mut rng, &family)),
         );
+        combined_kinds(&mut rng, p, &given, &family, &dob, nickname_of, &family_count, &mut push);
+        partial_date_kinds(p, &given, &family, &mut push);
     }
     by_kind
         .into_iter()
         .flat_map(|v| v.into_iter().take(per_kind))
         .collect()
+}
+
+/// Two slips at once: a name typo and a DOB one digit off, a nickname and a swapped
+/// day/month, a family-name part and a two-digit year, typos in both names, a typo in a
+/// rare or hyphenated family name with no DOB.
+#[allow(clippy::too_many_arguments)]
+fn combined_kinds(
+    rng: &mut ChaCha8Rng,
+    p: &Patient,
+    given: &str,
+    family: &str,
+    dob: &str,
+    nickname_of: &dyn Fn(&str) -> Option<String>,
+    family_count: &HashMap<String, usize>,
+    push: &mut impl FnMut(&'static str, String),
+) {
+    let today = chrono::Utc::now().year();
+    if let Some(slipped) = slipped_date(rng, p.dob, today) {
+        let typoed = typo(rng, family);
+        push(
+            "typo_dob_slip",
+            format!("{given} {typoed} {}", slipped.format("%m/%d/%Y")),
+        );
+    }
+    if let Some(nick) = nickname_of(given) {
+        if p.dob.day() <= 12 && p.dob.day() != p.dob.month() {
+            push(
+                "nickname_dob_swap",
+                format!(
+                    "{nick} {family} {:02}/{:02}/{}",
+                    p.dob.day(),
+                    p.dob.month(),
+                    p.dob.year()
+                ),
+            );
+        }
+    }
+    let parts: Vec<&str> = family.split(['-', ' ']).filter(|s| s.len() > 1).collect();
+    if parts.len() > 1 {
+        if let Some(part) = parts.choose(rng) {
+            let year2 = p.dob.format("%y");
+            push("family_part_year2", format!("{given} {part} {year2}"));
+        }
+    }
+    if given.chars().count() >= 4 && family.chars().count() >= 4 {
+        let g = typo(rng, given);
+        let f = typo(rng, family);
+        push("typo_both_dob", format!("{g} {f} {dob}"));
+    }
+    let rare = family_count.get(family).is_some_and(|n| *n == 1) && family.len() >= 8;
+    if rare || parts.len() > 1 {
+        push("rare_name_typo", format!("{given} {}", typo(rng, family)));
+    }
+}
+
+/// Partial dates with both names: `born March 1984`, `3/84`, `10/2002`, `1992-12`, `84`.
+fn partial_date_kinds(
+    p: &Patient,
+    given: &str,
+    family: &str,
+    push: &mut impl FnMut(&'static str, String),
+) {
+    let d = p.dob;
+    push(
+        "partial_month_word",
+        format!("{given} {family} born {}", d.format("%B %Y")),
+    );
+    push(
+        "partial_m_yy",
+        format!("{given} {family} {}", d.format("%-m/%y")),
+    );
+    push(
+        "partial_m_yyyy",
+        format!("{family}, {given} {}", d.format("%m/%Y")),
+    );
+    push(
+        "partial_yyyy_mm",
+        format!("{given} {family} {}", d.format("%Y-%m")),
+    );
+    push("partial_yy", format!("{given} {family} {}", d.format("%y")));
 }
 
 #[cfg(test)]
@@ -363,6 +484,47 @@ mod tests {
             .find(|q| q.kind == "dob_swapped")
             .map(|q| q.q.clone());
         assert_eq!(swapped.as_deref(), Some("smith-jones robert 2/3/1984"));
+        // combined slips and partial dates
+        let of = |kind: &str| {
+            a.iter()
+                .find(|q| q.kind == kind)
+                .map(|q| q.q.clone())
+                .unwrap_or_else(|| panic!("missing {kind}: {kinds:?}"))
+        };
+        assert_eq!(of("nickname_dob_swap"), "bob smith-jones 02/03/1984");
+        assert_eq!(of("partial_month_word"), "robert smith-jones born March 1984");
+        assert_eq!(of("partial_m_yy"), "robert smith-jones 3/84");
+        assert_eq!(of("partial_m_yyyy"), "smith-jones, robert 03/1984");
+        assert_eq!(of("partial_yyyy_mm"), "robert smith-jones 1984-03");
+        assert_eq!(of("partial_yy"), "robert smith-jones 84");
+        let part = of("family_part_year2");
+        assert!(
+            part == "robert smith 84" || part == "robert jones 84",
+            "{part}"
+        );
+        // a typo in the family name and one digit of the DOB off
+        let slip = of("typo_dob_slip");
+        let (name, date) = slip.rsplit_once(' ').unwrap_or_default();
+        assert!(name.starts_with("robert s") && name != "robert smith-jones", "{slip}");
+        assert_ne!(date, "03/02/1984");
+        assert!(date.starts_with("03/") && date.len() == 10, "{slip}");
+        // hyphenated: a rare-name typo with no DOB
+        let rare = of("rare_name_typo");
+        assert!(rare.starts_with("robert s") && !rare.contains('/'), "{rare}");
+        let both = of("typo_both_dob");
+        assert!(!both.starts_with("robert smith-jones"), "{both}");
+    }
+
+    #[test]
+    fn slipped_dates_differ_by_one_digit() {
+        let mut rng = ChaCha8Rng::seed_from_u64(7);
+        let dob = NaiveDate::from_ymd_opt(1961, 3, 14).unwrap_or_default();
+        for _ in 0..50 {
+            let s = slipped_date(&mut rng, dob, 2026).expect("a slip");
+            let (a, b) = (dob.format("%Y%m%d").to_string(), s.format("%Y%m%d").to_string());
+            let diffs = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).count();
+            assert_eq!(diffs, 1, "{a} {b}");
+        }
     }
 
     #[test]

@@ -75,6 +75,7 @@ pub fn gated_candidates(
         for (di, (_, w)) in docs.iter().enumerate() {
             best[di * width + gate] = *w;
         }
+        let wanted: Vec<(usize, DocId)> = docs.iter().map(|(doc, _)| *doc).enumerate().collect();
         for (gi, group) in groups.iter().enumerate() {
             if gi == gate {
                 continue;
@@ -82,14 +83,10 @@ pub fn gated_candidates(
             for ((field, _, weight), info) in group.terms.iter().zip(&infos[gi]) {
                 let Some(info) = info else { continue };
                 let mut postings = read_postings(reader, *field, info)?;
-                seek_each(
-                    &mut postings,
-                    docs.iter().map(|(doc, _)| *doc).enumerate(),
-                    |di| {
-                        let b = &mut best[di * width + gi];
-                        *b = b.max(*weight);
-                    },
-                );
+                seek_each(&mut postings, &wanted, |di| {
+                    let b = &mut best[di * width + gi];
+                    *b = b.max(*weight);
+                });
             }
         }
         for (di, (doc, _)) in docs.iter().enumerate() {
@@ -121,10 +118,11 @@ pub fn docs_holding(
     let mut order: Vec<usize> = (0..docs.len()).collect();
     order.sort_by_key(|&i| docs[i]);
     for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-        let in_segment: Vec<usize> = order
+        let in_segment: Vec<(usize, DocId)> = order
             .iter()
             .copied()
             .filter(|&i| docs[i].segment_ord as usize == ord)
+            .map(|i| (i, docs[i].doc_id))
             .collect();
         if in_segment.is_empty() {
             continue;
@@ -134,11 +132,7 @@ pub fn docs_holding(
                 continue;
             };
             let mut postings = read_postings(reader, *field, &info)?;
-            seek_each(
-                &mut postings,
-                in_segment.iter().map(|&i| (i, docs[i].doc_id)),
-                |i| held[i] = true,
-            );
+            seek_each(&mut postings, &in_segment, |i| held[i] = true);
         }
     }
     Ok(held)
@@ -186,23 +180,40 @@ fn gate_docs(
     Ok(docs)
 }
 
-/// Calls `found` with the key of each of `docs` (ascending doc ids) that `postings` holds,
-/// seeking the postings forward, never walking them.
+/// Calls `found` with the key of each of `docs` (ascending doc ids) that `postings` holds.
+/// A leapfrog: the postings are sought forward to the next wanted document, and the
+/// wanted documents are skipped (galloping) past the postings' current one, so a rare
+/// term against many documents, or a common one against few, costs the smaller side.
 fn seek_each(
     postings: &mut SegmentPostings,
-    docs: impl Iterator<Item = (usize, DocId)>,
+    docs: &[(usize, DocId)],
     mut found: impl FnMut(usize),
 ) {
-    for (key, doc) in docs {
-        if postings.doc() > doc {
-            continue;
-        }
-        if postings.seek(doc) == TERMINATED {
+    let mut i = 0;
+    while i < docs.len() {
+        let (key, want) = docs[i];
+        let at = postings.doc();
+        if at == TERMINATED {
             break;
         }
-        if postings.doc() == doc {
-            found(key);
+        if at < want {
+            if postings.seek(want) == TERMINATED {
+                break;
+            }
+            continue;
         }
+        if at == want {
+            found(key);
+            i += 1;
+            continue;
+        }
+        // the postings are past `want`: jump to the first wanted document at or after them
+        let mut step = 1;
+        while i + step < docs.len() && docs[i + step].1 < at {
+            step *= 2;
+        }
+        let end = (i + step).min(docs.len());
+        i += docs[i..end].partition_point(|(_, d)| *d < at);
     }
 }
 

@@ -15,6 +15,8 @@ mod note_query;
 mod patient_gated;
 mod patient_index;
 mod patient_query;
+#[cfg(test)]
+mod query_shape_tests;
 mod ranking;
 mod record;
 mod snippet;

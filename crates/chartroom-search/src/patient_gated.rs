@@ -4,10 +4,25 @@
 use super::gated::{gated_candidates, Need, TermGroup};
 use super::patient_index::PatientIndex;
 use super::patient_query::{PatientQuery, WordKeys};
+use super::ranking::{allowed_typos, spelling_distance};
 use super::record::strip_zeros;
-use super::Result;
-use chartroom_domain::matching::{lookup_keys, DobQuery};
-use tantivy::DocAddress;
+use super::{Result, SearchError};
+use chartroom_domain::matching::{lookup_keys, partial_keys, DobQuery};
+use tantivy::query::FuzzyTermQuery;
+use tantivy::{DocAddress, Term};
+
+/// Most dictionary terms one word may expand to (typos and prefixes) in the typo pass;
+/// a word that expands to more (a two-letter prefix) is left to the fuzzy pass.
+const MAX_EXPANSION: usize = 400;
+
+/// Weight of a typo term in the typo pass, as the ranker grades it.
+fn typo_weight(distance: usize) -> f32 {
+    if distance <= 1 {
+        0.82
+    } else {
+        0.6
+    }
+}
 
 impl PatientIndex {
     /// The terms standing for one name word, best first: the word, the formal names it is
@@ -32,15 +47,133 @@ impl PatientIndex {
         Some(group)
     }
 
-    /// Candidates of the strict pass: every part of the query matched, name words exactly,
-    /// by nickname or by sound; for each way of reading the words (`de la cruz` apart or
-    /// glued).
-    pub(super) fn strict_candidates(
+    /// Dictionary terms within the word's typo allowance (1 for 3-5 letters, 2 for
+    /// longer; a transposition is 1) and, with `prefix`, the terms it starts; each with
+    /// the weight the ranker would give it. `None` when there are more than
+    /// [`MAX_EXPANSION`]. Read by walking a Levenshtein automaton over the part of each
+    /// segment's term dictionary that starts with the word's first letter (callers rarely
+    /// get the first letter wrong, and a distance-2 automaton walked from the root visits
+    /// most of the dictionary's first levels); no posting is touched here. A first-letter
+    /// slip is left to the fuzzy pass.
+    fn expansions(
+        &self,
+        searcher: &tantivy::Searcher,
+        word: &str,
+        prefix: bool,
+    ) -> Result<Option<Vec<(String, f32)>>> {
+        let typos = allowed_typos(word.chars().count());
+        let term = Term::from_field_text(self.f.name, word);
+        let mut automata = Vec::new();
+        if typos > 0 {
+            automata.push(FuzzyTermQuery::new(term.clone(), typos as u8, true));
+        }
+        if prefix {
+            automata.push(FuzzyTermQuery::new_prefix(term, 0, true));
+        }
+        let Some(first) = word.chars().next() else {
+            return Ok(Some(Vec::new()));
+        };
+        let mut low = [0u8; 4];
+        let low = first.encode_utf8(&mut low).as_bytes().to_vec();
+        let mut high = low.clone();
+        if let Some(last) = high.last_mut() {
+            // the last byte of a UTF-8 character is at most 0xBF: no overflow
+            *last = last.saturating_add(1);
+        }
+        let mut out: Vec<(String, f32)> = Vec::new();
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        for reader in searcher.segment_readers() {
+            let inverted = reader
+                .inverted_index(self.f.name)
+                .map_err(|e| SearchError::Index(e.to_string()))?;
+            for query in &automata {
+                let automaton = query
+                    .automaton()
+                    .map_err(|e| SearchError::Index(e.to_string()))?;
+                let mut stream = inverted
+                    .terms()
+                    .search(automaton)
+                    .ge(&low)
+                    .lt(&high)
+                    .into_stream()
+                    .map_err(|e| SearchError::Index(e.to_string()))?;
+                while let Some((key, _)) = stream.next() {
+                    let Ok(text) = std::str::from_utf8(key) else {
+                        continue;
+                    };
+                    if text == word || !seen.insert(text.to_string()) {
+                        continue;
+                    }
+                    let distance = spelling_distance(word, text);
+                    let weight = if distance <= typos {
+                        typo_weight(distance)
+                    } else {
+                        0.5
+                    };
+                    out.push((text.to_string(), weight));
+                    if out.len() > MAX_EXPANSION {
+                        return Ok(None);
+                    }
+                }
+            }
+        }
+        Ok(Some(out))
+    }
+
+    /// Candidates of the typo pass: every part of the query matched, name words also by
+    /// typo (and by prefix: words of 4+ letters, or the last one typed), the rarest part
+    /// gating the others as in the strict pass. `None` when a word expands to too many
+    /// terms to be worth it (the fuzzy pass then runs).
+    pub(super) fn typo_candidates(
         &self,
         searcher: &tantivy::Searcher,
         q: &PatientQuery,
         want: usize,
-    ) -> Result<(Vec<DocAddress>, bool)> {
+    ) -> Result<Option<(Vec<DocAddress>, bool)>> {
+        let others = self.part_groups(q);
+        let last_typed = q.words.last().map(|w| w.text.as_str());
+        let mut expanded: Vec<(String, TermGroup)> = Vec::new();
+        let mut all: Vec<DocAddress> = Vec::new();
+        let mut truncated = false;
+        for reading in q.segmentations() {
+            let mut groups: Vec<TermGroup> = Vec::new();
+            for (word, _) in &reading {
+                if let Some((_, g)) = expanded.iter().find(|(w, _)| w == word) {
+                    groups.push(g.clone());
+                    continue;
+                }
+                let Some(mut group) = self.word_group(word) else {
+                    continue;
+                };
+                let len = word.chars().count();
+                let prefix = len >= 4 || Some(word.as_str()) == last_typed;
+                let Some(terms) = self.expansions(searcher, word, prefix)? else {
+                    return Ok(None);
+                };
+                for (text, weight) in terms {
+                    group.push(self.f.name, text, weight);
+                }
+                expanded.push((word.clone(), group.clone()));
+                groups.push(group);
+            }
+            groups.extend(others.iter().cloned());
+            if groups.is_empty() {
+                continue;
+            }
+            let (found, more) = gated_candidates(searcher, &groups, Need::All, want)?;
+            truncated |= more;
+            for addr in found {
+                if !all.contains(&addr) {
+                    all.push(addr);
+                }
+            }
+        }
+        Ok(Some((all, truncated)))
+    }
+
+    /// One group per typed part other than name words: the date or year, each number
+    /// (as an exact identifier or date), each code.
+    fn part_groups(&self, q: &PatientQuery) -> Vec<TermGroup> {
         let f = &self.f;
         let mut others: Vec<TermGroup> = Vec::new();
         if let Some(dob) = &q.dob {
@@ -66,6 +199,19 @@ impl PatientIndex {
             group.push(f.ident, format!("i:{code}"), 3.0);
             others.push(group);
         }
+        others
+    }
+
+    /// Candidates of the strict pass: every part of the query matched, name words exactly,
+    /// by nickname or by sound; for each way of reading the words (`de la cruz` apart or
+    /// glued).
+    pub(super) fn strict_candidates(
+        &self,
+        searcher: &tantivy::Searcher,
+        q: &PatientQuery,
+        want: usize,
+    ) -> Result<(Vec<DocAddress>, bool)> {
+        let others = self.part_groups(q);
         let mut all: Vec<DocAddress> = Vec::new();
         let mut truncated = false;
         for reading in q.segmentations() {
@@ -111,10 +257,11 @@ impl PatientIndex {
     }
 }
 
-/// Date terms a date or year matches exactly (a full date also by its day/month swap).
+/// Date terms a date, month or year matches exactly (a full date also by its day/month
+/// swap, a month and year by every day of it).
 fn dob_keys(dob: &DobQuery) -> Vec<String> {
     match dob {
-        DobQuery::Year(y) => vec![format!("y{y}")],
+        DobQuery::Partial(p) => partial_keys(p),
         DobQuery::Date(_) => lookup_keys(dob, false),
     }
 }

@@ -18,7 +18,9 @@ use super::record::{
     digits_of, normalize_ident, strip_zeros, Position, RankRecord, MAX_RECORD_BYTES,
 };
 use super::{PatientHit, PatientRecord, Result, SearchError};
-use chartroom_domain::matching::{lookup_keys, nickname_keys, phonetic_keys, DobQuery};
+use chartroom_domain::matching::{
+    lookup_keys, nickname_keys, partial_keys, phonetic_keys, DobQuery,
+};
 use chartroom_domain::PatientId;
 use chrono::Datelike;
 use std::path::Path;
@@ -91,6 +93,9 @@ enum Pass {
     /// date is required), ranked by their names: a caller who misremembers one digit of
     /// the date. Requiring the date keeps it to a few thousand postings at 1M patients.
     DobSlip,
+    /// Like the strict pass, name words also matched by typo or prefix: the typo and
+    /// prefix terms are read from the term dictionary, then gated like the strict pass.
+    Typo,
     /// Everything: typos, prefixes, DOB slips, identifier prefixes.
     Fuzzy,
 }
@@ -100,7 +105,6 @@ enum Pass {
 struct TopQuality {
     complete: bool,
     all_parts: bool,
-    complete_but_dob: bool,
     /// The pass had more candidates than it fetched.
     truncated: bool,
 }
@@ -287,7 +291,10 @@ impl PatientIndex {
     ) -> Vec<Box<dyn Query>> {
         let f = &self.f;
         match dob {
-            DobQuery::Year(y) => vec![self.term_q(f.dob, &format!("y{y}"), exact * 0.4)],
+            DobQuery::Partial(p) => self
+                .terms_q(f.dob, &partial_keys(p), exact * 0.5)
+                .into_iter()
+                .collect(),
             DobQuery::Date(_) => {
                 let close = lookup_keys(dob, false);
                 let all = if fuzzy {
@@ -421,24 +428,31 @@ impl PatientIndex {
         // or identifier (a few dozen of 1M) and lets the ranker judge the names; when its
         // best candidate matches every part exactly, nothing can outrank it.
         let mut anchored = None;
+        let mut anchored_hits = Vec::new();
         let mut anchor_trusted = false;
         if !q.words.is_empty() {
             let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Anchored, limit)?;
+            // An empty anchored pass with a full date is trusted too: nobody was born on
+            // that date (or its swap).
+            let untruncated = top.is_none_or(|t| !t.truncated);
             if let Some(t) = top.filter(|t| !t.truncated) {
                 if t.complete {
                     return Ok(hits);
                 }
-                anchor_trusted = true;
                 if t.all_parts {
-                    anchored = Some(hits);
+                    anchored = Some(hits.clone());
                 }
             }
+            anchor_trusted = untruncated && (top.is_some() || q.full_date().is_some());
+            anchored_hits = hits;
         }
         // A full date with names: the patients born on that date or one digit off it. The
         // anchored patients already hold everyone on the exact date, so when one of them
         // matched every part (names with typos), the slips are all that could rival it; a
-        // slipped patient whose names all match exactly is the caller misremembering one
-        // digit, and name-only candidates cannot outrank it.
+        // slipped patient who matches every part (names exactly, by nickname, sound or
+        // typo) is the caller misremembering one digit: only a patient sharing no name
+        // word at all (not even by sound) with the query on a slipped date could rival
+        // them, and such a name costs more than the slip.
         let mut slipped = Vec::new();
         if q.full_date().is_some() && !q.words.is_empty() {
             let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::DobSlip, limit)?;
@@ -446,8 +460,10 @@ impl PatientIndex {
                 merge_hits(&mut merged, hits, limit);
                 return Ok(merged);
             }
-            if anchor_trusted && top.is_some_and(|t| t.complete_but_dob) {
-                return Ok(hits);
+            if anchor_trusted && top.is_some_and(|t| t.all_parts) {
+                let mut merged = hits;
+                merge_hits(&mut merged, anchored_hits, limit);
+                return Ok(merged);
             }
             slipped = hits;
         }
@@ -456,11 +472,17 @@ impl PatientIndex {
         // exactly (`complete`), the list is final if it is full, or if the query said more
         // than one word: the sound-alikes of every word are in it, and patients missing a
         // typed part rank below it anyway. A single word fills the list from the exact pass.
+        // Then the typo pass: the same with typos and prefixes; when its best matched every
+        // part somehow, nothing missing a part can outrank it.
         if q.full_date().is_none() && !q.words.is_empty() {
             let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Strict, limit)?;
             let parts =
                 q.words.len() + q.numbers.len() + q.codes.len() + usize::from(q.dob.is_some());
             if top.is_some_and(|t| t.complete) && (hits.len() >= limit || parts >= 2) {
+                return Ok(hits);
+            }
+            let (hits, top) = self.pass(&searcher, &q, &mut ranker, Pass::Typo, limit)?;
+            if top.is_some_and(|t| t.all_parts) {
                 return Ok(hits);
             }
         }
@@ -495,6 +517,10 @@ impl PatientIndex {
         let (candidates, truncated) = match pass {
             Pass::Strict => self.strict_candidates(searcher, q, want)?,
             Pass::DobSlip => self.slip_candidates(searcher, q, want)?,
+            Pass::Typo => match self.typo_candidates(searcher, q, want)? {
+                Some(found) => found,
+                None => return Ok((Vec::new(), None)),
+            },
             Pass::Anchored | Pass::Exact | Pass::Fuzzy => {
                 let Some(query) = self.candidate_query(q, pass) else {
                     return Ok((Vec::new(), None));
@@ -555,7 +581,6 @@ impl PatientIndex {
                 TopQuality {
                     complete: scored.complete,
                     all_parts: scored.all_parts,
-                    complete_but_dob: scored.complete_but_dob,
                     truncated,
                 },
             ));

@@ -3,7 +3,7 @@
 use super::record::normalize_ident;
 use chartroom_domain::matching::{
     is_particle, month_name_date, nickname_keys, normalize_word, parse_dob, phonetic_keys,
-    DobQuery, Suffix,
+    two_digit_year, DobQuery, Suffix,
 };
 
 /// A name word of the query, normalised.
@@ -20,7 +20,7 @@ pub struct QueryWord {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NumberToken {
     pub digits: String,
-    /// The date it may also be (`19840302`, `1984`).
+    /// The date it may also be (`19840302`, `1984`, `84`).
     pub dob: Option<DobQuery>,
 }
 
@@ -28,7 +28,8 @@ pub struct NumberToken {
 pub struct PatientQuery {
     pub words: Vec<QueryWord>,
     pub suffix: Option<Suffix>,
-    /// A date with separators (`3/2/84`, `1984-03-02`).
+    /// A date with separators (`3/2/84`, `1984-03-02`) or a month and year (`3/84`,
+    /// `1992-12`, `March 1984`).
     pub dob: Option<DobQuery>,
     pub numbers: Vec<NumberToken>,
     /// Letters-and-digits codes (`E-10023`, `ACC123`), normalised.
@@ -172,9 +173,9 @@ fn month_name_dates(raw: Vec<(String, bool)>) -> Vec<(String, bool)> {
                 .iter()
                 .any(|(t, _)| t.chars().any(|c| c.is_ascii_digit()));
             // `mar 12 34 56` is a name start and an MRN typed in groups, not a date
-            let more_digits = *used == 3
+            let more_digits = *used >= 2
                 && raw
-                    .get(i + 3)
+                    .get(i + used)
                     .is_some_and(|(t, _)| t.chars().all(|c| c.is_ascii_digit()));
             has_digit && !more_digits
         });
@@ -257,6 +258,8 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
     }
 
     let mut name_tokens: Vec<(String, bool)> = Vec::new(); // (raw word, before comma)
+    // digits of a month-and-year token (`10/2002`), in case nothing else is typed
+    let mut partial_digits: Option<String> = None;
     for (tok, _comma, idx) in merged {
         let before_comma = comma_at.is_some_and(|c| idx <= c);
         let trimmed = tok.trim_matches(|c: char| matches!(c, '(' | ')' | '"' | '\'' | '.' | ':'));
@@ -267,16 +270,26 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
             if is_number_like(trimmed) {
                 let has_sep = trimmed.contains(['/', '-', '.']);
                 let dob = parse_dob(trimmed, pivot_year);
+                let mut digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
+                // A date by its shape: separators around a day, month and year, or a
+                // month and year (`10/2002` is October 2002, not MRN 102002).
                 if has_sep && dob.is_some() && q.dob.is_none() {
+                    if matches!(dob, Some(DobQuery::Partial(_))) {
+                        partial_digits = Some(digits);
+                    }
                     q.dob = dob;
                     continue;
                 }
-                let mut digits: String = trimmed.chars().filter(char::is_ascii_digit).collect();
                 if digits.len() == 11 && digits.starts_with('1') {
                     // US country code in front of a phone number
                     digits.remove(0);
                 }
-                let dob = if has_sep { None } else { dob };
+                // a bare two-digit number is a birth year (`smith 84`)
+                let dob = match (has_sep, digits.len()) {
+                    (true, _) => None,
+                    (false, 2) => two_digit_year(&digits, pivot_year),
+                    _ => dob,
+                };
                 q.numbers.push(NumberToken { digits, dob });
                 continue;
             }
@@ -346,6 +359,15 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
                 before_comma,
                 joins_next: hyphen_join || particle_join,
             });
+        }
+    }
+    // A month-and-year token alone may still be a number typed with a separator: read it
+    // both ways, so the best reading wins (nothing else in the query reads better).
+    if let Some(digits) = partial_digits {
+        let alone = q.words.is_empty() && q.numbers.is_empty() && q.codes.is_empty();
+        if alone && digits.len() >= 5 {
+            let dob = q.dob.take();
+            q.numbers.push(NumberToken { digits, dob });
         }
     }
     q.words.truncate(MAX_TOKENS);
@@ -438,6 +460,55 @@ mod tests {
         let q = parse_patient_query("mar 12 34 56", 2026);
         assert!(q.dob.is_none(), "{q:?}");
         assert_eq!(q.numbers.first().map(|n| n.digits.as_str()), Some("123456"));
+    }
+
+    fn partial(q: &PatientQuery) -> Option<&chartroom_domain::matching::PartialDate> {
+        match &q.dob {
+            Some(DobQuery::Partial(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn partial_dates_are_dates_not_numbers_or_names() {
+        // a month and year with a separator is a date, not MRN 102002
+        let q = parse_patient_query("john smith 10/2002", 2026);
+        assert_eq!(words(&q), vec!["john", "smith"]);
+        assert!(q.numbers.is_empty(), "{q:?}");
+        let p = partial(&q).expect("month and year");
+        assert_eq!((p.years.clone(), p.month), (vec![2002], Some(10)));
+        for (text, year, month) in [
+            ("smith john 3/84", 1984, 3),
+            ("jane doe 1992-12", 1992, 12),
+            ("jane doe born March 1984", 1984, 3),
+            ("jane doe mar '84", 1984, 3),
+            ("doe, jane JUN-1996", 1996, 6),
+        ] {
+            let q = parse_patient_query(text, 2026);
+            // the month is not a name word
+            assert_eq!(words(&q).len(), 2, "{text}: {q:?}");
+            let p = partial(&q).unwrap_or_else(|| panic!("{text}: {q:?}"));
+            assert_eq!((p.years.clone(), p.month), (vec![year], Some(month)), "{text}");
+        }
+        // a bare two-digit number next to a name is a birth year
+        let q = parse_patient_query("jane doe 84", 2026);
+        assert_eq!(
+            q.numbers[0].dob,
+            Some(DobQuery::Partial(
+                chartroom_domain::matching::PartialDate::year(1984)
+            ))
+        );
+        // alone, `10/2002` may still be a number typed with a separator: both readings
+        let q = parse_patient_query("10/2002", 2026);
+        assert!(q.dob.is_none());
+        assert_eq!(q.numbers[0].digits, "102002");
+        assert!(matches!(q.numbers[0].dob, Some(DobQuery::Partial(_))));
+        // a month word with no year next to it stays a name
+        let q = parse_patient_query("may smith", 2026);
+        assert_eq!(words(&q), vec!["may", "smith"]);
+        // an MRN typed in groups after a month-like name is still one number
+        let q = parse_patient_query("mar 12 34 56", 2026);
+        assert!(q.dob.is_none(), "{q:?}");
     }
 
     #[test]

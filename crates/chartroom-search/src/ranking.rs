@@ -7,8 +7,8 @@
 use super::patient_query::{NumberToken, PatientQuery};
 use super::record::{digits_of, strip_zeros, NameTok, Position, RankRecord, Source};
 use chartroom_domain::matching::{
-    compare_dob, nickname_keys, nickname_relation, phonetic_keys, DobMatch, DobQuery,
-    NicknameRelation,
+    compare_dob, nickname_keys, nickname_relation, partial_label, phonetic_keys, DobMatch,
+    DobQuery, NicknameRelation,
 };
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -42,6 +42,11 @@ impl MatchKind {
 
 /// How close (Jaro-Winkler) two spellings must be to count as sounding alike.
 const SOUND_ALIKE_SPELLING: f64 = 0.6;
+
+/// Edits between two spellings (optimal string alignment: a transposition is one edit).
+pub fn spelling_distance(a: &str, b: &str) -> usize {
+    strsim::osa_distance(a, b)
+}
 
 /// Typos allowed for a typed word of this length.
 pub fn allowed_typos(len: usize) -> usize {
@@ -93,10 +98,6 @@ pub struct Scored {
     pub complete: bool,
     /// Every query part matched somehow (typos, slips and swaps included).
     pub all_parts: bool,
-    /// Every part but the date of birth matched exactly, and the DOB is close (swapped
-    /// or one digit off): only an exact DOB could do better, and the exact and anchored
-    /// passes already looked for that.
-    pub complete_but_dob: bool,
 }
 
 /// Scores records against one parsed query; caches phonetic keys across candidates.
@@ -250,7 +251,15 @@ impl<'q> Ranker<'q> {
                     } else {
                         0.95
                     };
-                    let value = kind.quality() * pos_w * src_w * *cover as f32;
+                    // Among equal kinds the closer spelling wins (`tchaikovsky` finds
+                    // Tchaikovsky before Chaikovsky when both only sound alike); at most
+                    // 0.002, below the gaps between kinds.
+                    let closeness = if kind == MatchKind::Exact {
+                        1.0
+                    } else {
+                        strsim::jaro_winkler(word, &t.text) as f32
+                    };
+                    let value = (kind.quality() + 0.002 * closeness) * pos_w * src_w * *cover as f32;
                     pairs.push((value, wi, ti, kind));
                 }
             }
@@ -361,19 +370,17 @@ impl<'q> Ranker<'q> {
             (None, None) => {}
         }
         let dob = dob_of(rec.dob);
-        let mut complete_but_dob = complete;
         if let (Some(query_dob), Some(dob)) = (&q.dob, dob) {
             let m = compare_dob(query_dob, dob);
             complete &= m == DobMatch::Exact;
             all_parts &= m < DobMatch::SameYear;
-            complete_but_dob &= m < DobMatch::SameYear;
-            total += dob_value(m, false);
-            why.push(m.label().to_string());
+            let (value, label) = dob_reading(query_dob, m);
+            total += value;
+            why.push(label.to_string());
         }
         for (i, n) in q.numbers.iter().enumerate() {
             let (value, reason, exact) = number_match(n, rec, dob, hits.number_encounter(i));
             complete &= exact;
-            complete_but_dob &= exact;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
@@ -381,7 +388,6 @@ impl<'q> Ranker<'q> {
         for (i, code) in q.codes.iter().enumerate() {
             let (value, reason) = code_match(code, rec, hits, i);
             complete &= value >= 4.0;
-            complete_but_dob &= value >= 4.0;
             all_parts &= value > 0.0;
             total += value;
             why.push(reason);
@@ -391,7 +397,6 @@ impl<'q> Ranker<'q> {
             why,
             complete,
             all_parts,
-            complete_but_dob,
         }
     }
 }
@@ -404,14 +409,26 @@ fn dob_of(yyyymmdd: u32) -> Option<NaiveDate> {
     )
 }
 
-fn dob_value(m: DobMatch, year_only: bool) -> f32 {
-    if year_only {
-        return match m {
-            DobMatch::Exact => 0.8,
-            DobMatch::OneDigit => 0.1,
-            _ => -1.0,
-        };
+/// What a DOB comparison is worth and how it reads. A full date is worth 2; a month and
+/// year 1.2 and a year alone 0.8 (they narrow less), a wrong month in the right year
+/// costs 0.5.
+fn dob_reading(q: &DobQuery, m: DobMatch) -> (f32, &'static str) {
+    match q {
+        DobQuery::Date(_) => (dob_value(m), m.label()),
+        DobQuery::Partial(p) => {
+            let value = match m {
+                DobMatch::Exact if p.month.is_some() => 1.2,
+                DobMatch::Exact => 0.8,
+                DobMatch::OneDigit => 0.1,
+                DobMatch::SameYear => -0.5,
+                _ => -1.0,
+            };
+            (value, partial_label(p, m))
+        }
     }
+}
+
+fn dob_value(m: DobMatch) -> f32 {
     match m {
         DobMatch::Exact => 2.0,
         DobMatch::DayMonthSwapped => 1.2,
@@ -457,10 +474,13 @@ fn number_match(
 ) -> (f32, String, bool) {
     let d = n.digits.as_str();
     let mut best: (f32, String) = (-1.0, format!("no identifier matches {d}"));
+    // answers whether this reading became the best
     let mut consider = |value: f32, reason: String| {
-        if value > best.0 {
+        let better = value > best.0;
+        if better {
             best = (value, reason);
         }
+        better
     };
     if d.len() <= 8 && d.parse::<u32>().ok() == Some(rec.mrn) {
         consider(4.0, "MRN exact".to_string());
@@ -510,28 +530,22 @@ fn number_match(
     if (d.len() == 4 || d.len() == 9) && rec.ssn4.is_some_and(|s| d.ends_with(&format!("{s:04}"))) {
         consider(1.5, "SSN last 4".to_string());
     }
+    let mut dob_exact = false;
     if let (Some(q), Some(dob)) = (&n.dob, dob) {
         let m = compare_dob(q, dob);
-        let year_only = matches!(q, DobQuery::Year(_));
-        let value = dob_value(m, year_only);
-        let label = if year_only && m == DobMatch::Exact {
-            "DOB year".to_string()
-        } else {
-            m.label().to_string()
-        };
+        let (value, label) = dob_reading(q, m);
         if m != DobMatch::Mismatch {
-            consider(value, label);
+            dob_exact = consider(value, label.to_string()) && m == DobMatch::Exact;
         }
     }
-    // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB or year
-    let exact = best.1 == "MRN exact"
+    // exact readings: MRN, encounter, full phone, SSN last 4, exact DOB, month or year
+    let exact = dob_exact
+        || best.1 == "MRN exact"
         || best.1 == "identifier exact"
         || best.1 == "encounter number exact"
         || best.1 == "phone"
         || best.1 == "phone (last 7)"
-        || best.1 == "SSN last 4"
-        || best.1 == "DOB exact"
-        || best.1 == "DOB year";
+        || best.1 == "SSN last 4";
     (best.0, best.1, exact)
 }
 

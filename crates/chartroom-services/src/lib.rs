@@ -228,6 +228,23 @@ pub struct Services {
     hl7_feed: RwLock<Option<Arc<Hl7Feed>>>,
     /// The privacy workspace's open-case check, consulted before a chart is destroyed.
     privacy_cases: RwLock<Option<Arc<dyn retention::PrivacyCases>>>,
+    /// Whether dropping applies what is left in the outbox (off only in tests that stand
+    /// for a killed process).
+    sync_on_drop: std::sync::atomic::AtomicBool,
+}
+
+impl Drop for Services {
+    /// A command that leaves early (an error after some of its work committed) still
+    /// brings the index up to date for what it committed, so `verify` right after finds
+    /// nothing pending. Best effort: what fails here the next open applies.
+    fn drop(&mut self) {
+        if !self.sync_on_drop.load(std::sync::atomic::Ordering::Relaxed) {
+            return;
+        }
+        if let Err(e) = self.sync_index() {
+            tracing::warn!(error = %e, "index not brought up to date on close");
+        }
+    }
 }
 
 impl Services {
@@ -251,6 +268,7 @@ impl Services {
             index_sync: Mutex::new(()),
             hl7_feed: RwLock::new(None),
             privacy_cases: RwLock::new(None),
+            sync_on_drop: std::sync::atomic::AtomicBool::new(true),
         };
         Ok(services)
     }

@@ -11,6 +11,12 @@ impl Services {
         &self.store
     }
 
+    /// Dropping these services leaves the outbox as it is, as a killed process would.
+    pub fn leave_outbox_on_drop_for_tests(&self) {
+        self.sync_on_drop
+            .store(false, std::sync::atomic::Ordering::Relaxed);
+    }
+
     pub fn rebuild_index_for_tests(&self) -> Result<ReindexReport> {
         self.rebuild_index()
     }

@@ -18,7 +18,7 @@ use chartroom_ui::{Key, KeyCode, Modifiers, Msg, UiConfig};
 use crossbeam_channel::{select, tick, unbounded, Sender};
 use crossterm::event::{self, Event, KeyEventKind};
 use crossterm::{cursor, execute, terminal};
-use signal_hook::consts::{SIGHUP, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -32,6 +32,35 @@ pub enum TermError {
     NotATerminal,
     #[error("terminal error: {0}")]
     Io(#[from] io::Error),
+}
+
+/// Listens for SIGINT/SIGTERM while a long command runs; dropping it stops listening.
+pub struct InterruptGuard {
+    handle: signal_hook::iterator::Handle,
+}
+
+impl Drop for InterruptGuard {
+    fn drop(&mut self) {
+        self.handle.close();
+    }
+}
+
+/// When the process gets SIGINT (Ctrl-C) or SIGTERM while the guard lives: runs
+/// `cleanup`, then exits with status 130. For commands that commit as they go (imports,
+/// generation): the cleanup brings the index up to date for what was committed, and the
+/// uncommitted rest is dropped as by any interruption.
+pub fn on_interrupt(cleanup: impl FnOnce() + Send + 'static) -> io::Result<InterruptGuard> {
+    let mut signals = Signals::new([SIGINT, SIGTERM])?;
+    let handle = signals.handle();
+    thread::Builder::new()
+        .name("chartroom-interrupt".into())
+        .spawn(move || {
+            if signals.forever().next().is_some() {
+                cleanup();
+                std::process::exit(130);
+            }
+        })?;
+    Ok(InterruptGuard { handle })
 }
 
 /// How often the clock is refreshed.

@@ -1,5 +1,6 @@
 //! Dates of birth as a caller says them: `3/2/1984`, `03/02/84`, `1984-03-02`, `19840302`,
-//! `03021984`, or a year alone; and how close a typed date is to a registered one.
+//! `03021984`; partial dates (`3/84`, `10/2002`, `1992-12`, `March 1984`, a year alone);
+//! and how close a typed date is to a registered one.
 
 use chrono::{Datelike, NaiveDate};
 
@@ -32,13 +33,31 @@ impl Ymd {
     }
 }
 
+/// A partial date of birth: a year alone (`1984`, `84`) or a month and year (`3/84`,
+/// `10/2002`, `1992-12`, `March 1984`). Several years when the century is unclear.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartialDate {
+    pub years: Vec<i32>,
+    pub month: Option<u32>,
+}
+
+impl PartialDate {
+    /// A year alone.
+    pub fn year(year: i32) -> PartialDate {
+        PartialDate {
+            years: vec![year],
+            month: None,
+        }
+    }
+}
+
 /// What a query token says about the date of birth.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum DobQuery {
     /// A full date; several readings when the century is unclear (`84`).
     Date(Vec<Ymd>),
-    /// A year alone (`1984`).
-    Year(i32),
+    /// A year alone or a month and year.
+    Partial(PartialDate),
 }
 
 /// How a registered DOB compares with what was typed; best first.
@@ -57,6 +76,7 @@ impl DobMatch {
     pub fn label(self) -> &'static str {
         match self {
             DobMatch::Exact => "DOB exact",
+            // a partial date is labelled by `partial_label`
             DobMatch::DayMonthSwapped => "DOB day/month swapped",
             DobMatch::OneDigit => "DOB one digit off",
             DobMatch::SameYear => "DOB year only",
@@ -126,6 +146,9 @@ pub fn parse_dob(token: &str, pivot_year: i32) -> Option<DobQuery> {
     let has_sep = token.contains(['/', '-', '.']);
     if has_sep {
         let parts: Vec<&str> = token.split(['/', '-', '.']).collect();
+        if parts.len() == 2 {
+            return month_and_year(parts[0], parts[1], pivot_year);
+        }
         if parts.len() != 3
             || parts
                 .iter()
@@ -158,7 +181,7 @@ pub fn parse_dob(token: &str, pivot_year: i32) -> Option<DobQuery> {
             let year = token.parse::<i32>().ok()?;
             (MIN_YEAR..=pivot_year)
                 .contains(&year)
-                .then_some(DobQuery::Year(year))
+                .then(|| DobQuery::Partial(PartialDate::year(year)))
         }
         6 => {
             let dates = month_day(
@@ -193,6 +216,42 @@ pub fn parse_dob(token: &str, pivot_year: i32) -> Option<DobQuery> {
         }
         _ => None,
     }
+}
+
+/// A month and year written with a separator: `3/84`, `10/2002`, `12-1992`, `1992-12`.
+/// The month is 1-12; the year has four digits, or two (both centuries). Anything else
+/// (`555-1234`, `1/2`) is not a date.
+fn month_and_year(a: &str, b: &str, pivot_year: i32) -> Option<DobQuery> {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|c| c.is_ascii_digit());
+    if !digits(a) || !digits(b) {
+        return None;
+    }
+    let (month, year) = match (a.len(), b.len()) {
+        (4, 1 | 2) => (b, a),
+        (1 | 2, 2 | 4) => (a, b),
+        _ => return None,
+    };
+    let month: u32 = month.parse().ok()?;
+    if !(1..=12).contains(&month) {
+        return None;
+    }
+    let years: Vec<i32> = years_for(year, pivot_year)
+        .into_iter()
+        .filter(|y| (MIN_YEAR..=pivot_year).contains(y))
+        .collect();
+    (!years.is_empty()).then_some(DobQuery::Partial(PartialDate {
+        years,
+        month: Some(month),
+    }))
+}
+
+/// A bare two-digit number read as a birth year (`84` → 1984; `15` → 2015 or 1915).
+pub fn two_digit_year(token: &str, pivot_year: i32) -> Option<DobQuery> {
+    if token.len() != 2 || !token.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let years = years_for(token, pivot_year);
+    (!years.is_empty()).then_some(DobQuery::Partial(PartialDate { years, month: None }))
 }
 
 /// The month a word names (`jun`, `June`, `sept.`), 1-based.
@@ -254,6 +313,13 @@ pub fn month_name_date(words: &[&str]) -> Option<(String, usize)> {
             }
         }
     }
+    if parts.len() == 2 {
+        // `JUN-1996`, `june/84`: a month and year
+        return match (month_number(parts[0]), year(parts[1])) {
+            (Some(m), Some(y)) => Some((format!("{m}/{y}"), 1)),
+            _ => None,
+        };
+    }
     if parts.len() == 3 {
         if let (Some(d), Some(m), Some(y)) = (day(parts[0]), month_number(parts[1]), year(parts[2]))
         {
@@ -266,16 +332,28 @@ pub fn month_name_date(words: &[&str]) -> Option<(String, usize)> {
         return None;
     }
     // three words: `june 5 1996` or `5 june 1996`
-    let [a, b, c] = words.get(..3)? else {
+    if let Some([a, b, c]) = words.get(..3) {
+        if let (Some(m), Some(d), Some(y)) = (month_number(a), day(b), year(c)) {
+            return Some((text(m, d, y), 3));
+        }
+        if let (Some(d), Some(m), Some(y)) = (day(a), month_number(b), year(c)) {
+            return Some((text(m, d, y), 3));
+        }
+    }
+    // two words: a month next to a year is a month and year (`March 1984`, `mar '84`),
+    // not a name word
+    let [a, b] = words.get(..2)? else {
         return None;
     };
-    if let (Some(m), Some(d), Some(y)) = (month_number(a), day(b), year(c)) {
-        return Some((text(m, d, y), 3));
+    // more digits after (`june 32 1996`, `mar 12 34 56`): not a month and year
+    if words
+        .get(2)
+        .is_some_and(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()))
+    {
+        return None;
     }
-    if let (Some(d), Some(m), Some(y)) = (day(a), month_number(b), year(c)) {
-        return Some((text(m, d, y), 3));
-    }
-    None
+    let (m, y) = (month_number(a)?, year(b.trim_start_matches(['\'', '’']))?);
+    Some((format!("{m}/{y}"), 2))
 }
 
 fn one_digit_apart(a: &str, b: &str) -> bool {
@@ -295,15 +373,27 @@ fn one_digit_apart(a: &str, b: &str) -> bool {
 pub fn compare_dob(query: &DobQuery, dob: NaiveDate) -> DobMatch {
     let actual = Ymd::of(dob);
     match query {
-        DobQuery::Year(y) => {
-            if *y == actual.year {
-                DobMatch::Exact
-            } else if one_digit_apart(&format!("{y:04}"), &format!("{:04}", actual.year)) {
-                DobMatch::OneDigit
-            } else {
-                DobMatch::Mismatch
-            }
-        }
+        DobQuery::Partial(p) => p
+            .years
+            .iter()
+            .map(|y| {
+                let month_ok = p.month.is_none_or(|m| m == actual.month);
+                if *y == actual.year {
+                    if month_ok {
+                        DobMatch::Exact
+                    } else {
+                        DobMatch::SameYear
+                    }
+                } else if month_ok
+                    && one_digit_apart(&format!("{y:04}"), &format!("{:04}", actual.year))
+                {
+                    DobMatch::OneDigit
+                } else {
+                    DobMatch::Mismatch
+                }
+            })
+            .min()
+            .unwrap_or(DobMatch::Mismatch),
         DobQuery::Date(dates) => dates
             .iter()
             .map(|q| {
@@ -372,6 +462,35 @@ pub fn lookup_keys(query: &DobQuery, with_slips: bool) -> Vec<String> {
     out
 }
 
+/// Index keys a partial date matches exactly: every day of the month (`yyyymmdd`) for a
+/// month and year, `y` + year for a year alone.
+pub fn partial_keys(p: &PartialDate) -> Vec<String> {
+    let mut out = Vec::new();
+    for &year in &p.years {
+        match p.month {
+            Some(month) => out.extend(
+                (1..=31)
+                    .map(|day| Ymd { year, month, day })
+                    .filter(Ymd::is_valid)
+                    .map(|d| d.key()),
+            ),
+            None => out.push(format!("y{year}")),
+        }
+    }
+    out
+}
+
+/// How a partial date's match reads in a hit's `why`.
+pub fn partial_label(p: &PartialDate, m: DobMatch) -> &'static str {
+    match (m, p.month.is_some()) {
+        (DobMatch::Exact, true) => "DOB month and year",
+        (DobMatch::Exact, false) => "DOB year",
+        (DobMatch::SameYear, _) => "DOB year only (month differs)",
+        (DobMatch::OneDigit, _) => "DOB year one digit off",
+        _ => "DOB differs",
+    }
+}
+
 fn parse_key(k: &[u8]) -> Option<Ymd> {
     let s = std::str::from_utf8(k).ok()?;
     Some(Ymd {
@@ -403,6 +522,11 @@ mod tests {
         );
         assert_eq!(date(&["5", "June", "1996"]), Some(("6/5/1996".into(), 3)));
         assert_eq!(date(&["june", "smith"]), None);
+        // a month next to a year is a month and year
+        assert_eq!(date(&["March", "1984", "x"]), Some(("3/1984".into(), 2)));
+        assert_eq!(date(&["mar", "'84"]), Some(("3/84".into(), 2)));
+        assert_eq!(date(&["JUN-1996"]), Some(("6/1996".into(), 1)));
+        assert_eq!(date(&["june", "5"]), None);
         assert_eq!(date(&["E10023"]), None);
         assert_eq!(date(&["june", "32", "1996"]), None);
         assert_eq!(date(&["june", "5", "199"]), None);
@@ -437,7 +561,10 @@ mod tests {
         ] {
             assert_eq!(first(t), want, "{t}");
         }
-        assert_eq!(parse_dob("1984", 2026), Some(DobQuery::Year(1984)));
+        assert_eq!(
+            parse_dob("1984", 2026),
+            Some(DobQuery::Partial(PartialDate::year(1984)))
+        );
         assert_eq!(parse_dob("2099", 2026), None);
         assert_eq!(parse_dob("smith", 2026), None);
         assert_eq!(parse_dob("1/2", 2026), None);
@@ -485,5 +612,59 @@ mod tests {
         assert!(keys.contains(&"19840203".to_string()));
         assert!(keys.contains(&"19840305".to_string()));
         assert!(!keys.contains(&"19841302".to_string()));
+    }
+
+    fn partial(token: &str) -> Option<PartialDate> {
+        match parse_dob(token, 2026) {
+            Some(DobQuery::Partial(p)) => Some(p),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn month_and_year_forms_are_partial_dates() {
+        let want = |years: &[i32], month| PartialDate {
+            years: years.to_vec(),
+            month: Some(month),
+        };
+        assert_eq!(partial("3/84"), Some(want(&[1984], 3)));
+        assert_eq!(partial("10/2002"), Some(want(&[2002], 10)));
+        assert_eq!(partial("1992-12"), Some(want(&[1992], 12)));
+        assert_eq!(partial("12/1992"), Some(want(&[1992], 12)));
+        assert_eq!(partial("3/15"), Some(want(&[2015, 1915], 3)));
+        // not a month, not a year, or a phone fragment: not a date
+        assert_eq!(parse_dob("13/84", 2026), None);
+        assert_eq!(parse_dob("555-1234", 2026), None);
+        assert_eq!(parse_dob("1/2", 2026), None);
+        assert_eq!(parse_dob("10/2099", 2026), None);
+        assert_eq!(
+            two_digit_year("84", 2026),
+            Some(DobQuery::Partial(PartialDate::year(1984)))
+        );
+        assert_eq!(
+            two_digit_year("15", 2026),
+            Some(DobQuery::Partial(PartialDate {
+                years: vec![2015, 1915],
+                month: None
+            }))
+        );
+        assert_eq!(two_digit_year("123", 2026), None);
+    }
+
+    #[test]
+    fn partial_dates_narrow_by_month_and_year() {
+        let q = parse_dob("3/84", 2026).expect("month and year");
+        assert_eq!(compare_dob(&q, d(1984, 3, 17)), DobMatch::Exact);
+        assert_eq!(compare_dob(&q, d(1984, 4, 17)), DobMatch::SameYear);
+        assert_eq!(compare_dob(&q, d(1985, 3, 17)), DobMatch::OneDigit);
+        assert_eq!(compare_dob(&q, d(1990, 3, 17)), DobMatch::Mismatch);
+        let Some(DobQuery::Partial(p)) = parse_dob("2/1984", 2026) else {
+            panic!("partial");
+        };
+        let keys = partial_keys(&p);
+        assert_eq!(keys.len(), 29, "1984 is a leap year");
+        assert_eq!(keys[0], "19840201");
+        assert_eq!(partial_keys(&PartialDate::year(1984)), vec!["y1984"]);
+        assert_eq!(partial_label(&p, DobMatch::Exact), "DOB month and year");
     }
 }

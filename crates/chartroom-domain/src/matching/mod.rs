@@ -6,7 +6,10 @@ pub mod nickname;
 pub mod normalize;
 pub mod phonetic;
 
-pub use dob::{compare_dob, lookup_keys, month_name_date, parse_dob, DobMatch, DobQuery, Ymd};
+pub use dob::{
+    compare_dob, lookup_keys, month_name_date, parse_dob, partial_keys, partial_label,
+    two_digit_year, DobMatch, DobQuery, PartialDate, Ymd,
+};
 pub use nickname::{nickname_for, nickname_keys, nickname_relation, NicknameRelation};
 pub use normalize::{family_tokens, is_particle, normalize_word, split_name, NameTokens, Suffix};
 pub use phonetic::{phonetic_keys, sounds_alike};

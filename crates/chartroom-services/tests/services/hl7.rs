@@ -113,6 +113,7 @@ fn verify_counts_queued_changes_as_pending_not_drift() {
     let dir = tempfile::tempdir().unwrap();
     {
         let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
+        services.leave_outbox_on_drop_for_tests();
         let store = services.store_for_tests();
         let mut tx = store.write().unwrap();
         let mut p = chartroom_testkit::patient("Queued", "Chart", (1970, 1, 1));
@@ -123,7 +124,56 @@ fn verify_counts_queued_changes_as_pending_not_drift() {
     }
     let report = chartroom_services::verify(dir.path()).unwrap();
     assert!(report.first_problem().is_none(), "{:?}", report.checks);
-    assert!(report.checks[0].detail.starts_with("1 changes queued"));
+    assert_eq!(
+        report.checks[0].detail,
+        "1 changes pending, applied on next open (not drift)"
+    );
+    assert!(
+        report.checks[1].detail.contains("pending in the outbox"),
+        "{:?}",
+        report.checks
+    );
+}
+
+/// A command leaving early (its error after a commit) brings the index up to date for
+/// what it committed: dropping the services applies the outbox, and `verify` finds
+/// nothing pending. A signal's handler applies it without the store's writer.
+#[test]
+fn leaving_early_brings_the_index_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
+        let store = services.store_for_tests();
+        let mut tx = store.write().unwrap();
+        let mut p = chartroom_testkit::patient("Early", "Leaver", (1970, 1, 1));
+        p.id = tx.next_patient_id().unwrap();
+        p.mrn = tx.next_mrn().unwrap();
+        tx.put_patient(&p).unwrap();
+        tx.commit().unwrap();
+        // an error here would drop the services on its way out
+    }
+    let report = chartroom_services::verify(dir.path()).unwrap();
+    assert!(report.first_problem().is_none(), "{:?}", report.checks);
+    assert_eq!(report.checks[0].detail, "0 changes pending");
+
+    let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
+    services.leave_outbox_on_drop_for_tests();
+    let store = services.store_for_tests();
+    let mut tx = store.write().unwrap();
+    let mut p = chartroom_testkit::patient("Signal", "Caught", (1971, 2, 2));
+    p.id = tx.next_patient_id().unwrap();
+    p.mrn = tx.next_mrn().unwrap();
+    tx.put_patient(&p).unwrap();
+    tx.commit().unwrap();
+    // the store's writer is held (an import mid-file) while the signal handler runs
+    let writer = store.write().unwrap();
+    assert_eq!(services.catch_up_index_before_exit().unwrap(), 1);
+    drop(writer);
+    drop(services);
+    let report = chartroom_services::verify(dir.path()).unwrap();
+    assert!(report.first_problem().is_none(), "{:?}", report.checks);
+    // applied to the index, acknowledged by the next open
+    assert!(report.checks[1].detail.starts_with("2 in store and index"), "{:?}", report.checks);
 }
 
 /// The running feed is registered with the services: its counts and refusals reach an
