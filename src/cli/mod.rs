@@ -2,8 +2,10 @@
 
 mod bench;
 mod bench_completion;
+mod charts;
 mod completion;
 mod data;
+mod duplicates;
 mod eval;
 mod identity;
 mod roi;
@@ -125,6 +127,16 @@ enum Command {
         retired: String,
         #[arg(long, default_value = "merged in error")]
         reason: String,
+    },
+    /// Paper charts: the day's pull list (terminal-digit order), charts out, charge-out, check-in.
+    Charts {
+        #[command(subcommand)]
+        command: charts::ChartsCommand,
+    },
+    /// Duplicate charts: find and list candidate pairs, merge, unmerge, decide, evaluate.
+    Duplicates {
+        #[command(subcommand)]
+        command: duplicates::DuplicatesCommand,
     },
     /// Release of information: log requests, extend, QA, release, list.
     Roi {
@@ -283,6 +295,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
         } => identity::unmerge(&data, &retired, &reason),
         Command::Roi { command } => roi::roi(&command),
+        Command::Duplicates { command } => duplicates::duplicates(&command),
+        Command::Charts { command } => charts::charts(&command),
     }
 }
 

@@ -42,6 +42,8 @@ pub enum AccessAction {
     /// A release-of-information request logged, extended, QA-confirmed, refused or
     /// closed (the release itself is `Release`).
     RoiRequest,
+    /// A paper chart charged out, checked in, requested or reported missing.
+    ChartTracking,
 }
 
 impl AccessAction {
@@ -63,6 +65,7 @@ impl AccessAction {
             AccessAction::Deficiency => "deficiency",
             AccessAction::Merge => "merge",
             AccessAction::RoiRequest => "roi-request",
+            AccessAction::ChartTracking => "chart-tracking",
         }
     }
 }

@@ -160,6 +160,8 @@ impl Services {
             roi.logged, roi.on_hold, roi.extended, roi.qa_confirmed, roi.released
         );
         self.audit(self.audit_event(&session, AccessAction::RoiRequest, None, detail))?;
+        // The Identity workspace's work: duplicate pairs in every status.
+        self.plant_duplicate_decisions(&session)?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
     }

@@ -11,6 +11,7 @@
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
+use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
@@ -57,6 +58,7 @@ enum Op {
     RoiRequest(RoiRequest),
     Disclosure(Disclosure),
     EncounterConditions(EncounterId, ConditionCodes),
+    DuplicatePair(PairRowWrite),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -279,6 +281,10 @@ impl<'s> WriteTx<'s> {
         Ok(())
     }
 
+    pub(crate) fn push_pair_row(&mut self, write: PairRowWrite) {
+        self.ops.push(Op::DuplicatePair(write));
+    }
+
     /// Records that the feed message (`sender`, `control_id`) was applied and answered
     /// with `code` (`AA`), in this transaction: a resend is then answered, not applied.
     pub fn put_hl7_received(&mut self, sender: &str, control_id: &str, code: [u8; 2]) {
@@ -395,6 +401,7 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                     let bytes = codec::encode(DISCLOSURES_NAME, &|| d.request.to_string(), d)?;
                     t.disclosures.insert(&key, bytes.as_slice())?;
                 }
+                Op::DuplicatePair(w) => write_pair_row(&mut t, w)?,
                 Op::EncounterConditions(encounter, codes) => {
                     let id = encounter.0;
                     let bytes =

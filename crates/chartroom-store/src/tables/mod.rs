@@ -192,6 +192,9 @@ tables! {
     survivor_merges:         SURVIVOR_MERGES       as ListingTable, since 2;
     identifier_conflicts:    IDENTIFIER_CONFLICTS  as ListingTable, since 2;
     hl7_received:            HL7_RECEIVED          as LookupTable,  since 2;
+    // Identity workspace: duplicate candidate pairs and their decisions.
+    duplicate_pairs:         DUPLICATE_PAIRS       as PairRowTable, since 3;
+    chart_volumes:           CHART_VOLUMES         as PairRowTable, since 3;
 }
 
 // ---- key helpers shared by several groups --------------------------------------------
