@@ -77,6 +77,9 @@ pub enum DuplicatesCommand {
         seed: u64,
         #[arg(long, default_value_t = chartroom_domain::duplicates::DEFAULT_THRESHOLD)]
         threshold: u8,
+        /// Also print each missed pair and each flagged look-alike (generated people).
+        #[arg(long)]
+        verbose: bool,
     },
 }
 
@@ -106,7 +109,8 @@ pub fn duplicates(command: &DuplicatesCommand) -> Result<ExitCode> {
             patients,
             seed,
             threshold,
-        } => eval(*patients, *seed, *threshold),
+            verbose,
+        } => eval(*patients, *seed, *threshold, *verbose),
     }
 }
 
@@ -206,8 +210,13 @@ fn decide(data: &Path, a: &str, b: &str, status: &str, reason: &str) -> Result<E
     Ok(ExitCode::SUCCESS)
 }
 
-fn eval(patients: u64, seed: u64, threshold: u8) -> Result<ExitCode> {
+fn eval(patients: u64, seed: u64, threshold: u8, verbose: bool) -> Result<ExitCode> {
     let r = chartroom_services::evaluate_duplicates(patients, seed, threshold)?;
+    if verbose {
+        for line in r.missed.iter().map(|m| format!("missed {m}")).chain(r.false_alarms.iter().map(|f| format!("flagged {f}"))) {
+            eprintln!("{line}");
+        }
+    }
     let (_, peak) = memory_kib();
     figure("duplicates_eval_charts", r.charts as f64, "charts");
     figure("duplicates_eval_true_pairs", r.true_pairs as f64, "pairs");

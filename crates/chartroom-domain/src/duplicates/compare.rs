@@ -4,7 +4,8 @@
 use super::profile::Profile;
 use super::typo::{is_typo, one_digit_apart, typo_distance};
 use super::{Field, FieldMatch};
-use crate::matching::{compare_dob, nickname_relation, phonetic_keys, sounds_alike};
+use crate::matching::{compare_dob, nickname_keys, nickname_relation, phonetic_keys, sounds_alike};
+use crate::matching::NicknameRelation;
 use crate::matching::{DobMatch, DobQuery, Ymd};
 use crate::Sex;
 use chrono::Datelike;
@@ -30,6 +31,24 @@ impl Comparison {
             .map(|(_, m)| *m)
             .unwrap_or(FieldMatch::Missing)
     }
+}
+
+/// Nicknames of each other (Bob / Robert), or two nicknames of one name (Bob / Bobby);
+/// two formal names that merely share a nickname (William / Robert via a list entry)
+/// are not.
+fn nicknames(a: &str, b: &str) -> bool {
+    let formal = |x: &str| nickname_keys(x).contains(&x);
+    match nickname_relation(a, b) {
+        Some(NicknameRelation::Direct) => true,
+        Some(NicknameRelation::Shared) => !(formal(a) && formal(b)),
+        None => false,
+    }
+}
+
+/// A short form that is the start of the long one (Bart / Bartholomew, Sam / Samantha).
+fn truncated(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    short.len() >= 3 && long.len() > short.len() && long.starts_with(short)
 }
 
 fn first_letter(s: &str) -> Option<char> {
@@ -70,7 +89,8 @@ pub(crate) fn compare_given(a: &Profile, b: &Profile) -> FieldMatch {
     }
     if a.alias_givens.contains(&b.given)
         || b.alias_givens.contains(&a.given)
-        || nickname_relation(&a.given, &b.given).is_some()
+        || nicknames(&a.given, &b.given)
+        || truncated(&a.given, &b.given)
     {
         return FieldMatch::Nickname;
     }
@@ -107,7 +127,7 @@ pub(crate) fn compare_middle(a: &Profile, b: &Profile, given: FieldMatch) -> Fie
         FieldMatch::Exact
     } else if initial_of(x, y) {
         FieldMatch::Initial
-    } else if nickname_relation(x, y).is_some() {
+    } else if nicknames(x, y) {
         FieldMatch::Nickname
     } else if is_typo(x, y) {
         FieldMatch::Typo
@@ -132,7 +152,8 @@ pub(crate) fn compare_family(a: &Profile, b: &Profile) -> FieldMatch {
     if a.family_parts.len() > 1 || b.family_parts.len() > 1 {
         let ta = a.family_tokens();
         let tb = b.family_tokens();
-        if ta.iter().any(|t| t.len() > 2 && tb.contains(t)) {
+        let shared = |x: &String, y: &String| x.len() > 2 && (x == y || is_typo(x, y));
+        if ta.iter().any(|x| tb.iter().any(|y| shared(x, y))) {
             return FieldMatch::HyphenPart;
         }
     }
@@ -161,9 +182,20 @@ pub(crate) fn compare_dob_field(a: &Profile, b: &Profile) -> FieldMatch {
         DobMatch::Exact => FieldMatch::Exact,
         DobMatch::DayMonthSwapped => FieldMatch::DayMonthSwap,
         DobMatch::OneDigit => FieldMatch::OneDigit,
+        _ if dob_slips(a, b) <= 2 => FieldMatch::TwoDigits,
         DobMatch::SameYear => FieldMatch::SameYear,
         DobMatch::Mismatch => FieldMatch::Different,
     }
+}
+
+/// Digits that differ between two birth dates written `yyyymmdd`, counting a day/month
+/// swap as one slip (a swapped date with a slipped digit is two).
+fn dob_slips(a: &Profile, b: &Profile) -> usize {
+    let fa = a.dob.format("%Y%m%d").to_string();
+    let fb = b.dob.format("%Y%m%d").to_string();
+    let swapped = format!("{}{:02}{:02}", &fa[..4], a.dob.day(), a.dob.month());
+    let hamming = |x: &str, y: &str| x.bytes().zip(y.bytes()).filter(|(p, q)| p != q).count();
+    hamming(&fa, &fb).min(1 + hamming(&swapped, &fb))
 }
 
 fn compare_sex(a: Sex, b: Sex) -> FieldMatch {

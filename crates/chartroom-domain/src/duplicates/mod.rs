@@ -104,6 +104,8 @@ pub enum FieldMatch {
     DayMonthSwap,
     /// One digit different, or two neighbouring digits swapped (DOB, SSN).
     OneDigit,
+    /// Birth dates two digit slips apart (or swapped and one slip).
+    TwoDigits,
     /// Birth dates that share the year only.
     SameYear,
     /// Suffixes a registrar writes for one person (Jr / II).
@@ -130,6 +132,7 @@ impl FieldMatch {
             FieldMatch::HyphenPart => "hyphen_part",
             FieldMatch::DayMonthSwap => "day_month_swap",
             FieldMatch::OneDigit => "one_digit",
+            FieldMatch::TwoDigits => "two_digits",
             FieldMatch::SameYear => "same_year",
             FieldMatch::Compatible => "compatible",
             FieldMatch::Partial => "partial",

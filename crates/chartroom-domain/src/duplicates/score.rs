@@ -21,6 +21,17 @@ pub const HOUSEHOLD_CAP: i32 = 8;
 /// most this: twins and siblings share them.
 pub const RELATIVES_CAP: i32 = 20;
 
+/// When the first names are only near (nickname, typo, sound-alike, swap) and nothing
+/// personal agrees, last name + birth date + household count at most this.
+pub const NEAR_NAME_RELATIVES_CAP: i32 = 40;
+
+/// Whether something a twin or sibling would not share agrees: the SSN, or a whole
+/// middle name.
+fn personal_evidence(c: &Comparison) -> bool {
+    matches!(c.get(Field::Ssn), FieldMatch::Exact | FieldMatch::OneDigit)
+        || c.get(Field::MiddleName) == FieldMatch::Exact
+}
+
 /// Points of one field outcome (before the household caps).
 pub fn weight(field: Field, outcome: FieldMatch, c: &Comparison) -> i32 {
     use FieldMatch as M;
@@ -32,7 +43,8 @@ pub fn weight(field: Field, outcome: FieldMatch, c: &Comparison) -> i32 {
         (Field::FirstName, M::Initial) => 8,
         (Field::FirstName, M::Different) => -25,
 
-        (Field::MiddleName, M::Exact) => 3,
+        // A whole middle name agreeing is rare among strangers; an initial less so.
+        (Field::MiddleName, M::Exact) => 5,
         (Field::MiddleName, M::Initial | M::Nickname | M::Typo) => 2,
         (Field::MiddleName, M::Different) => -5,
 
@@ -51,9 +63,10 @@ pub fn weight(field: Field, outcome: FieldMatch, c: &Comparison) -> i32 {
 
         (Field::Dob, M::Exact) => 26,
         (Field::Dob, M::DayMonthSwap) => 18,
-        // A slip of the decade digit between a Jr and a Sr is a generation, not a typo.
-        (Field::Dob, M::OneDigit) if c.years_apart >= 10 && c.any_suffix => 0,
+        // A decade-digit "slip" between charts with a Jr/Sr suffix is a generation.
+        (Field::Dob, M::OneDigit | M::TwoDigits) if c.years_apart >= 10 && c.any_suffix => -30,
         (Field::Dob, M::OneDigit) => 16,
+        (Field::Dob, M::TwoDigits) => 8,
         (Field::Dob, M::SameYear) => -10,
         (Field::Dob, M::Different) => -30,
 
@@ -77,8 +90,13 @@ pub fn score(c: &Comparison) -> u8 {
     let w = |f: Field| weight(f, c.get(f), c);
     let household = (w(Field::Address) + w(Field::Phone)).min(HOUSEHOLD_CAP);
     let mut relatives = w(Field::LastName) + w(Field::Dob).max(0) + household;
-    if c.get(Field::FirstName) == FieldMatch::Different {
+    let first = c.get(Field::FirstName);
+    if first == FieldMatch::Different {
         relatives = relatives.min(RELATIVES_CAP);
+    } else if first != FieldMatch::Exact && !personal_evidence(c) {
+        // A near first name in the same family, born the same day, could be a twin:
+        // without an SSN or a middle name agreeing, the household adds nothing.
+        relatives = relatives.min(NEAR_NAME_RELATIVES_CAP);
     }
     let dob_penalty = w(Field::Dob).min(0);
     let total = w(Field::FirstName)

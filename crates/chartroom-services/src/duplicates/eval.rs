@@ -23,6 +23,11 @@ pub struct DuplicateEvalReport {
     /// Same-person pairs per slip, and how many were found.
     pub by_slip: BTreeMap<&'static str, (usize, usize)>,
     pub blocking: BlockingStats,
+    /// Same-person pairs not found: their slips, score and field outcomes (generated
+    /// people only, so printing them shows no patient data).
+    pub missed: Vec<String>,
+    /// Look-alike pairs flagged, described the same way.
+    pub false_alarms: Vec<String>,
     /// Time of blocking, comparing and scoring (profiles included).
     pub find_time: Duration,
 }
@@ -89,8 +94,36 @@ pub fn evaluate_duplicates(patients: u64, seed: u64, threshold: u8) -> Result<Du
         entry.0 += 1;
         entry.1 += usize::from(flagged.contains(&key(*a, *b)));
     }
+    let describe = |a: PatientId, b: PatientId, what: String| {
+        let pa = &profiles[a.0 as usize - 1];
+        let pb = &profiles[b.0 as usize - 1];
+        let c = chartroom_domain::duplicates::compare(pa, pb);
+        let fields: Vec<String> = c
+            .fields
+            .iter()
+            .map(|(f, m)| format!("{}={}", f.code(), m.code()))
+            .collect();
+        format!(
+            "{what} score {} [{}] {}|{} {}|{}",
+            chartroom_domain::duplicates::score(&c),
+            fields.join(" "),
+            pa.given,
+            pb.given,
+            pa.family,
+            pb.family
+        )
+    };
+    for (a, b, kind) in &eval.look_alikes {
+        if flagged.contains(&key(*a, *b)) {
+            report.false_alarms.push(describe(*a, *b, kind.code().to_string()));
+        }
+    }
     for (k, slips) in &truth {
         let hit = flagged.contains(k);
+        if !hit {
+            let names: Vec<&str> = slips.iter().map(|s| s.code()).collect();
+            report.missed.push(describe(k.0, k.1, names.join(",")));
+        }
         for slip in slips.iter() {
             let entry = report.by_slip.entry(slip.code()).or_default();
             entry.0 += 1;
