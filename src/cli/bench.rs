@@ -54,7 +54,7 @@ pub(super) fn figure(name: &str, value: f64, unit: &str) {
 }
 
 /// Resident set size now and at its peak, from /proc (Linux).
-fn memory_kib() -> (u64, u64) {
+pub(super) fn memory_kib() -> (u64, u64) {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
     let field = |name: &str| {
         status

@@ -3,8 +3,10 @@
 mod bench;
 mod bench_completion;
 mod bench_privacy;
+mod charts;
 mod completion;
 mod data;
+mod duplicates;
 mod eval;
 mod identity;
 mod research;
@@ -140,6 +142,15 @@ enum Command {
         json: bool,
         #[command(flatten)]
         period: privacy::Period,
+    /// Paper charts: the day's pull list (terminal-digit order), charts out, charge-out, check-in.
+    Charts {
+        #[command(subcommand)]
+        command: charts::ChartsCommand,
+    },
+    /// Duplicate charts: find and list candidate pairs, merge, unmerge, decide, evaluate.
+    Duplicates {
+        #[command(subcommand)]
+        command: duplicates::DuplicatesCommand,
     },
     /// Release of information: log requests, extend, QA, release, list.
     Roi {
@@ -376,6 +387,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
             reason,
         } => identity::unmerge(&data, &retired, &reason),
         Command::Roi { command } => roi::roi(&command),
+        Command::Duplicates { command } => duplicates::duplicates(&command),
+        Command::Charts { command } => charts::charts(&command),
     }
 }
 

@@ -51,6 +51,8 @@ pub enum AccessAction {
     AccessReview,
     /// An alert dismissed or promoted, a privacy case moved, noted or reopened.
     PrivacyCase,
+    /// A paper chart charged out, checked in, requested or reported missing.
+    ChartTracking,
 }
 
 impl AccessAction {
@@ -76,6 +78,7 @@ impl AccessAction {
             AccessAction::Destruction => "destruction",
             AccessAction::AccessReview => "access-review",
             AccessAction::PrivacyCase => "privacy-case",
+            AccessAction::ChartTracking => "chart-tracking",
         }
     }
 }

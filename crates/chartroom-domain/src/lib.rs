@@ -6,9 +6,11 @@
 //! each gets its own module beside these and its own versioned table in `store/`.
 
 pub mod audit;
+pub mod chart_tracking;
 pub mod clock;
 pub mod completion;
 pub mod document;
+pub mod duplicates;
 pub mod encounter;
 pub mod identity;
 pub mod ids;

@@ -15,6 +15,7 @@ pub mod access_log;
 // Public only so that benches/ can reach crate-private pieces; not part of the API.
 #[doc(hidden)]
 pub mod bench_support;
+pub mod duplicate_eval;
 mod encounters;
 pub mod eval_queries;
 mod loose_ends;

@@ -223,7 +223,7 @@ impl Generator {
         table.sample(&mut self.rng).to_string()
     }
 
-    fn surname(&mut self) -> String {
+    pub(crate) fn surname(&mut self) -> String {
         self.names.last.sample(&mut self.rng).to_string()
     }
 
@@ -300,7 +300,7 @@ impl Generator {
     }
 
     /// `9AA-GG-SSSS`: area numbers 900-999 are never issued, so no real SSN comes out.
-    fn ssn(&mut self) -> Option<Ssn> {
+    pub(crate) fn ssn(&mut self) -> Option<Ssn> {
         let text = format!(
             "9{:02}-{:02}-{:04}",
             self.rng.random_range(0..100),
@@ -384,7 +384,7 @@ impl Generator {
         }
     }
 
-    fn single(&mut self) -> Patient {
+    pub(crate) fn single(&mut self) -> Patient {
         let household = places::household(&mut self.rng);
         let sex = self.sex();
         let age = self.age();
@@ -398,7 +398,7 @@ impl Generator {
         patient
     }
 
-    fn couple(&mut self) -> Unit {
+    pub(crate) fn couple(&mut self) -> Unit {
         let household = places::household(&mut self.rng);
         let age = 20 + self.rng.random_range(0..70);
         let family = self.surname();
@@ -415,7 +415,7 @@ impl Generator {
         vec![husband, wife]
     }
 
-    fn family(&mut self) -> Unit {
+    pub(crate) fn family(&mut self) -> Unit {
         let mut unit = self.couple();
         let parent_age = unit[0].age_on(self.as_of).clamp(20, 60) as u32;
         let family = unit[0].name.family.clone();
@@ -432,7 +432,7 @@ impl Generator {
         unit
     }
 
-    fn father_and_son(&mut self) -> Unit {
+    pub(crate) fn father_and_son(&mut self) -> Unit {
         let household = places::household(&mut self.rng);
         let father_age = 40 + self.rng.random_range(0..50);
         let family = self.surname();
@@ -462,7 +462,7 @@ impl Generator {
         vec![father, son]
     }
 
-    fn twins(&mut self) -> Unit {
+    pub(crate) fn twins(&mut self) -> Unit {
         let household = places::household(&mut self.rng);
         let age = self.rng.random_range(0..80);
         let dob = self.dob_for_age(age);
@@ -482,7 +482,7 @@ impl Generator {
     }
 
     /// Two different people whose names a clerk could confuse.
-    fn lookalikes(&mut self) -> Unit {
+    pub(crate) fn lookalikes(&mut self) -> Unit {
         let mut a = self.single();
         let mut b = self.single();
         if self.rng.random_bool(0.5) {

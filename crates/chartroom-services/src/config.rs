@@ -20,6 +20,24 @@ pub struct DataConfig {
     /// The hospital's UTC offset (`UTC`, `+01:00`, `-05:00`): HL7 timestamps without
     /// an offset are read in it. A fixed offset; see docs/HL7.md.
     pub time_zone: Option<String>,
+    /// `[identity]`: duplicate detection settings.
+    pub identity: IdentityConfig,
+}
+
+/// `[identity]` in `config.toml`.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct IdentityConfig {
+    /// Pairs scoring at least this (0–100) are potential duplicates (VistA's 60).
+    pub duplicate_threshold: u8,
+}
+
+impl Default for IdentityConfig {
+    fn default() -> Self {
+        IdentityConfig {
+            duplicate_threshold: chartroom_domain::duplicates::DEFAULT_THRESHOLD,
+        }
+    }
 }
 
 impl Default for DataConfig {
@@ -28,6 +46,7 @@ impl Default for DataConfig {
             idle_minutes: 15,
             listen: None,
             time_zone: None,
+            identity: IdentityConfig::default(),
         }
     }
 }
@@ -95,6 +114,15 @@ mod tests {
         )
         .unwrap();
         assert_eq!(DataConfig::load(dir.path()).unwrap().idle_minutes, 5);
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "[identity]\nduplicate_threshold = 70\n",
+        )
+        .unwrap();
+        let config = DataConfig::load(dir.path()).unwrap();
+        assert_eq!(config.identity.duplicate_threshold, 70);
+        std::fs::write(dir.path().join(CONFIG_FILE), "[identity]\nthreshold = 70\n").unwrap();
+        assert!(DataConfig::load(dir.path()).is_err());
         std::fs::write(dir.path().join(CONFIG_FILE), "idle_minutes = \"x\"\n").unwrap();
         assert!(DataConfig::load(dir.path()).is_err());
     }

@@ -167,6 +167,8 @@ impl Services {
             privacy.events, privacy.alerts, privacy.cases, privacy.dismissed
         );
         self.audit(self.audit_event(&session, AccessAction::PrivacyCase, None, detail))?;
+        // The Identity workspace's work: duplicate pairs in every status.
+        self.plant_duplicate_decisions(&session)?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
     }

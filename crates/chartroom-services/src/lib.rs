@@ -6,12 +6,14 @@ mod admin;
 mod audit_trail;
 mod authorize;
 mod chart_services;
+mod chart_tracking;
 mod charts;
 pub mod completion;
 mod data_transfer;
 pub mod deid;
 mod hl7_feed;
 mod index_sync;
+mod duplicates;
 mod merges;
 pub mod retention;
 pub mod privacy;
@@ -24,11 +26,15 @@ pub use index_sync::{verify, ReindexReport, VerifyCheck, VerifyReport};
 mod config;
 mod session;
 mod users;
-pub use config::DataConfig;
+pub use config::{DataConfig, IdentityConfig};
+pub use duplicates::{
+    evaluate_duplicates, DuplicateEvalReport, FindReport, PairDetail, PairView,
+};
 pub use users::{looks_like_public_key, valid_username, NewUser};
 
 pub use audit_trail::AuditEntry;
 pub use chart_services::ChartServices;
+pub use chart_tracking::{ChartOut, PullItem};
 pub use charts::WITHHELD_SNIPPET;
 pub use data_transfer::reindex;
 pub use search_batch::SearchBatch;

@@ -2,6 +2,7 @@
 //! A40 records one through the feed; these use cases are the same merge done by hand
 //! (and its undo), for the Identity workspace and the command line.
 
+use super::duplicates::PairChange;
 use super::{PatientResult, Result, ServiceError, Services, Session};
 use chartroom_domain::identity::FEED_MRN_SYSTEM;
 use chartroom_domain::{AccessAction, MergeRecord, Mrn, Patient, PatientId, Permission};
@@ -96,6 +97,17 @@ impl Services {
     fn write_merge(&self, session: &Session, record: &MergeRecord, what: &str) -> Result<()> {
         let mut tx = self.store.write()?;
         tx.put_merge(record)?;
+        // The duplicate pair of the two charts follows the merge (created when a merge
+        // was decided without `duplicates find` having proposed it).
+        let pair = {
+            let read = self.store.read()?;
+            super::duplicates::pair_after_merge(&read, record, self.clock.now().naive_utc())?
+        };
+        match pair {
+            Some(PairChange::Put(pair)) => tx.put_duplicate_pair(&pair)?,
+            Some(PairChange::Remove(a, b)) => tx.remove_duplicate_pair(a, b),
+            None => {}
+        }
         let event = self.audit_event(
             session,
             AccessAction::Merge,

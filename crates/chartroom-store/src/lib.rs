@@ -25,6 +25,7 @@ mod audit;
 #[doc(hidden)]
 pub mod bench_support;
 mod codec;
+mod identity_rows;
 mod legacy_v1;
 mod meta;
 mod migrations;

@@ -12,6 +12,7 @@ use super::codec::{self, OutboxRow};
 use super::meta::Counters;
 use super::tables::*;
 use super::privacy_rows::{write_case, write_disposition};
+use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
 use super::write_retention::{apply_retention, RetentionOp};
 use chartroom_domain::privacy::{AlertDisposition, Case};
@@ -72,6 +73,7 @@ pub enum RetentionLog {
     Destructions,
     Case(Case),
     Disposition(AlertDisposition),
+    DuplicatePair(PairRowWrite),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.
@@ -366,6 +368,10 @@ impl<'s> WriteTx<'s> {
         Ok(())
     }
 
+    pub(crate) fn push_pair_row(&mut self, write: PairRowWrite) {
+        self.ops.push(Op::DuplicatePair(write));
+    }
+
     /// Records that the feed message (`sender`, `control_id`) was applied and answered
     /// with `code` (`AA`), in this transaction: a resend is then answered, not applied.
     pub fn put_hl7_received(&mut self, sender: &str, control_id: &str, code: [u8; 2]) {
@@ -496,6 +502,7 @@ fn apply_ops(txn: &WriteTransaction, ops: &[Op]) -> Result<()> {
                 Op::Retention(op) => apply_retention(&mut t, op)?,
                 Op::Case(case) => write_case(&mut t.privacy_cases, case)?,
                 Op::Disposition(d) => write_disposition(&mut t.alert_dispositions, d)?,
+                Op::DuplicatePair(w) => write_pair_row(&mut t, w)?,
                 Op::EncounterConditions(encounter, codes) => {
                     let id = encounter.0;
                     let bytes =

@@ -22,3 +22,18 @@ pub(crate) const IDENTIFIER_CONFLICTS_NAME: &str = "identifier-conflicts-1";
 /// both charts; value `()`. The Identity workspace reviews these pairs.
 pub(crate) const IDENTIFIER_CONFLICTS: TableDefinition<&PairKey, ()> =
     TableDefinition::new(IDENTIFIER_CONFLICTS_NAME);
+
+pub(crate) const DUPLICATE_PAIRS_NAME: &str = "duplicate-pairs-1";
+/// `duplicate-pairs-1` — key: (lower patient id, higher patient id), 16 bytes BE;
+/// value: v1 + postcard(`domain::duplicates::DuplicatePair`). Candidate pairs `duplicates
+/// find` scored at or above the threshold, and every pair a person decided (kept, with
+/// its history, when later runs no longer find it).
+pub(crate) const DUPLICATE_PAIRS: TableDefinition<&PairKey, &[u8]> =
+    TableDefinition::new(DUPLICATE_PAIRS_NAME);
+
+pub(crate) const CHART_VOLUMES_NAME: &str = "chart-volumes-1";
+/// `chart-volumes-1` — key: (patient id, volume number), 16 bytes BE; value: v1 +
+/// postcard(`domain::chart_tracking::ChartVolume`). Paper volumes that were ever moved
+/// (a chart without a row is volume 1 on its terminal-digit shelf), with their moves.
+pub(crate) const CHART_VOLUMES: TableDefinition<&PairKey, &[u8]> =
+    TableDefinition::new(CHART_VOLUMES_NAME);

@@ -225,6 +225,9 @@ tables! {
     roster:                  ROSTER                as NameRowTable, since 3, counted as roster;
     privacy_cases:           PRIVACY_CASES         as RowTable,     since 3;
     alert_dispositions:      ALERT_DISPOSITIONS    as LookupTable,  since 3;
+    // Identity workspace: duplicate candidate pairs and their decisions.
+    duplicate_pairs:         DUPLICATE_PAIRS       as PairRowTable, since 3;
+    chart_volumes:           CHART_VOLUMES         as PairRowTable, since 3;
 }
 
 // ---- key helpers shared by several groups --------------------------------------------
