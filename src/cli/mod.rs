@@ -142,6 +142,7 @@ enum Command {
         json: bool,
         #[command(flatten)]
         period: privacy::Period,
+    },
     /// Paper charts: the day's pull list (terminal-digit order), charts out, charge-out, check-in.
     Charts {
         #[command(subcommand)]

@@ -64,6 +64,9 @@ enum Op {
     Disclosure(Disclosure),
     EncounterConditions(EncounterId, ConditionCodes),
     Retention(RetentionOp),
+    Case(Case),
+    Disposition(AlertDisposition),
+    DuplicatePair(PairRowWrite),
 }
 
 /// The append-only logs of research and retention.
@@ -71,9 +74,6 @@ enum Op {
 pub enum RetentionLog {
     DeidExports,
     Destructions,
-    Case(Case),
-    Disposition(AlertDisposition),
-    DuplicatePair(PairRowWrite),
 }
 
 /// One write transaction; nothing is visible until `commit`, dropping it aborts.

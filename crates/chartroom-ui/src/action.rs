@@ -118,7 +118,7 @@ actions! {
     AssignDeficiency = "assign_deficiency", "assign the deficiencies to a provider", [Completion];
     MarkReviewed = "mark_reviewed", "mark the chart analysed (no more deficiencies)", [Completion];
     Refresh = "refresh", "reload the data on screen", [Completion, Admin, Release, Privacy];
-    NextStatus = "next_status", "show the next status: open, on hold, in fulfillment, QA, released, all", [Release];
+    NextStatus = "next_status", "show the next status: open, logged, pending authorization, on hold, in fulfillment, QA, pending payment, released, closed, all", [Release];
     ExtendRequest = "extend_request", "extend the request once by 30 days (asks why)", [Release];
     ConfirmQa = "confirm_qa", "QA: confirm every page belongs to the patient", [Release];
     PrivacyView = "privacy_view", "switch between the alert queue and the cases", [Privacy];
@@ -135,10 +135,6 @@ actions! {
     WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
     WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
     WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    Refresh = "refresh", "reload the data on screen", [Completion, Admin, Release];
-    NextStatus = "next_status", "show the next status: open, logged, pending authorization, on hold, in fulfillment, QA, pending payment, released, closed, all", [Release];
-    ExtendRequest = "extend_request", "extend the request once by 30 days (asks why)", [Release];
-    ConfirmQa = "confirm_qa", "QA: confirm every page belongs to the patient", [Release];
     NewRequest = "new_request", "enter a new request (the validator's verdict is live)", [Release];
     StartRequest = "start_request", "start fulfillment of a logged request", [Release];
     AwaitAuthorization = "await_authorization", "wait on an authorization asked of the requester", [Release];
@@ -147,12 +143,6 @@ actions! {
     DenyRequest = "deny_request", "deny the request (asks the basis)", [Release];
     CancelRequest = "cancel_request", "cancel the request (asks why)", [Release];
     ReleaseDashboard = "release_dashboard", "dashboard: open by status, clocks, turnaround, per requester type", [Release];
-    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
-    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion, Admin, Release];
 }
 
 impl Action {

@@ -4,7 +4,8 @@
 //! extension shows its rule on the error line, an allowed one moves the due date;
 //! an 80×24 snapshot.
 
-use super::ui_support::{keys, plant_smithers as plant, screen, snapshot_app, wait};
+pub(super) use super::ui_support::plant_smithers as plant;
+use super::ui_support::{keys, screen, snapshot_app, wait};
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_ui::screens::release::view::detail;
@@ -13,16 +14,6 @@ use chrono::{TimeZone, Utc};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
-
-pub(super) fn plant(dir: &std::path::Path) {
-    let store = Store::open(dir).expect("store");
-    let mut tx = store.write().expect("tx");
-    let mut p = chartroom_testkit::patient("Jonathan", "Smithers", (1984, 3, 2));
-    p.id = tx.next_patient_id().expect("id");
-    p.mrn = Mrn(123456);
-    tx.put_patient(&p).expect("patient");
-    tx.commit().expect("commit");
-}
 
 pub(super) fn line(id: &str, received: &str, kind: &str, name: &str, verified: bool) -> String {
     format!(
