@@ -49,7 +49,7 @@ fn median(values: &mut [usize]) -> f64 {
     }
     values.sort_unstable();
     let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
+    if !values.len().is_multiple_of(2) {
         values[mid] as f64
     } else {
         (values[mid - 1] + values[mid]) as f64 / 2.0

@@ -12,7 +12,7 @@ use crate::action::Action;
 use crate::key::{Key, KeyCode};
 use crate::msg::Effect;
 use crate::state::State;
-use crate::widgets::{QueueOutcome, ReasonChoice, ReasonOutcome, ReasonPopup};
+use crate::widgets::{QueueOutcome, QueueRow, ReasonChoice, ReasonOutcome, ReasonPopup};
 use chartroom_domain::privacy::Determination;
 use chartroom_services::privacy::{AlertRef, CaseAction};
 
@@ -167,9 +167,9 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
     match p.view {
         PrivacyView::Alerts => {
-            let before = p.alerts.current().map(|r| crate::widgets::QueueRow::id(r));
+            let before = p.alerts.current().map(QueueRow::id);
             let outcome = p.alerts.handle_key(&key);
-            let after = p.alerts.current().map(|r| crate::widgets::QueueRow::id(r));
+            let after = p.alerts.current().map(QueueRow::id);
             if after != before {
                 p.detail_scroll = 0;
                 p.evidence = None;

@@ -33,11 +33,10 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     if let Some(detail_area) = detail_area {
         detail_pane::render(frame, detail_area, detail.as_ref(), theme, p.detail_focused, p.detail_scroll);
     }
-    match &p.popup {
-        Some(Popup::Dismiss { reason, .. } | Popup::Determine { reason, .. } | Popup::Note { reason, .. }) => {
-            reason::render(frame, body, reason, theme)
-        }
-        None => {}
+    if let Some(Popup::Dismiss { reason, .. } | Popup::Determine { reason, .. } | Popup::Note { reason, .. }) =
+        &p.popup
+    {
+        reason::render(frame, body, reason, theme);
     }
 }
 
