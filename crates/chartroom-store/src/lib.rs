@@ -28,8 +28,8 @@ mod codec;
 mod legacy_v1;
 mod meta;
 mod migrations;
-mod read;
 mod privacy_rows;
+mod read;
 mod roi_rows;
 mod tables;
 mod write;
@@ -38,9 +38,9 @@ mod write_completion;
 #[cfg(test)]
 mod tests;
 
+pub use access::{day_of, AccessNames, AccessRow, AccessWriter, NameKind};
 pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
 pub use migrations::SCHEMA_VERSION;
-pub use access::{day_of, AccessNames, AccessRow, AccessWriter, NameKind};
 pub use read::ReadTx;
 pub use write::{ConditionCodes, WriteTx};
 

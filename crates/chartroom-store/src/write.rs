@@ -10,12 +10,12 @@
 
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
-use super::tables::*;
 use super::privacy_rows::{write_case, write_disposition};
+use super::tables::*;
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
-use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
+use chartroom_domain::privacy::{AlertDisposition, Case};
 use chartroom_domain::roi::{Disclosure, RoiRequest, RoiRequestId};
 use chartroom_domain::{
     decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,

@@ -14,8 +14,8 @@ mod release;
 mod views;
 mod work;
 
-pub use intake::IntakeReport;
 pub(crate) use intake::resolve_patient;
+pub use intake::IntakeReport;
 pub use release::{Manifest, ManifestWithheld};
 pub use views::{RoiDeskRow, RoiRow};
 pub use work::ExtensionNotice;

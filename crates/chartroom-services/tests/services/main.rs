@@ -6,8 +6,8 @@
 mod completion;
 mod completion_demo;
 mod hl7;
-mod privacy;
 mod import_fhir;
+mod privacy;
 mod roi;
 mod roi_demo;
 mod roles;

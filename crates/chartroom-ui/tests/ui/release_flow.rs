@@ -14,7 +14,6 @@ use ratatui::backend::TestBackend;
 use ratatui::Terminal;
 use std::sync::Arc;
 
-
 fn line(id: &str, received: &str, kind: &str, name: &str, verified: bool) -> String {
     format!(
         r#"{{"request_id":"{id}","received":"{received}","requester":{{"type":"{kind}","name":"{name}","address":"1 Main St"}},"patient":{{"id":"00-12-34-56"}},"scope":{{"from":"2025-01-01","to":"2026-10-31","document_types":null}},"purpose":"personal use","delivery":"electronic","format":"electronic","identity_verified":{verified},"court_order":false,"subpoena_assurances":false,"legal_process":null,"representative_authority":null,"authorization":null}}"#
