@@ -28,7 +28,10 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self, n: usize) -> usize {
-        self.0 = self.0.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         ((self.0 >> 33) as usize) % n.max(1)
     }
 }
@@ -44,9 +47,16 @@ pub(super) fn run(services: &Services, session: &Session, events: usize) -> Resu
     anyhow::ensure!(!patients.is_empty(), "the data directory has no patients");
     let roster = dir.join("roster.csv");
     let mut out = BufWriter::new(std::fs::File::create(&roster)?);
-    writeln!(out, "user_id,name,department,role,home_address,linked_patient_id,provider_id")?;
+    writeln!(
+        out,
+        "user_id,name,department,role,home_address,linked_patient_id,provider_id"
+    )?;
     for u in 0..USERS {
-        writeln!(out, "u{u:04},User{u} Bench,{},nurse,{u} Bench Rd Riverton MA 01999,,", DEPARTMENTS[u % DEPARTMENTS.len()])?;
+        writeln!(
+            out,
+            "u{u:04},User{u} Bench,{},nurse,{u} Bench Rd Riverton MA 01999,,",
+            DEPARTMENTS[u % DEPARTMENTS.len()]
+        )?;
     }
     out.flush()?;
     drop(out);
@@ -55,7 +65,10 @@ pub(super) fn run(services: &Services, session: &Session, events: usize) -> Resu
     let log = dir.join("access.csv");
     let mut rng = Lcg(7);
     let mut out = BufWriter::new(std::fs::File::create(&log)?);
-    writeln!(out, "timestamp,user_id,patient_id,action,workstation,department")?;
+    writeln!(
+        out,
+        "timestamp,user_id,patient_id,action,workstation,department"
+    )?;
     for i in 0..events {
         let day = start + Duration::days((i * 30 / events.max(1)) as i64);
         let u = rng.next(USERS);
@@ -83,7 +96,11 @@ pub(super) fn run(services: &Services, session: &Session, events: usize) -> Resu
     figure("access_import_rate", report.events_per_second(), "events/s");
     let again = services.import_access_csv(session, &log, None, &mut |_| {})?;
     figure("access_reimport_added", again.added as f64, "events");
-    figure("access_reimport_rate", again.events_per_second(), "events/s");
+    figure(
+        "access_reimport_rate",
+        again.events_per_second(),
+        "events/s",
+    );
 
     let month = AlertsQuery {
         from: Some(start),
@@ -92,12 +109,24 @@ pub(super) fn run(services: &Services, session: &Session, events: usize) -> Resu
     };
     let started = Instant::now();
     let lines = services.access_report(session, &patients[0], &month)?;
-    figure("patient_history_ms", started.elapsed().as_secs_f64() * 1000.0, "ms");
+    figure(
+        "patient_history_ms",
+        started.elapsed().as_secs_f64() * 1000.0,
+        "ms",
+    );
     figure("patient_history_events", lines.len() as f64, "events");
     let started = Instant::now();
     let activity = services.user_activity(session, "u0001", &month)?;
-    figure("user_activity_ms", started.elapsed().as_secs_f64() * 1000.0, "ms");
-    figure("user_activity_events", activity.lines.len() as f64, "events");
+    figure(
+        "user_activity_ms",
+        started.elapsed().as_secs_f64() * 1000.0,
+        "ms",
+    );
+    figure(
+        "user_activity_events",
+        activity.lines.len() as f64,
+        "events",
+    );
     let one_day = AlertsQuery {
         from: Some(start + Duration::days(10)),
         to: Some(start + Duration::days(10)),

@@ -267,10 +267,20 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
             let letter = services.provider_letter(&session, provider, as_of)?;
             write!(out, "{letter}")?;
         }
-        ReportCommand::Access { data, patient, period, format } => {
+        ReportCommand::Access {
+            data,
+            patient,
+            period,
+            format,
+        } => {
             return super::privacy::access_report(data, patient, period, format.csv);
         }
-        ReportCommand::Activity { data, user, period, format } => {
+        ReportCommand::Activity {
+            data,
+            user,
+            period,
+            format,
+        } => {
             return super::privacy::activity_report(data, user, period, format.csv);
         }
         ReportCommand::Disclosures { data, patient, .. } => {

@@ -81,7 +81,10 @@ pub fn run(command: &EvalCommand) -> Result<ExitCode> {
 
 fn privacy(data: &Path, patients: u64, seed: u64) -> Result<ExitCode> {
     if data.join("chartroom.redb").exists() {
-        anyhow::bail!("{} already holds data; the privacy eval needs an empty directory", data.display());
+        anyhow::bail!(
+            "{} already holds data; the privacy eval needs an empty directory",
+            data.display()
+        );
     }
     let (services, session) = open_as_operator(data)?;
     let options = chartroom_services::GenerateOptions {

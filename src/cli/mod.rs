@@ -332,7 +332,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             kind: ImportKind::Hl7 { path, data },
         } => data::import_hl7(&path, &data),
         Command::Import {
-            kind: ImportKind::AccessCsv { file, mapping, data },
+            kind:
+                ImportKind::AccessCsv {
+                    file,
+                    mapping,
+                    data,
+                },
         } => privacy::import_access_csv(&file, mapping.as_deref(), &data),
         Command::Import {
             kind: ImportKind::Roster { file, data },

@@ -45,7 +45,9 @@ pub fn import_access_csv(file: &Path, mapping: Option<&Path>, dir: &Path) -> Res
     let (services, session) = open_as_operator(dir)?;
     let total = std::fs::metadata(file).map(|m| m.len()).unwrap_or(0);
     let bar = IndicatifProgress::bytes(total, "importing access events");
-    let result = services.import_access_csv(&session, file, mapping, &mut |bytes| bar.set_position(bytes));
+    let result = services.import_access_csv(&session, file, mapping, &mut |bytes| {
+        bar.set_position(bytes)
+    });
     bar.clear();
     println!("{}", result?);
     Ok(ExitCode::SUCCESS)
@@ -104,7 +106,8 @@ const ACCESS_FIELDS: [&str; 9] = [
 
 fn access_values(line: &AccessLine) -> [String; 9] {
     let r = &line.record;
-    let offset = chrono::FixedOffset::east_opt(r.offset_secs).unwrap_or(chrono::Offset::fix(&chrono::Utc));
+    let offset =
+        chrono::FixedOffset::east_opt(r.offset_secs).unwrap_or(chrono::Offset::fix(&chrono::Utc));
     [
         r.time.with_timezone(&offset).to_rfc3339(),
         r.user.clone(),
@@ -129,8 +132,11 @@ fn print_lines(lines: &[AccessLine], csv: bool) -> Result<()> {
             let cells: Vec<String> = values.iter().map(|v| csv_cell(v)).collect();
             writeln!(out, "{}", cells.join(","))?;
         } else {
-            let fields: Vec<(&str, serde_json::Value)> =
-                ACCESS_FIELDS.iter().zip(values).map(|(k, v)| (*k, json!(v))).collect();
+            let fields: Vec<(&str, serde_json::Value)> = ACCESS_FIELDS
+                .iter()
+                .zip(values)
+                .map(|(k, v)| (*k, json!(v)))
+                .collect();
             writeln!(out, "{}", ordered_object(&fields))?;
         }
     }

@@ -17,7 +17,10 @@ fn chartroom(data: &Path, args: &[&str]) -> Command {
 
 fn ok(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
-    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
     assert!(out.status.success(), "{stdout}\n{stderr}");
     stdout
 }
@@ -42,54 +45,121 @@ fn alerts_json_follow_the_contract() {
          bulk,Bo Bulk,Registration,registrar,2 Pine Rd Riverton MA 01999,,\n",
     )
     .unwrap();
-    ok(&mut chartroom(&data, &["import", "roster", roster.to_str().unwrap()]));
+    ok(&mut chartroom(
+        &data,
+        &["import", "roster", roster.to_str().unwrap()],
+    ));
 
     let mut log = String::from("timestamp,user_id,patient_id,action,workstation,department\n");
     log.push_str("2026-03-04T11:00:00-05:00,snoop,pat-9,view,WS-1,Heart Center\n");
     // A registrar's usual few charts a day, then one day of sixty.
     for day in 2..=9 {
         for p in 0..3 {
-            writeln!(log, "2026-03-{day:02}T10:0{p}:00-05:00,bulk,ext-{p},view,WS-2,Registration").unwrap();
+            writeln!(
+                log,
+                "2026-03-{day:02}T10:0{p}:00-05:00,bulk,ext-{p},view,WS-2,Registration"
+            )
+            .unwrap();
         }
     }
     for p in 0..60 {
-        writeln!(log, "2026-03-12T11:{:02}:00-05:00,bulk,ext-{p},view,WS-2,Registration", p % 60).unwrap();
+        writeln!(
+            log,
+            "2026-03-12T11:{:02}:00-05:00,bulk,ext-{p},view,WS-2,Registration",
+            p % 60
+        )
+        .unwrap();
     }
     let log_path = dir.path().join("access.csv");
     std::fs::write(&log_path, &log).unwrap();
-    let first = ok(&mut chartroom(&data, &["import", "access-csv", log_path.to_str().unwrap()]));
+    let first = ok(&mut chartroom(
+        &data,
+        &["import", "access-csv", log_path.to_str().unwrap()],
+    ));
     assert!(first.contains("85 new"), "{first}");
-    let again = ok(&mut chartroom(&data, &["import", "access-csv", log_path.to_str().unwrap()]));
+    let again = ok(&mut chartroom(
+        &data,
+        &["import", "access-csv", log_path.to_str().unwrap()],
+    ));
     assert!(again.contains(" 0 new"), "{again}");
 
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "timestamp,user_id,patient_id,action,workstation,department\n2026-03-04T11:00:00-05:00,,pat-9,view,,\n").unwrap();
-    let out = chartroom(&data, &["import", "access-csv", bad.to_str().unwrap()]).output().unwrap();
+    let out = chartroom(&data, &["import", "access-csv", bad.to_str().unwrap()])
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && stderr.contains("bad.csv line 2, field user_id"), "{stderr}");
+    assert!(
+        !out.status.success() && stderr.contains("bad.csv line 2, field user_id"),
+        "{stderr}"
+    );
 
     let text = ok(&mut chartroom(&data, &["alerts", "--json"]));
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines.len() >= 2, "{text}");
     // Field order is the contract's.
     assert!(lines[0].starts_with("{\"user_id\":"), "{}", lines[0]);
-    let alerts: Vec<Value> = lines.iter().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let scores: Vec<u64> = alerts.iter().map(|a| a["score"].as_u64().unwrap()).collect();
+    let alerts: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let scores: Vec<u64> = alerts
+        .iter()
+        .map(|a| a["score"].as_u64().unwrap())
+        .collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    let spike = alerts.iter().find(|a| a["rules"][0] == "volume_spike").expect("a spike alert");
+    let spike = alerts
+        .iter()
+        .find(|a| a["rules"][0] == "volume_spike")
+        .expect("a spike alert");
     assert_eq!(spike["user_id"], "bulk");
     assert_eq!(spike["patients"].as_array().unwrap().len(), 60);
-    assert_eq!(alerts.iter().filter(|a| a["user_id"] == "bulk").count(), 1, "{text}");
-    let snoop = alerts.iter().find(|a| a["user_id"] == "snoop").expect("the snoop");
+    assert_eq!(
+        alerts.iter().filter(|a| a["user_id"] == "bulk").count(),
+        1,
+        "{text}"
+    );
+    let snoop = alerts
+        .iter()
+        .find(|a| a["user_id"] == "snoop")
+        .expect("the snoop");
     assert_eq!(snoop["patient_id"], "pat-9");
-    assert!(snoop["rules"].as_array().unwrap().contains(&json!("same_last_name")), "{snoop}");
+    assert!(
+        snoop["rules"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("same_last_name")),
+        "{snoop}"
+    );
     assert!(snoop["why"].as_str().unwrap().contains("last name"));
-    let window = ok(&mut chartroom(&data, &["alerts", "--json", "--from", "2026-03-12", "--to", "2026-03-12"]));
+    let window = ok(&mut chartroom(
+        &data,
+        &[
+            "alerts",
+            "--json",
+            "--from",
+            "2026-03-12",
+            "--to",
+            "2026-03-12",
+        ],
+    ));
     assert!(!window.contains("\"snoop\""), "{window}");
 
-    let report = ok(&mut chartroom(&data, &["report", "access", "--patient", "pat-9", "--json"]));
+    let report = ok(&mut chartroom(
+        &data,
+        &["report", "access", "--patient", "pat-9", "--json"],
+    ));
     let row: Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
-    assert_eq!((row["user_name"].as_str(), row["department"].as_str()), (Some("Ann Lind"), Some("Heart Center")));
-    let csv = ok(&mut chartroom(&data, &["report", "access", "--patient", "pat-9", "--csv"]));
-    assert!(csv.starts_with("time,user_id,user_name,department,role,action"), "{csv}");
+    assert_eq!(
+        (row["user_name"].as_str(), row["department"].as_str()),
+        (Some("Ann Lind"), Some("Heart Center"))
+    );
+    let csv = ok(&mut chartroom(
+        &data,
+        &["report", "access", "--patient", "pat-9", "--csv"],
+    ));
+    assert!(
+        csv.starts_with("time,user_id,user_name,department,role,action"),
+        "{csv}"
+    );
 }

@@ -29,7 +29,13 @@ pub struct AccessLogOptions {
 
 impl AccessLogOptions {
     pub fn new(seed: u64, end: NaiveDate) -> Self {
-        AccessLogOptions { seed, end, days: 30, offset_secs: -5 * 3600, max_patients: 20_000 }
+        AccessLogOptions {
+            seed,
+            end,
+            days: 30,
+            offset_secs: -5 * 3600,
+            max_patients: 20_000,
+        }
     }
 }
 
@@ -75,7 +81,8 @@ struct World {
 impl World {
     /// A UTC time on `day` at local `hour:minute`.
     fn at(&self, day: NaiveDate, hour: u32, minute: u32) -> NaiveDateTime {
-        let local = day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
+        let local =
+            day.and_time(NaiveTime::from_hms_opt(hour, minute, 0).unwrap_or(NaiveTime::MIN));
         local - Duration::seconds(i64::from(self.offset))
     }
 
@@ -116,7 +123,14 @@ impl World {
         self.roster.iter_mut().find(|r| r.user_id == id)
     }
 
-    fn access(&mut self, time: NaiveDateTime, user: &str, patient: &str, action: &'static str, department: &str) {
+    fn access(
+        &mut self,
+        time: NaiveDateTime,
+        user: &str,
+        patient: &str,
+        action: &'static str,
+        department: &str,
+    ) {
         if time >= self.start && time < self.end {
             self.events.push(Event {
                 time,
@@ -129,19 +143,29 @@ impl World {
     }
 
     fn plant(&mut self, kind: &'static str, user: &str, patient: &str, legit: bool) {
-        self.planted.push(PlantedCase { kind, user_id: user.into(), patient_id: patient.into(), legit });
+        self.planted.push(PlantedCase {
+            kind,
+            user_id: user.into(),
+            patient_id: patient.into(),
+            legit,
+        });
     }
 }
 
 const GIVEN: [&str; 12] = [
-    "Alex", "Jordan", "Sam", "Casey", "Riley", "Morgan", "Taylor", "Jamie", "Drew", "Quinn", "Avery", "Robin",
+    "Alex", "Jordan", "Sam", "Casey", "Riley", "Morgan", "Taylor", "Jamie", "Drew", "Quinn",
+    "Avery", "Robin",
 ];
 
 /// Generates the roster and a month of traffic into `store` (one import transaction),
 /// flagging a few charts VIP / employee where the population has none.
-pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<AccessLogReport, GenerateError> {
+pub fn generate_access_log(
+    store: &Store,
+    options: &AccessLogOptions,
+) -> Result<AccessLogReport, GenerateError> {
     let read = store.read()?;
-    let providers: HashMap<_, Provider> = read.providers()?.into_iter().map(|p| (p.id, p)).collect();
+    let providers: HashMap<_, Provider> =
+        read.providers()?.into_iter().map(|p| (p.id, p)).collect();
     let mut patients: Vec<Patient> = Vec::new();
     for p in read.patients()? {
         patients.push(p?);
@@ -165,7 +189,12 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
                 active.push((e, p.source_id()));
             }
         }
-        if !busy && p.staff_link.is_none() && p.flags.deceased.is_none() && !p.flags.vip && !p.flags.employee {
+        if !busy
+            && p.staff_link.is_none()
+            && p.flags.deceased.is_none()
+            && !p.flags.vip
+            && !p.flags.employee
+        {
             cold.push(p);
         }
     }
@@ -187,13 +216,13 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     let mut physicians: HashMap<_, String> = HashMap::new();
     for (e, _) in &active {
         if let Some(p) = e.attending.and_then(|a| providers.get(&a)) {
-            if !physicians.contains_key(&p.id) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = physicians.entry(p.id) {
                 let id = format!("dr{}", p.id);
                 w.user(&id, p.name.clone(), &e.location, "physician");
                 if let Some(r) = w.roster_mut(&id) {
                     r.provider_id = Some(p.report_id());
                 }
-                physicians.insert(p.id, id);
+                slot.insert(id);
             }
         }
     }
@@ -207,8 +236,13 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
             nurses.push(id);
         }
     }
-    for k in 1..=4 {
-        w.user(&format!("him{k}"), format!("{} Recordkeeper{k}", GIVEN[k]), HIM, "coder");
+    for (k, given) in GIVEN.iter().enumerate().skip(1).take(4) {
+        w.user(
+            &format!("him{k}"),
+            format!("{given} Recordkeeper{k}"),
+            HIM,
+            "coder",
+        );
     }
 
     // ---- ordinary work ----
@@ -216,7 +250,8 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         let first = e.admit.max(start);
         let last = e.discharge.unwrap_or(end).min(end - Duration::minutes(1));
         let span = (last - first).num_minutes().max(1);
-        let round_the_clock = e.class == EncounterClass::Emergency || e.class == EncounterClass::Inpatient;
+        let round_the_clock =
+            e.class == EncounterClass::Emergency || e.class == EncounterClass::Inpatient;
         if let Some(doc) = e.attending.and_then(|a| physicians.get(&a)).cloned() {
             for _ in 0..w.rng.random_range(2..5) {
                 let t = first + Duration::minutes(w.rng.random_range(0..span));
@@ -224,7 +259,10 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
             }
         }
         let nurses = departments.get(&e.location).cloned().unwrap_or_default();
-        for nurse in nurses.iter().take(w.rng.random_range(1..=nurses.len().max(1))) {
+        for nurse in nurses
+            .iter()
+            .take(w.rng.random_range(1..=nurses.len().max(1)))
+        {
             for _ in 0..w.rng.random_range(1..4) {
                 let mut t = first + Duration::minutes(w.rng.random_range(0..span));
                 if !round_the_clock {
@@ -259,16 +297,22 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         .cloned()
         .unwrap_or_else(|| "Heart Center".into());
     let mut planted_patients: Vec<Patient> = Vec::new();
-    let snoop = |w: &mut World, kind: &'static str, user: &str, dept: &str, p: &Patient, times: usize| {
-        for _ in 0..times {
-            let day = w.random_weekday();
-            let t = w.day_time(day);
-            w.access(t, user, &p.source_id(), "view", dept);
-        }
-        w.plant(kind, user, &p.source_id(), false);
-    };
+    let snoop =
+        |w: &mut World, kind: &'static str, user: &str, dept: &str, p: &Patient, times: usize| {
+            for _ in 0..times {
+                let day = w.random_weekday();
+                let t = w.day_time(day);
+                w.access(t, user, &p.source_id(), "view", dept);
+            }
+            w.plant(kind, user, &p.source_id(), false);
+        };
     if let Some(p) = pick_target() {
-        w.user("sn-name", format!("Dana {}", p.name.family), &day_dept, "nurse");
+        w.user(
+            "sn-name",
+            format!("Dana {}", p.name.family),
+            &day_dept,
+            "nurse",
+        );
         snoop(&mut w, "same_last_name", "sn-name", &day_dept, &p, 2);
     }
     if let Some(p) = pick_target() {
@@ -315,7 +359,14 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     }
     if let Some(p) = pick_target() {
         w.user("sn-nocare", "Ned Wanderer".into(), &day_dept, "nurse");
-        snoop(&mut w, "no_care_relationship", "sn-nocare", &day_dept, &p, 4);
+        snoop(
+            &mut w,
+            "no_care_relationship",
+            "sn-nocare",
+            &day_dept,
+            &p,
+            4,
+        );
     }
     if let Some(p) = pick_target() {
         w.user("sn-night", "Nia Nightowl".into(), &day_dept, "clerk");
@@ -335,7 +386,11 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     }
     if let Some(p) = pick_target() {
         w.user("sn-roam", "Rae Roamer".into(), &day_dept, "nurse");
-        let other = depts.iter().find(|d| **d != day_dept).cloned().unwrap_or_else(|| "Cancer Center Infusion".into());
+        let other = depts
+            .iter()
+            .find(|d| **d != day_dept)
+            .cloned()
+            .unwrap_or_else(|| "Cancer Center Infusion".into());
         let day = w.random_weekday();
         let t = w.day_time(day);
         w.access(t, "sn-roam", &p.source_id(), "view", &other);
@@ -356,7 +411,12 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         }
     }
     // Volume spike: a registrar's usual handful a day, then one day of ninety charts.
-    w.user("sn-burst", "Bo Bulkview".into(), "Registration", "registrar");
+    w.user(
+        "sn-burst",
+        "Bo Bulkview".into(),
+        "Registration",
+        "registrar",
+    );
     for _ in 0..20 {
         let day = w.random_weekday();
         for _ in 0..6 {
@@ -382,9 +442,18 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     // Look-alikes: a nurse with the patient's last name on the patient's own unit, the
     // ED's nights, a break-the-glass in the ED, records staff after a death, the VIP's
     // own attending, and a coder's steady high volume.
-    let inpatient = active.iter().find(|(e, _)| e.class != EncounterClass::Emergency && departments.contains_key(&e.location)).cloned();
+    let inpatient = active
+        .iter()
+        .find(|(e, _)| {
+            e.class != EncounterClass::Emergency && departments.contains_key(&e.location)
+        })
+        .cloned();
     if let Some((e, pid)) = inpatient {
-        let family = patients.iter().find(|p| p.source_id() == pid).map(|p| p.name.family.clone()).unwrap_or_default();
+        let family = patients
+            .iter()
+            .find(|p| p.source_id() == pid)
+            .map(|p| p.name.family.clone())
+            .unwrap_or_default();
         w.user("la-twin", format!("Sam {family}"), &e.location, "nurse");
         let t = e.admit.max(start) + Duration::hours(2);
         w.access(t, "la-twin", &pid, "view", &e.location);
@@ -397,13 +466,28 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
             }
         }
     }
-    let ed = active.iter().find(|(e, _)| e.class == EncounterClass::Emergency && e.admit >= start).cloned();
+    let ed = active
+        .iter()
+        .find(|(e, _)| e.class == EncounterClass::Emergency && e.admit >= start)
+        .cloned();
     if let Some((e, pid)) = ed {
         w.user("la-ednight", "Eve Nightshift".into(), &e.location, "nurse");
-        w.access(e.admit + Duration::minutes(30), "la-ednight", &pid, "view", &e.location);
+        w.access(
+            e.admit + Duration::minutes(30),
+            "la-ednight",
+            &pid,
+            "view",
+            &e.location,
+        );
         w.plant("after_hours", "la-ednight", &pid, true);
         w.user("la-edglass", "Ed Glass".into(), &e.location, "physician");
-        w.access(e.admit + Duration::minutes(45), "la-edglass", &pid, "break-glass", &e.location);
+        w.access(
+            e.admit + Duration::minutes(45),
+            "la-edglass",
+            &pid,
+            "break-glass",
+            &e.location,
+        );
         w.plant("break_glass", "la-edglass", &pid, true);
     }
     if let Some(mut p) = pick_target() {
@@ -436,7 +520,7 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
     let offset = options.offset_secs;
     let roster = w.roster.clone();
     let mut events = std::mem::take(&mut w.events);
-    events.sort_by(|a, b| a.time.cmp(&b.time));
+    events.sort_by_key(|a| a.time);
     let count = events.len() as u64;
     store.import_access(|writer: &mut AccessWriter<'_>| {
         for entry in &roster {
@@ -449,7 +533,8 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
                 time_us: e.time.and_utc().timestamp_micros(),
                 user: writer.intern(NameKind::User, &e.user)?,
                 action: writer.intern(NameKind::Action, e.action)?,
-                workstation: writer.intern(NameKind::Workstation, &format!("WS-{}", e.department.len()))?,
+                workstation: writer
+                    .intern(NameKind::Workstation, &format!("WS-{}", e.department.len()))?,
                 department: writer.intern(NameKind::Department, &e.department)?,
                 source,
                 offset_secs: offset,
@@ -458,5 +543,9 @@ pub fn generate_access_log(store: &Store, options: &AccessLogOptions) -> Result<
         }
         Ok::<(), GenerateError>(())
     })?;
-    Ok(AccessLogReport { roster: roster.len(), events: count, planted: w.planted })
+    Ok(AccessLogReport {
+        roster: roster.len(),
+        events: count,
+        planted: w.planted,
+    })
 }

@@ -122,9 +122,6 @@ pub trait ChartServices: Send + Sync {
         Err(not_offered())
     }
 
-    // Release of information (the Release workspace). Defaults refuse, like completion's.
-
-    /// Every request with its clock, status, missing codes, fee, intake and patient.
     // Access-log review (the Privacy workspace). Defaults refuse.
 
     /// The alert queue: alerts no one has dismissed or promoted, worst first.
@@ -177,6 +174,9 @@ pub trait ChartServices: Send + Sync {
     ) -> Result<chartroom_domain::privacy::Case, ServiceError> {
         Err(not_offered_privacy())
     }
+    // Release of information (the Release workspace). Defaults refuse, like completion's.
+
+    /// Every request with its clock, status, missing codes, fee, intake and patient.
     fn roi_desk(
         &self,
         _session: &Session,

@@ -172,12 +172,17 @@ impl AccessWriter<'_> {
         let mut key = Vec::with_capacity(text.len() + 1);
         key.push(kind.byte());
         key.extend_from_slice(text.as_bytes());
-        let existing = self.names.get(key.as_slice())?.map(|g| u32::from_be_bytes(*g.value()));
+        let existing = self
+            .names
+            .get(key.as_slice())?
+            .map(|g| u32::from_be_bytes(*g.value()));
         let id = match existing {
             Some(id) => id,
             None => {
                 let id = self.next_name;
-                self.next_name = id.checked_add(1).ok_or(StoreError::Exhausted { what: "access name ids" })?;
+                self.next_name = id.checked_add(1).ok_or(StoreError::Exhausted {
+                    what: "access name ids",
+                })?;
                 self.names.insert(key.as_slice(), &id.to_be_bytes())?;
                 self.name_of.insert(&id.to_be_bytes(), key.as_slice())?;
                 id
@@ -202,7 +207,11 @@ impl AccessWriter<'_> {
         rows.sort_unstable();
         let mut days: BTreeSet<DayKey> = BTreeSet::new();
         for row in &rows {
-            if self.by_patient.insert(&row.patient_key(), &row.value())?.is_none() {
+            if self
+                .by_patient
+                .insert(&row.patient_key(), &row.value())?
+                .is_none()
+            {
                 self.added += 1;
             }
             days.insert(day_key(day_of(row.time_us), row.patient));
@@ -247,7 +256,9 @@ impl Store {
                 None => 1,
             };
             let mut writer = AccessWriter {
-                by_patient: txn.open_table(ACCESS_BY_PATIENT).map_err(StoreError::from)?,
+                by_patient: txn
+                    .open_table(ACCESS_BY_PATIENT)
+                    .map_err(StoreError::from)?,
                 by_user: txn.open_table(ACCESS_BY_USER).map_err(StoreError::from)?,
                 days: txn.open_table(ACCESS_DAYS).map_err(StoreError::from)?,
                 names: txn.open_table(ACCESS_NAMES).map_err(StoreError::from)?,
@@ -298,11 +309,19 @@ impl ReadTx {
     pub fn access_name_id(&self, kind: NameKind, text: &str) -> Result<Option<u32>> {
         let mut key = vec![kind.byte()];
         key.extend_from_slice(text.as_bytes());
-        Ok(self.open(ACCESS_NAMES)?.get(key.as_slice())?.map(|g| u32::from_be_bytes(*g.value())))
+        Ok(self
+            .open(ACCESS_NAMES)?
+            .get(key.as_slice())?
+            .map(|g| u32::from_be_bytes(*g.value())))
     }
 
     /// Accesses to one patient with `from_us <= time < to_us`, oldest first.
-    pub fn access_of_patient(&self, patient: u32, from_us: i64, to_us: i64) -> Result<Vec<AccessRow>> {
+    pub fn access_of_patient(
+        &self,
+        patient: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<AccessRow>> {
         let table = self.open(ACCESS_BY_PATIENT)?;
         let lo = key4(patient, from_us, 0, 0);
         let hi = key4(patient, to_us, 0, 0);

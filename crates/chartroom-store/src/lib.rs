@@ -41,9 +41,9 @@ mod write_retention;
 #[cfg(test)]
 mod tests;
 
+pub use access::{day_of, AccessNames, AccessRow, AccessWriter, NameKind};
 pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
 pub use migrations::SCHEMA_VERSION;
-pub use access::{day_of, AccessNames, AccessRow, AccessWriter, NameKind};
 pub use read::ReadTx;
 pub use write::{ConditionCodes, RetentionLog, WriteTx};
 

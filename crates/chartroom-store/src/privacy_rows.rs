@@ -17,7 +17,10 @@ pub(crate) fn disposition_key(user: &str, patient: &str) -> Vec<u8> {
     key
 }
 
-pub(crate) fn write_case(table: &mut Table<'_, &'static IdKey, &'static [u8]>, case: &Case) -> Result<()> {
+pub(crate) fn write_case(
+    table: &mut Table<'_, &'static IdKey, &'static [u8]>,
+    case: &Case,
+) -> Result<()> {
     let bytes = codec::encode(PRIVACY_CASES_NAME, &|| case.id.to_string(), case)?;
     table.insert(&id_key(case.id), bytes.as_slice())?;
     Ok(())
@@ -49,7 +52,11 @@ impl ReadTx {
         let mut out = Vec::new();
         for row in table.range::<&[u8]>(..)? {
             let (_, v) = row?;
-            out.push(codec::decode(ALERT_DISPOSITIONS_NAME, &|| "(an alert pair)".into(), v.value())?);
+            out.push(codec::decode(
+                ALERT_DISPOSITIONS_NAME,
+                &|| "(an alert pair)".into(),
+                v.value(),
+            )?);
         }
         Ok(out)
     }

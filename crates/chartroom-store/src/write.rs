@@ -10,7 +10,6 @@
 
 use super::codec::{self, OutboxRow};
 use super::meta::Counters;
-use super::tables::*;
 use super::privacy_rows::{write_case, write_disposition};
 use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
@@ -19,6 +18,7 @@ use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::roi::{AccountingRequest, Disclosure, RoiRequest, RoiRequestId, RoiWork};
+use super::tables::*;
 use chartroom_domain::{
     decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,
     EncounterId, MergeRecord, Mrn, NewAccessEvent, Patient, PatientId, Procedure, ProcedureId,

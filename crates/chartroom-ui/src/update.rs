@@ -9,7 +9,9 @@ use super::action::{Action, Mode};
 use super::key::Key;
 use super::msg::{Effect, Msg};
 use super::screens::palette::{self, PaletteState};
-use super::screens::{admin, break_glass, chart, completion, help, notes, privacy, release, search};
+use super::screens::{
+    admin, break_glass, chart, completion, help, notes, privacy, release, search,
+};
 use super::state::{Screen, State};
 use super::workspace::Workspace;
 

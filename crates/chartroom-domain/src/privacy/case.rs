@@ -108,7 +108,10 @@ impl Case {
         event: CaseEvent,
     ) -> Result<(), CaseTransitionError> {
         if !allowed.contains(&self.status) {
-            return Err(CaseTransitionError { from: self.status.label(), action });
+            return Err(CaseTransitionError {
+                from: self.status.label(),
+                action,
+            });
         }
         self.status = to;
         self.history.push(event);
@@ -116,7 +119,12 @@ impl Case {
     }
 
     pub fn start_review(&mut self, event: CaseEvent) -> Result<(), CaseTransitionError> {
-        self.step(&[CaseStatus::Assigned], "put under review", CaseStatus::UnderReview, event)
+        self.step(
+            &[CaseStatus::Assigned],
+            "put under review",
+            CaseStatus::UnderReview,
+            event,
+        )
     }
 
     pub fn determine(
@@ -124,13 +132,23 @@ impl Case {
         determination: Determination,
         event: CaseEvent,
     ) -> Result<(), CaseTransitionError> {
-        self.step(&[CaseStatus::UnderReview], "determined", CaseStatus::Determined, event)?;
+        self.step(
+            &[CaseStatus::UnderReview],
+            "determined",
+            CaseStatus::Determined,
+            event,
+        )?;
         self.determination = Some(determination);
         Ok(())
     }
 
     pub fn close(&mut self, event: CaseEvent) -> Result<(), CaseTransitionError> {
-        self.step(&[CaseStatus::Determined], "closed", CaseStatus::Closed, event)
+        self.step(
+            &[CaseStatus::Determined],
+            "closed",
+            CaseStatus::Closed,
+            event,
+        )
     }
 
     pub fn reopen(&mut self, event: CaseEvent) -> Result<(), CaseTransitionError> {
@@ -161,7 +179,12 @@ mod tests {
     use super::*;
 
     fn ev(what: &str) -> CaseEvent {
-        CaseEvent { time: DateTime::<Utc>::default(), by: "p".into(), what: what.into(), text: String::new() }
+        CaseEvent {
+            time: DateTime::<Utc>::default(),
+            by: "p".into(),
+            what: what.into(),
+            text: String::new(),
+        }
     }
 
     #[test]
@@ -180,7 +203,8 @@ mod tests {
         };
         assert!(case.close(ev("closed")).is_err());
         case.start_review(ev("review")).unwrap();
-        case.determine(Determination::BreachAssessment, ev("determined")).unwrap();
+        case.determine(Determination::BreachAssessment, ev("determined"))
+            .unwrap();
         assert_eq!(case.notice_due(), NaiveDate::from_ymd_opt(1970, 3, 2));
         case.close(ev("closed")).unwrap();
         case.reopen(ev("reopened")).unwrap();

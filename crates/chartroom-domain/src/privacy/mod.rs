@@ -12,7 +12,10 @@ mod rank;
 mod rules;
 mod text;
 
-pub use case::{AlertDisposition, Case, CaseEvent, CaseStatus, CaseTransitionError, Determination, BREACH_NOTICE_DAYS};
+pub use case::{
+    AlertDisposition, Case, CaseEvent, CaseStatus, CaseTransitionError, Determination,
+    BREACH_NOTICE_DAYS,
+};
 pub use params::PrivacyRules;
 pub use rank::{rank, Alert, PairInput};
 pub use rules::{evaluate_pair, Finding, PairVerdict, Rule};

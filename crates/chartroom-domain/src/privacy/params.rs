@@ -128,7 +128,11 @@ impl Default for PrivacyRules {
 impl PrivacyRules {
     /// The 0-100 score of a raw score.
     pub fn score_of(&self, raw: f64) -> u32 {
-        let scale = if self.score_scale > 0.0 { self.score_scale } else { 60.0 };
+        let scale = if self.score_scale > 0.0 {
+            self.score_scale
+        } else {
+            60.0
+        };
         let score = 100.0 * (1.0 - (-raw.max(0.0) / scale).exp());
         score.round().clamp(0.0, 100.0) as u32
     }

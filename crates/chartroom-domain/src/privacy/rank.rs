@@ -49,7 +49,7 @@ fn median(values: &mut [usize]) -> f64 {
     }
     values.sort_unstable();
     let mid = values.len() / 2;
-    if values.len() % 2 == 1 {
+    if !values.len().is_multiple_of(2) {
         values[mid] as f64
     } else {
         (values[mid - 1] + values[mid]) as f64 / 2.0
@@ -79,7 +79,11 @@ fn spikes_of(rules: &PrivacyRules, pairs: &[PairInput], indexes: &[usize]) -> Ve
         if n < rules.spike_min_patients as usize {
             continue;
         }
-        let mut others: Vec<usize> = counts.iter().filter(|(d, _)| *d != day).map(|(_, c)| *c).collect();
+        let mut others: Vec<usize> = counts
+            .iter()
+            .filter(|(d, _)| *d != day)
+            .map(|(_, c)| *c)
+            .collect();
         let baseline = median(&mut others);
         let spike = if others.len() >= 3 {
             n as f64 >= rules.spike_factor * baseline.max(1.0)
@@ -87,7 +91,12 @@ fn spikes_of(rules: &PrivacyRules, pairs: &[PairInput], indexes: &[usize]) -> Ve
             n >= 2 * rules.spike_min_patients as usize
         };
         if spike {
-            out.push(Spike { day, patients: n, baseline, members });
+            out.push(Spike {
+                day,
+                patients: n,
+                baseline,
+                members,
+            });
         }
     }
     out
@@ -96,7 +105,11 @@ fn spikes_of(rules: &PrivacyRules, pairs: &[PairInput], indexes: &[usize]) -> Ve
 fn why_of(findings: &[Finding]) -> String {
     let mut sorted: Vec<&Finding> = findings.iter().collect();
     sorted.sort_by(|a, b| b.weight.total_cmp(&a.weight));
-    sorted.iter().map(|f| f.why.as_str()).collect::<Vec<_>>().join("; ")
+    sorted
+        .iter()
+        .map(|f| f.why.as_str())
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn rules_of(findings: &[Finding]) -> Vec<Rule> {
@@ -129,7 +142,16 @@ struct Draft {
 pub fn rank(rules: &PrivacyRules, pairs: &[PairInput]) -> Vec<Alert> {
     let verdicts: Vec<PairVerdict> = pairs
         .iter()
-        .map(|p| evaluate_pair(rules, p.user_id, p.roster, p.patient_id, p.patient, p.accesses))
+        .map(|p| {
+            evaluate_pair(
+                rules,
+                p.user_id,
+                p.roster,
+                p.patient_id,
+                p.patient,
+                p.accesses,
+            )
+        })
         .collect();
     let mut by_user: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in pairs.iter().enumerate() {
@@ -150,17 +172,25 @@ pub fn rank(rules: &PrivacyRules, pairs: &[PairInput]) -> Vec<Alert> {
         // relationship rule (same name, VIP, ...) keeps its own alert.
         let mut inside: Vec<usize> = members
             .into_iter()
-            .filter(|i| !verdicts[*i].findings.iter().any(|f| f.rule.is_relationship()))
+            .filter(|i| {
+                !verdicts[*i]
+                    .findings
+                    .iter()
+                    .any(|f| f.rule.is_relationship())
+            })
             .collect();
         inside.sort_by(|a, b| {
-            verdicts[*a].care.cmp(&verdicts[*b].care)
+            verdicts[*a]
+                .care
+                .cmp(&verdicts[*b].care)
                 .then(verdicts[*b].raw.total_cmp(&verdicts[*a].raw))
                 .then(pairs[*a].patient_id.cmp(pairs[*b].patient_id))
         });
         let Some(&top) = inside.first() else { continue };
-        let worst = spikes
-            .iter()
-            .max_by(|a, b| (a.patients as f64 / a.baseline.max(1.0)).total_cmp(&(b.patients as f64 / b.baseline.max(1.0))));
+        let worst = spikes.iter().max_by(|a, b| {
+            (a.patients as f64 / a.baseline.max(1.0))
+                .total_cmp(&(b.patients as f64 / b.baseline.max(1.0)))
+        });
         let Some(worst) = worst else { continue };
         let ratio = worst.patients as f64 / worst.baseline.max(1.0);
         let unexplained = inside.iter().filter(|i| !verdicts[**i].care).count();
@@ -184,13 +214,19 @@ pub fn rank(rules: &PrivacyRules, pairs: &[PairInput]) -> Vec<Alert> {
             }
         }
         let raw = findings.iter().map(|f| f.weight).sum();
-        let all: Vec<&AccessRecord> = inside.iter().flat_map(|i| pairs[*i].accesses.iter()).collect();
+        let all: Vec<&AccessRecord> = inside
+            .iter()
+            .flat_map(|i| pairs[*i].accesses.iter())
+            .collect();
         drafts.push(Draft {
             user: (*user).to_string(),
             patient: pairs[top].patient_id.to_string(),
             findings,
             raw,
-            patients: inside.iter().map(|i| pairs[*i].patient_id.to_string()).collect(),
+            patients: inside
+                .iter()
+                .map(|i| pairs[*i].patient_id.to_string())
+                .collect(),
             accesses: all.len(),
             first: all.iter().map(|a| a.time).min(),
             last: all.iter().map(|a| a.time).max(),

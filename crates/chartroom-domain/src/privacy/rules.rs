@@ -105,7 +105,10 @@ impl PairVerdict {
 /// department (the emergency department for an emergency visit).
 fn cares_in(user: &RosterEntry, e: &EncounterFacts) -> bool {
     if let Some(provider) = user.provider_id.as_deref().filter(|p| !p.trim().is_empty()) {
-        if e.providers.iter().any(|p| p.eq_ignore_ascii_case(provider.trim())) {
+        if e.providers
+            .iter()
+            .any(|p| p.eq_ignore_ascii_case(provider.trim()))
+        {
             return true;
         }
     }
@@ -115,7 +118,9 @@ fn cares_in(user: &RosterEntry, e: &EncounterFacts) -> bool {
     let dept = user.department.to_ascii_lowercase();
     e.emergency
         && (dept.contains("emergency")
-            || dept.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "ed"))
+            || dept
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .any(|w| w == "ed"))
 }
 
 fn near(e: &EncounterFacts, t: NaiveDateTime, days: i64) -> bool {
@@ -126,7 +131,11 @@ fn near(e: &EncounterFacts, t: NaiveDateTime, days: i64) -> bool {
 
 fn in_house(e: &EncounterFacts, t: NaiveDateTime) -> bool {
     let end = e.end.unwrap_or(t + Duration::days(1));
-    let end = if e.emergency { end.max(e.start + Duration::hours(24)) } else { end };
+    let end = if e.emergency {
+        end.max(e.start + Duration::hours(24))
+    } else {
+        end
+    };
     e.start - Duration::hours(2) <= t && t <= end
 }
 
@@ -161,7 +170,13 @@ pub fn evaluate_pair(
     });
     let care = roster.is_some() && care_encounter.is_some();
     out.care = care;
-    let relationship = |weight: f64| if care { weight * rules.care_factor } else { weight };
+    let relationship = |weight: f64| {
+        if care {
+            weight * rules.care_factor
+        } else {
+            weight
+        }
+    };
     let care_note = if care {
         ", but the user is on the patient's care team (an encounter near the access), so it weighs little"
     } else {
@@ -192,7 +207,12 @@ pub fn evaluate_pair(
                 format!("the user's last name is the patient's{care_note}"),
             );
         }
-        match AddressMatch::compare(&user.home_address, &patient.address_line, &patient.city, &patient.zip) {
+        match AddressMatch::compare(
+            &user.home_address,
+            &patient.address_line,
+            &patient.city,
+            &patient.zip,
+        ) {
             AddressMatch::Same => add(
                 Rule::SameAddress,
                 relationship(rules.same_address),
@@ -235,8 +255,13 @@ pub fn evaluate_pair(
     if let Some(death) = patient.deceased {
         let latest = accesses.iter().map(|a| a.local_time().date()).max();
         if let Some(days) = latest.map(|d| (d - death).num_days()).filter(|d| *d > 0) {
-            let routine = (care || rules.record_work(&user.department)) && days <= rules.deceased_grace_days;
-            let weight = if routine { rules.deceased * rules.care_factor } else { rules.deceased };
+            let routine =
+                (care || rules.record_work(&user.department)) && days <= rules.deceased_grace_days;
+            let weight = if routine {
+                rules.deceased * rules.care_factor
+            } else {
+                rules.deceased
+            };
             let tail = if routine {
                 ", within the records-completion period by the care team or records staff"
             } else {
@@ -302,7 +327,10 @@ pub fn evaluate_pair(
         add(
             Rule::AfterHours,
             weight,
-            format!("{} access(es) after hours (first {when} local){tail}", late.len()),
+            format!(
+                "{} access(es) after hours (first {when} local){tail}",
+                late.len()
+            ),
         );
     }
     if let Some(glass) = accesses.iter().find(|a| a.is_break_glass()) {
@@ -320,7 +348,11 @@ pub fn evaluate_pair(
             && !user.department.trim().is_empty()
             && !same_department(&a.department, &user.department)
     }) {
-        let weight = if care { rules.department_mismatch * 0.5 } else { rules.department_mismatch };
+        let weight = if care {
+            rules.department_mismatch * 0.5
+        } else {
+            rules.department_mismatch
+        };
         add(
             Rule::DepartmentMismatch,
             weight,
@@ -331,8 +363,19 @@ pub fn evaluate_pair(
         );
     }
     let fired: f64 = out.findings.iter().map(|f| f.weight).sum();
-    let extra = accesses.len().saturating_sub(1).min(rules.max_repeat_accesses as usize) as f64;
-    let per_extra = if care { rules.per_extra_access * rules.care_factor } else { rules.per_extra_access };
-    out.raw = if fired > 0.0 { fired + extra * per_extra } else { 0.0 };
+    let extra = accesses
+        .len()
+        .saturating_sub(1)
+        .min(rules.max_repeat_accesses as usize) as f64;
+    let per_extra = if care {
+        rules.per_extra_access * rules.care_factor
+    } else {
+        rules.per_extra_access
+    };
+    out.raw = if fired > 0.0 {
+        fired + extra * per_extra
+    } else {
+        0.0
+    };
     out
 }

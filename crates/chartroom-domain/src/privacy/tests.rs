@@ -7,7 +7,10 @@ use chrono::{NaiveDate, TimeZone, Utc};
 fn at(day: u32, hour: u32) -> AccessRecord {
     AccessRecord {
         // Local time is UTC-5: hour is local.
-        time: Utc.with_ymd_and_hms(2026, 3, day, hour, 10, 0).single().unwrap_or_default()
+        time: Utc
+            .with_ymd_and_hms(2026, 3, day, hour, 10, 0)
+            .single()
+            .unwrap_or_default()
             + chrono::Duration::hours(5),
         offset_secs: -5 * 3600,
         user: "u1".into(),
@@ -44,7 +47,11 @@ fn patient() -> PatientFacts {
 }
 
 fn encounter(department: &str, providers: &[&str], emergency: bool) -> EncounterFacts {
-    let d = |day| NaiveDate::from_ymd_opt(2026, 3, day).and_then(|d| d.and_hms_opt(12, 0, 0)).unwrap_or_default();
+    let d = |day| {
+        NaiveDate::from_ymd_opt(2026, 3, day)
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap_or_default()
+    };
     EncounterFacts {
         start: d(2),
         end: Some(d(6)),
@@ -54,9 +61,19 @@ fn encounter(department: &str, providers: &[&str], emergency: bool) -> Encounter
     }
 }
 
-fn score(user: &RosterEntry, patient: &PatientFacts, accesses: &[AccessRecord]) -> (u32, Vec<&'static str>) {
+fn score(
+    user: &RosterEntry,
+    patient: &PatientFacts,
+    accesses: &[AccessRecord],
+) -> (u32, Vec<&'static str>) {
     let rules = PrivacyRules::default();
-    let pairs = [PairInput { user_id: "u1", patient_id: "p1", roster: Some(user), patient, accesses }];
+    let pairs = [PairInput {
+        user_id: "u1",
+        patient_id: "p1",
+        roster: Some(user),
+        patient,
+        accesses,
+    }];
     let alerts = rank(&rules, &pairs);
     match alerts.first() {
         Some(a) => (a.score, a.rules.iter().map(|r| r.code()).collect()),
@@ -69,8 +86,15 @@ const LOW: u32 = 25;
 
 #[test]
 fn same_last_name_fires_unless_on_the_encounter() {
-    let (s, rules) = score(&nurse("Maria Garcia", "5 North Surgical"), &patient(), &[at(4, 10)]);
-    assert!(s >= HIGH && rules.contains(&"same_last_name"), "{s} {rules:?}");
+    let (s, rules) = score(
+        &nurse("Maria Garcia", "5 North Surgical"),
+        &patient(),
+        &[at(4, 10)],
+    );
+    assert!(
+        s >= HIGH && rules.contains(&"same_last_name"),
+        "{s} {rules:?}"
+    );
     let mut p = patient();
     p.encounters.push(encounter("5 North Surgical", &[], false));
     let (s, _) = score(&nurse("Maria Garcia", "5 North Surgical"), &p, &[at(4, 10)]);
@@ -82,10 +106,16 @@ fn address_and_street() {
     let mut user = nurse("Lee Chen", "Heart Center");
     user.home_address = "12 Oak Street, Springfield, MA 01101".into();
     let (s, rules) = score(&user, &patient(), &[at(4, 10)]);
-    assert!(s >= HIGH && rules.contains(&"same_address"), "{s} {rules:?}");
+    assert!(
+        s >= HIGH && rules.contains(&"same_address"),
+        "{s} {rules:?}"
+    );
     user.home_address = "30 Oak St, Springfield, MA 01101".into();
     let (s2, rules) = score(&user, &patient(), &[at(4, 10)]);
-    assert!(s2 >= HIGH && s2 < s && rules.contains(&"same_address"), "{s2} {rules:?}");
+    assert!(
+        s2 >= HIGH && s2 < s && rules.contains(&"same_address"),
+        "{s2} {rules:?}"
+    );
     user.home_address = "12 Oak St, Boston, MA 02110".into();
     let (_, rules) = score(&user, &patient(), &[at(4, 10)]);
     assert!(!rules.contains(&"same_address"));
@@ -96,7 +126,8 @@ fn self_access_always_ranks() {
     let mut user = nurse("Lee Chen", "Heart Center");
     user.linked_patient_id = Some("p1".into());
     let mut p = patient();
-    p.encounters.push(encounter("Heart Center", &["prov-9"], false));
+    p.encounters
+        .push(encounter("Heart Center", &["prov-9"], false));
     let (s, rules) = score(&user, &p, &[at(4, 10)]);
     assert!(s >= 70 && rules == vec!["self_access"], "{s} {rules:?}");
 }
@@ -112,7 +143,8 @@ fn coworker_vip_employee_need_no_care() {
     v.vip = true;
     let (s, rules) = score(&user, &v, &[at(4, 10)]);
     assert!(s >= HIGH && rules.contains(&"vip"), "{s} {rules:?}");
-    v.encounters.push(encounter("Cardiology", &["prov-9"], false));
+    v.encounters
+        .push(encounter("Cardiology", &["prov-9"], false));
     let (s, _) = score(&user, &v, &[at(4, 10)]);
     assert!(s < LOW, "{s}");
     let mut e = patient();
@@ -136,9 +168,20 @@ fn deceased_long_after_death_versus_records_completion() {
 
 #[test]
 fn no_care_relationship_and_records_work() {
-    let (s, rules) = score(&nurse("Lee Chen", "Heart Center"), &patient(), &[at(3, 10), at(4, 10), at(5, 10)]);
-    assert!(s >= 30 && rules == vec!["no_care_relationship"], "{s} {rules:?}");
-    let (s, _) = score(&nurse("Lee Chen", "Health Information Management"), &patient(), &[at(4, 10)]);
+    let (s, rules) = score(
+        &nurse("Lee Chen", "Heart Center"),
+        &patient(),
+        &[at(3, 10), at(4, 10), at(5, 10)],
+    );
+    assert!(
+        s >= 30 && rules == vec!["no_care_relationship"],
+        "{s} {rules:?}"
+    );
+    let (s, _) = score(
+        &nurse("Lee Chen", "Health Information Management"),
+        &patient(),
+        &[at(4, 10)],
+    );
     assert_eq!(s, 0);
 }
 
@@ -146,9 +189,13 @@ fn no_care_relationship_and_records_work() {
 fn after_hours_versus_the_emergency_department() {
     let (night, rules) = score(&nurse("Lee Chen", "Heart Center"), &patient(), &[at(4, 2)]);
     let (day, _) = score(&nurse("Lee Chen", "Heart Center"), &patient(), &[at(4, 10)]);
-    assert!(night > day && rules.contains(&"after_hours"), "{night} {day} {rules:?}");
+    assert!(
+        night > day && rules.contains(&"after_hours"),
+        "{night} {day} {rules:?}"
+    );
     let mut p = patient();
-    p.encounters.push(encounter("Emergency Department", &[], true));
+    p.encounters
+        .push(encounter("Emergency Department", &[], true));
     let (s, _) = score(&nurse("Lee Chen", "Emergency Department"), &p, &[at(4, 2)]);
     assert!(s < LOW, "{s}");
 }
@@ -157,23 +204,32 @@ fn after_hours_versus_the_emergency_department() {
 fn break_glass_and_department_mismatch() {
     let mut glass = at(4, 10);
     glass.action = "break-glass".into();
-    let (s, rules) = score(&nurse("Lee Chen", "Heart Center"), &patient(), &[glass.clone()]);
+    let (s, rules) = score(
+        &nurse("Lee Chen", "Heart Center"),
+        &patient(),
+        &[glass.clone()],
+    );
     assert!(s >= HIGH && rules.contains(&"break_glass"), "{s} {rules:?}");
     let mut p = patient();
-    p.encounters.push(encounter("Emergency Department", &["prov-9"], true));
+    p.encounters
+        .push(encounter("Emergency Department", &["prov-9"], true));
     let (s, _) = score(&nurse("Lee Chen", "Emergency Department"), &p, &[glass]);
     assert!(s < LOW, "{s}");
     let mut roam = at(4, 10);
     roam.department = "Cancer Center".into();
     let (s, rules) = score(&nurse("Lee Chen", "Heart Center"), &patient(), &[roam]);
-    assert!(s > 0 && rules.contains(&"department_mismatch"), "{s} {rules:?}");
+    assert!(
+        s > 0 && rules.contains(&"department_mismatch"),
+        "{s} {rules:?}"
+    );
 }
 
 #[test]
 fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
     let rules = PrivacyRules::default();
     let user = nurse("Bo Bulk", "Registration");
-    let facts: Vec<(String, PatientFacts)> = (0..60).map(|i| (format!("p{i}"), patient())).collect();
+    let facts: Vec<(String, PatientFacts)> =
+        (0..60).map(|i| (format!("p{i}"), patient())).collect();
     let mut per_pair = Vec::new();
     let mut pairs = Vec::new();
     for (i, (id, f)) in facts.iter().enumerate() {
@@ -188,14 +244,24 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
         per_pair.push((id, f, accesses));
     }
     for (id, f, accesses) in &per_pair {
-        pairs.push(PairInput { user_id: "u1", patient_id: id, roster: Some(&user), patient: f, accesses });
+        pairs.push(PairInput {
+            user_id: "u1",
+            patient_id: id,
+            roster: Some(&user),
+            patient: f,
+            accesses,
+        });
     }
     let alerts = rank(&rules, &pairs);
     let spike: Vec<&Alert> = alerts.iter().filter(|a| a.is_spike()).collect();
     assert_eq!(spike.len(), 1);
     assert_eq!(spike[0].rules[0], Rule::VolumeSpike);
     assert_eq!(spike[0].patients.len(), 60);
-    assert_eq!(alerts.len(), 1, "the burst's pairs fold into the spike: {alerts:?}");
+    assert_eq!(
+        alerts.len(),
+        1,
+        "the burst's pairs fold into the spike: {alerts:?}"
+    );
 
     let snooper = nurse("Ray Peat", "Heart Center");
     let one = [at(4, 10)];
@@ -208,9 +274,20 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
         .collect();
     let pairs: Vec<PairInput> = victims
         .iter()
-        .map(|(id, f)| PairInput { user_id: "u1", patient_id: id, roster: Some(&snooper), patient: f, accesses: &one })
+        .map(|(id, f)| PairInput {
+            user_id: "u1",
+            patient_id: id,
+            roster: Some(&snooper),
+            patient: f,
+            accesses: &one,
+        })
         .collect();
     let alerts = rank(&rules, &pairs);
     assert_eq!(alerts.len(), 3);
-    assert!(alerts.iter().all(|a| a.rules.contains(&Rule::RepeatOffender)), "{alerts:?}");
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a.rules.contains(&Rule::RepeatOffender)),
+        "{alerts:?}"
+    );
 }

@@ -60,7 +60,10 @@ fn address_words(line: &str) -> Vec<String> {
         .filter(|w| !w.is_empty())
     {
         let word = word.to_lowercase();
-        if matches!(word.as_str(), "apt" | "apartment" | "unit" | "suite" | "ste") {
+        if matches!(
+            word.as_str(),
+            "apt" | "apartment" | "unit" | "suite" | "ste"
+        ) {
             break;
         }
         let abbreviated = STREET_WORDS
@@ -102,7 +105,10 @@ impl AddressMatch {
                 .cloned()
                 .collect()
         };
-        let (a, b) = (without_number(&home_street), without_number(&patient_street));
+        let (a, b) = (
+            without_number(&home_street),
+            without_number(&patient_street),
+        );
         if !a.is_empty() && a == b {
             AddressMatch::Street
         } else {

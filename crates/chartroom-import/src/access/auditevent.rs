@@ -50,13 +50,19 @@ fn user_of(event: &Value) -> Option<(String, String)> {
     let agent = agents
         .iter()
         .find(|a| a.get("requestor").and_then(Value::as_bool) == Some(true))
-        .or_else(|| agents.iter().find(|a| a.get("who").is_some() && !is_thing(a)))?;
+        .or_else(|| {
+            agents
+                .iter()
+                .find(|a| a.get("who").is_some() && !is_thing(a))
+        })?;
     let who = agent.get("who")?;
     let user = str_at(who, &["identifier", "value"])
         .map(str::to_string)
         .or_else(|| str_at(who, &["reference"]).map(|r| id_of_reference(r).to_string()))
         .or_else(|| str_at(who, &["display"]).map(str::to_string))?;
-    let workstation = str_at(agent, &["network", "address"]).unwrap_or("").to_string();
+    let workstation = str_at(agent, &["network", "address"])
+        .unwrap_or("")
+        .to_string();
     Some((user, workstation))
 }
 
@@ -97,11 +103,20 @@ fn action_of(event: &Value) -> String {
 }
 
 /// One AuditEvent: `Ok(None)` when it names no patient or no user.
-fn parse_event(event: &Value, file: &str, place: &str) -> Result<Option<Parsed>, AccessImportError> {
+fn parse_event(
+    event: &Value,
+    file: &str,
+    place: &str,
+) -> Result<Option<Parsed>, AccessImportError> {
     let recorded = str_at(event, &["recorded"])
         .ok_or_else(|| field_error(file, place.to_string(), "recorded", "is missing"))?;
     let (time_us, offset) = parse_iso_time(recorded, None).ok_or_else(|| {
-        field_error(file, place.to_string(), "recorded", "is not an instant with an offset")
+        field_error(
+            file,
+            place.to_string(),
+            "recorded",
+            "is not an instant with an offset",
+        )
     })?;
     let (Some((user, workstation)), Some(patient)) = (user_of(event), patient_of(event)) else {
         return Ok(None);
@@ -143,7 +158,10 @@ fn files_of(path: &Path) -> Result<Vec<PathBuf>, AccessImportError> {
         return Ok(vec![path.to_path_buf()]);
     }
     let mut files: Vec<PathBuf> = std::fs::read_dir(path)
-        .map_err(|source| AccessImportError::Io { file: name.clone(), source })?
+        .map_err(|source| AccessImportError::Io {
+            file: name.clone(),
+            source,
+        })?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| {
             p.extension()
@@ -163,11 +181,15 @@ fn files_of(path: &Path) -> Result<Vec<PathBuf>, AccessImportError> {
 /// Reads every AuditEvent of a file (resource, Bundle or NDJSON).
 fn read_file(file: &Path) -> Result<Vec<(String, Value)>, AccessImportError> {
     let name = file.display().to_string();
-    let text = std::fs::read_to_string(file)
-        .map_err(|source| AccessImportError::Io { file: name.clone(), source })?;
+    let text = std::fs::read_to_string(file).map_err(|source| AccessImportError::Io {
+        file: name.clone(),
+        source,
+    })?;
     let trimmed = text.trim_start_matches('\u{feff}').trim_start();
     if trimmed.starts_with('<')
-        || file.extension().is_some_and(|x| x.eq_ignore_ascii_case("xml"))
+        || file
+            .extension()
+            .is_some_and(|x| x.eq_ignore_ascii_case("xml"))
     {
         return Err(AccessImportError::Unsupported {
             file: name,
@@ -175,7 +197,9 @@ fn read_file(file: &Path) -> Result<Vec<(String, Value)>, AccessImportError> {
         });
     }
     let mut out = Vec::new();
-    let ndjson = file.extension().is_some_and(|x| x.eq_ignore_ascii_case("ndjson"));
+    let ndjson = file
+        .extension()
+        .is_some_and(|x| x.eq_ignore_ascii_case("ndjson"));
     if ndjson {
         for (i, line) in trimmed.lines().enumerate() {
             if line.trim().is_empty() {
@@ -187,15 +211,24 @@ fn read_file(file: &Path) -> Result<Vec<(String, Value)>, AccessImportError> {
             events_of(&doc, &format!("line {}", i + 1), &mut out);
         }
     } else {
-        let doc: Value = serde_json::from_str(trimmed)
-            .map_err(|e| field_error(&name, format!("line {}", e.line()), "resource", "is not JSON"))?;
+        let doc: Value = serde_json::from_str(trimmed).map_err(|e| {
+            field_error(
+                &name,
+                format!("line {}", e.line()),
+                "resource",
+                "is not JSON",
+            )
+        })?;
         events_of(&doc, "resource", &mut out);
     }
     Ok(out)
 }
 
 /// Imports the AuditEvents of `path`; each file is one transaction.
-pub fn import_auditevents(store: &Store, path: &Path) -> Result<AccessImportReport, AccessImportError> {
+pub fn import_auditevents(
+    store: &Store,
+    path: &Path,
+) -> Result<AccessImportReport, AccessImportError> {
     let started = Instant::now();
     let mut report = AccessImportReport::default();
     for file in files_of(path)? {

@@ -47,7 +47,7 @@ struct Columns {
     department: Option<usize>,
 }
 
-fn field<'r>(record: &'r ByteRecord, index: usize) -> &'r str {
+fn field(record: &ByteRecord, index: usize) -> &str {
     record
         .get(index)
         .and_then(|b| std::str::from_utf8(b).ok())
@@ -63,7 +63,10 @@ pub fn import_access_csv(
 ) -> Result<AccessImportReport, AccessImportError> {
     let started = Instant::now();
     let file_name = path.display().to_string();
-    let io = |source| AccessImportError::Io { file: file_name.clone(), source };
+    let io = |source| AccessImportError::Io {
+        file: file_name.clone(),
+        source,
+    };
     let file = File::open(path).map_err(io)?;
     let delimiter = match mapping.delimiter.as_deref() {
         None => b',',
@@ -77,10 +80,12 @@ pub fn import_access_csv(
     };
     let default_offset = match mapping.utc_offset.as_deref() {
         None => None,
-        Some(text) => Some(parse_offset(text).ok_or_else(|| AccessImportError::Unsupported {
-            file: file_name.clone(),
-            reason: "the mapping's utc_offset is not an offset like -05:00".into(),
-        })?),
+        Some(text) => Some(
+            parse_offset(text).ok_or_else(|| AccessImportError::Unsupported {
+                file: file_name.clone(),
+                reason: "the mapping's utc_offset is not an offset like -05:00".into(),
+            })?,
+        ),
     };
     let mut reader = ReaderBuilder::new()
         .has_headers(true)
@@ -90,7 +95,11 @@ pub fn import_access_csv(
         .from_reader(file);
     let headers = header_names(&mut reader, &file_name)?;
     let find = |ours: &'static str, theirs: &Option<String>| -> Option<usize> {
-        let wanted = theirs.as_deref().unwrap_or(ours).trim().to_ascii_lowercase();
+        let wanted = theirs
+            .as_deref()
+            .unwrap_or(ours)
+            .trim()
+            .to_ascii_lowercase();
         headers.iter().position(|h| *h == wanted)
     };
     let required = |ours: &'static str, theirs: &Option<String>| {
@@ -109,7 +118,8 @@ pub fn import_access_csv(
     };
     let source = format!(
         "csv:{}",
-        path.file_name().map_or(file_name.clone(), |n| n.to_string_lossy().into_owned())
+        path.file_name()
+            .map_or(file_name.clone(), |n| n.to_string_lossy().into_owned())
     );
     let time_format = mapping.time_format.clone();
     let mut read = 0u64;
@@ -118,7 +128,9 @@ pub fn import_access_csv(
         let mut record = ByteRecord::new();
         let mut last_report = 0u64;
         while let Some(line) = next_record(&mut reader, &mut record, &file_name)? {
-            let bad = |field: &str, problem: &str| field_error(&file_name, format!("line {line}"), field, problem);
+            let bad = |field: &str, problem: &str| {
+                field_error(&file_name, format!("line {line}"), field, problem)
+            };
             let time_text = field(&record, columns.time);
             let parsed = match &time_format {
                 None => parse_iso_time(time_text, default_offset),

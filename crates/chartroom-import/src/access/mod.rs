@@ -47,7 +47,12 @@ pub enum AccessImportError {
     Store(#[from] StoreError),
 }
 
-pub(crate) fn field_error(file: &str, place: String, field: &str, problem: &str) -> AccessImportError {
+pub(crate) fn field_error(
+    file: &str,
+    place: String,
+    field: &str,
+    problem: &str,
+) -> AccessImportError {
     AccessImportError::Field {
         file: file.to_string(),
         place,
@@ -65,7 +70,12 @@ pub(crate) fn header_names<R: std::io::Read>(
         .byte_headers()
         .map_err(|e| field_error(file, "line 1".into(), "header", &e.to_string()))?
         .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
+        .map(|h| {
+            String::from_utf8_lossy(h)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_ascii_lowercase()
+        })
         .collect())
 }
 
@@ -122,7 +132,11 @@ impl fmt::Display for AccessImportReport {
             self.read.saturating_sub(self.added)
         )?;
         if self.skipped > 0 {
-            write!(f, ", {} records skipped (no patient or no user)", self.skipped)?;
+            write!(
+                f,
+                ", {} records skipped (no patient or no user)",
+                self.skipped
+            )?;
         }
         write!(
             f,

@@ -46,7 +46,10 @@ pub fn import_roster(store: &Store, path: &Path) -> Result<RosterReport, AccessI
         file: file_name.clone(),
         source,
     })?;
-    let mut reader = ReaderBuilder::new().has_headers(true).flexible(true).from_reader(file);
+    let mut reader = ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(file);
     let headers = header_names(&mut reader, &file_name)?;
     let mut index = [None; 7];
     for (i, name) in COLUMNS.iter().enumerate() {
@@ -69,14 +72,24 @@ pub fn import_roster(store: &Store, path: &Path) -> Result<RosterReport, AccessI
             if let Some(c) = column {
                 let raw = record.get(*c).unwrap_or_default();
                 let text = std::str::from_utf8(raw).map_err(|_| {
-                    field_error(&file_name, format!("line {line}"), COLUMNS[i], "is not UTF-8")
+                    field_error(
+                        &file_name,
+                        format!("line {line}"),
+                        COLUMNS[i],
+                        "is not UTF-8",
+                    )
                 })?;
                 values[i] = text.trim().to_string();
             }
         }
         for required in [0usize, 1] {
             if values[required].is_empty() {
-                return Err(field_error(&file_name, format!("line {line}"), COLUMNS[required], "is empty"));
+                return Err(field_error(
+                    &file_name,
+                    format!("line {line}"),
+                    COLUMNS[required],
+                    "is empty",
+                ));
             }
         }
         if !seen.insert(values[0].clone()) {

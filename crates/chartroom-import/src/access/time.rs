@@ -41,7 +41,12 @@ fn num(b: &[u8]) -> Option<u32> {
 /// when one is given, else it is refused.
 pub fn parse_iso_time(text: &str, default_offset: Option<i32>) -> Option<(i64, i32)> {
     let b = text.trim().as_bytes();
-    if b.len() < 16 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b' ') || b[13] != b':' {
+    if b.len() < 16
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b' ')
+        || b[13] != b':'
+    {
         return None;
     }
     let year = i64::from(num(&b[0..4])?);
@@ -117,12 +122,23 @@ mod tests {
     fn reads_offsets_and_fractions() {
         let (t, off) = parse_iso_time("2026-03-04T22:15:00-05:00", None).unwrap();
         assert_eq!(off, -18_000);
-        assert_eq!(t, chrono::DateTime::parse_from_rfc3339("2026-03-05T03:15:00Z").unwrap().timestamp_micros());
+        assert_eq!(
+            t,
+            chrono::DateTime::parse_from_rfc3339("2026-03-05T03:15:00Z")
+                .unwrap()
+                .timestamp_micros()
+        );
         let (t2, off2) = parse_iso_time("2026-03-05T03:15:00.250Z", None).unwrap();
         assert_eq!((t2 - t, off2), (250_000, 0));
-        assert_eq!(parse_iso_time("2026-03-05 03:15:00+0000", None).map(|x| x.0), Some(t));
+        assert_eq!(
+            parse_iso_time("2026-03-05 03:15:00+0000", None).map(|x| x.0),
+            Some(t)
+        );
         assert_eq!(parse_iso_time("2026-03-05T03:15:00", None), None);
-        assert_eq!(parse_iso_time("2026-03-05T03:15:00", Some(0)).map(|x| x.0), Some(t));
+        assert_eq!(
+            parse_iso_time("2026-03-05T03:15:00", Some(0)).map(|x| x.0),
+            Some(t)
+        );
         assert_eq!(parse_iso_time("2026-02-30T03:15:00Z", None), None);
         assert_eq!(parse_iso_time("yesterday", None), None);
     }

@@ -3,7 +3,9 @@
 use super::facts::{roster_map, timeline, FactsBuilder};
 use super::load_privacy_rules;
 use crate::{Result, Services, Session};
-use chartroom_domain::privacy::{rank, AccessRecord, Alert, AlertDisposition, PairInput, PatientFacts, RosterEntry};
+use chartroom_domain::privacy::{
+    rank, AccessRecord, Alert, AlertDisposition, PairInput, PatientFacts, RosterEntry,
+};
 use chartroom_domain::{AccessAction, Permission};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::collections::HashMap;
@@ -22,7 +24,10 @@ pub struct AlertsQuery {
 impl AlertsQuery {
     /// `[from, to)` in microseconds.
     pub fn bounds(&self) -> (i64, i64) {
-        let micros = |d: NaiveDate| Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN)).timestamp_micros();
+        let micros = |d: NaiveDate| {
+            Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN))
+                .timestamp_micros()
+        };
         let from = self.from.map_or(i64::MIN / 4, micros);
         let to = self
             .to
@@ -53,7 +58,9 @@ impl Services {
     pub(crate) fn gather(&self, from_us: i64, to_us: i64) -> Result<RunInput> {
         let read = self.store.read()?;
         let mut records = timeline(&read, from_us, to_us)?;
-        records.sort_unstable_by(|a, b| (&a.user, &a.patient, a.time).cmp(&(&b.user, &b.patient, b.time)));
+        records.sort_unstable_by(|a, b| {
+            (&a.user, &a.patient, a.time).cmp(&(&b.user, &b.patient, b.time))
+        });
         let roster = roster_map(&read)?;
         let builder = FactsBuilder::new(&read, &roster)?;
         let mut facts: HashMap<String, PatientFacts> = HashMap::new();
@@ -62,7 +69,11 @@ impl Services {
                 facts.insert(r.patient.clone(), builder.build(&r.patient)?);
             }
         }
-        Ok(RunInput { records, roster, facts })
+        Ok(RunInput {
+            records,
+            roster,
+            facts,
+        })
     }
 
     /// Runs every rule over the period and returns the alerts worst first.
@@ -108,7 +119,10 @@ impl Services {
 
 /// Ranks the records, which `gather` sorted by (user, patient, time): each run of one
 /// pair is borrowed as it lies, nothing is copied.
-pub(crate) fn run_rules(rules: &chartroom_domain::privacy::PrivacyRules, input: &RunInput) -> Vec<Alert> {
+pub(crate) fn run_rules(
+    rules: &chartroom_domain::privacy::PrivacyRules,
+    input: &RunInput,
+) -> Vec<Alert> {
     let records = &input.records;
     let unknown = PatientFacts::default();
     let mut pairs: Vec<PairInput> = Vec::new();
@@ -116,7 +130,10 @@ pub(crate) fn run_rules(rules: &chartroom_domain::privacy::PrivacyRules, input: 
     while start < records.len() {
         let first = &records[start];
         let mut end = start + 1;
-        while end < records.len() && records[end].user == first.user && records[end].patient == first.patient {
+        while end < records.len()
+            && records[end].user == first.user
+            && records[end].patient == first.patient
+        {
             end += 1;
         }
         pairs.push(PairInput {

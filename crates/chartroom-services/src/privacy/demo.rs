@@ -20,7 +20,12 @@ pub struct PrivacyDemo {
 }
 
 impl Services {
-    pub(crate) fn plant_privacy(&self, session: &Session, as_of: NaiveDate, seed: u64) -> Result<PrivacyDemo> {
+    pub(crate) fn plant_privacy(
+        &self,
+        session: &Session,
+        as_of: NaiveDate,
+        seed: u64,
+    ) -> Result<PrivacyDemo> {
         let end = as_of + Duration::days(1);
         let report = generate_access_log(&self.store, &AccessLogOptions::new(seed, end))?;
         let alerts = self.privacy_alerts(session, &AlertsQuery::default())?;
@@ -37,7 +42,10 @@ impl Services {
                 rules: v.alert.rules.iter().map(|r| r.code().to_string()).collect(),
             })
             .collect();
-        let mut demo = PrivacyDemo { events: report.events, ..PrivacyDemo::default() };
+        let mut demo = PrivacyDemo {
+            events: report.events,
+            ..PrivacyDemo::default()
+        };
         // The weakest two alerts were looked at and dismissed.
         let weak: Vec<(String, String)> = alerts
             .iter()
@@ -46,20 +54,41 @@ impl Services {
             .map(|v| (v.alert.user_id.clone(), v.alert.patient_id.clone()))
             .collect();
         if !weak.is_empty() {
-            demo.dismissed = self.dismiss_alerts(session, &weak, "reviewed: documented care (demo)")?;
+            demo.dismissed =
+                self.dismiss_alerts(session, &weak, "reviewed: documented care (demo)")?;
         }
         // Cases from the strongest alerts, each taken to another state.
         let plans: [&[CaseAction]; 6] = [
             &[],
             &[CaseAction::StartReview],
-            &[CaseAction::StartReview, CaseAction::Determine(Determination::BreachAssessment)],
-            &[CaseAction::StartReview, CaseAction::Determine(Determination::Sanction)],
-            &[CaseAction::StartReview, CaseAction::Determine(Determination::Education), CaseAction::Close],
-            &[CaseAction::StartReview, CaseAction::Determine(Determination::Appropriate), CaseAction::Close, CaseAction::Reopen],
+            &[
+                CaseAction::StartReview,
+                CaseAction::Determine(Determination::BreachAssessment),
+            ],
+            &[
+                CaseAction::StartReview,
+                CaseAction::Determine(Determination::Sanction),
+            ],
+            &[
+                CaseAction::StartReview,
+                CaseAction::Determine(Determination::Education),
+                CaseAction::Close,
+            ],
+            &[
+                CaseAction::StartReview,
+                CaseAction::Determine(Determination::Appropriate),
+                CaseAction::Close,
+                CaseAction::Reopen,
+            ],
         ];
         for (alert, plan) in refs.iter().skip(2).zip(plans) {
             let id = self.promote_alerts(session, std::slice::from_ref(alert), None)?;
-            self.case_action(session, id, CaseAction::Note("interview requested from the user's manager".into()), "")?;
+            self.case_action(
+                session,
+                id,
+                CaseAction::Note("interview requested from the user's manager".into()),
+                "",
+            )?;
             for step in plan {
                 self.case_action(session, id, step.clone(), "demo review")?;
             }

@@ -31,13 +31,21 @@ pub struct PrivacyEvalReport {
 
 impl fmt::Display for PrivacyEvalReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "privacy eval: {} access events, {} alerts", self.events, self.alerts)?;
+        writeln!(
+            f,
+            "privacy eval: {} access events, {} alerts",
+            self.events, self.alerts
+        )?;
         writeln!(f, "precision@{} {:.3}", self.k, self.precision_at_k)?;
         for r in &self.ranks {
             writeln!(
                 f,
                 "{:<9} {:<22} {:<12} rank {:>5} score {:>3}",
-                if r.case.legit { "look-alike" } else { "snooping" },
+                if r.case.legit {
+                    "look-alike"
+                } else {
+                    "snooping"
+                },
                 r.case.kind,
                 r.case.user_id,
                 r.rank.map_or("-".to_string(), |n| n.to_string()),
@@ -51,17 +59,28 @@ impl fmt::Display for PrivacyEvalReport {
 impl Services {
     /// Generates `options.patients` charts and a month of access traffic into this
     /// (empty) data directory, then ranks and scores the planted cases.
-    pub fn privacy_eval(&self, session: &Session, options: &GenerateOptions) -> Result<PrivacyEvalReport> {
+    pub fn privacy_eval(
+        &self,
+        session: &Session,
+        options: &GenerateOptions,
+    ) -> Result<PrivacyEvalReport> {
         self.require(session, Permission::ImportData)?;
         chartroom_generate::generate(&self.store, options, &NoProgress)?;
         let end = options.as_of + Duration::days(1);
         let log = generate_access_log(&self.store, &AccessLogOptions::new(options.seed, end))?;
-        let alerts = self.privacy_alerts(session, &AlertsQuery { include_disposed: true, ..AlertsQuery::default() })?;
+        let alerts = self.privacy_alerts(
+            session,
+            &AlertsQuery {
+                include_disposed: true,
+                ..AlertsQuery::default()
+            },
+        )?;
         let mut ranks = Vec::new();
         for case in log.planted {
             let found = alerts.iter().position(|v| {
                 v.alert.user_id == case.user_id
-                    && (v.alert.patient_id == case.patient_id || v.alert.patients.contains(&case.patient_id))
+                    && (v.alert.patient_id == case.patient_id
+                        || v.alert.patients.contains(&case.patient_id))
             });
             ranks.push(PlantedRank {
                 score: found.map_or(0, |i| alerts[i].alert.score),

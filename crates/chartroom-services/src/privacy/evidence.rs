@@ -35,7 +35,12 @@ pub struct AlertEvidence {
 impl Services {
     /// The evidence of the alert on (`user_id`, `patient_id`); audited as a review read
     /// of that patient.
-    pub fn alert_evidence(&self, session: &Session, user_id: &str, patient_id: &str) -> Result<AlertEvidence> {
+    pub fn alert_evidence(
+        &self,
+        session: &Session,
+        user_id: &str,
+        patient_id: &str,
+    ) -> Result<AlertEvidence> {
         self.require(session, Permission::ReviewAccess)?;
         let read = self.store.read()?;
         let roster = roster_map(&read)?.remove(user_id);
@@ -45,7 +50,10 @@ impl Services {
             None => None,
         };
         let names = read.access_names()?;
-        let mut accesses: Vec<AccessRecord> = match (names.id(NameKind::Patient, patient_id), names.id(NameKind::User, user_id)) {
+        let mut accesses: Vec<AccessRecord> = match (
+            names.id(NameKind::Patient, patient_id),
+            names.id(NameKind::User, user_id),
+        ) {
             (Some(p), Some(u)) => read
                 .access_of_patient(p, i64::MIN / 4, i64::MAX / 4)?
                 .iter()
@@ -54,7 +62,7 @@ impl Services {
                 .collect(),
             _ => Vec::new(),
         };
-        accesses.sort_by(|a, b| b.time.cmp(&a.time));
+        accesses.sort_by_key(|a| std::cmp::Reverse(a.time));
         accesses.truncate(50);
         let mut evidence = AlertEvidence {
             user_id: user_id.to_string(),
@@ -65,16 +73,21 @@ impl Services {
         };
         if let Some(p) = &patient {
             evidence.patient_name = Some(p.name.display_last_first());
-            evidence.patient_lines.push(format!("MRN {} · born {}", p.mrn, p.dob));
+            evidence
+                .patient_lines
+                .push(format!("MRN {} · born {}", p.mrn, p.dob));
             if let Some(a) = &p.address {
-                evidence.patient_lines.push(format!("{}, {} {} {}", a.line, a.city, a.state, a.zip));
+                evidence
+                    .patient_lines
+                    .push(format!("{}, {} {} {}", a.line, a.city, a.state, a.zip));
             }
             let flags = p.flags.words();
             if !flags.is_empty() {
                 evidence.patient_lines.push(flags.join(" "));
             }
             let provider = roster.as_ref().and_then(|r| r.provider_id.clone());
-            let mut forms: std::collections::HashMap<chartroom_domain::ProviderId, Vec<String>> = std::collections::HashMap::new();
+            let mut forms: std::collections::HashMap<chartroom_domain::ProviderId, Vec<String>> =
+                std::collections::HashMap::new();
             for pr in read.providers()? {
                 let mut f = vec![pr.report_id()];
                 f.extend(pr.npi.iter().cloned());
@@ -82,7 +95,7 @@ impl Services {
                 forms.insert(pr.id, f);
             }
             let mut encounters = read.encounters_of(p.id)?;
-            encounters.sort_by(|a, b| b.admit.cmp(&a.admit));
+            encounters.sort_by_key(|e| std::cmp::Reverse(e.admit));
             for e in encounters.into_iter().take(20) {
                 let user_on_it = provider.as_ref().is_some_and(|prov| {
                     e.attending

@@ -52,9 +52,11 @@ pub(crate) fn timeline(read: &ReadTx, from_us: i64, to_us: i64) -> Result<Vec<Ac
         if !is_record_access(e.action) || t < from_us || t >= to_us {
             continue;
         }
-        if !patients.contains_key(&pid) {
-            let id = read.patient(pid)?.map_or_else(|| pid.to_string(), |p| p.source_id());
-            patients.insert(pid, id);
+        if let std::collections::hash_map::Entry::Vacant(slot) = patients.entry(pid) {
+            slot.insert(
+                read.patient(pid)?
+                    .map_or_else(|| pid.to_string(), |p| p.source_id()),
+            );
         }
         out.push(AccessRecord {
             time: e.time,
@@ -129,7 +131,11 @@ impl<'r> FactsBuilder<'r> {
                 }
             }
         }
-        Ok(FactsBuilder { read, providers, staff })
+        Ok(FactsBuilder {
+            read,
+            providers,
+            staff,
+        })
     }
 
     /// The chart an imported patient id names, if chartroom holds it.

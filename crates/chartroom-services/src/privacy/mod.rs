@@ -12,8 +12,8 @@ mod review;
 
 pub use alerts::{AlertView, AlertsQuery};
 pub use demo::PrivacyDemo;
-pub use evidence::{AlertEvidence, EncounterLine};
 pub use eval::{PlantedRank, PrivacyEvalReport};
+pub use evidence::{AlertEvidence, EncounterLine};
 pub use report::{AccessLine, UserActivity};
 pub use review::{AlertRef, CaseAction};
 
@@ -73,7 +73,8 @@ impl Services {
             Some(m) => load_mapping(m)?,
             None => AccessMapping::default(),
         };
-        let report = chartroom_import::access::import_access_csv(&self.store, path, &mapping, progress)?;
+        let report =
+            chartroom_import::access::import_access_csv(&self.store, path, &mapping, progress)?;
         self.audit_access_import(session, "access-csv", report.added, path)?;
         Ok(report)
     }
@@ -94,7 +95,13 @@ impl Services {
         Ok(report)
     }
 
-    fn audit_access_import(&self, session: &Session, format: &str, rows: u64, path: &Path) -> Result<()> {
+    fn audit_access_import(
+        &self,
+        session: &Session,
+        format: &str,
+        rows: u64,
+        path: &Path,
+    ) -> Result<()> {
         let detail = format!("{format}: {rows} rows from {}", path.display());
         self.audit(self.audit_event(session, AccessAction::Import, None, detail))?;
         Ok(())

@@ -57,7 +57,11 @@ impl Services {
         let mut records = Vec::new();
         for form in &forms {
             if let Some(id) = names.id(NameKind::Patient, form) {
-                records.extend(read.access_of_patient(id, from_us, to_us)?.iter().map(|r| record_of(&names, r)));
+                records.extend(
+                    read.access_of_patient(id, from_us, to_us)?
+                        .iter()
+                        .map(|r| record_of(&names, r)),
+                );
             }
         }
         if let Some(p) = &patient {
@@ -79,7 +83,9 @@ impl Services {
             }
         }
         if patient.is_none() && records.is_empty() {
-            return Err(ServiceError::NotFound { what: "patient with that id" });
+            return Err(ServiceError::NotFound {
+                what: "patient with that id",
+            });
         }
         records.sort_by(|a, b| (a.time, &a.user).cmp(&(b.time, &b.user)));
         let roster = roster_map(&read)?;
@@ -101,13 +107,22 @@ impl Services {
     }
 
     /// Every access by `user_id` in the period, oldest first, with counts per day.
-    pub fn user_activity(&self, session: &Session, user_id: &str, query: &AlertsQuery) -> Result<UserActivity> {
+    pub fn user_activity(
+        &self,
+        session: &Session,
+        user_id: &str,
+        query: &AlertsQuery,
+    ) -> Result<UserActivity> {
         self.require(session, Permission::ReviewAccess)?;
         let (from_us, to_us) = query.bounds();
         let read = self.store.read()?;
         let names = read.access_names()?;
         let mut records: Vec<AccessRecord> = match names.id(NameKind::User, user_id.trim()) {
-            Some(id) => read.access_by_user(id, from_us, to_us)?.iter().map(|r| record_of(&names, r)).collect(),
+            Some(id) => read
+                .access_by_user(id, from_us, to_us)?
+                .iter()
+                .map(|r| record_of(&names, r))
+                .collect(),
             None => Vec::new(),
         };
         if let Some(user) = read.user_by_name(user_id.trim())? {
@@ -116,7 +131,9 @@ impl Services {
                 let t = e.time.timestamp_micros();
                 let Some(pid) = e.patient else { continue };
                 if is_record_access(e.action) && t >= from_us && t < to_us {
-                    let patient = read.patient(pid)?.map_or_else(|| pid.to_string(), |p| p.source_id());
+                    let patient = read
+                        .patient(pid)?
+                        .map_or_else(|| pid.to_string(), |p| p.source_id());
                     records.push(AccessRecord {
                         time: e.time,
                         offset_secs: 0,

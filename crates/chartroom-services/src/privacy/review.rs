@@ -47,11 +47,19 @@ fn transition_error(e: chartroom_domain::privacy::CaseTransitionError) -> Servic
 
 impl Services {
     /// Dismisses alerts (each a `(user, patient)` pair) with one reason.
-    pub fn dismiss_alerts(&self, session: &Session, pairs: &[(String, String)], reason: &str) -> Result<usize> {
+    pub fn dismiss_alerts(
+        &self,
+        session: &Session,
+        pairs: &[(String, String)],
+        reason: &str,
+    ) -> Result<usize> {
         self.require(session, Permission::ReviewAccess)?;
         let reason = reason.trim();
         if reason.is_empty() {
-            return Err(ServiceError::Invalid { what: "dismissal", reason: "a reason is required".into() });
+            return Err(ServiceError::Invalid {
+                what: "dismissal",
+                reason: "a reason is required".into(),
+            });
         }
         let now = self.now();
         let mut tx = self.store.write()?;
@@ -72,10 +80,18 @@ impl Services {
     }
 
     /// Opens one case for the alerts (assigned to `assignee`, default the reviewer).
-    pub fn promote_alerts(&self, session: &Session, alerts: &[AlertRef], assignee: Option<&str>) -> Result<u64> {
+    pub fn promote_alerts(
+        &self,
+        session: &Session,
+        alerts: &[AlertRef],
+        assignee: Option<&str>,
+    ) -> Result<u64> {
         self.require(session, Permission::ReviewAccess)?;
         let Some(first) = alerts.first() else {
-            return Err(ServiceError::Invalid { what: "case", reason: "no alert to promote".into() });
+            return Err(ServiceError::Invalid {
+                what: "case",
+                reason: "no alert to promote".into(),
+            });
         };
         let now = self.now();
         let assignee = assignee.unwrap_or(&session.user.username).to_string();
@@ -140,7 +156,13 @@ impl Services {
     }
 
     /// Moves, notes or reassigns a case; the history keeps who, when and why.
-    pub fn case_action(&self, session: &Session, id: u64, action: CaseAction, text: &str) -> Result<Case> {
+    pub fn case_action(
+        &self,
+        session: &Session,
+        id: u64,
+        action: CaseAction,
+        text: &str,
+    ) -> Result<Case> {
         self.require(session, Permission::ReviewAccess)?;
         let now = self.now();
         let mut tx = self.store.write()?;
@@ -155,20 +177,34 @@ impl Services {
             CaseAction::StartReview => case.start_review(event).map_err(transition_error)?,
             CaseAction::Determine(d) => {
                 let mut event = event;
-                event.text = format!("{}{}{}", d.label(), if event.text.is_empty() { "" } else { ": " }, event.text);
+                event.text = format!(
+                    "{}{}{}",
+                    d.label(),
+                    if event.text.is_empty() { "" } else { ": " },
+                    event.text
+                );
                 case.determine(*d, event).map_err(transition_error)?;
             }
             CaseAction::Close => case.close(event).map_err(transition_error)?,
             CaseAction::Reopen => case.reopen(event).map_err(transition_error)?,
             CaseAction::Note(note) => {
                 if note.trim().is_empty() {
-                    return Err(ServiceError::Invalid { what: "note", reason: "the note is empty".into() });
+                    return Err(ServiceError::Invalid {
+                        what: "note",
+                        reason: "the note is empty".into(),
+                    });
                 }
-                case.note(CaseEvent { text: note.trim().to_string(), ..event });
+                case.note(CaseEvent {
+                    text: note.trim().to_string(),
+                    ..event
+                });
             }
             CaseAction::Assign(to) => {
                 case.assignee = to.trim().to_string();
-                case.note(CaseEvent { text: format!("assigned to {}", case.assignee), ..event });
+                case.note(CaseEvent {
+                    text: format!("assigned to {}", case.assignee),
+                    ..event
+                });
             }
         }
         tx.put_case(&case);

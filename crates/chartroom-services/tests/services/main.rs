@@ -6,10 +6,10 @@
 mod completion;
 mod completion_demo;
 mod hl7;
-mod privacy;
 mod import_fhir;
 mod research;
 mod retention;
+mod privacy;
 mod roi;
 mod roi_demo;
 mod roi_desk;

@@ -13,7 +13,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 fn open(dir: &Path) -> (Services, Session) {
-    let clock = Arc::new(FixedClock(Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap()));
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap(),
+    ));
     let services = Services::open(dir, clock).unwrap();
     let session = services.local_session("privacy1").unwrap();
     (services, session)
@@ -63,9 +65,13 @@ fn csv_import_is_idempotent_and_bad_rows_commit_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let (services, session) = open(dir.path());
     let log = write(dir.path(), "log.csv", LOG);
-    let first = services.import_access_csv(&session, &log, None, &mut |_| {}).unwrap();
+    let first = services
+        .import_access_csv(&session, &log, None, &mut |_| {})
+        .unwrap();
     assert_eq!((first.read, first.added), (4, 4));
-    let again = services.import_access_csv(&session, &log, None, &mut |_| {}).unwrap();
+    let again = services
+        .import_access_csv(&session, &log, None, &mut |_| {})
+        .unwrap();
     assert_eq!((again.read, again.added), (4, 0));
 
     let bad = write(
@@ -75,11 +81,27 @@ fn csv_import_is_idempotent_and_bad_rows_commit_nothing() {
          2026-03-05T10:00:00Z,nurse9,pat-1,view,,\n\
          2026-03-05 ten past ten,nurse9,SECRET-MRN-77,view,,\n",
     );
-    let err = services.import_access_csv(&session, &bad, None, &mut |_| {}).unwrap_err().to_string();
-    assert!(err.contains("bad.csv") && err.contains("line 3") && err.contains("timestamp"), "{err}");
-    assert!(!err.contains("ten past") && !err.contains("SECRET"), "echoes a value: {err}");
-    let missing = write(dir.path(), "missing.csv", "timestamp,user_id,action\n2026-03-05T10:00:00Z,a,view\n");
-    let err = services.import_access_csv(&session, &missing, None, &mut |_| {}).unwrap_err().to_string();
+    let err = services
+        .import_access_csv(&session, &bad, None, &mut |_| {})
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("bad.csv") && err.contains("line 3") && err.contains("timestamp"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("ten past") && !err.contains("SECRET"),
+        "echoes a value: {err}"
+    );
+    let missing = write(
+        dir.path(),
+        "missing.csv",
+        "timestamp,user_id,action\n2026-03-05T10:00:00Z,a,view\n",
+    );
+    let err = services
+        .import_access_csv(&session, &missing, None, &mut |_| {})
+        .unwrap_err()
+        .to_string();
     assert!(err.contains("patient_id"), "{err}");
     let report = services
         .user_activity(&session, "nurse9", &AlertsQuery::default())
@@ -91,17 +113,28 @@ fn csv_import_is_idempotent_and_bad_rows_commit_nothing() {
 fn mapping_reads_another_layout() {
     let dir = tempfile::tempdir().unwrap();
     let (services, session) = open(dir.path());
-    let log = write(dir.path(), "epic.txt", "When|Who|MRN|What\n03/04/2026 23:10|snoop|pat-1|view\n");
+    let log = write(
+        dir.path(),
+        "epic.txt",
+        "When|Who|MRN|What\n03/04/2026 23:10|snoop|pat-1|view\n",
+    );
     let mapping = write(
         dir.path(),
         "map.toml",
         "timestamp = \"When\"\nuser_id = \"Who\"\npatient_id = \"MRN\"\naction = \"What\"\n\
          time_format = \"%m/%d/%Y %H:%M\"\nutc_offset = \"-05:00\"\ndelimiter = \"|\"\n",
     );
-    let report = services.import_access_csv(&session, &log, Some(&mapping), &mut |_| {}).unwrap();
+    let report = services
+        .import_access_csv(&session, &log, Some(&mapping), &mut |_| {})
+        .unwrap();
     assert_eq!(report.added, 1);
-    let activity = services.user_activity(&session, "snoop", &AlertsQuery::default()).unwrap();
-    assert_eq!(activity.lines[0].record.time, Utc.with_ymd_and_hms(2026, 3, 5, 4, 10, 0).unwrap());
+    let activity = services
+        .user_activity(&session, "snoop", &AlertsQuery::default())
+        .unwrap();
+    assert_eq!(
+        activity.lines[0].record.time,
+        Utc.with_ymd_and_hms(2026, 3, 5, 4, 10, 0).unwrap()
+    );
 }
 
 #[test]
@@ -110,21 +143,47 @@ fn rules_rank_the_snoop_above_the_nurse_on_the_encounter() {
     let (services, session) = open(dir.path());
     chart(&services, &session, dir.path());
     let roster = write(dir.path(), "roster.csv", ROSTER);
-    assert_eq!(services.import_roster(&session, &roster).unwrap().changed, 3);
-    assert_eq!(services.import_roster(&session, &roster).unwrap().changed, 0);
+    assert_eq!(
+        services.import_roster(&session, &roster).unwrap().changed,
+        3
+    );
+    assert_eq!(
+        services.import_roster(&session, &roster).unwrap().changed,
+        0
+    );
     services
-        .import_access_csv(&session, &write(dir.path(), "log.csv", LOG), None, &mut |_| {})
+        .import_access_csv(
+            &session,
+            &write(dir.path(), "log.csv", LOG),
+            None,
+            &mut |_| {},
+        )
         .unwrap();
-    let alerts = services.privacy_alerts(&session, &AlertsQuery::default()).unwrap();
+    let alerts = services
+        .privacy_alerts(&session, &AlertsQuery::default())
+        .unwrap();
     let top = &alerts[0].alert;
-    assert_eq!((top.user_id.as_str(), top.patient_id.as_str()), ("snoop", "pat-1"));
+    assert_eq!(
+        (top.user_id.as_str(), top.patient_id.as_str()),
+        ("snoop", "pat-1")
+    );
     let codes: Vec<&str> = top.rules.iter().map(|r| r.code()).collect();
-    assert!(codes.contains(&"same_last_name") && codes.contains(&"no_care_relationship"), "{codes:?}");
+    assert!(
+        codes.contains(&"same_last_name") && codes.contains(&"no_care_relationship"),
+        "{codes:?}"
+    );
     assert!(top.score >= 60 && top.why.contains("last name"), "{top:?}");
-    assert!(alerts.iter().all(|a| a.alert.user_id != "twin" && a.alert.user_id != "doc"), "{alerts:?}");
+    assert!(
+        alerts
+            .iter()
+            .all(|a| a.alert.user_id != "twin" && a.alert.user_id != "doc"),
+        "{alerts:?}"
+    );
 
     // Who viewed the record: every user, oldest first, with the roster's columns.
-    let lines = services.access_report(&session, "pat-1", &AlertsQuery::default()).unwrap();
+    let lines = services
+        .access_report(&session, "pat-1", &AlertsQuery::default())
+        .unwrap();
     let users: Vec<&str> = lines.iter().map(|l| l.record.user.as_str()).collect();
     assert_eq!(users, vec!["doc", "twin", "snoop", "snoop"]);
     assert_eq!(lines[1].department, "5 North Surgical");
@@ -133,7 +192,13 @@ fn rules_rank_the_snoop_above_the_nurse_on_the_encounter() {
         to: NaiveDate::from_ymd_opt(2026, 3, 4),
         include_disposed: true,
     };
-    assert_eq!(services.access_report(&session, "pat-1", &window).unwrap().len(), 2);
+    assert_eq!(
+        services
+            .access_report(&session, "pat-1", &window)
+            .unwrap()
+            .len(),
+        2
+    );
 }
 
 #[test]
@@ -141,9 +206,16 @@ fn review_needs_the_privacy_role_and_every_action_is_audited() {
     let dir = tempfile::tempdir().unwrap();
     let (services, admin) = open(dir.path());
     chart(&services, &admin, dir.path());
-    services.import_roster(&admin, &write(dir.path(), "roster.csv", ROSTER)).unwrap();
     services
-        .import_access_csv(&admin, &write(dir.path(), "log.csv", LOG), None, &mut |_| {})
+        .import_roster(&admin, &write(dir.path(), "roster.csv", ROSTER))
+        .unwrap();
+    services
+        .import_access_csv(
+            &admin,
+            &write(dir.path(), "log.csv", LOG),
+            None,
+            &mut |_| {},
+        )
         .unwrap();
     let mut clerk = admin.clone();
     clerk.user.role = Role::Clerk;
@@ -153,7 +225,9 @@ fn review_needs_the_privacy_role_and_every_action_is_audited() {
     ));
     let mut privacy = admin.clone();
     privacy.user.role = Role::Privacy;
-    let alerts = services.privacy_alerts(&privacy, &AlertsQuery::default()).unwrap();
+    let alerts = services
+        .privacy_alerts(&privacy, &AlertsQuery::default())
+        .unwrap();
     let a = &alerts[0].alert;
     let id = services
         .promote_alerts(
@@ -168,41 +242,73 @@ fn review_needs_the_privacy_role_and_every_action_is_audited() {
         )
         .unwrap();
     // A promoted alert leaves the queue.
-    assert!(services.privacy_alerts(&privacy, &AlertsQuery::default()).unwrap().iter().all(|v| v.alert.user_id != "snoop"));
-    assert!(services.case_action(&privacy, id, CaseAction::Close, "").is_err());
-    services.case_action(&privacy, id, CaseAction::StartReview, "").unwrap();
+    assert!(services
+        .privacy_alerts(&privacy, &AlertsQuery::default())
+        .unwrap()
+        .iter()
+        .all(|v| v.alert.user_id != "snoop"));
+    assert!(services
+        .case_action(&privacy, id, CaseAction::Close, "")
+        .is_err());
+    services
+        .case_action(&privacy, id, CaseAction::StartReview, "")
+        .unwrap();
     let case = services
-        .case_action(&privacy, id, CaseAction::Determine(Determination::BreachAssessment), "viewed twice")
+        .case_action(
+            &privacy,
+            id,
+            CaseAction::Determine(Determination::BreachAssessment),
+            "viewed twice",
+        )
         .unwrap();
     assert_eq!(case.notice_due(), NaiveDate::from_ymd_opt(2026, 5, 19));
-    services.case_action(&privacy, id, CaseAction::Close, "").unwrap();
-    let case = services.case_action(&privacy, id, CaseAction::Reopen, "new facts").unwrap();
+    services
+        .case_action(&privacy, id, CaseAction::Close, "")
+        .unwrap();
+    let case = services
+        .case_action(&privacy, id, CaseAction::Reopen, "new facts")
+        .unwrap();
     assert_eq!(case.status, CaseStatus::UnderReview);
     assert_eq!(case.history.len(), 5);
-    assert!(services.case_action(&clerk, id, CaseAction::Close, "").is_err());
+    assert!(services
+        .case_action(&clerk, id, CaseAction::Close, "")
+        .is_err());
     let audit = services.audit_trail(&admin, None, 100).unwrap();
-    let moves = audit.iter().filter(|e| e.event.event.action == AccessAction::PrivacyCase).count();
+    let moves = audit
+        .iter()
+        .filter(|e| e.event.event.action == AccessAction::PrivacyCase)
+        .count();
     assert_eq!(moves, 5);
 }
 
 #[test]
 fn auditevent_samples_import_once() {
-    let Some(balp) = chartroom_testkit::shared_data("fhir-auditevent-ihe-balp/json") else { return };
+    let Some(balp) = chartroom_testkit::shared_data("fhir-auditevent-ihe-balp/json") else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let (services, session) = open(dir.path());
     let first = services.import_auditevents(&session, &balp).unwrap();
     assert!(first.read >= 30 && first.added >= 1, "{first:?}");
-    assert!(first.skipped >= 5, "NoPatient/NoUser samples are skipped: {first:?}");
+    assert!(
+        first.skipped >= 5,
+        "NoPatient/NoUser samples are skipped: {first:?}"
+    );
     let again = services.import_auditevents(&session, &balp).unwrap();
     assert_eq!(again.added, 0);
-    let lines = services.access_report(&session, "ex-patient", &AlertsQuery::default()).unwrap();
+    let lines = services
+        .access_report(&session, "ex-patient", &AlertsQuery::default())
+        .unwrap();
     assert!(lines.iter().any(|l| l.record.action == "read"), "{lines:?}");
     if let Some(spec) = chartroom_testkit::shared_data("fhir-r4-spec-examples/AuditEvent") {
         let report = services.import_auditevents(&session, &spec).unwrap();
         assert!(report.read >= 1, "{report:?}");
     }
     if let Some(xml) = chartroom_testkit::shared_data("fhir-auditevent-ch-epr-atc") {
-        let err = services.import_auditevents(&session, &xml).unwrap_err().to_string();
+        let err = services
+            .import_auditevents(&session, &xml)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("XML"), "{err}");
     }
 }
@@ -223,7 +329,10 @@ fn planted_snooping_ranks_first() {
     assert!(snoops.iter().all(|r| r.rank.is_some()), "{report}");
     assert!(report.precision_at_k >= 0.8, "{report}");
     for r in report.ranks.iter().filter(|r| r.case.legit) {
-        assert!(r.rank.is_none_or(|n| n > report.k), "look-alike ranks high: {report}");
+        assert!(
+            r.rank.is_none_or(|n| n > report.k),
+            "look-alike ranks high: {report}"
+        );
     }
 }
 
@@ -236,7 +345,10 @@ fn planted_snooping_ranks_first() {
 fn privacy_bench() {
     use std::io::Write as _;
     use std::time::Instant;
-    let events: usize = std::env::var("PRIVACY_BENCH_EVENTS").ok().and_then(|v| v.parse().ok()).unwrap_or(1_000_000);
+    let events: usize = std::env::var("PRIVACY_BENCH_EVENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
     let dir = tempfile::tempdir().unwrap();
     let (services, session) = open(dir.path());
     let options = GenerateOptions {
@@ -253,10 +365,16 @@ fn privacy_bench() {
         .collect();
     let log = dir.path().join("month.csv");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&log).unwrap());
-    writeln!(out, "timestamp,user_id,patient_id,action,workstation,department").unwrap();
+    writeln!(
+        out,
+        "timestamp,user_id,patient_id,action,workstation,department"
+    )
+    .unwrap();
     let mut x: u64 = 7;
     let mut next = |n: usize| {
-        x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
         ((x >> 33) as usize) % n
     };
     for i in 0..events {
@@ -278,12 +396,19 @@ fn privacy_bench() {
     out.flush().unwrap();
     drop(out);
     let started = Instant::now();
-    let report = services.import_access_csv(&session, &log, None, &mut |_| {}).unwrap();
+    let report = services
+        .import_access_csv(&session, &log, None, &mut |_| {})
+        .unwrap();
     let secs = started.elapsed().as_secs_f64();
     println!("access_import_events {} events", report.read);
     println!("access_import_seconds {secs:.3} s");
-    println!("access_import_rate {:.0} events/s", report.read as f64 / secs);
-    let again = services.import_access_csv(&session, &log, None, &mut |_| {}).unwrap();
+    println!(
+        "access_import_rate {:.0} events/s",
+        report.read as f64 / secs
+    );
+    let again = services
+        .import_access_csv(&session, &log, None, &mut |_| {})
+        .unwrap();
     println!("access_reimport_added {} events", again.added);
     let month = AlertsQuery {
         from: NaiveDate::from_ymd_opt(2026, 2, 1),
@@ -292,10 +417,18 @@ fn privacy_bench() {
     };
     let started = Instant::now();
     let lines = services.access_report(&session, &ids[0], &month).unwrap();
-    println!("patient_history_ms {:.1} ms ({} events)", started.elapsed().as_secs_f64() * 1000.0, lines.len());
+    println!(
+        "patient_history_ms {:.1} ms ({} events)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        lines.len()
+    );
     let started = Instant::now();
     let activity = services.user_activity(&session, "u0001", &month).unwrap();
-    println!("user_activity_ms {:.1} ms ({} events)", started.elapsed().as_secs_f64() * 1000.0, activity.lines.len());
+    println!(
+        "user_activity_ms {:.1} ms ({} events)",
+        started.elapsed().as_secs_f64() * 1000.0,
+        activity.lines.len()
+    );
     let day = AlertsQuery {
         from: NaiveDate::from_ymd_opt(2026, 2, 10),
         to: NaiveDate::from_ymd_opt(2026, 2, 10),
@@ -303,8 +436,16 @@ fn privacy_bench() {
     };
     let started = Instant::now();
     let alerts = services.privacy_alerts(&session, &day).unwrap();
-    println!("alerts_day_seconds {:.3} s ({} alerts)", started.elapsed().as_secs_f64(), alerts.len());
+    println!(
+        "alerts_day_seconds {:.3} s ({} alerts)",
+        started.elapsed().as_secs_f64(),
+        alerts.len()
+    );
     let started = Instant::now();
     let alerts = services.privacy_alerts(&session, &month).unwrap();
-    println!("alerts_month_seconds {:.3} s ({} alerts)", started.elapsed().as_secs_f64(), alerts.len());
+    println!(
+        "alerts_month_seconds {:.3} s ({} alerts)",
+        started.elapsed().as_secs_f64(),
+        alerts.len()
+    );
 }

@@ -38,8 +38,7 @@ pub(crate) const ACCESS_BY_USER: TableDefinition<&AccessKey, ()> =
 pub(crate) const ACCESS_DAYS_NAME: &str = "access-days-1";
 /// `access-days-1` — key-only: (UTC day number + 2^31, 4 bytes; patient name id 4): the
 /// patients touched on each day, so a rule run over some days reads only their patients.
-pub(crate) const ACCESS_DAYS: TableDefinition<&DayKey, ()> =
-    TableDefinition::new(ACCESS_DAYS_NAME);
+pub(crate) const ACCESS_DAYS: TableDefinition<&DayKey, ()> = TableDefinition::new(ACCESS_DAYS_NAME);
 
 pub(crate) const ACCESS_NAMES_NAME: &str = "access-names-1";
 /// `access-names-1` — key: kind byte (`u` user, `p` patient, `a` action, `w`

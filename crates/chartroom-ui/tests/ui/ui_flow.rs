@@ -250,9 +250,21 @@ fn workspaces_switch_by_key_and_refuse_what_the_role_may_not_enter() {
     // A clerk may not.
     key(&mut s, "f8");
     assert_eq!(s.error.as_deref(), Some("Admin: not permitted for clerk"));
-    key(&mut admin, "f6");
-    assert_eq!(admin.error.as_deref(), Some("Privacy: not available"));
+    key(&mut admin, "f7");
+    assert_eq!(admin.error.as_deref(), Some("Identity: not available"));
     assert_eq!(admin.workspace, Workspace::Admin);
+    // Privacy (f6) for roles that review access: it loads the alerts and cases.
+    let effects = key(&mut admin, "f6");
+    assert_eq!(admin.workspace, Workspace::Privacy);
+    assert_eq!(
+        effects,
+        vec![chartroom_ui::Effect::Privacy(
+            chartroom_ui::screens::privacy::jobs::PrivacyJob::Load
+        )]
+    );
+    key(&mut s, "f6");
+    assert_eq!(s.error.as_deref(), Some("Privacy: not permitted for clerk"));
+    key(&mut admin, "f8");
     // Release (f5) for roles that log release-of-information requests: it loads them.
     let effects = key(&mut admin, "f5");
     assert_eq!(admin.workspace, Workspace::Release);

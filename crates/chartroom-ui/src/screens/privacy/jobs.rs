@@ -9,10 +9,22 @@ pub enum PrivacyJob {
     /// The alert queue and the cases.
     Load,
     /// The evidence of one alert.
-    Evidence { user_id: String, patient_id: String },
-    Dismiss { pairs: Vec<(String, String)>, reason: String },
-    Promote { alerts: Vec<AlertRef> },
-    Case { id: u64, action: CaseAction, text: String },
+    Evidence {
+        user_id: String,
+        patient_id: String,
+    },
+    Dismiss {
+        pairs: Vec<(String, String)>,
+        reason: String,
+    },
+    Promote {
+        alerts: Vec<AlertRef>,
+    },
+    Case {
+        id: u64,
+        action: CaseAction,
+        text: String,
+    },
 }
 
 impl PrivacyJob {
@@ -29,7 +41,10 @@ impl PrivacyJob {
 
 #[derive(Clone, Debug)]
 pub enum PrivacyAnswer {
-    Loaded { alerts: Vec<AlertView>, cases: Vec<Case> },
+    Loaded {
+        alerts: Vec<AlertView>,
+        cases: Vec<Case>,
+    },
     Evidence(Box<AlertEvidence>),
     /// A change went through: say so and reload.
     Done(String),

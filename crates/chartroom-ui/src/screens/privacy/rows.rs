@@ -14,12 +14,21 @@ impl AlertRow {
         if a.patients.is_empty() {
             vec![(a.user_id.clone(), a.patient_id.clone())]
         } else {
-            a.patients.iter().map(|p| (a.user_id.clone(), p.clone())).collect()
+            a.patients
+                .iter()
+                .map(|p| (a.user_id.clone(), p.clone()))
+                .collect()
         }
     }
 
     pub fn rules_text(&self) -> String {
-        self.0.alert.rules.iter().map(|r| r.code()).collect::<Vec<_>>().join(" ")
+        self.0
+            .alert
+            .rules
+            .iter()
+            .map(|r| r.code())
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -27,7 +36,10 @@ impl QueueRow for AlertRow {
     type Id = (String, String);
 
     fn id(&self) -> Self::Id {
-        (self.0.alert.user_id.clone(), self.0.alert.patient_id.clone())
+        (
+            self.0.alert.user_id.clone(),
+            self.0.alert.patient_id.clone(),
+        )
     }
 
     fn cells(&self) -> Vec<String> {
@@ -43,14 +55,21 @@ impl QueueRow for AlertRow {
             self.0.department.clone(),
             patient,
             self.rules_text(),
-            a.last.map(|t| t.format("%m/%d").to_string()).unwrap_or_default(),
+            a.last
+                .map(|t| t.format("%m/%d").to_string())
+                .unwrap_or_default(),
         ]
     }
 
     fn sort_key(&self, column: usize) -> SortKey {
         match column {
             0 => SortKey::Number(i64::from(self.0.alert.score)),
-            _ => SortKey::Text(self.cells().get(column).map(|c| c.to_lowercase()).unwrap_or_default()),
+            _ => SortKey::Text(
+                self.cells()
+                    .get(column)
+                    .map(|c| c.to_lowercase())
+                    .unwrap_or_default(),
+            ),
         }
     }
 }
@@ -91,7 +110,9 @@ impl QueueRow for CaseRow {
             c.user_id.clone(),
             case_status(c),
             c.score.to_string(),
-            c.notice_due().map(|d| format!("notify by {}", d.format("%m/%d"))).unwrap_or_default(),
+            c.notice_due()
+                .map(|d| format!("notify by {}", d.format("%m/%d")))
+                .unwrap_or_default(),
             c.patients.join(" "),
         ]
     }
@@ -100,7 +121,12 @@ impl QueueRow for CaseRow {
         match column {
             0 => SortKey::Number(self.0.id as i64),
             3 => SortKey::Number(i64::from(self.0.score)),
-            _ => SortKey::Text(self.cells().get(column).map(|c| c.to_lowercase()).unwrap_or_default()),
+            _ => SortKey::Text(
+                self.cells()
+                    .get(column)
+                    .map(|c| c.to_lowercase())
+                    .unwrap_or_default(),
+            ),
         }
     }
 }

@@ -16,9 +16,18 @@ pub enum PrivacyView {
 /// What is open over the workspace; it takes every key until answered.
 #[derive(Clone, Debug)]
 pub enum Popup {
-    Dismiss { pairs: Vec<(String, String)>, reason: ReasonPopup },
-    Determine { case: u64, reason: ReasonPopup },
-    Note { case: u64, reason: ReasonPopup },
+    Dismiss {
+        pairs: Vec<(String, String)>,
+        reason: ReasonPopup,
+    },
+    Determine {
+        case: u64,
+        reason: ReasonPopup,
+    },
+    Note {
+        case: u64,
+        reason: ReasonPopup,
+    },
 }
 
 /// The dashboard line's counts.
@@ -77,7 +86,12 @@ impl PrivacyState {
     pub fn count(&mut self) {
         let mut c = Counts {
             alerts: self.alerts.rows().len(),
-            high: self.alerts.rows().iter().filter(|r| r.0.alert.score >= 60).count(),
+            high: self
+                .alerts
+                .rows()
+                .iter()
+                .filter(|r| r.0.alert.score >= 60)
+                .count(),
             ..Counts::default()
         };
         for row in self.cases.rows() {

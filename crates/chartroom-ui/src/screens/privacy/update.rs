@@ -12,7 +12,7 @@ use crate::action::Action;
 use crate::key::{Key, KeyCode};
 use crate::msg::Effect;
 use crate::state::State;
-use crate::widgets::{QueueOutcome, ReasonChoice, ReasonOutcome, ReasonPopup};
+use crate::widgets::{QueueOutcome, QueueRow, ReasonChoice, ReasonOutcome, ReasonPopup};
 use chartroom_domain::privacy::Determination;
 use chartroom_services::privacy::{AlertRef, CaseAction};
 
@@ -31,7 +31,13 @@ pub const DISMISS_REASONS: [&str; 4] = [
 fn reason_choices(labels: &[&str]) -> Vec<ReasonChoice> {
     labels
         .iter()
-        .map(|l| if *l == "Other" { ReasonChoice::with_explanation(*l) } else { ReasonChoice::new(*l) })
+        .map(|l| {
+            if *l == "Other" {
+                ReasonChoice::with_explanation(*l)
+            } else {
+                ReasonChoice::new(*l)
+            }
+        })
         .collect()
 }
 
@@ -87,7 +93,9 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
             Vec::new()
         }
         Action::Refresh => vec![job(PrivacyJob::Load)],
-        Action::DismissAlert | Action::PromoteAlert if state.privacy.view != PrivacyView::Alerts => {
+        Action::DismissAlert | Action::PromoteAlert
+            if state.privacy.view != PrivacyView::Alerts =>
+        {
             state.error = Some("tab back to the alerts first".into());
             Vec::new()
         }
@@ -119,25 +127,39 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
             vec![job(PrivacyJob::Promote { alerts })]
         }
         Action::StartReview | Action::CloseCase | Action::ReopenCase => {
-            let Some(id) = current_case(state) else { return Vec::new() };
+            let Some(id) = current_case(state) else {
+                return Vec::new();
+            };
             let action = match action {
                 Action::StartReview => CaseAction::StartReview,
                 Action::CloseCase => CaseAction::Close,
                 _ => CaseAction::Reopen,
             };
-            vec![job(PrivacyJob::Case { id, action, text: String::new() })]
+            vec![job(PrivacyJob::Case {
+                id,
+                action,
+                text: String::new(),
+            })]
         }
         Action::DetermineCase => {
-            let Some(id) = current_case(state) else { return Vec::new() };
+            let Some(id) = current_case(state) else {
+                return Vec::new();
+            };
             let labels: Vec<&str> = Determination::ALL.iter().map(|d| d.label()).collect();
             state.privacy.popup = Some(Popup::Determine {
                 case: id,
-                reason: ReasonPopup::new("Determination", format!("Case #{id}: the determination"), reason_choices(&labels)),
+                reason: ReasonPopup::new(
+                    "Determination",
+                    format!("Case #{id}: the determination"),
+                    reason_choices(&labels),
+                ),
             });
             Vec::new()
         }
         Action::NoteCase => {
-            let Some(id) = current_case(state) else { return Vec::new() };
+            let Some(id) = current_case(state) else {
+                return Vec::new();
+            };
             state.privacy.popup = Some(Popup::Note {
                 case: id,
                 reason: ReasonPopup::new("Note", format!("Case #{id}: add a note"), Vec::new()),
@@ -167,16 +189,19 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
     match p.view {
         PrivacyView::Alerts => {
-            let before = p.alerts.current().map(|r| crate::widgets::QueueRow::id(r));
+            let before = p.alerts.current().map(QueueRow::id);
             let outcome = p.alerts.handle_key(&key);
-            let after = p.alerts.current().map(|r| crate::widgets::QueueRow::id(r));
+            let after = p.alerts.current().map(QueueRow::id);
             if after != before {
                 p.detail_scroll = 0;
                 p.evidence = None;
             }
             if let QueueOutcome::Open((user_id, patient_id)) = outcome {
                 p.detail_focused = true;
-                return vec![job(PrivacyJob::Evidence { user_id, patient_id })];
+                return vec![job(PrivacyJob::Evidence {
+                    user_id,
+                    patient_id,
+                })];
             }
         }
         PrivacyView::Cases => {
@@ -193,7 +218,11 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
 }
 
 fn submitted_text(labels: &[&str], choice: Option<usize>, explanation: String) -> String {
-    let label = choice.and_then(|i| labels.get(i)).copied().filter(|l| *l != "Other").unwrap_or_default();
+    let label = choice
+        .and_then(|i| labels.get(i))
+        .copied()
+        .filter(|l| *l != "Other")
+        .unwrap_or_default();
     match (label.is_empty(), explanation.is_empty()) {
         (_, true) => label.to_string(),
         (true, false) => explanation,
@@ -207,7 +236,10 @@ fn on_popup_key(state: &mut State, popup: Popup, key: Key) -> Vec<Effect> {
         Popup::Dismiss { pairs, mut reason } => match reason.handle_key(&key) {
             ReasonOutcome::Pending => p.popup = Some(Popup::Dismiss { pairs, reason }),
             ReasonOutcome::Cancelled => {}
-            ReasonOutcome::Submitted { choice, explanation } => {
+            ReasonOutcome::Submitted {
+                choice,
+                explanation,
+            } => {
                 p.alerts.clear_selection();
                 let reason = submitted_text(&DISMISS_REASONS, choice, explanation);
                 return vec![job(PrivacyJob::Dismiss { pairs, reason })];
@@ -216,9 +248,19 @@ fn on_popup_key(state: &mut State, popup: Popup, key: Key) -> Vec<Effect> {
         Popup::Determine { case, mut reason } => match reason.handle_key(&key) {
             ReasonOutcome::Pending => p.popup = Some(Popup::Determine { case, reason }),
             ReasonOutcome::Cancelled => {}
-            ReasonOutcome::Submitted { choice, explanation } => {
-                let d = choice.and_then(|i| Determination::ALL.get(i)).copied().unwrap_or(Determination::Appropriate);
-                return vec![job(PrivacyJob::Case { id: case, action: CaseAction::Determine(d), text: explanation })];
+            ReasonOutcome::Submitted {
+                choice,
+                explanation,
+            } => {
+                let d = choice
+                    .and_then(|i| Determination::ALL.get(i))
+                    .copied()
+                    .unwrap_or(Determination::Appropriate);
+                return vec![job(PrivacyJob::Case {
+                    id: case,
+                    action: CaseAction::Determine(d),
+                    text: explanation,
+                })];
             }
         },
         Popup::Note { case, mut reason } => match reason.handle_key(&key) {
@@ -240,7 +282,8 @@ pub fn on_answer(state: &mut State, answer: PrivacyAnswer) -> Vec<Effect> {
     let p = &mut state.privacy;
     match answer {
         PrivacyAnswer::Loaded { alerts, cases } => {
-            p.alerts.set_rows(alerts.into_iter().map(AlertRow).collect());
+            p.alerts
+                .set_rows(alerts.into_iter().map(AlertRow).collect());
             p.cases.set_rows(cases.into_iter().map(CaseRow).collect());
             p.count();
             p.alerts.title = match &p.notice {

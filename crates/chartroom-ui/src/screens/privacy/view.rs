@@ -17,13 +17,18 @@ use ratatui::Frame;
 pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
     let p = &state.privacy;
     let theme = &state.theme;
-    let [dash, body] = area.layout(&Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]));
+    let [dash, body] = area.layout(&Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+    ]));
     frame.render_widget(Paragraph::new(dashboard_line(p, theme)), dash);
     let (queue_area, detail_area) = split_queue_detail(body);
     let detail = match p.view {
         PrivacyView::Alerts => {
             work_queue_view::render(frame, queue_area, &p.alerts, theme, !p.detail_focused);
-            p.alerts.current().map(|row| alert_detail(row, p.evidence.as_ref()))
+            p.alerts
+                .current()
+                .map(|row| alert_detail(row, p.evidence.as_ref()))
         }
         PrivacyView::Cases => {
             work_queue_view::render(frame, queue_area, &p.cases, theme, !p.detail_focused);
@@ -31,13 +36,22 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         }
     };
     if let Some(detail_area) = detail_area {
-        detail_pane::render(frame, detail_area, detail.as_ref(), theme, p.detail_focused, p.detail_scroll);
+        detail_pane::render(
+            frame,
+            detail_area,
+            detail.as_ref(),
+            theme,
+            p.detail_focused,
+            p.detail_scroll,
+        );
     }
-    match &p.popup {
-        Some(Popup::Dismiss { reason, .. } | Popup::Determine { reason, .. } | Popup::Note { reason, .. }) => {
-            reason::render(frame, body, reason, theme)
-        }
-        None => {}
+    if let Some(
+        Popup::Dismiss { reason, .. }
+        | Popup::Determine { reason, .. }
+        | Popup::Note { reason, .. },
+    ) = &p.popup
+    {
+        reason::render(frame, body, reason, theme);
     }
 }
 
@@ -48,7 +62,10 @@ fn dashboard_line<'a>(p: &PrivacyState, theme: &Theme) -> Line<'a> {
     }
     let c = &p.counts;
     let mut spans = vec![
-        Span::styled(format!("alerts {} ({} high)", c.alerts, c.high), theme.style(if c.high > 0 { "flag" } else { "text" })),
+        Span::styled(
+            format!("alerts {} ({} high)", c.alerts, c.high),
+            theme.style(if c.high > 0 { "flag" } else { "text" }),
+        ),
         Span::styled(
             format!(
                 " · cases: assigned {}, review {}, determined {}, closed {}",
@@ -59,7 +76,10 @@ fn dashboard_line<'a>(p: &PrivacyState, theme: &Theme) -> Line<'a> {
     ];
     if c.breach_clocks > 0 {
         spans.push(Span::raw(" · "));
-        spans.push(Span::styled(format!("breach clocks {}", c.breach_clocks), theme.style("error")));
+        spans.push(Span::styled(
+            format!("breach clocks {}", c.breach_clocks),
+            theme.style("error"),
+        ));
     }
     if let Some(n) = &p.notice {
         spans.push(Span::styled(format!(" · {n}"), theme.style("text.dim")));
@@ -72,7 +92,16 @@ pub fn alert_detail(row: &AlertRow, evidence: Option<&AlertEvidence>) -> Detail 
     let v = &row.0;
     let a = &v.alert;
     let mut d = Detail::new(format!("score {} · {}", a.score, row.rules_text()))
-        .field("User", format!("{} · {} · {} · {}", a.user_id, or_dash(&v.user_name), or_dash(&v.department), or_dash(&v.role)))
+        .field(
+            "User",
+            format!(
+                "{} · {} · {} · {}",
+                a.user_id,
+                or_dash(&v.user_name),
+                or_dash(&v.department),
+                or_dash(&v.role)
+            ),
+        )
         .field("Patient", a.patient_id.clone());
     if !a.patients.is_empty() {
         d = d.field("Patients", format!("{} in the burst", a.patients.len()));
@@ -80,7 +109,12 @@ pub fn alert_detail(row: &AlertRow, evidence: Option<&AlertEvidence>) -> Detail 
     d = d.field("Why", a.why.clone()).field(
         "Accesses",
         match (a.first, a.last) {
-            (Some(f), Some(l)) => format!("{} from {} to {}", a.accesses, f.format("%Y-%m-%d %H:%M"), l.format("%Y-%m-%d %H:%M UTC")),
+            (Some(f), Some(l)) => format!(
+                "{} from {} to {}",
+                a.accesses,
+                f.format("%Y-%m-%d %H:%M"),
+                l.format("%Y-%m-%d %H:%M UTC")
+            ),
             _ => a.accesses.to_string(),
         },
     );
@@ -88,7 +122,13 @@ pub fn alert_detail(row: &AlertRow, evidence: Option<&AlertEvidence>) -> Detail 
         None => d.text("enter: the evidence (roster row, patient, accesses, encounters)"),
         Some(e) => {
             let user = match &e.roster {
-                Some(r) => format!("{} · {} · {} · home {}", r.name, r.department, r.role, or_dash(&r.home_address)),
+                Some(r) => format!(
+                    "{} · {} · {} · home {}",
+                    r.name,
+                    r.department,
+                    r.role,
+                    or_dash(&r.home_address)
+                ),
                 None => "not on the roster".into(),
             };
             d = d.field("Roster", user);
@@ -135,13 +175,24 @@ pub fn case_detail(row: &CaseRow) -> Detail {
         .field("Assigned", c.assignee.clone())
         .field("Opened", c.discovered.format("%Y-%m-%d").to_string());
     if let Some(due) = c.notice_due() {
-        d = d.field("Breach", format!("notification due by {due} (60 days from discovery, 164.404)"));
+        d = d.field(
+            "Breach",
+            format!("notification due by {due} (60 days from discovery, 164.404)"),
+        );
     }
     let history: Vec<String> = c
         .history
         .iter()
         .rev()
-        .map(|e| format!("{} {} {} {}", e.time.format("%Y-%m-%d %H:%M"), e.by, e.what, e.text))
+        .map(|e| {
+            format!(
+                "{} {} {} {}",
+                e.time.format("%Y-%m-%d %H:%M"),
+                e.by,
+                e.what,
+                e.text
+            )
+        })
         .collect();
     d.text(format!("History (newest first):\n{}", history.join("\n")))
 }
