@@ -35,7 +35,7 @@ fn median(mut days: Vec<i64>) -> Option<i64> {
     let n = days.len();
     match n {
         0 => None,
-        _ if n % 2 == 1 => days.get(n / 2).copied(),
+        _ if !n.is_multiple_of(2) => days.get(n / 2).copied(),
         _ => Some((days[n / 2 - 1] + days[n / 2]) / 2),
     }
 }
