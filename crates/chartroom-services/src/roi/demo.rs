@@ -243,7 +243,7 @@ fn plan(seed: u64, index: u64, mrn: Mrn, as_of: NaiveDate) -> Planned {
             one_of(&INSURERS, seed, index).to_string(),
             "underwriting",
         ),
-        Fate::AwaitingAuthorization if index % 2 == 0 => (
+        Fate::AwaitingAuthorization if index.is_multiple_of(2) => (
             "disability",
             "Social Security Disability Determination Services".into(),
             "disability claim",
@@ -427,7 +427,7 @@ impl Services {
                 }
                 Fate::Denied => {
                     let on = days_after(p.received, 3).min(as_of);
-                    let (reason, reviewable) = if p.index % 2 == 0 {
+                    let (reason, reviewable) = if p.index.is_multiple_of(2) {
                         (
                             "the request asks for psychotherapy notes (164.524(a)(1)(i))",
                             false,

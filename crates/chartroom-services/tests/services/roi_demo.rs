@@ -27,7 +27,17 @@ fn the_demo_population_has_requests_in_every_status_and_clock() {
         rows.len()
     );
     let statuses: HashSet<&str> = rows.iter().map(|r| r.status.as_str()).collect();
-    for s in ["on_hold", "in_fulfillment", "qa", "released"] {
+    for s in [
+        "logged",
+        "pending_authorization",
+        "on_hold",
+        "in_fulfillment",
+        "qa",
+        "pending_payment",
+        "released",
+        "denied",
+        "cancelled",
+    ] {
         assert!(statuses.contains(s), "no {s} request: {statuses:?}");
     }
     let open = |r: &&chartroom_services::roi::RoiRow| r.status != "released";
@@ -52,6 +62,10 @@ fn the_demo_population_has_requests_in_every_status_and_clock() {
         "legal_process",
         "court_order_or_assurances",
         "signature",
+        "expired",
+        "revoked",
+        "compound_authorization",
+        "description",
     ] {
         assert!(missing.contains(code), "no hold for {code}: {missing:?}");
     }

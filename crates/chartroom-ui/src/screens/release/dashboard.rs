@@ -35,7 +35,7 @@ fn median(mut days: Vec<i64>) -> Option<i64> {
     let n = days.len();
     match n {
         0 => None,
-        _ if n % 2 == 1 => days.get(n / 2).copied(),
+        _ if !n.is_multiple_of(2) => days.get(n / 2).copied(),
         _ => Some((days[n / 2 - 1] + days[n / 2]) / 2),
     }
 }
@@ -96,7 +96,7 @@ fn days(d: Option<i64>) -> String {
 pub fn render(frame: &mut Frame, area: Rect, rows: &[RequestRow], theme: &Theme) {
     let d = Dashboard::of(rows);
     let mut lines = vec![Line::styled("Open by status", theme.style("title"))];
-    for pair in d.by_status.chunks(3) {
+    for pair in d.by_status.chunks(2) {
         let cells: Vec<String> = pair
             .iter()
             .map(|(s, n)| format!("{:<22}{n:>4}", s.code()))

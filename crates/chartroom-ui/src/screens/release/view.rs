@@ -72,7 +72,7 @@ fn split(body: Rect, rows: usize) -> (Rect, Option<Rect>) {
     }
 }
 
-/// `open 12 (hold 5, fulfil 4, QA 3) · released 2 · due soon 2 · overdue 1`.
+/// `open 12: log 1 auth 1 hold 5 fulfil 4 QA 1 pay 0 · done 2 · soon 2 · late 1`.
 fn dashboard_line<'a>(r: &ReleaseState, theme: &Theme) -> Line<'a> {
     if r.as_of.is_none() {
         return Line::styled("loading the requests…", theme.style("text.dim"));
@@ -81,7 +81,7 @@ fn dashboard_line<'a>(r: &ReleaseState, theme: &Theme) -> Line<'a> {
     let spans = vec![
         Span::styled(
             format!(
-                "open {} (log {}, auth {}, hold {}, fulfil {}, QA {}, pay {}) · done {} · ",
+                "open {}: log {} auth {} hold {} fulfil {} QA {} pay {} · done {} · ",
                 c.open,
                 c.logged,
                 c.pending_authorization,
@@ -94,12 +94,12 @@ fn dashboard_line<'a>(r: &ReleaseState, theme: &Theme) -> Line<'a> {
             theme.style("text"),
         ),
         Span::styled(
-            format!("due soon {}", c.due_soon),
+            format!("soon {}", c.due_soon),
             theme.style(if c.due_soon > 0 { "flag" } else { "text" }),
         ),
         Span::raw(" · "),
         Span::styled(
-            format!("overdue {}", c.overdue),
+            format!("late {}", c.overdue),
             theme.style(if c.overdue > 0 { "error" } else { "text" }),
         ),
     ];
