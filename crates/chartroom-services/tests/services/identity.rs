@@ -202,15 +202,15 @@ fn only_merge_roles_review_duplicates_and_refusals_are_audited() {
         .duplicate_pair_detail(&clerk, people[0].id, people[1].id)
         .is_err());
     let trail = services.audit_trail(&admin, None, 100).unwrap();
-    assert!(trail.iter().filter(|e| e.event.action == AccessAction::Denied).count() >= 4, "{trail:?}");
+    assert!(trail.iter().filter(|e| e.event.event.action == AccessAction::Denied).count() >= 4, "{trail:?}");
     services.find_duplicates(&admin).unwrap();
     let detail = services
         .duplicate_pair_detail(&admin, people[1].id, people[0].id)
         .unwrap();
     assert_eq!(detail.view.a.id, people[0].id);
     let trail = services.audit_trail(&admin, None, 200).unwrap();
-    assert!(trail.iter().any(|e| e.event.action == AccessAction::Merge && e.event.detail.contains("duplicate detection")));
-    assert!(trail.iter().any(|e| e.event.action == AccessAction::OpenChart && e.event.detail.contains("duplicate review")));
+    assert!(trail.iter().any(|e| e.event.event.action == AccessAction::Merge && e.event.event.detail.contains("duplicate detection")));
+    assert!(trail.iter().any(|e| e.event.event.action == AccessAction::OpenChart && e.event.event.detail.contains("duplicate review")));
 }
 
 #[test]
@@ -271,7 +271,7 @@ fn charts_charge_out_check_in_overdue_and_pull_list_in_terminal_digit_order() {
         .unwrap();
     assert!(services.charts_out(&clerk).unwrap().is_empty());
     let trail = services.audit_trail(&clerk, None, 100).unwrap();
-    assert!(trail.iter().filter(|e| e.event.action == AccessAction::ChartTracking).count() >= 4);
+    assert!(trail.iter().filter(|e| e.event.event.action == AccessAction::ChartTracking).count() >= 4);
 }
 
 /// What merge then unmerge must leave exactly as it was.
