@@ -148,7 +148,7 @@ impl Services {
             .unwrap_or_else(|| fresh_pair(&a, &b, now));
         let (a, b) = if pair.a == a.id { (a, b) } else { (b, a) };
         let newest_first = |mut v: Vec<Encounter>| {
-            v.sort_by(|p, q| q.admit.cmp(&p.admit));
+            v.sort_by_key(|e| std::cmp::Reverse(e.admit));
             v
         };
         let a_encounters = newest_first(read.encounters_of(a.id)?);
