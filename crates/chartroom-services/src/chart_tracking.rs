@@ -49,7 +49,11 @@ impl Services {
         let read = self.store.read()?;
         let mut out = read.chart_volumes_of(patient)?;
         if out.is_empty() {
-            out.push(ChartVolume::on_shelf(patient, 1, self.clock.now().naive_utc()));
+            out.push(ChartVolume::on_shelf(
+                patient,
+                1,
+                self.clock.now().naive_utc(),
+            ));
         }
         Ok(out)
     }
@@ -88,7 +92,12 @@ impl Services {
         tx.put_chart_volume(&v)?;
         let due_text = due.map(|d| format!(", due {d}")).unwrap_or_default();
         let detail = format!("chart volume {volume} moved to {}{due_text}", to.label());
-        tx.append_audit(self.audit_event(session, AccessAction::ChartTracking, Some(patient), detail))?;
+        tx.append_audit(self.audit_event(
+            session,
+            AccessAction::ChartTracking,
+            Some(patient),
+            detail,
+        ))?;
         tx.commit()?;
         Ok(v)
     }
@@ -113,7 +122,12 @@ impl Services {
         });
         tx.put_chart_volume(&v)?;
         let detail = format!("chart requested for {needed_on}");
-        tx.append_audit(self.audit_event(session, AccessAction::ChartTracking, Some(patient), detail))?;
+        tx.append_audit(self.audit_event(
+            session,
+            AccessAction::ChartTracking,
+            Some(patient),
+            detail,
+        ))?;
         tx.commit()?;
         Ok(v)
     }

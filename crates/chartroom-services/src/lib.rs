@@ -10,9 +10,9 @@ mod chart_tracking;
 mod charts;
 pub mod completion;
 mod data_transfer;
+mod duplicates;
 mod hl7_feed;
 mod index_sync;
-mod duplicates;
 mod merges;
 pub mod roi;
 mod sampling;
@@ -24,9 +24,7 @@ mod config;
 mod session;
 mod users;
 pub use config::{DataConfig, IdentityConfig};
-pub use duplicates::{
-    evaluate_duplicates, DuplicateEvalReport, FindReport, PairDetail, PairView,
-};
+pub use duplicates::{evaluate_duplicates, DuplicateEvalReport, FindReport, PairDetail, PairView};
 pub use users::{looks_like_public_key, valid_username, NewUser};
 
 pub use audit_trail::AuditEntry;

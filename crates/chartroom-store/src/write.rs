@@ -9,9 +9,9 @@
 //! the counters read there are protected by redb's single-writer lock until commit.
 
 use super::codec::{self, OutboxRow};
+use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::meta::Counters;
 use super::tables::*;
-use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;

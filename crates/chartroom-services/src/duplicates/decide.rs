@@ -62,11 +62,16 @@ pub(crate) fn pair_after_merge(
         let (mut pair, reason) = match stored {
             Some(p) => (p, record.reason.clone()),
             None => {
-                let (Some(a), Some(b)) = (read.patient(record.survivor)?, read.patient(record.retired)?)
-                else {
+                let (Some(a), Some(b)) = (
+                    read.patient(record.survivor)?,
+                    read.patient(record.retired)?,
+                ) else {
                     return Ok(None);
                 };
-                (fresh_pair(&a, &b, now), format!("{} {CREATED_BY_MERGE}", record.reason))
+                (
+                    fresh_pair(&a, &b, now),
+                    format!("{} {CREATED_BY_MERGE}", record.reason),
+                )
             }
         };
         pair.status = DuplicateStatus::VerifiedDuplicate;
@@ -157,7 +162,12 @@ impl Services {
         let mut tx = self.store.write()?;
         for (p, other) in [(&a, &b), (&b, &a)] {
             let detail = format!("duplicate review: compared with patient #{}", other.id);
-            tx.append_audit(self.audit_event(session, AccessAction::OpenChart, Some(p.id), detail))?;
+            tx.append_audit(self.audit_event(
+                session,
+                AccessAction::OpenChart,
+                Some(p.id),
+                detail,
+            ))?;
         }
         tx.commit()?;
         Ok(PairDetail {
@@ -181,7 +191,9 @@ impl Services {
         if status == DuplicateStatus::VerifiedDuplicate {
             return Err(ServiceError::Invalid {
                 what: "decision",
-                reason: "a verified duplicate is decided by merging the charts (choose the survivor)".into(),
+                reason:
+                    "a verified duplicate is decided by merging the charts (choose the survivor)"
+                        .into(),
             });
         }
         if x == y {

@@ -7,8 +7,8 @@
 use chartroom_domain::chart_tracking::ChartPlace;
 use chartroom_domain::duplicates::DuplicateStatus;
 use chartroom_domain::{
-    AccessAction, Address, Encounter, EncounterClass, EncounterId, FixedClock, Patient, PatientId, Role, Sex,
-    Ssn,
+    AccessAction, Address, Encounter, EncounterClass, EncounterId, FixedClock, Patient, PatientId,
+    Role, Sex, Ssn,
 };
 use chartroom_services::{NewUser, ServiceError, Services, Session};
 use chartroom_testkit::{patient, plant_patient};
@@ -79,7 +79,10 @@ fn population(services: &Services) -> Vec<Patient> {
         .collect()
 }
 
-fn pair_ids(services: &Services, session: &Session) -> Vec<(PatientId, PatientId, DuplicateStatus)> {
+fn pair_ids(
+    services: &Services,
+    session: &Session,
+) -> Vec<(PatientId, PatientId, DuplicateStatus)> {
     services
         .duplicate_pairs(session)
         .unwrap()
@@ -94,7 +97,10 @@ fn find_proposes_the_three_pairs_of_a_triple_and_no_look_alikes() {
     let (services, him) = open(dir.path());
     let people = population(&services);
     let report = services.find_duplicates(&him).unwrap();
-    assert_eq!((report.pairs, report.new_pairs, report.threshold), (3, 3, 60));
+    assert_eq!(
+        (report.pairs, report.new_pairs, report.threshold),
+        (3, 3, 60)
+    );
     let pairs = pair_ids(&services, &him);
     let ada: Vec<PatientId> = people[..3].iter().map(|p| p.id).collect();
     for (a, b, status) in &pairs {
@@ -120,14 +126,23 @@ fn decisions_stick_and_a_higher_threshold_hides_potential_pairs() {
         .decide_duplicate(&him, b, a, DuplicateStatus::NotDuplicate, "checked")
         .unwrap();
     services
-        .decide_duplicate(&him, people[0].id, a, DuplicateStatus::Deferred, "call patient")
+        .decide_duplicate(
+            &him,
+            people[0].id,
+            a,
+            DuplicateStatus::Deferred,
+            "call patient",
+        )
         .unwrap();
     let refused = services.decide_duplicate(&him, a, b, DuplicateStatus::VerifiedDuplicate, "");
     assert!(matches!(refused, Err(ServiceError::Invalid { .. })));
     let report = services.find_duplicates(&him).unwrap();
     assert_eq!((report.decided, report.new_pairs), (2, 0));
     let pairs = pair_ids(&services, &him);
-    assert!(pairs.contains(&(a, b, DuplicateStatus::NotDuplicate)), "{pairs:?}");
+    assert!(
+        pairs.contains(&(a, b, DuplicateStatus::NotDuplicate)),
+        "{pairs:?}"
+    );
     assert!(pairs.contains(&(people[0].id, a, DuplicateStatus::Deferred)));
 
     std::fs::write(
@@ -137,7 +152,11 @@ fn decisions_stick_and_a_higher_threshold_hides_potential_pairs() {
     .unwrap();
     let shown = pair_ids(&services, &him);
     assert_eq!(shown.len(), 2, "decided pairs stay listed: {shown:?}");
-    std::fs::write(dir.path().join("config.toml"), "[identity]\nduplicate_threshold = 101\n").unwrap();
+    std::fs::write(
+        dir.path().join("config.toml"),
+        "[identity]\nduplicate_threshold = 101\n",
+    )
+    .unwrap();
     assert!(services.find_duplicates(&him).is_err());
 }
 
@@ -148,7 +167,9 @@ fn merge_verifies_the_pair_and_unmerge_puts_it_back() {
     let people = population(&services);
     services.find_duplicates(&him).unwrap();
     let (keep, gone) = (people[0].id, people[1].id);
-    services.merge_charts(&him, keep, gone, "same person").unwrap();
+    services
+        .merge_charts(&him, keep, gone, "same person")
+        .unwrap();
     let pairs = pair_ids(&services, &him);
     assert!(pairs.contains(&(keep, gone, DuplicateStatus::VerifiedDuplicate)));
     // The retired chart is not proposed again; its other pair is dropped.
@@ -156,7 +177,10 @@ fn merge_verifies_the_pair_and_unmerge_puts_it_back() {
     assert_eq!(report.pairs, 1, "{report:?}");
     services.unmerge_chart(&him, gone, "wrong").unwrap();
     let pairs = pair_ids(&services, &him);
-    assert!(pairs.contains(&(keep, gone, DuplicateStatus::Potential)), "{pairs:?}");
+    assert!(
+        pairs.contains(&(keep, gone, DuplicateStatus::Potential)),
+        "{pairs:?}"
+    );
 
     // A merge of a pair find never proposed creates it, and its unmerge removes it.
     let (t1, t2) = (people[3].id, people[4].id);
@@ -196,21 +220,40 @@ fn only_merge_roles_review_duplicates_and_refusals_are_audited() {
     ));
     assert!(services.duplicate_pairs(&clerk).is_err());
     assert!(services
-        .decide_duplicate(&clerk, people[0].id, people[1].id, DuplicateStatus::Deferred, "")
+        .decide_duplicate(
+            &clerk,
+            people[0].id,
+            people[1].id,
+            DuplicateStatus::Deferred,
+            ""
+        )
         .is_err());
     assert!(services
         .duplicate_pair_detail(&clerk, people[0].id, people[1].id)
         .is_err());
     let trail = services.audit_trail(&admin, None, 100).unwrap();
-    assert!(trail.iter().filter(|e| e.event.event.action == AccessAction::Denied).count() >= 4, "{trail:?}");
+    assert!(
+        trail
+            .iter()
+            .filter(|e| e.event.event.action == AccessAction::Denied)
+            .count()
+            >= 4,
+        "{trail:?}"
+    );
     services.find_duplicates(&admin).unwrap();
     let detail = services
         .duplicate_pair_detail(&admin, people[1].id, people[0].id)
         .unwrap();
     assert_eq!(detail.view.a.id, people[0].id);
     let trail = services.audit_trail(&admin, None, 200).unwrap();
-    assert!(trail.iter().any(|e| e.event.event.action == AccessAction::Merge && e.event.event.detail.contains("duplicate detection")));
-    assert!(trail.iter().any(|e| e.event.event.action == AccessAction::OpenChart && e.event.event.detail.contains("duplicate review")));
+    assert!(trail
+        .iter()
+        .any(|e| e.event.event.action == AccessAction::Merge
+            && e.event.event.detail.contains("duplicate detection")));
+    assert!(trail
+        .iter()
+        .any(|e| e.event.event.action == AccessAction::OpenChart
+            && e.event.event.detail.contains("duplicate review")));
 }
 
 #[test]
@@ -227,7 +270,10 @@ fn charts_charge_out_check_in_overdue_and_pull_list_in_terminal_digit_order() {
         // MRNs chosen so terminal-digit order differs from number order.
         p.mrn = chartroom_domain::Mrn([123_456, 993_456, 120_057, 100_156][i]);
         tx.put_patient(&p).unwrap();
-        let admit = NaiveDate::from_ymd_opt(2026, 11, 3).unwrap().and_hms_opt(8 + i as u32, 0, 0).unwrap();
+        let admit = NaiveDate::from_ymd_opt(2026, 11, 3)
+            .unwrap()
+            .and_hms_opt(8 + i as u32, 0, 0)
+            .unwrap();
         tx.put_encounter(&Encounter {
             id: EncounterId(i as u64 + 1),
             number: format!("V{i}"),
@@ -254,11 +300,25 @@ fn charts_charge_out_check_in_overdue_and_pull_list_in_terminal_digit_order() {
 
     let due = NaiveDate::from_ymd_opt(2026, 11, 1);
     let out = services
-        .move_chart(&clerk, planted[0].id, 1, ChartPlace::Department("Cardiology".into()), due, "")
+        .move_chart(
+            &clerk,
+            planted[0].id,
+            1,
+            ChartPlace::Department("Cardiology".into()),
+            due,
+            "",
+        )
         .unwrap();
     assert!(out.overdue(NaiveDate::from_ymd_opt(2026, 11, 2).unwrap()));
     assert!(services
-        .move_chart(&clerk, planted[0].id, 1, ChartPlace::Department("Cardiology".into()), due, "")
+        .move_chart(
+            &clerk,
+            planted[0].id,
+            1,
+            ChartPlace::Department("Cardiology".into()),
+            due,
+            ""
+        )
         .is_err());
     let outs = services.charts_out(&clerk).unwrap();
     assert_eq!(outs.len(), 1);
@@ -271,7 +331,13 @@ fn charts_charge_out_check_in_overdue_and_pull_list_in_terminal_digit_order() {
         .unwrap();
     assert!(services.charts_out(&clerk).unwrap().is_empty());
     let trail = services.audit_trail(&clerk, None, 100).unwrap();
-    assert!(trail.iter().filter(|e| e.event.event.action == AccessAction::ChartTracking).count() >= 4);
+    assert!(
+        trail
+            .iter()
+            .filter(|e| e.event.event.action == AccessAction::ChartTracking)
+            .count()
+            >= 4
+    );
 }
 
 /// What merge then unmerge must leave exactly as it was.
@@ -286,14 +352,21 @@ fn observable(services: &Services, session: &Session) -> Vec<String> {
             p.mrn,
             p.name.display_last_first(),
             read.merged_into(p.id).unwrap(),
-            read.encounters_of(p.id).unwrap().iter().map(|e| e.id).collect::<Vec<_>>()
+            read.encounters_of(p.id)
+                .unwrap()
+                .iter()
+                .map(|e| e.id)
+                .collect::<Vec<_>>()
         ));
     }
     let mut retired: Vec<_> = read.retired_charts().unwrap().into_iter().collect();
     retired.sort();
     out.push(format!("retired {retired:?}"));
     for v in services.duplicate_pairs(session).unwrap() {
-        out.push(format!("pair {} {} {} {:?}", v.pair.a, v.pair.b, v.pair.score, v.pair.status));
+        out.push(format!(
+            "pair {} {} {} {:?}",
+            v.pair.a, v.pair.b, v.pair.score, v.pair.status
+        ));
     }
     out
 }
