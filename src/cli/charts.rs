@@ -148,7 +148,10 @@ fn out(data: &Path, as_json: bool) -> Result<ExitCode> {
                 c.patient.mrn,
                 c.volume.volume,
                 c.volume.place.label(),
-                c.volume.due.map(|d| d.to_string()).unwrap_or_else(|| "-".into()),
+                c.volume
+                    .due
+                    .map(|d| d.to_string())
+                    .unwrap_or_else(|| "-".into()),
                 if overdue { "  OVERDUE" } else { "" }
             )?;
         }

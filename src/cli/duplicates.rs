@@ -213,7 +213,12 @@ fn decide(data: &Path, a: &str, b: &str, status: &str, reason: &str) -> Result<E
 fn eval(patients: u64, seed: u64, threshold: u8, verbose: bool) -> Result<ExitCode> {
     let r = chartroom_services::evaluate_duplicates(patients, seed, threshold)?;
     if verbose {
-        for line in r.missed.iter().map(|m| format!("missed {m}")).chain(r.false_alarms.iter().map(|f| format!("flagged {f}"))) {
+        for line in r
+            .missed
+            .iter()
+            .map(|m| format!("missed {m}"))
+            .chain(r.false_alarms.iter().map(|f| format!("flagged {f}")))
+        {
             eprintln!("{line}");
         }
     }
@@ -224,14 +229,34 @@ fn eval(patients: u64, seed: u64, threshold: u8, verbose: bool) -> Result<ExitCo
     figure("duplicates_eval_precision", r.precision(), "ratio");
     figure("duplicates_eval_recall", r.recall(), "ratio");
     for (kind, (total, flagged)) in &r.look_alikes {
-        figure(&format!("duplicates_eval_flagged_{kind}"), *flagged as f64, &format!("of_{total}"));
+        figure(
+            &format!("duplicates_eval_flagged_{kind}"),
+            *flagged as f64,
+            &format!("of_{total}"),
+        );
     }
     for (slip, (total, found)) in &r.by_slip {
-        let recall = if *total == 0 { 1.0 } else { *found as f64 / *total as f64 };
-        figure(&format!("duplicates_eval_recall_{slip}"), recall, &format!("of_{total}"));
+        let recall = if *total == 0 {
+            1.0
+        } else {
+            *found as f64 / *total as f64
+        };
+        figure(
+            &format!("duplicates_eval_recall_{slip}"),
+            recall,
+            &format!("of_{total}"),
+        );
     }
-    figure("duplicates_eval_comparisons", r.blocking.comparisons as f64, "pairs");
-    figure("duplicates_eval_oversized_blocks", r.blocking.oversized_blocks as f64, "blocks");
+    figure(
+        "duplicates_eval_comparisons",
+        r.blocking.comparisons as f64,
+        "pairs",
+    );
+    figure(
+        "duplicates_eval_oversized_blocks",
+        r.blocking.oversized_blocks as f64,
+        "blocks",
+    );
     figure("duplicates_eval_find_time", r.find_time.as_secs_f64(), "s");
     figure("duplicates_eval_peak_memory", peak as f64 / 1024.0, "MB");
     Ok(ExitCode::SUCCESS)

@@ -119,7 +119,14 @@ impl ChartVolume {
     }
 
     /// Moves the volume (charge-out, check-in, off-site, missing).
-    pub fn move_to(&mut self, to: ChartPlace, at: NaiveDateTime, by: &str, due: Option<NaiveDate>, note: &str) {
+    pub fn move_to(
+        &mut self,
+        to: ChartPlace,
+        at: NaiveDateTime,
+        by: &str,
+        due: Option<NaiveDate>,
+        note: &str,
+    ) {
         self.place = to.clone();
         self.since = at;
         self.due = if to.is_out() { due } else { None };
@@ -164,7 +171,10 @@ mod tests {
     fn terminal_digit_order_reads_the_last_pair_first() {
         let mut mrns = vec![Mrn(123456), Mrn(993456), Mrn(120057), Mrn(100156), Mrn(1)];
         mrns.sort_by_key(|m| terminal_digit_key(*m));
-        assert_eq!(mrns, vec![Mrn(1), Mrn(100156), Mrn(123456), Mrn(993456), Mrn(120057)]);
+        assert_eq!(
+            mrns,
+            vec![Mrn(1), Mrn(100156), Mrn(123456), Mrn(993456), Mrn(120057)]
+        );
         assert_eq!(shelf_label(Mrn(123456)), "56-34-12");
         assert_eq!(shelf_label(Mrn(98_123_456)), "56-34-12-98");
     }
@@ -176,13 +186,28 @@ mod tests {
             ChartPlace::parse("dept:Cardiology"),
             Some(ChartPlace::Department("Cardiology".into()))
         );
-        assert_eq!(ChartPlace::parse("offsite:Box 7"), Some(ChartPlace::OffSite("Box 7".into())));
-        assert_eq!(ChartPlace::parse("person:Dr Lee"), Some(ChartPlace::Borrower("Dr Lee".into())));
+        assert_eq!(
+            ChartPlace::parse("offsite:Box 7"),
+            Some(ChartPlace::OffSite("Box 7".into()))
+        );
+        assert_eq!(
+            ChartPlace::parse("person:Dr Lee"),
+            Some(ChartPlace::Borrower("Dr Lee".into()))
+        );
         assert_eq!(ChartPlace::parse(" "), None);
-        let t = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap_or_default().and_hms_opt(9, 0, 0).unwrap_or_default();
+        let t = NaiveDate::from_ymd_opt(2026, 11, 1)
+            .unwrap_or_default()
+            .and_hms_opt(9, 0, 0)
+            .unwrap_or_default();
         let mut v = ChartVolume::on_shelf(PatientId(1), 1, t);
         assert!(!v.overdue(t.date()));
-        v.move_to(ChartPlace::Department("ED".into()), t, "clerk", NaiveDate::from_ymd_opt(2026, 11, 3), "");
+        v.move_to(
+            ChartPlace::Department("ED".into()),
+            t,
+            "clerk",
+            NaiveDate::from_ymd_opt(2026, 11, 3),
+            "",
+        );
         assert!(!v.overdue(t.date()));
         assert!(v.overdue(NaiveDate::from_ymd_opt(2026, 11, 4).unwrap_or_default()));
         v.move_to(ChartPlace::FileRoom, t, "clerk", None, "");

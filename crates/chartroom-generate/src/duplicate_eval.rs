@@ -136,7 +136,11 @@ impl Builder {
     }
 
     fn register_again(&mut self, original: PatientId) {
-        let count = if self.g.rng.random_bool(TRIPLE_RATE) { 2 } else { 1 };
+        let count = if self.g.rng.random_bool(TRIPLE_RATE) {
+            2
+        } else {
+            1
+        };
         let mut ids = vec![(original, Vec::new())];
         for _ in 0..count {
             let base = self.out.patients[original.0 as usize - 1].clone();
@@ -145,7 +149,8 @@ impl Builder {
         }
         for i in 0..ids.len() {
             for j in i + 1..ids.len() {
-                let mut slips: Vec<Slip> = ids[i].1.iter().chain(ids[j].1.iter()).copied().collect();
+                let mut slips: Vec<Slip> =
+                    ids[i].1.iter().chain(ids[j].1.iter()).copied().collect();
                 slips.sort();
                 slips.dedup();
                 self.out.same_person.push(SamePerson {
@@ -243,7 +248,11 @@ impl Builder {
             }
             Slip::NoSsn if p.ssn.is_some() => p.ssn = None,
             Slip::SsnSlip if p.ssn.is_some() => {
-                let digits = p.ssn.as_ref().map(|s| s.digits().to_string()).unwrap_or_default();
+                let digits = p
+                    .ssn
+                    .as_ref()
+                    .map(|s| s.digits().to_string())
+                    .unwrap_or_default();
                 let mut d = digits.into_bytes();
                 let at = rng.random_range(1..9);
                 if rng.random_bool(0.5) && at < 8 && d[at] != d[at + 1] {

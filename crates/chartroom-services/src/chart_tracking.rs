@@ -25,13 +25,35 @@ pub struct PullItem {
 }
 
 impl Services {
+    /// A volume as stored (volume `n` on its shelf when never moved); call it holding the
+    /// write lock so the read is current.
+    fn volume_under_lock(
+        &self,
+        patient: PatientId,
+        n: u16,
+        now: chrono::NaiveDateTime,
+    ) -> Result<ChartVolume> {
+        let read = self.store.read()?;
+        read.patient(patient)?
+            .ok_or(ServiceError::NotFound { what: "patient" })?;
+        Ok(read
+            .chart_volumes_of(patient)?
+            .into_iter()
+            .find(|v| v.volume == n)
+            .unwrap_or_else(|| ChartVolume::on_shelf(patient, n, now)))
+    }
+
     /// Where each volume of a chart is (volume 1 on its shelf when never moved).
     pub fn chart_volumes(&self, session: &Session, patient: PatientId) -> Result<Vec<ChartVolume>> {
         self.require(session, Permission::OpenChart)?;
         let read = self.store.read()?;
         let mut out = read.chart_volumes_of(patient)?;
         if out.is_empty() {
-            out.push(ChartVolume::on_shelf(patient, 1, self.clock.now().naive_utc()));
+            out.push(ChartVolume::on_shelf(
+                patient,
+                1,
+                self.clock.now().naive_utc(),
+            ));
         }
         Ok(out)
     }
@@ -56,15 +78,7 @@ impl Services {
         }
         let now = self.clock.now().naive_utc();
         let mut tx = self.store.write()?;
-        let read = self.store.read()?;
-        read.patient(patient)?
-            .ok_or(ServiceError::NotFound { what: "patient" })?;
-        let mut v = read
-            .chart_volumes_of(patient)?
-            .into_iter()
-            .find(|v| v.volume == volume)
-            .unwrap_or_else(|| ChartVolume::on_shelf(patient, volume, now));
-        drop(read);
+        let mut v = self.volume_under_lock(patient, volume, now)?;
         if v.place == to {
             return Err(ServiceError::Invalid {
                 what: "chart move",
@@ -78,7 +92,12 @@ impl Services {
         tx.put_chart_volume(&v)?;
         let due_text = due.map(|d| format!(", due {d}")).unwrap_or_default();
         let detail = format!("chart volume {volume} moved to {}{due_text}", to.label());
-        tx.append_audit(self.audit_event(session, AccessAction::ChartTracking, Some(patient), detail))?;
+        tx.append_audit(self.audit_event(
+            session,
+            AccessAction::ChartTracking,
+            Some(patient),
+            detail,
+        ))?;
         tx.commit()?;
         Ok(v)
     }
@@ -94,15 +113,7 @@ impl Services {
         self.require(session, Permission::OpenChart)?;
         let now = self.clock.now().naive_utc();
         let mut tx = self.store.write()?;
-        let read = self.store.read()?;
-        read.patient(patient)?
-            .ok_or(ServiceError::NotFound { what: "patient" })?;
-        let mut v = read
-            .chart_volumes_of(patient)?
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| ChartVolume::on_shelf(patient, 1, now));
-        drop(read);
+        let mut v = self.volume_under_lock(patient, 1, now)?;
         v.requests.push(ChartRequest {
             by: session.user.username.clone(),
             needed_on,
@@ -111,7 +122,12 @@ impl Services {
         });
         tx.put_chart_volume(&v)?;
         let detail = format!("chart requested for {needed_on}");
-        tx.append_audit(self.audit_event(session, AccessAction::ChartTracking, Some(patient), detail))?;
+        tx.append_audit(self.audit_event(
+            session,
+            AccessAction::ChartTracking,
+            Some(patient),
+            detail,
+        ))?;
         tx.commit()?;
         Ok(v)
     }
@@ -162,7 +178,7 @@ impl Services {
             let Some(patient) = read.patient(id)? else {
                 continue;
             };
-            encounters.sort_by(|a, b| a.admit.cmp(&b.admit));
+            encounters.sort_by_key(|e| e.admit);
             let place = read
                 .chart_volumes_of(id)?
                 .into_iter()

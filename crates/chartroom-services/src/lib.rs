@@ -11,9 +11,9 @@ mod charts;
 pub mod completion;
 mod data_transfer;
 pub mod deid;
+mod duplicates;
 mod hl7_feed;
 mod index_sync;
-mod duplicates;
 mod merges;
 pub mod retention;
 pub mod privacy;
@@ -27,9 +27,7 @@ mod config;
 mod session;
 mod users;
 pub use config::{DataConfig, IdentityConfig};
-pub use duplicates::{
-    evaluate_duplicates, DuplicateEvalReport, FindReport, PairDetail, PairView,
-};
+pub use duplicates::{evaluate_duplicates, DuplicateEvalReport, FindReport, PairDetail, PairView};
 pub use users::{looks_like_public_key, valid_username, NewUser};
 
 pub use audit_trail::AuditEntry;

@@ -9,8 +9,8 @@ use super::Result;
 use chartroom_domain::chart_tracking::ChartVolume;
 use chartroom_domain::duplicates::DuplicatePair;
 use chartroom_domain::{MergeRecord, PatientId};
-use std::collections::HashSet;
 use redb::ReadableTable;
+use std::collections::HashSet;
 
 impl ReadTx {
     /// Every stored duplicate pair, in key order (lower id, then higher id).
@@ -53,7 +53,11 @@ impl ReadTx {
         for row in ReadableTable::range::<&PairKey>(&table, &lo..=&hi)? {
             let (key, value) = row?;
             let (p, v) = pair_from_key(key.value());
-            out.push(codec::decode(CHART_VOLUMES_NAME, &|| format!("{p}/{v}"), value.value())?);
+            out.push(codec::decode(
+                CHART_VOLUMES_NAME,
+                &|| format!("{p}/{v}"),
+                value.value(),
+            )?);
         }
         Ok(out)
     }
@@ -65,7 +69,11 @@ impl ReadTx {
         for row in ReadableTable::range::<&PairKey>(&table, ..)? {
             let (key, value) = row?;
             let (p, v) = pair_from_key(key.value());
-            out.push(codec::decode(CHART_VOLUMES_NAME, &|| format!("{p}/{v}"), value.value())?);
+            out.push(codec::decode(
+                CHART_VOLUMES_NAME,
+                &|| format!("{p}/{v}"),
+                value.value(),
+            )?);
         }
         Ok(out)
     }
@@ -75,8 +83,9 @@ impl ReadTx {
         let (a, b) = DuplicatePair::ordered(x, y);
         let table = self.open(DUPLICATE_PAIRS)?;
         match table.get(&pair_key(a.0, b.0))? {
-            Some(v) => codec::decode(DUPLICATE_PAIRS_NAME, &|| format!("{a}/{b}"), v.value())
-                .map(Some),
+            Some(v) => {
+                codec::decode(DUPLICATE_PAIRS_NAME, &|| format!("{a}/{b}"), v.value()).map(Some)
+            }
             None => Ok(None),
         }
     }

@@ -9,16 +9,16 @@
 //! the counters read there are protected by redb's single-writer lock until commit.
 
 use super::codec::{self, OutboxRow};
+use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::meta::Counters;
 use super::privacy_rows::{write_case, write_disposition};
-use super::identity_rows::{write_pair_row, PairRowWrite};
+use super::tables::*;
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
 use super::write_retention::{apply_retention, RetentionOp};
 use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
 use chartroom_domain::roi::{AccountingRequest, Disclosure, RoiRequest, RoiRequestId, RoiWork};
-use super::tables::*;
 use chartroom_domain::{
     decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,
     EncounterId, MergeRecord, Mrn, NewAccessEvent, Patient, PatientId, Procedure, ProcedureId,

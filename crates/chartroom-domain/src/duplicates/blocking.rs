@@ -163,7 +163,12 @@ pub fn find_candidates(profiles: &[Profile], floor: u8) -> (Vec<Candidate>, Bloc
             }
         }
     }
-    out.sort_by(|p, q| q.score.cmp(&p.score).then(p.a.cmp(&q.a)).then(p.b.cmp(&q.b)));
+    out.sort_by(|p, q| {
+        q.score
+            .cmp(&p.score)
+            .then(p.a.cmp(&q.a))
+            .then(p.b.cmp(&q.b))
+    });
     stats.candidates = out.len();
     (out, stats)
 }

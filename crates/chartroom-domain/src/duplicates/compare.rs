@@ -4,8 +4,8 @@
 use super::profile::Profile;
 use super::typo::{is_typo, one_digit_apart, typo_distance};
 use super::{Field, FieldMatch};
-use crate::matching::{compare_dob, nickname_keys, nickname_relation, phonetic_keys, sounds_alike};
 use crate::matching::NicknameRelation;
+use crate::matching::{compare_dob, nickname_keys, nickname_relation, phonetic_keys, sounds_alike};
 use crate::matching::{DobMatch, DobQuery, Ymd};
 use crate::Sex;
 use chrono::Datelike;
@@ -145,7 +145,9 @@ pub(crate) fn compare_family(a: &Profile, b: &Profile) -> FieldMatch {
     }
     if a.former_families.contains(&b.family)
         || b.former_families.contains(&a.family)
-        || a.former_families.iter().any(|f| b.former_families.contains(f))
+        || a.former_families
+            .iter()
+            .any(|f| b.former_families.contains(f))
     {
         return FieldMatch::Maiden;
     }

@@ -180,9 +180,9 @@ impl DuplicateStatus {
 
     pub fn parse(text: &str) -> Option<DuplicateStatus> {
         let t = text.trim().to_ascii_lowercase().replace('-', "_");
-        DuplicateStatus::ALL
-            .into_iter()
-            .find(|s| s.code() == t || (t == "verified" && *s == DuplicateStatus::VerifiedDuplicate))
+        DuplicateStatus::ALL.into_iter().find(|s| {
+            s.code() == t || (t == "verified" && *s == DuplicateStatus::VerifiedDuplicate)
+        })
     }
 
     /// Short word for screens (never colour alone).

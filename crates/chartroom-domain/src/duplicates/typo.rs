@@ -51,19 +51,8 @@ pub fn is_typo(a: &str, b: &str) -> bool {
 }
 
 /// Whether two digit strings of one length differ in one digit or by one swap of
-/// neighbouring digits (an SSN or date typed with one slip).
-pub fn one_digit_apart(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let diffs: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
-    match diffs.as_slice() {
-        [_] => true,
-        [i, j] => *j == i + 1 && a[*i] == b[*j] && a[*j] == b[*i],
-        _ => false,
-    }
-}
+/// neighbouring digits (an SSN or date typed with one slip): the DOB rule's test.
+pub use crate::matching::dob::one_digit_apart;
 
 #[cfg(test)]
 mod tests {

@@ -356,7 +356,9 @@ pub fn month_name_date(words: &[&str]) -> Option<(String, usize)> {
     Some((format!("{m}/{y}"), 2))
 }
 
-fn one_digit_apart(a: &str, b: &str) -> bool {
+/// Whether two digit strings of one length differ in one digit or by one swap of
+/// neighbouring digits.
+pub fn one_digit_apart(a: &str, b: &str) -> bool {
     let (a, b) = (a.as_bytes(), b.as_bytes());
     if a.len() != b.len() {
         return false;

@@ -25,6 +25,10 @@ pub struct PairDetail {
     pub b_encounters: Vec<Encounter>,
 }
 
+/// Marks the decision of a pair a merge created (no `find` had proposed it), so its
+/// unmerge removes the pair again.
+const CREATED_BY_MERGE: &str = "(pair recorded by the merge)";
+
 /// How a merge or unmerge changes the pair of its two charts.
 pub(crate) enum PairChange {
     Put(DuplicatePair),
@@ -55,14 +59,19 @@ pub(crate) fn pair_after_merge(
 ) -> Result<Option<PairChange>> {
     let stored = read.duplicate_pair(record.survivor, record.retired)?;
     if record.active() {
-        let mut pair = match stored {
-            Some(p) => p,
+        let (mut pair, reason) = match stored {
+            Some(p) => (p, record.reason.clone()),
             None => {
-                let (Some(a), Some(b)) = (read.patient(record.survivor)?, read.patient(record.retired)?)
-                else {
+                let (Some(a), Some(b)) = (
+                    read.patient(record.survivor)?,
+                    read.patient(record.retired)?,
+                ) else {
                     return Ok(None);
                 };
-                fresh_pair(&a, &b, now)
+                (
+                    fresh_pair(&a, &b, now),
+                    format!("{} {CREATED_BY_MERGE}", record.reason),
+                )
             }
         };
         pair.status = DuplicateStatus::VerifiedDuplicate;
@@ -70,7 +79,7 @@ pub(crate) fn pair_after_merge(
             status: DuplicateStatus::VerifiedDuplicate,
             at: record.at,
             by: record.by.clone(),
-            reason: record.reason.clone(),
+            reason,
         });
         return Ok(Some(PairChange::Put(pair)));
     }
@@ -78,7 +87,8 @@ pub(crate) fn pair_after_merge(
         return Ok(None);
     };
     let n = pair.history.len();
-    if n <= 1 {
+    let created_by_merge = n == 1 && pair.history[0].reason.ends_with(CREATED_BY_MERGE);
+    if n == 0 || created_by_merge {
         return Ok(Some(PairChange::Remove(pair.a, pair.b)));
     }
     let before = pair.history[..n - 1]
@@ -143,7 +153,7 @@ impl Services {
             .unwrap_or_else(|| fresh_pair(&a, &b, now));
         let (a, b) = if pair.a == a.id { (a, b) } else { (b, a) };
         let newest_first = |mut v: Vec<Encounter>| {
-            v.sort_by(|p, q| q.admit.cmp(&p.admit));
+            v.sort_by_key(|e| std::cmp::Reverse(e.admit));
             v
         };
         let a_encounters = newest_first(read.encounters_of(a.id)?);
@@ -152,7 +162,12 @@ impl Services {
         let mut tx = self.store.write()?;
         for (p, other) in [(&a, &b), (&b, &a)] {
             let detail = format!("duplicate review: compared with patient #{}", other.id);
-            tx.append_audit(self.audit_event(session, AccessAction::OpenChart, Some(p.id), detail))?;
+            tx.append_audit(self.audit_event(
+                session,
+                AccessAction::OpenChart,
+                Some(p.id),
+                detail,
+            ))?;
         }
         tx.commit()?;
         Ok(PairDetail {
@@ -176,7 +191,9 @@ impl Services {
         if status == DuplicateStatus::VerifiedDuplicate {
             return Err(ServiceError::Invalid {
                 what: "decision",
-                reason: "a verified duplicate is decided by merging the charts (choose the survivor)".into(),
+                reason:
+                    "a verified duplicate is decided by merging the charts (choose the survivor)"
+                        .into(),
             });
         }
         if x == y {

@@ -27,7 +27,12 @@ impl Services {
             .into_iter()
             .filter(|p| p.status == DuplicateStatus::Potential)
             .collect();
-        pairs.sort_by(|x, y| y.score.cmp(&x.score).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+        pairs.sort_by(|x, y| {
+            y.score
+                .cmp(&x.score)
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
         let mut out = DemoDuplicates {
             found: found.pairs,
             ..DemoDuplicates::default()
@@ -35,7 +40,12 @@ impl Services {
         // Leave at least half of the pairs potential.
         let each = EACH.min(pairs.len() / 6);
         for pair in pairs.iter().take(each) {
-            match self.merge_charts(session, pair.a, pair.b, "demo: same person registered twice") {
+            match self.merge_charts(
+                session,
+                pair.a,
+                pair.b,
+                "demo: same person registered twice",
+            ) {
                 Ok(_) => out.merged += 1,
                 Err(ServiceError::Invalid { .. }) => {}
                 Err(e) => return Err(e),

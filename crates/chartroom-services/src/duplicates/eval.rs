@@ -115,7 +115,9 @@ pub fn evaluate_duplicates(patients: u64, seed: u64, threshold: u8) -> Result<Du
     };
     for (a, b, kind) in &eval.look_alikes {
         if flagged.contains(&key(*a, *b)) {
-            report.false_alarms.push(describe(*a, *b, kind.code().to_string()));
+            report
+                .false_alarms
+                .push(describe(*a, *b, kind.code().to_string()));
         }
     }
     for (k, slips) in &truth {

@@ -8,8 +8,8 @@ mod demo;
 mod eval;
 mod find;
 
-pub use decide::{PairDetail, PairView};
 pub(crate) use decide::{pair_after_merge, PairChange};
+pub use decide::{PairDetail, PairView};
 pub use eval::{evaluate_duplicates, DuplicateEvalReport};
 pub use find::FindReport;
 

@@ -6,6 +6,7 @@
 mod completion;
 mod completion_demo;
 mod hl7;
+mod identity;
 mod import_fhir;
 mod research;
 mod retention;
