@@ -197,7 +197,7 @@ fn relocate_some_to_small_areas(address: &mut Address) {
     for b in address.line.bytes().chain(address.zip.bytes()) {
         hash = (hash ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
     }
-    if hash % 40 == 0 {
+    if hash.is_multiple_of(40) {
         let (city, state, zip) = SMALL_AREAS[((hash / 40) % SMALL_AREAS.len() as u64) as usize];
         address.city = city.to_string();
         address.state = state.to_string();

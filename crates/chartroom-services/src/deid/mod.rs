@@ -110,15 +110,17 @@ impl Services {
         let today = self.clock.now().date_naive();
         let created = prepare_out(out)?;
         let mut needles = Needles::new();
-        let written = {
-            let read = self.store.read()?;
-            tables::write_tables(&read, out, &key, today, options, &mut needles)
-        };
-        let written = match written {
-            Ok(w) => w,
+        let mut files = Vec::new();
+        let written = match self.store.read().map_err(ServiceError::from).and_then(|read| {
+            tables::write_tables(&read, out, &key, today, options, &mut needles, &mut files)
+        }) {
+            Ok(mut w) => {
+                w.files = files;
+                w
+            }
             Err(e) => {
-                delete_output(out, &e.1, created);
-                return Err(e.0);
+                delete_output(out, &files, created);
+                return Err(e);
             }
         };
         let check_started = Instant::now();

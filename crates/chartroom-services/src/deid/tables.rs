@@ -280,26 +280,8 @@ fn add_care_needles(needles: &mut Needles, encounters: &[Encounter], documents: 
     }
 }
 
-/// Writes the four files; on an error, also the files already created (to delete).
+/// Writes the four files; `files` lists every file created so far (to delete on error).
 pub(super) fn write_tables(
-    read: &ReadTx,
-    out: &Path,
-    key: &[u8; 32],
-    today: NaiveDate,
-    options: &DeidOptions,
-    needles: &mut Needles,
-) -> std::result::Result<Written, (ServiceError, Vec<PathBuf>)> {
-    let mut files = Vec::new();
-    match write_all(read, out, key, today, options, needles, &mut files) {
-        Ok(mut written) => {
-            written.files = files;
-            Ok(written)
-        }
-        Err(e) => Err((e, files)),
-    }
-}
-
-fn write_all(
     read: &ReadTx,
     out: &Path,
     key: &[u8; 32],
