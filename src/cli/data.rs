@@ -112,9 +112,9 @@ fn catch_up_on_interrupt(services: &Arc<Services>) -> Result<term::InterruptGuar
             "chartroom: interrupted; the index took in the {n} changes committed so far, \
              the work in progress was not committed"
         ),
-        Err(e) => eprintln!(
-            "chartroom: interrupted; the index will catch up at the next open ({e})"
-        ),
+        Err(e) => {
+            eprintln!("chartroom: interrupted; the index will catch up at the next open ({e})")
+        }
     })?;
     Ok(guard)
 }

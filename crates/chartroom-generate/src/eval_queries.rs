@@ -8,10 +8,10 @@
 
 use chartroom_domain::{NameKind, Patient};
 use chrono::{Datelike, NaiveDate};
-use std::collections::HashMap;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use std::collections::HashMap;
 
 /// One evaluation query.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -191,7 +191,9 @@ pub fn eval_queries(
     // family names seen once in the sample: the rare names of `rare_name_typo`
     let mut family_count: HashMap<String, usize> = HashMap::new();
     for ep in patients {
-        *family_count.entry(lower(&ep.patient.name.family)).or_default() += 1;
+        *family_count
+            .entry(lower(&ep.patient.name.family))
+            .or_default() += 1;
     }
     for ep in patients {
         let p = ep.patient;
@@ -341,7 +343,16 @@ pub fn eval_queries(
             "combo",
             format!("{} {first} {short}", typo(&mut rng, &family)),
         );
-        combined_kinds(&mut rng, p, &given, &family, &dob, nickname_of, &family_count, &mut push);
+        combined_kinds(
+            &mut rng,
+            p,
+            &given,
+            &family,
+            &dob,
+            nickname_of,
+            &family_count,
+            &mut push,
+        );
         partial_date_kinds(p, &given, &family, &mut push);
     }
     by_kind
@@ -492,7 +503,10 @@ mod tests {
                 .unwrap_or_else(|| panic!("missing {kind}: {kinds:?}"))
         };
         assert_eq!(of("nickname_dob_swap"), "bob smith-jones 02/03/1984");
-        assert_eq!(of("partial_month_word"), "robert smith-jones born March 1984");
+        assert_eq!(
+            of("partial_month_word"),
+            "robert smith-jones born March 1984"
+        );
         assert_eq!(of("partial_m_yy"), "robert smith-jones 3/84");
         assert_eq!(of("partial_m_yyyy"), "smith-jones, robert 03/1984");
         assert_eq!(of("partial_yyyy_mm"), "robert smith-jones 1984-03");
@@ -505,12 +519,18 @@ mod tests {
         // a typo in the family name and one digit of the DOB off
         let slip = of("typo_dob_slip");
         let (name, date) = slip.rsplit_once(' ').unwrap_or_default();
-        assert!(name.starts_with("robert s") && name != "robert smith-jones", "{slip}");
+        assert!(
+            name.starts_with("robert s") && name != "robert smith-jones",
+            "{slip}"
+        );
         assert_ne!(date, "03/02/1984");
         assert!(date.starts_with("03/") && date.len() == 10, "{slip}");
         // hyphenated: a rare-name typo with no DOB
         let rare = of("rare_name_typo");
-        assert!(rare.starts_with("robert s") && !rare.contains('/'), "{rare}");
+        assert!(
+            rare.starts_with("robert s") && !rare.contains('/'),
+            "{rare}"
+        );
         let both = of("typo_both_dob");
         assert!(!both.starts_with("robert smith-jones"), "{both}");
     }
@@ -521,7 +541,10 @@ mod tests {
         let dob = NaiveDate::from_ymd_opt(1961, 3, 14).unwrap_or_default();
         for _ in 0..50 {
             let s = slipped_date(&mut rng, dob, 2026).expect("a slip");
-            let (a, b) = (dob.format("%Y%m%d").to_string(), s.format("%Y%m%d").to_string());
+            let (a, b) = (
+                dob.format("%Y%m%d").to_string(),
+                s.format("%Y%m%d").to_string(),
+            );
             let diffs = a.bytes().zip(b.bytes()).filter(|(x, y)| x != y).count();
             assert_eq!(diffs, 1, "{a} {b}");
         }

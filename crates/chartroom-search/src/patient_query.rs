@@ -258,7 +258,7 @@ pub fn parse_patient_query(text: &str, pivot_year: i32) -> PatientQuery {
     }
 
     let mut name_tokens: Vec<(String, bool)> = Vec::new(); // (raw word, before comma)
-    // digits of a month-and-year token (`10/2002`), in case nothing else is typed
+                                                           // digits of a month-and-year token (`10/2002`), in case nothing else is typed
     let mut partial_digits: Option<String> = None;
     for (tok, _comma, idx) in merged {
         let before_comma = comma_at.is_some_and(|c| idx <= c);
@@ -488,7 +488,11 @@ mod tests {
             // the month is not a name word
             assert_eq!(words(&q).len(), 2, "{text}: {q:?}");
             let p = partial(&q).unwrap_or_else(|| panic!("{text}: {q:?}"));
-            assert_eq!((p.years.clone(), p.month), (vec![year], Some(month)), "{text}");
+            assert_eq!(
+                (p.years.clone(), p.month),
+                (vec![year], Some(month)),
+                "{text}"
+            );
         }
         // a bare two-digit number next to a name is a birth year
         let q = parse_patient_query("jane doe 84", 2026);

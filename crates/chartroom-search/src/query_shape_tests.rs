@@ -81,7 +81,11 @@ fn partial_dates_narrow_by_month_and_year() {
     let mut top2: Vec<u64> = hits.iter().take(2).map(|h| h.patient.0).collect();
     top2.sort_unstable();
     assert_eq!(top2, vec![1, 2]);
-    assert!(hits[0].why.iter().any(|w| w == "DOB year"), "{:?}", hits[0].why);
+    assert!(
+        hits[0].why.iter().any(|w| w == "DOB year"),
+        "{:?}",
+        hits[0].why
+    );
     assert!(hits.get(2).is_none_or(|h| h.score < hits[1].score));
 }
 

@@ -259,7 +259,8 @@ impl<'q> Ranker<'q> {
                     } else {
                         strsim::jaro_winkler(word, &t.text) as f32
                     };
-                    let value = (kind.quality() + 0.002 * closeness) * pos_w * src_w * *cover as f32;
+                    let value =
+                        (kind.quality() + 0.002 * closeness) * pos_w * src_w * *cover as f32;
                     pairs.push((value, wi, ti, kind));
                 }
             }

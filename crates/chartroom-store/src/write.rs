@@ -15,9 +15,9 @@ use super::privacy_rows::{write_case, write_disposition};
 use super::tables::*;
 use super::write_completion::{write_analysis, write_deficiency, write_procedure};
 use super::write_retention::{apply_retention, RetentionOp};
-use chartroom_domain::privacy::{AlertDisposition, Case};
 use super::{OutboxItem, Result, Store, StoreError, WriterGuard};
 use chartroom_domain::completion::EncounterAnalysis;
+use chartroom_domain::privacy::{AlertDisposition, Case};
 use chartroom_domain::roi::{AccountingRequest, Disclosure, RoiRequest, RoiRequestId, RoiWork};
 use chartroom_domain::{
     decides_identity, AccessEvent, Deficiency, DeficiencyId, Document, DocumentId, Encounter,

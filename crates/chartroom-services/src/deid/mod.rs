@@ -111,9 +111,13 @@ impl Services {
         let created = prepare_out(out)?;
         let mut needles = Needles::new();
         let mut files = Vec::new();
-        let written = match self.store.read().map_err(ServiceError::from).and_then(|read| {
-            tables::write_tables(&read, out, &key, today, options, &mut needles, &mut files)
-        }) {
+        let written = match self
+            .store
+            .read()
+            .map_err(ServiceError::from)
+            .and_then(|read| {
+                tables::write_tables(&read, out, &key, today, options, &mut needles, &mut files)
+            }) {
             Ok(mut w) => {
                 w.files = files;
                 w

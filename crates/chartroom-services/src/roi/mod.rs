@@ -19,8 +19,8 @@ mod work;
 
 pub use accounting::{AccountingRow, NewAccountingRequest};
 pub use act::RoiAct;
-pub use intake::IntakeReport;
 pub(crate) use intake::resolve_patient;
+pub use intake::IntakeReport;
 pub use release::{Manifest, ManifestWithheld};
 pub use views::{RoiDeskRow, RoiRow};
 pub use work::ExtensionNotice;

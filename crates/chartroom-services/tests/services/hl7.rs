@@ -173,7 +173,11 @@ fn leaving_early_brings_the_index_up_to_date() {
     let report = chartroom_services::verify(dir.path()).unwrap();
     assert!(report.first_problem().is_none(), "{:?}", report.checks);
     // applied to the index, acknowledged by the next open
-    assert!(report.checks[1].detail.starts_with("2 in store and index"), "{:?}", report.checks);
+    assert!(
+        report.checks[1].detail.starts_with("2 in store and index"),
+        "{:?}",
+        report.checks
+    );
 }
 
 /// The running feed is registered with the services: its counts and refusals reach an

@@ -18,7 +18,12 @@ const KEY: &str =
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 res@desk";
 
 /// A roster user of `role`, added by `admin`, as a session.
-pub(crate) fn staff_session(services: &Services, admin: &Session, name: &str, role: Role) -> Session {
+pub(crate) fn staff_session(
+    services: &Services,
+    admin: &Session,
+    name: &str,
+    role: Role,
+) -> Session {
     let user = services
         .add_user(
             admin,

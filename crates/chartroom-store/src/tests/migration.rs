@@ -92,7 +92,10 @@ fn a_schema_1_store_is_migrated_in_place() {
         );
     }
     let store = Store::open(dir.path()).unwrap();
-    assert_eq!(store.schema_version().unwrap(), crate::migrations::SCHEMA_VERSION);
+    assert_eq!(
+        store.schema_version().unwrap(),
+        crate::migrations::SCHEMA_VERSION
+    );
     let read = store.read().unwrap();
     let e = read.encounter(EncounterId(1)).unwrap().unwrap();
     assert_eq!((e.discharge, e.discharge_offset_secs), (Some(when), 0));
