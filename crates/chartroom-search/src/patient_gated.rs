@@ -1,4 +1,4 @@
-//! The gated candidate passes of patient search (strict and DOB slip): which term groups
+//! The gated candidate passes of patient search (strict, typo and DOB slip): which term groups
 //! stand for each part of the query. `gated.rs` does the posting work.
 
 use super::gated::{gated_candidates, Need, TermGroup};
@@ -133,8 +133,7 @@ impl PatientIndex {
         let others = self.part_groups(q);
         let last_typed = q.words.last().map(|w| w.text.as_str());
         let mut expanded: Vec<(String, TermGroup)> = Vec::new();
-        let mut all: Vec<DocAddress> = Vec::new();
-        let mut truncated = false;
+        let mut readings: Vec<Vec<TermGroup>> = Vec::new();
         for reading in q.segmentations() {
             let mut groups: Vec<TermGroup> = Vec::new();
             for (word, _) in &reading {
@@ -157,18 +156,9 @@ impl PatientIndex {
                 groups.push(group);
             }
             groups.extend(others.iter().cloned());
-            if groups.is_empty() {
-                continue;
-            }
-            let (found, more) = gated_candidates(searcher, &groups, Need::All, want)?;
-            truncated |= more;
-            for addr in found {
-                if !all.contains(&addr) {
-                    all.push(addr);
-                }
-            }
+            readings.push(groups);
         }
-        Ok(Some((all, truncated)))
+        every_part_of_any_reading(searcher, readings, want).map(Some)
     }
 
     /// One group per typed part other than name words: the date or year, each number
@@ -212,26 +202,19 @@ impl PatientIndex {
         want: usize,
     ) -> Result<(Vec<DocAddress>, bool)> {
         let others = self.part_groups(q);
-        let mut all: Vec<DocAddress> = Vec::new();
-        let mut truncated = false;
-        for reading in q.segmentations() {
-            let mut groups: Vec<TermGroup> = reading
-                .iter()
-                .filter_map(|(w, _)| self.word_group(w))
-                .collect();
-            groups.extend(others.iter().cloned());
-            if groups.is_empty() {
-                continue;
-            }
-            let (found, more) = gated_candidates(searcher, &groups, Need::All, want)?;
-            truncated |= more;
-            for addr in found {
-                if !all.contains(&addr) {
-                    all.push(addr);
-                }
-            }
-        }
-        Ok((all, truncated))
+        let readings = q
+            .segmentations()
+            .iter()
+            .map(|reading| {
+                let mut groups: Vec<TermGroup> = reading
+                    .iter()
+                    .filter_map(|(w, _)| self.word_group(w))
+                    .collect();
+                groups.extend(others.iter().cloned());
+                groups
+            })
+            .collect();
+        every_part_of_any_reading(searcher, readings, want)
     }
 
     /// Candidates of the DOB-slip pass: born on the typed date, its swap or a one-digit
@@ -255,6 +238,27 @@ impl PatientIndex {
         groups.extend(q.lookup_words().iter().filter_map(|w| self.word_group(w)));
         gated_candidates(searcher, &groups, Need::FirstAndAny, want)
     }
+}
+
+/// The documents matching every group of at least one reading (the rarest group gating
+/// the others), each once, and whether any reading had more than `want`.
+fn every_part_of_any_reading(
+    searcher: &tantivy::Searcher,
+    readings: Vec<Vec<TermGroup>>,
+    want: usize,
+) -> Result<(Vec<DocAddress>, bool)> {
+    let mut all: Vec<DocAddress> = Vec::new();
+    let mut truncated = false;
+    for groups in readings.into_iter().filter(|g| !g.is_empty()) {
+        let (found, more) = gated_candidates(searcher, &groups, Need::All, want)?;
+        truncated |= more;
+        for addr in found {
+            if !all.contains(&addr) {
+                all.push(addr);
+            }
+        }
+    }
+    Ok((all, truncated))
 }
 
 /// Date terms a date, month or year matches exactly (a full date also by its day/month

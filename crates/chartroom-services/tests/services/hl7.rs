@@ -106,6 +106,16 @@ fn feed_acks_after_commit_and_applies_a_resend_once() {
     assert_eq!(stats.by_code.get("AE"), Some(&1));
 }
 
+/// Commits a patient straight to the store, leaving its index change in the outbox.
+fn commit_patient_behind_the_index(services: &Services, given: &str, dob: (i32, u32, u32)) {
+    let mut tx = services.store_for_tests().write().unwrap();
+    let mut p = chartroom_testkit::patient(given, "Chart", dob);
+    p.id = tx.next_patient_id().unwrap();
+    p.mrn = tx.next_mrn().unwrap();
+    tx.put_patient(&p).unwrap();
+    tx.commit().unwrap();
+}
+
 /// A process killed between a store commit and its index update leaves outbox entries:
 /// `verify` lists them as queued, not as drift, and still finds real drift.
 #[test]
@@ -114,13 +124,7 @@ fn verify_counts_queued_changes_as_pending_not_drift() {
     {
         let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
         services.leave_outbox_on_drop_for_tests();
-        let store = services.store_for_tests();
-        let mut tx = store.write().unwrap();
-        let mut p = chartroom_testkit::patient("Queued", "Chart", (1970, 1, 1));
-        p.id = tx.next_patient_id().unwrap();
-        p.mrn = tx.next_mrn().unwrap();
-        tx.put_patient(&p).unwrap();
-        tx.commit().unwrap();
+        commit_patient_behind_the_index(&services, "Queued", (1970, 1, 1));
     }
     let report = chartroom_services::verify(dir.path()).unwrap();
     assert!(report.first_problem().is_none(), "{:?}", report.checks);
@@ -143,13 +147,7 @@ fn leaving_early_brings_the_index_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
     {
         let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
-        let store = services.store_for_tests();
-        let mut tx = store.write().unwrap();
-        let mut p = chartroom_testkit::patient("Early", "Leaver", (1970, 1, 1));
-        p.id = tx.next_patient_id().unwrap();
-        p.mrn = tx.next_mrn().unwrap();
-        tx.put_patient(&p).unwrap();
-        tx.commit().unwrap();
+        commit_patient_behind_the_index(&services, "Early", (1970, 1, 1));
         // an error here would drop the services on its way out
     }
     let report = chartroom_services::verify(dir.path()).unwrap();
@@ -158,15 +156,9 @@ fn leaving_early_brings_the_index_up_to_date() {
 
     let services = Services::open(dir.path(), Arc::new(SystemClock)).unwrap();
     services.leave_outbox_on_drop_for_tests();
-    let store = services.store_for_tests();
-    let mut tx = store.write().unwrap();
-    let mut p = chartroom_testkit::patient("Signal", "Caught", (1971, 2, 2));
-    p.id = tx.next_patient_id().unwrap();
-    p.mrn = tx.next_mrn().unwrap();
-    tx.put_patient(&p).unwrap();
-    tx.commit().unwrap();
+    commit_patient_behind_the_index(&services, "Signal", (1971, 2, 2));
     // the store's writer is held (an import mid-file) while the signal handler runs
-    let writer = store.write().unwrap();
+    let writer = services.store_for_tests().write().unwrap();
     assert_eq!(services.catch_up_index_before_exit().unwrap(), 1);
     drop(writer);
     drop(services);
