@@ -231,7 +231,6 @@ pub struct Services {
     /// The HL7 feed this process runs (`serve --mllp`), for the Admin workspace.
     hl7_feed: RwLock<Option<Arc<Hl7Feed>>>,
     /// The privacy workspace's open-case check, consulted before a chart is destroyed.
-    privacy_cases: RwLock<Option<Arc<dyn retention::PrivacyCases>>>,
     /// Whether dropping applies what is left in the outbox (off only in tests that stand
     /// for a killed process).
     sync_on_drop: std::sync::atomic::AtomicBool,
@@ -271,7 +270,6 @@ impl Services {
             clock,
             index_sync: Mutex::new(()),
             hl7_feed: RwLock::new(None),
-            privacy_cases: RwLock::new(None),
             sync_on_drop: std::sync::atomic::AtomicBool::new(true),
         };
         Ok(services)

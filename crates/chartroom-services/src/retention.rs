@@ -4,6 +4,7 @@
 //! DOMAIN.md "Retention"; choices in docs/RETENTION.md.
 
 use super::{Result, ServiceError, Services, Session};
+use chartroom_domain::privacy::CaseStatus;
 use chartroom_domain::retention::{
     retain_until, ChartDates, DestructionBlock, DestructionRecord, HoldChange, LegalHold,
     RetentionRules,
@@ -11,15 +12,6 @@ use chartroom_domain::retention::{
 use chartroom_domain::{AccessAction, DeficiencyStatus, Patient, PatientId, Permission, Role};
 use chartroom_store::{ReadTx, RetentionLog};
 use chrono::NaiveDate;
-use std::sync::Arc;
-
-/// Whether a chart has a privacy case that keeps it (the privacy workspace's cases).
-/// The privacy workspace registers its implementation with
-/// [`Services::set_privacy_cases`]; until one is registered no chart has a case.
-pub trait PrivacyCases: Send + Sync {
-    /// Whether `patient` is the subject of a privacy case that is not closed.
-    fn has_open_case(&self, read: &ReadTx, patient: PatientId) -> Result<bool>;
-}
 
 /// One chart in the retention report.
 #[derive(Clone, Debug)]
@@ -46,15 +38,6 @@ pub const DESTRUCTION_METHOD: &str =
     "deleted from the store and the search index (patient, encounters, documents, procedures, deficiencies)";
 
 impl Services {
-    /// Registers the privacy workspace's check of open cases (see [`PrivacyCases`]).
-    pub fn set_privacy_cases(&self, cases: Arc<dyn PrivacyCases>) {
-        let mut slot = self
-            .privacy_cases
-            .write()
-            .unwrap_or_else(|p| p.into_inner());
-        *slot = Some(cases);
-    }
-
     /// The chart a retention command names: its source id (as `search --json` prints
     /// it), an MRN as a feed sent it, or chartroom's MRN.
     pub fn retention_chart(&self, session: &Session, reference: &str) -> Result<Patient> {
@@ -323,15 +306,8 @@ impl Services {
         if open_deficiency {
             blocks.push(DestructionBlock::OpenDeficiency);
         }
-        let cases = self
-            .privacy_cases
-            .read()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
-        if let Some(cases) = cases {
-            if cases.has_open_case(read, patient)? {
-                blocks.push(DestructionBlock::PrivacyCase);
-            }
+        if has_open_privacy_case(read, patient)? {
+            blocks.push(DestructionBlock::PrivacyCase);
         }
         if read.legal_hold(patient)?.is_some_and(|h| h.active()) {
             blocks.push(DestructionBlock::LegalHold);
@@ -378,4 +354,20 @@ fn chart_retention(
         retain_until(rule, rules.cms_minimum_years, &dates)
     };
     Ok((name, until, dates))
+}
+
+/// Whether `patient` is named in a privacy case that is not closed (a case keeps the
+/// accesses it reviews as the logs named the patient: source id or MRN).
+fn has_open_privacy_case(read: &ReadTx, patient: PatientId) -> Result<bool> {
+    for case in read.privacy_cases()? {
+        if case.status == CaseStatus::Closed {
+            continue;
+        }
+        for named in &case.patients {
+            if crate::roi::resolve_patient(read, named)? == Some(patient) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
 }

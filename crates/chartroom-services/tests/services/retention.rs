@@ -4,15 +4,14 @@
 
 use super::research::{plant_encounter, staff_session as user, with_address};
 use chartroom_domain::completion::Origin;
+use chartroom_domain::privacy::Determination;
 use chartroom_domain::{Deficiency, DeficiencyStatus, FixedClock, PatientId, Role};
-use chartroom_services::retention::PrivacyCases;
+use chartroom_services::privacy::{AlertRef, CaseAction};
 use chartroom_services::{ServiceError, Services, Session};
-use chartroom_store::ReadTx;
 use chartroom_testkit::{patient, plant_patient};
 use chrono::{NaiveDate, TimeZone, Utc};
-use std::collections::HashSet;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -149,20 +148,6 @@ fn retention_dates_per_rule_and_state() {
     );
 }
 
-/// A stand-in for the privacy workspace's cases.
-#[derive(Default)]
-struct Cases(Mutex<HashSet<PatientId>>);
-
-impl PrivacyCases for Cases {
-    fn has_open_case(
-        &self,
-        _read: &ReadTx,
-        patient: PatientId,
-    ) -> chartroom_services::Result<bool> {
-        Ok(self.0.lock().unwrap().contains(&patient))
-    }
-}
-
 fn refused_codes(
     result: chartroom_services::Result<chartroom_domain::retention::DestructionRecord>,
 ) -> Vec<&'static str> {
@@ -179,8 +164,6 @@ fn destruction_is_refused_under_each_hold_then_done_and_verified() {
     let c = charts(&services);
     let sup = user(&services, &admin, "sup1", Role::Supervisor);
     let clerk = user(&services, &admin, "clerk1", Role::Clerk);
-    let cases = Arc::new(Cases::default());
-    services.set_privacy_cases(cases.clone());
 
     // the wrong role, the wrong authoriser, retention still running
     assert!(matches!(
@@ -221,12 +204,42 @@ fn destruction_is_refused_under_each_hold_then_done_and_verified() {
     assert_eq!(hold.changes.len(), 2);
 
     // privacy case
-    cases.0.lock().unwrap().insert(c.old);
+    let named = services
+        .store_for_tests()
+        .read()
+        .unwrap()
+        .patient(c.old)
+        .unwrap()
+        .unwrap()
+        .source_id();
+    let alert = AlertRef {
+        user_id: "nosy1".into(),
+        patients: vec![named],
+        score: 80,
+        rules: vec!["same_last_name".into()],
+    };
+    let case = services.promote_alerts(&admin, &[alert], None).unwrap();
     assert_eq!(
         refused_codes(services.destroy_chart(&sup, c.old, "sup1", "x")),
         vec!["privacy-case"]
     );
-    cases.0.lock().unwrap().clear();
+    services
+        .case_action(&admin, case, CaseAction::Close, "appropriate: records work")
+        .unwrap_err();
+    services
+        .case_action(&admin, case, CaseAction::StartReview, "")
+        .unwrap();
+    services
+        .case_action(
+            &admin,
+            case,
+            CaseAction::Determine(Determination::Appropriate),
+            "records work",
+        )
+        .unwrap();
+    services
+        .case_action(&admin, case, CaseAction::Close, "")
+        .unwrap();
 
     // open deficiency (then closed)
     let store = services.store_for_tests();
