@@ -37,11 +37,18 @@ pub enum TermError {
 /// Listens for SIGINT/SIGTERM while a long command runs; dropping it stops listening.
 pub struct InterruptGuard {
     handle: signal_hook::iterator::Handle,
+    watcher: Option<thread::JoinHandle<()>>,
 }
 
 impl Drop for InterruptGuard {
     fn drop(&mut self) {
         self.handle.close();
+        // The watcher owns the cleanup (which may hold the store open): wait until it has
+        // let go, so the command that follows in this process (`demo` opens the TUI on the
+        // store `generate` just wrote) finds the data directory free.
+        if let Some(watcher) = self.watcher.take() {
+            let _ = watcher.join();
+        }
     }
 }
 
@@ -52,7 +59,7 @@ impl Drop for InterruptGuard {
 pub fn on_interrupt(cleanup: impl FnOnce() + Send + 'static) -> io::Result<InterruptGuard> {
     let mut signals = Signals::new([SIGINT, SIGTERM])?;
     let handle = signals.handle();
-    thread::Builder::new()
+    let watcher = thread::Builder::new()
         .name("chartroom-interrupt".into())
         .spawn(move || {
             if signals.forever().next().is_some() {
@@ -60,7 +67,10 @@ pub fn on_interrupt(cleanup: impl FnOnce() + Send + 'static) -> io::Result<Inter
                 std::process::exit(130);
             }
         })?;
-    Ok(InterruptGuard { handle })
+    Ok(InterruptGuard {
+        handle,
+        watcher: Some(watcher),
+    })
 }
 
 /// How often the clock is refreshed.
