@@ -335,6 +335,18 @@ mod tests {
     use super::*;
     use crossterm::event::{KeyCode as C, KeyEvent, KeyModifiers as M};
 
+    /// `demo` generates, drops the guard, then opens the store again in the same
+    /// process: by then nothing the cleanup captured may still be alive.
+    #[test]
+    fn dropping_the_interrupt_guard_lets_go_of_what_the_cleanup_holds() {
+        let held = std::sync::Arc::new(());
+        let captured = held.clone();
+        let guard = on_interrupt(move || drop(captured)).unwrap();
+        assert_eq!(std::sync::Arc::strong_count(&held), 2);
+        drop(guard);
+        assert_eq!(std::sync::Arc::strong_count(&held), 1);
+    }
+
     #[test]
     fn translates_keys_like_the_keymap_spells_them() {
         let cases = [
