@@ -3,12 +3,8 @@
 //! the evidence of an alert, a dismissal with a reason, and one alert taken from
 //! promotion to a closed case with a breach assessment, read off the 80×24 screen.
 
-use super::ui_support::{keys, plant_smithers as plant, screen, snapshot_app, wait};
+use super::ui_support::{keys, screen, smithers_services, snapshot_app, wait};
 use chartroom_domain::privacy::{CaseStatus, Determination};
-use chartroom_domain::*;
-use chartroom_services::Services;
-use chrono::{TimeZone, Utc};
-use std::sync::Arc;
 
 const ROSTER: &str = "user_id,name,department,role,home_address,linked_patient_id,provider_id
 snoop,Pat Smithers,Heart Center,clerk,1 Pine Rd Riverton MA 01999,,
@@ -36,14 +32,7 @@ fn text(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
 #[test]
 fn privacy_workspace_from_alert_to_closed_case() {
     let dir = tempfile::tempdir().expect("tempdir");
-    plant(dir.path());
-    let clock = Arc::new(FixedClock(
-        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
-            .single()
-            .expect("time"),
-    ));
-    let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
-    let session = services.local_session("tester").expect("session");
+    let (services, session) = smithers_services(dir.path());
     let roster = dir.path().join("roster.csv");
     std::fs::write(&roster, ROSTER).expect("write");
     services.import_roster(&session, &roster).expect("roster");

@@ -3,14 +3,10 @@
 //! enter logs the request (`logged`), `g` starts it; the dashboard (`d`) after a few
 //! requests. 80×24 snapshots of the screen and the dashboard.
 
-use super::release_flow::{line, plant};
-use super::ui_support::{keys, screen, snapshot_app, wait};
-use chartroom_domain::FixedClock;
-use chartroom_services::Services;
+use super::release_flow::line;
+use super::ui_support::{keys, screen, smithers_services, snapshot_app, wait};
 use chartroom_ui::key::Key;
 use chartroom_ui::{App, Msg};
-use chrono::{TimeZone, Utc};
-use std::sync::Arc;
 
 fn type_in(app: &mut App, text: &str) {
     for c in text.chars() {
@@ -35,14 +31,7 @@ fn verdict(app: &App) -> Result<Vec<&'static str>, String> {
 #[test]
 fn a_request_entered_in_the_screen_is_validated_live_and_logged() {
     let dir = tempfile::tempdir().expect("tempdir");
-    plant(dir.path());
-    let clock = Arc::new(FixedClock(
-        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
-            .single()
-            .expect("time"),
-    ));
-    let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
-    let session = services.local_session("tester").expect("session");
+    let (services, session) = smithers_services(dir.path());
     let lines = [
         line("R-201", "2026-10-20", "attorney", "Hale & Morrow LLP", true),
         line("R-202", "2026-11-20", "patient", "the patient", true),

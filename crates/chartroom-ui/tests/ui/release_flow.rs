@@ -4,8 +4,7 @@
 //! extension shows its rule on the error line, an allowed one moves the due date;
 //! an 80×24 snapshot.
 
-pub(super) use super::ui_support::plant_smithers as plant;
-use super::ui_support::{keys, screen, snapshot_app, wait};
+use super::ui_support::{keys, screen, smithers_services, snapshot_app, wait};
 use chartroom_domain::*;
 use chartroom_services::Services;
 use chartroom_ui::screens::release::view::detail;
@@ -43,14 +42,7 @@ fn status_of(app: &App, id: &str) -> String {
 #[test]
 fn release_workspace_shows_the_clock_and_works_requests() {
     let dir = tempfile::tempdir().expect("tempdir");
-    plant(dir.path());
-    let clock = Arc::new(FixedClock(
-        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
-            .single()
-            .expect("time"),
-    ));
-    let services = Arc::new(Services::open(dir.path(), clock).expect("services"));
-    let session = services.local_session("tester").expect("session");
+    let (services, session) = smithers_services(dir.path());
     let lines = [
         line("R-101", "2026-11-20", "patient", "the patient", true),
         line("R-102", "2026-10-20", "attorney", "Hale & Morrow LLP", true),

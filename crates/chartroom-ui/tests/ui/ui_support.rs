@@ -460,3 +460,21 @@ pub fn plant_smithers(dir: &std::path::Path) {
     tx.put_patient(&p).expect("patient");
     tx.commit().expect("commit");
 }
+
+/// Services over a fresh store holding `plant_smithers`'s chart, at a fixed clock
+/// (2026-11-25 14:05 UTC), with the local session of user `tester`: the start of the
+/// workspace flows that intake requests or access logs.
+pub fn smithers_services(
+    dir: &std::path::Path,
+) -> (std::sync::Arc<chartroom_services::Services>, Session) {
+    plant_smithers(dir);
+    let clock = std::sync::Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
+            .single()
+            .expect("time"),
+    ));
+    let services =
+        std::sync::Arc::new(chartroom_services::Services::open(dir, clock).expect("services"));
+    let session = services.local_session("tester").expect("session");
+    (services, session)
+}
