@@ -37,6 +37,7 @@ mod tables;
 mod write;
 mod write_completion;
 mod write_retention;
+mod write_rows;
 
 #[cfg(test)]
 mod tests;
