@@ -78,6 +78,27 @@ pub enum RoiCommand {
         #[arg(long)]
         on: Option<String>,
     },
+    /// Record the three-part test of an administrative law-enforcement request
+    /// (164.512(f)(1)(ii)(C)); each part given holds, a part left out does not. Prints
+    /// the checklist.
+    ThreePartTest {
+        id: String,
+        #[arg(long)]
+        data: PathBuf,
+        /// (1) relevant and material to a legitimate law enforcement inquiry
+        #[arg(long)]
+        relevant: bool,
+        /// (2) specific and limited in scope as far as reasonably practicable
+        #[arg(long)]
+        specific: bool,
+        /// (3) de-identified information could not reasonably be used
+        #[arg(long)]
+        deidentified_insufficient: bool,
+        #[arg(long, default_value = "")]
+        note: String,
+        #[arg(long)]
+        on: Option<String>,
+    },
     /// Attach an authorization received after intake (one JSON object in the intake's
     /// `authorization` form); prints the codes still missing.
     Authorize {

@@ -72,6 +72,21 @@ pub(super) fn desk(command: &RoiCommand, out: &mut dyn Write) -> Result<ExitCode
             services.await_roi_authorization(&session, id, note, on)?;
             eprintln!("request {id}: pending authorization");
         }
+        RoiCommand::ThreePartTest {
+            id,
+            data,
+            relevant,
+            specific,
+            deidentified_insufficient,
+            note,
+            on,
+        } => {
+            let (services, session) = open_as_operator(data)?;
+            let on = date_or(on.as_deref(), "--on", services.today())?;
+            let parts = [*relevant, *specific, *deidentified_insufficient];
+            let test = services.record_three_part_test(&session, id, parts, note, on)?;
+            writeln!(out, "{}", test.checklist())?;
+        }
         RoiCommand::Authorize { id, data, file } => {
             let (services, session) = open_as_operator(data)?;
             let missing = services.attach_roi_authorization_file(&session, id, file)?;

@@ -31,4 +31,4 @@ pub use request::{
     Signer, Statements, Withheld,
 };
 pub use validate::{consenting_authorization, missing, relied_authorization, rule_of};
-pub use work::{Invoice, Note, Payment, RoiWork};
+pub use work::{Invoice, Note, Payment, RoiWork, ThreePartTest};

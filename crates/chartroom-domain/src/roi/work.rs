@@ -47,6 +47,53 @@ pub struct RoiWork {
     /// An authorization received after intake: it replaces the intake's for every check.
     pub authorization: Option<Authorization>,
     pub invoice: Option<Invoice>,
+    /// The three-part test of an administrative law-enforcement request, as the desk
+    /// checked it (164.512(f)(1)(ii)(C)).
+    pub three_part_test: Option<ThreePartTest>,
+}
+
+/// The three-part test of 164.512(f)(1)(ii)(C): an administrative request (subpoena,
+/// civil investigative demand, ...) may be answered without a court only when all three
+/// hold. The desk records each part as it finds it, with who checked and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreePartTest {
+    /// (1) The information sought is relevant and material to a legitimate law
+    /// enforcement inquiry.
+    pub relevant_and_material: bool,
+    /// (2) The request is specific and limited in scope to the extent reasonably
+    /// practicable in light of its purpose.
+    pub specific_and_limited: bool,
+    /// (3) De-identified information could not reasonably be used.
+    pub deidentified_insufficient: bool,
+    pub checked: Note,
+}
+
+impl ThreePartTest {
+    /// Whether all three parts hold.
+    pub fn met(&self) -> bool {
+        self.relevant_and_material && self.specific_and_limited && self.deidentified_insufficient
+    }
+
+    /// The checklist as the desk and the file read it, one part a line.
+    pub fn checklist(&self) -> String {
+        let mark = |ok: bool| if ok { "[x]" } else { "[ ]" };
+        format!(
+            "Three-part test, 45 CFR 164.512(f)(1)(ii)(C), checked {}:\n\
+             {} (1) relevant and material to a legitimate law enforcement inquiry\n\
+             {} (2) specific and limited in scope as far as reasonably practicable\n\
+             {} (3) de-identified information could not reasonably be used\n\
+             {}",
+            self.checked.on,
+            mark(self.relevant_and_material),
+            mark(self.specific_and_limited),
+            mark(self.deidentified_insufficient),
+            if self.met() {
+                "Met: the administrative request may be answered.".to_string()
+            } else {
+                "Not met: the request needs a court order, a warrant or the patient's authorization.".to_string()
+            }
+        )
+    }
 }
 
 impl RoiWork {

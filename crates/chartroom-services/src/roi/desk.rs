@@ -8,8 +8,9 @@ use super::load_rules;
 use super::packet::invoice_number;
 use crate::{Result, ServiceError, Services, Session};
 use chartroom_domain::roi::{
-    closure_letter, due, hold_letter, missing, work::status, Authorization, Closure, Invoice, Note,
-    Payment, RoiIntake, RoiRequest, RoiStatus, RoiWork,
+    closure_letter, due, hold_letter, missing, work::status, Authorization, Closure, Invoice,
+    LegalProcess, Note, Payment, RequesterType, RoiIntake, RoiRequest, RoiStatus, RoiWork,
+    ThreePartTest,
 };
 use chartroom_domain::Permission;
 use chrono::NaiveDate;
@@ -334,6 +335,50 @@ impl Services {
         self.audit_roi(&mut tx, session, &request, detail)?;
         tx.commit()?;
         Ok(letter)
+    }
+
+    /// Records the three-part test of an administrative law-enforcement request
+    /// (164.512(f)(1)(ii)(C)) and returns its checklist. Refused for any other request.
+    pub fn record_three_part_test(
+        &self,
+        session: &Session,
+        request_id: &str,
+        parts: [bool; 3],
+        note: &str,
+        on: NaiveDate,
+    ) -> Result<ThreePartTest> {
+        self.require(session, Permission::LogRoiRequest)?;
+        let (request, mut work) = self.roi_worked(request_id)?;
+        let what = "three-part test";
+        open(&request, what)?;
+        let intake = &request.intake;
+        if intake.requester.kind != RequesterType::LawEnforcement
+            || intake.legal_process != Some(LegalProcess::AdministrativeRequest)
+        {
+            return Err(refused(
+                what,
+                "only an administrative law-enforcement request (legal_process administrative_request) takes the three-part test",
+            ));
+        }
+        let [relevant_and_material, specific_and_limited, deidentified_insufficient] = parts;
+        let test = ThreePartTest {
+            relevant_and_material,
+            specific_and_limited,
+            deidentified_insufficient,
+            checked: Note {
+                on,
+                by: session.user.id,
+                note: note.trim().to_string(),
+            },
+        };
+        work.three_part_test = Some(test.clone());
+        let done = if test.met() {
+            "three-part test met"
+        } else {
+            "three-part test not met"
+        };
+        self.save_work(session, &request, &work, done)?;
+        Ok(test)
     }
 
     /// The letter to the requester a request calls for now: the denial or cancellation

@@ -305,3 +305,46 @@ fn a_request_for_an_accounting_has_sixty_days_and_one_extension() {
     assert_eq!(rows[0].status, "released");
     assert_eq!(rows[0].request.fulfilled.as_ref().unwrap().entries, 1);
 }
+
+#[test]
+fn the_three_part_test_is_recorded_for_administrative_law_enforcement_requests_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let (services, session) = setup(dir.path());
+    let mut admin = request("ADMIN", "law_enforcement", Value::Null);
+    admin["legal_process"] = json!("administrative_request");
+    let mut warrant = request("WARRANT", "law_enforcement", Value::Null);
+    warrant["legal_process"] = json!("warrant");
+    let lines = [admin, warrant, request("PAT", "patient", Value::Null)];
+    let file = write_lines(dir.path(), "in.jsonl", &lines);
+    services.import_roi_requests(&session, &file).unwrap();
+    let on = day("2026-03-10");
+
+    for other in ["WARRANT", "PAT"] {
+        let err = services
+            .record_three_part_test(&session, other, [true; 3], "", on)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("administrative"), "{other}: {err}");
+    }
+    let partial = services
+        .record_three_part_test(
+            &session,
+            "ADMIN",
+            [true, true, false],
+            "asked for all years",
+            on,
+        )
+        .unwrap();
+    assert!(!partial.met());
+    let text = partial.checklist();
+    assert!(text.contains("[x] (1)") && text.contains("[x] (2)") && text.contains("[ ] (3)"));
+    assert!(text.contains("Not met"), "{text}");
+    let met = services
+        .record_three_part_test(&session, "ADMIN", [true; 3], "scope narrowed", on)
+        .unwrap();
+    assert!(met.met() && met.checklist().contains("Met: "));
+    // kept on the desk's record, which the workspace shows
+    let rows = services.roi_desk(&session, on).unwrap();
+    let desk = rows.iter().find(|r| r.row.request_id == "ADMIN").unwrap();
+    assert_eq!(desk.work.three_part_test.as_ref(), Some(&met));
+}

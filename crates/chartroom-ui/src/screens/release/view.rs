@@ -206,6 +206,19 @@ pub fn detail(row: &RequestRow) -> Detail {
     if let Some(w) = &d.work.awaiting_authorization {
         detail = detail.field("Waiting", format!("since {}: {}", w.on, w.note));
     }
+    if let Some(t) = &d.work.three_part_test {
+        let mark = |ok: bool| if ok { "yes" } else { "NO" };
+        detail = detail.field(
+            "3-part test",
+            format!(
+                "{} · relevant {} · limited {} · de-identified not enough {}",
+                if t.met() { "met" } else { "NOT MET" },
+                mark(t.relevant_and_material),
+                mark(t.specific_and_limited),
+                mark(t.deidentified_insufficient)
+            ),
+        );
+    }
     let mut lines = Vec::new();
     if d.row.missing.is_empty() {
         lines.push("Nothing missing.".to_string());
