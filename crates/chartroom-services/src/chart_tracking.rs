@@ -6,6 +6,7 @@
 use super::{Result, ServiceError, Services, Session};
 use chartroom_domain::chart_tracking::{terminal_digit_key, ChartPlace, ChartRequest, ChartVolume};
 use chartroom_domain::{AccessAction, Encounter, Patient, PatientId, Permission};
+use chartroom_store::WriteTx;
 use chrono::NaiveDate;
 
 /// A volume out of the file room, with its chart.
@@ -77,7 +78,7 @@ impl Services {
             });
         }
         let now = self.clock.now().naive_utc();
-        let mut tx = self.store.write()?;
+        let tx = self.store.write()?;
         let mut v = self.volume_under_lock(patient, volume, now)?;
         if v.place == to {
             return Err(ServiceError::Invalid {
@@ -89,17 +90,9 @@ impl Services {
         if !to.is_out() {
             v.requests.clear();
         }
-        tx.put_chart_volume(&v)?;
         let due_text = due.map(|d| format!(", due {d}")).unwrap_or_default();
         let detail = format!("chart volume {volume} moved to {}{due_text}", to.label());
-        tx.append_audit(self.audit_event(
-            session,
-            AccessAction::ChartTracking,
-            Some(patient),
-            detail,
-        ))?;
-        tx.commit()?;
-        Ok(v)
+        self.save_volume(tx, session, patient, v, detail)
     }
 
     /// Records a request for a chart (needed on a date, by someone, why).
@@ -112,7 +105,7 @@ impl Services {
     ) -> Result<ChartVolume> {
         self.require(session, Permission::OpenChart)?;
         let now = self.clock.now().naive_utc();
-        let mut tx = self.store.write()?;
+        let tx = self.store.write()?;
         let mut v = self.volume_under_lock(patient, 1, now)?;
         v.requests.push(ChartRequest {
             by: session.user.username.clone(),
@@ -120,8 +113,20 @@ impl Services {
             reason: reason.to_string(),
             at: now,
         });
-        tx.put_chart_volume(&v)?;
         let detail = format!("chart requested for {needed_on}");
+        self.save_volume(tx, session, patient, v, detail)
+    }
+
+    /// Writes a volume's new state with its audit entry, in the transaction that read it.
+    fn save_volume(
+        &self,
+        mut tx: WriteTx<'_>,
+        session: &Session,
+        patient: PatientId,
+        v: ChartVolume,
+        detail: String,
+    ) -> Result<ChartVolume> {
+        tx.put_chart_volume(&v)?;
         tx.append_audit(self.audit_event(
             session,
             AccessAction::ChartTracking,
