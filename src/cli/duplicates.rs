@@ -4,7 +4,7 @@
 use super::bench::{figure, memory_kib};
 use super::data::open_as_operator;
 use anyhow::{bail, Context, Result};
-use chartroom_domain::duplicates::DuplicateStatus;
+use chartroom_domain::duplicates::{DuplicateStatus, OverlaySource};
 use chartroom_domain::Patient;
 use chartroom_services::{Services, Session};
 use serde_json::{json, Map, Value};
@@ -68,6 +68,15 @@ pub enum DuplicatesCommand {
         #[arg(long, default_value = "")]
         reason: String,
     },
+    /// The overlay check: charts whose own encounters or procedures contradict their
+    /// demographics (one MRN, two people), highest score first.
+    Overlays {
+        #[arg(long)]
+        data: PathBuf,
+        /// One JSON object per line: patient (source id), mrn, score, rules, evidence.
+        #[arg(long)]
+        json: bool,
+    },
     /// Precision and recall on a generated population with planted duplicates, twins,
     /// Jr/Sr pairs and shared SSNs (no data directory; `name value unit` lines).
     Eval {
@@ -105,6 +114,7 @@ pub fn duplicates(command: &DuplicatesCommand) -> Result<ExitCode> {
             status,
             reason,
         } => decide(data, a, b, status, reason),
+        DuplicatesCommand::Overlays { data, json } => overlays(data, *json),
         DuplicatesCommand::Eval {
             patients,
             seed,
@@ -172,6 +182,59 @@ fn list(data: &Path, as_json: bool) -> Result<ExitCode> {
                 v.b.name.display_last_first()
             )?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn overlays(data: &Path, as_json: bool) -> Result<ExitCode> {
+    let (services, session) = open_as_operator(data)?;
+    let flagged = services.overlay_check(&session)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    for v in &flagged {
+        let c = &v.candidate;
+        if as_json {
+            let evidence: Vec<Value> = c
+                .signals
+                .iter()
+                .map(|s| {
+                    let (kind, id) = match &s.source {
+                        OverlaySource::Encounter(number) => ("encounter", Some(number.clone())),
+                        OverlaySource::Procedure(id) => ("procedure", id.clone()),
+                    };
+                    json!({
+                        "rule": s.rule.code(),
+                        "kind": kind,
+                        "id": id,
+                        "date": s.date.to_string(),
+                        "detail": s.detail,
+                    })
+                })
+                .collect();
+            let rules: Vec<&str> = c.rules().into_iter().map(|r| r.code()).collect();
+            let line = json!({
+                "patient": v.patient.source_id(),
+                "mrn": v.patient.mrn_text(),
+                "score": c.score,
+                "rules": rules,
+                "evidence": evidence,
+            });
+            writeln!(out, "{line}")?;
+        } else {
+            writeln!(
+                out,
+                "{:>3} {} {}",
+                c.score,
+                v.patient.mrn_text(),
+                v.patient.name.display_last_first()
+            )?;
+            for s in &c.signals {
+                writeln!(out, "      {}", s.explain())?;
+            }
+        }
+    }
+    if !as_json {
+        eprintln!("{} charts flagged", flagged.len());
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -101,6 +101,16 @@ pub enum Sex {
 }
 
 impl Sex {
+    /// The word on screens.
+    pub fn label(self) -> &'static str {
+        match self {
+            Sex::Female => "female",
+            Sex::Male => "male",
+            Sex::Other => "other",
+            Sex::Unknown => "unknown",
+        }
+    }
+
     pub fn letter(self) -> char {
         match self {
             Sex::Female => 'F',

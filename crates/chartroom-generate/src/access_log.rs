@@ -177,11 +177,16 @@ pub fn generate_access_log(
     let end = options.end.and_time(NaiveTime::MIN);
     let mut active: Vec<(Encounter, String)> = Vec::new();
     let mut cold: Vec<&Patient> = Vec::new();
+    // The last day each chart had care: a chart the plants mark deceased must not have
+    // visits after its date of death (the overlay check would rightly flag it).
+    let mut last_care: HashMap<chartroom_domain::PatientId, NaiveDate> = HashMap::new();
     for p in &patients {
         let encounters = read.encounters_of(p.id)?;
         let mut busy = false;
         for e in encounters {
             let last = e.discharge.unwrap_or(end);
+            let day = last_care.entry(p.id).or_insert(last.date());
+            *day = (*day).max(last.date());
             if e.admit < end && last >= start - Duration::days(60) {
                 busy = true;
             }
@@ -352,7 +357,9 @@ pub fn generate_access_log(
         snoop(&mut w, "employee", "sn-emp", &day_dept, &p, 1);
     }
     if let Some(mut p) = pick_target() {
-        p.flags.deceased = Some(options.end - Duration::days(400));
+        let after_care = last_care.get(&p.id).map(|d| *d + Duration::days(1));
+        p.flags.deceased =
+            Some((options.end - Duration::days(400)).max(after_care.unwrap_or_default()));
         planted_patients.push(p.clone());
         w.user("sn-dead", "Mort Lookback".into(), &day_dept, "clerk");
         snoop(&mut w, "deceased", "sn-dead", &day_dept, &p, 1);

@@ -21,7 +21,7 @@ use chrono::NaiveDate;
 use chrono::{DateTime, Utc};
 
 /// What the UI needs from the services. `Services` implements it; tests use fakes.
-pub trait ChartServices: Send + Sync {
+pub trait ChartServices: crate::IdentityDesk + Send + Sync {
     fn now(&self) -> DateTime<Utc>;
     fn search_patients(
         &self,

@@ -169,6 +169,15 @@ impl Services {
         self.audit(self.audit_event(&session, AccessAction::PrivacyCase, None, detail))?;
         // The Identity workspace's work: duplicate pairs in every status.
         self.plant_duplicate_decisions(&session)?;
+        // ... and charts with someone else's visit filed on them (the overlay check).
+        self.plant_overlays(&session)?;
+        // ... and paper charts out, overdue, requested and missing (the tracking view).
+        let files = self.plant_file_room(&session)?;
+        let detail = format!(
+            "demo file room: {} charts out ({} overdue, {} missing), {} requested",
+            files.out, files.overdue, files.missing, files.requested
+        );
+        self.audit(self.audit_event(&session, AccessAction::ChartTracking, None, detail))?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
     }

@@ -5,14 +5,17 @@
 mod admin;
 mod audit_trail;
 mod authorize;
+mod chart_scan;
 mod chart_services;
 mod chart_tracking;
+mod chart_tracking_demo;
 mod charts;
 pub mod completion;
 mod data_transfer;
 pub mod deid;
 mod duplicates;
 mod hl7_feed;
+mod identity_desk;
 mod index_sync;
 mod merges;
 pub mod privacy;
@@ -27,14 +30,19 @@ mod config;
 mod session;
 mod users;
 pub use config::{DataConfig, IdentityConfig};
-pub use duplicates::{evaluate_duplicates, DuplicateEvalReport, FindReport, PairDetail, PairView};
+pub use duplicates::{
+    evaluate_duplicates, DuplicateEvalReport, FindReport, OverlayView, PairDetail, PairView,
+};
 pub use users::{looks_like_public_key, valid_username, NewUser};
 
 pub use audit_trail::AuditEntry;
+pub use chart_scan::{ScanMode, ScanResult};
 pub use chart_services::ChartServices;
 pub use chart_tracking::{ChartOut, PullItem};
+pub use chart_tracking_demo::DemoFileRoom;
 pub use charts::WITHHELD_SNIPPET;
 pub use data_transfer::reindex;
+pub use identity_desk::IdentityDesk;
 pub use search_batch::SearchBatch;
 // Plain result and request types of the layers below, so the edges name only services.
 pub use admin::DataOverview;

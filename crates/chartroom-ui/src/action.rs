@@ -40,6 +40,7 @@ modes! {
     Admin = "admin", "administration (HL7 feed, data)";
     Release = "release", "release of information (request queue, detail, extension, QA)";
     Privacy = "privacy", "access-log review (alert queue, evidence, cases)";
+    Identity = "identity", "duplicate charts, overlays, paper-chart tracking (scan station, pull list)";
 }
 
 impl Mode {
@@ -82,8 +83,8 @@ macro_rules! actions {
 }
 
 actions! {
-    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help, Completion, Admin, Release, Privacy];
+    Quit = "quit", "quit chartroom", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
+    Help = "help", "show or hide this help", [Global, Search, Notes, Chart, Help, Completion, Admin, Release, Privacy, Identity];
     Back = "back", "go back / close", [Global, Notes, Chart, Help, Palette];
     Up = "up", "move up", [Search, Notes, Chart, Help, Popup, Palette];
     Down = "down", "move down", [Search, Notes, Chart, Help, Popup, Palette];
@@ -103,7 +104,7 @@ actions! {
     Reading = "section_reading", "show the reading pane", [Chart];
     Confirm = "confirm", "confirm the reason and open the chart", [Popup];
     Cancel = "cancel", "cancel without opening the chart", [Popup];
-    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help, Completion, Admin, Release, Privacy];
+    Palette = "palette", "open the command palette", [Global, Search, Notes, Chart, Help, Completion, Admin, Release, Privacy, Identity];
     Run = "run", "run the chosen command", [Palette];
     NextTab = "next_tab", "next completion tab", [Completion];
     TabQueue = "tab_queue", "analysis queue: discharged charts awaiting review", [Completion];
@@ -117,7 +118,7 @@ actions! {
     CancelDeficiency = "cancel_deficiency", "cancel deficiencies (asks why)", [Completion];
     AssignDeficiency = "assign_deficiency", "assign the deficiencies to a provider", [Completion];
     MarkReviewed = "mark_reviewed", "mark the chart analysed (no more deficiencies)", [Completion];
-    Refresh = "refresh", "reload the data on screen", [Completion, Admin, Release, Privacy];
+    Refresh = "refresh", "reload the data on screen", [Completion, Admin, Release, Privacy, Identity];
     NextStatus = "next_status", "show the next status: open, logged, pending authorization, on hold, in fulfillment, QA, pending payment, released, closed, all", [Release];
     ExtendRequest = "extend_request", "extend the request once by 30 days (asks why)", [Release];
     ConfirmQa = "confirm_qa", "QA: confirm every page belongs to the patient", [Release];
@@ -129,12 +130,12 @@ actions! {
     CloseCase = "close_case", "case: close (after the determination)", [Privacy];
     ReopenCase = "reopen_case", "case: reopen for review", [Privacy];
     NoteCase = "note_case", "case: add a note", [Privacy];
-    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
-    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy];
+    WorkspaceSearch = "workspace_search", "go to the Search workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
+    WorkspaceCompletion = "workspace_completion", "go to the Completion workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
+    WorkspaceRelease = "workspace_release", "go to the Release workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
+    WorkspacePrivacy = "workspace_privacy", "go to the Privacy workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
+    WorkspaceIdentity = "workspace_identity", "go to the Identity workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
+    WorkspaceAdmin = "workspace_admin", "go to the Admin workspace", [Global, Search, Notes, Chart, Completion, Admin, Release, Privacy, Identity];
     NewRequest = "new_request", "enter a new request (the validator's verdict is live)", [Release];
     StartRequest = "start_request", "start fulfillment of a logged request", [Release];
     AwaitAuthorization = "await_authorization", "wait on an authorization asked of the requester", [Release];
@@ -142,6 +143,16 @@ actions! {
     ReleaseRequest = "release_request", "release: write the packet and manifest", [Release];
     DenyRequest = "deny_request", "deny the request (asks the basis)", [Release];
     CancelRequest = "cancel_request", "cancel the request (asks why)", [Release];
+    IdentityView = "identity_view", "next view: duplicate pairs, overlays, charts out, pull list", [Identity];
+    MergePair = "merge_pair", "verified duplicate: merge (choose the survivor)", [Identity];
+    NotDuplicate = "not_duplicate", "verified not a duplicate: never proposed again (asks why)", [Identity];
+    DeferPair = "defer_pair", "defer the pair (asks why)", [Identity];
+    UnmergePair = "unmerge_pair", "unmerge a merged pair (asks why)", [Identity];
+    ScanCheckIn = "scan_check_in", "scan station: scans check charts in", [Identity];
+    ScanChargeOut = "scan_charge_out", "scan station: scans charge charts out (asks where)", [Identity];
+    MarkMissing = "mark_missing", "mark the chart missing (not where the records say)", [Identity];
+    PreviousDay = "previous_day", "pull list: the day before", [Identity];
+    NextDay = "next_day", "pull list: the day after", [Identity];
     ReleaseDashboard = "release_dashboard", "dashboard: open by status, clocks, turnaround, per requester type", [Release];
 }
 

@@ -181,6 +181,8 @@ mod tests {
     /// Answers every search at once with nothing; the figures are about the loop.
     struct Empty;
 
+    impl chartroom_services::IdentityDesk for Empty {}
+
     impl ChartServices for Empty {
         fn now(&self) -> DateTime<Utc> {
             DateTime::<Utc>::UNIX_EPOCH

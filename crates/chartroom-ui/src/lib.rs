@@ -11,6 +11,7 @@ pub mod bench;
 pub mod completion_runtime;
 pub mod config;
 pub mod config_error;
+pub mod identity_runtime;
 pub mod key;
 pub mod keymap;
 pub mod layout;

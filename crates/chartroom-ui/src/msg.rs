@@ -4,6 +4,7 @@ use super::key::Key;
 use super::note_filters::NoteRequest;
 use super::screens::admin::jobs::{AdminAnswer, AdminJob};
 use super::screens::completion::jobs::{CompletionAnswer, CompletionJob};
+use super::screens::identity::jobs::{IdentityAnswer, IdentityJob};
 use super::screens::privacy::jobs::{PrivacyAnswer, PrivacyJob};
 use super::screens::release::jobs::{ReleaseAnswer, ReleaseJob};
 use chartroom_domain::{DocumentId, PatientId};
@@ -56,6 +57,8 @@ pub enum Msg {
     Release(Box<ReleaseAnswer>),
     /// An answer for the Privacy workspace.
     Privacy(Box<PrivacyAnswer>),
+    /// An answer for the Identity workspace.
+    Identity(Box<IdentityAnswer>),
     /// A failed operation. The message comes from `ServiceError`, which names tables
     /// and ids, never patient data.
     Failed {
@@ -91,6 +94,7 @@ pub enum Effect {
     Release(ReleaseJob),
     /// Load alerts and cases, or review them.
     Privacy(PrivacyJob),
+    Identity(IdentityJob),
     Quit,
 }
 

@@ -85,6 +85,7 @@ enum Work {
     Admin(crate::screens::admin::jobs::AdminJob),
     Release(crate::screens::release::jobs::ReleaseJob),
     Privacy(crate::screens::privacy::jobs::PrivacyJob),
+    Identity(crate::screens::identity::jobs::IdentityJob),
 }
 
 /// Runs one job of the work or long-job worker, turning errors and panics into `Msg`s.
@@ -113,6 +114,7 @@ fn run_work(services: &dyn ChartServices, session: &Session, job: Work) -> Msg {
         Work::Admin(job) => super::admin_runtime::run(services, session, job),
         Work::Release(job) => super::release_runtime::run(services, session, job),
         Work::Privacy(job) => super::privacy_runtime::run(services, session, job),
+        Work::Identity(job) => super::identity_runtime::run(services, session, job),
         Work::Status => match guarded(|| services.status()) {
             Ok(status) => Msg::Status(status),
             Err(message) => Msg::Failed {
@@ -301,6 +303,16 @@ impl Runtime {
                     &self.work
                 };
                 let _ = queue.send(Work::Privacy(job));
+            }
+            // The pair list and the overlay check read every chart: long jobs; a
+            // decision, merge or scan is one write.
+            Effect::Identity(job) => {
+                let queue = if job.is_long() {
+                    &self.long
+                } else {
+                    &self.work
+                };
+                let _ = queue.send(Work::Identity(job));
             }
             Effect::Quit => return false,
         }

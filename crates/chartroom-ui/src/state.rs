@@ -22,6 +22,7 @@ pub use super::screens::admin::state::AdminState;
 pub use super::screens::break_glass::state::BreakGlassPopup;
 pub use super::screens::chart::state::{ChartState, Section};
 pub use super::screens::completion::state::CompletionState;
+pub use super::screens::identity::state::IdentityState;
 pub use super::screens::notes::state::NotesState;
 pub use super::screens::privacy::state::PrivacyState;
 pub use super::screens::release::state::ReleaseState;
@@ -42,6 +43,8 @@ pub enum Screen {
     Release,
     /// The Privacy workspace (access alerts and cases).
     Privacy,
+    /// The Identity workspace (duplicates, overlays, paper charts).
+    Identity,
 }
 
 #[derive(Clone, Debug)]
@@ -74,6 +77,7 @@ pub struct State {
     pub admin: AdminState,
     pub release: ReleaseState,
     pub privacy: PrivacyState,
+    pub identity: IdentityState,
     pub popup: Option<BreakGlassPopup>,
     /// The command palette, when open (above help, below break-the-glass).
     pub palette: Option<PaletteState>,
@@ -117,6 +121,7 @@ impl State {
             admin: AdminState::default(),
             release: ReleaseState::default(),
             privacy: PrivacyState::default(),
+            identity: IdentityState::default(),
             popup: None,
             palette: None,
             help: None,
@@ -150,6 +155,7 @@ impl State {
             Screen::Admin => Mode::Admin,
             Screen::Release => Mode::Release,
             Screen::Privacy => Mode::Privacy,
+            Screen::Identity => Mode::Identity,
         }
     }
 

@@ -10,7 +10,7 @@ use super::key::Key;
 use super::msg::{Effect, Msg};
 use super::screens::palette::{self, PaletteState};
 use super::screens::{
-    admin, break_glass, chart, completion, help, notes, privacy, release, search,
+    admin, break_glass, chart, completion, help, identity, notes, privacy, release, search,
 };
 use super::state::{Screen, State};
 use super::workspace::Workspace;
@@ -54,6 +54,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Admin(answer) => admin::update::on_answer(state, *answer),
         Msg::Release(answer) => return release::update::on_answer(state, *answer),
         Msg::Privacy(answer) => return privacy::update::on_answer(state, *answer),
+        Msg::Identity(answer) => return identity::update::on_answer(state, *answer),
         Msg::Failed { what, message } => {
             state.loading = None;
             if what == "opening the chart" {
@@ -68,14 +69,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
 fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     state.error = None;
     let mode = state.mode();
-    if mode == Mode::Completion {
-        return on_completion_key(state, key);
-    }
-    if mode == Mode::Release {
-        return on_release_key(state, key);
-    }
-    if mode == Mode::Privacy {
-        return on_privacy_key(state, key);
+    if let Some(screen) = WorkspaceKeys::of(mode) {
+        return on_workspace_key(state, key, mode, screen);
     }
     match state.keymap.resolve(mode, key) {
         Some(action) => on_action(state, mode, action),
@@ -86,51 +81,57 @@ fn on_key(state: &mut State, key: Key) -> Vec<Effect> {
     }
 }
 
-/// The Completion workspace: a popup or a focused filter line takes every key but
-/// quit; otherwise `[completion]` actions, and unbound keys go to the focused queue.
-fn on_completion_key(state: &mut State, key: Key) -> Vec<Effect> {
-    let action = state.keymap.resolve(Mode::Completion, key);
-    if state.completion.captures_keys() && action != Some(Action::Quit) {
-        return completion::update::on_raw_key(state, key);
-    }
-    match action {
-        Some(action) if action.allowed_in(Mode::Completion) && !is_shell(action) => {
-            completion::update::on_action(state, action, key)
-        }
-        Some(action) => on_action(state, Mode::Completion, action),
-        None => completion::update::on_raw_key(state, key),
+/// How a workflow workspace takes its keys: whether it captures every key (a popup, a
+/// focused filter line, a scan under way), its `[mode]` actions, and the raw keys its
+/// queue gets.
+struct WorkspaceKeys {
+    captures: fn(&State) -> bool,
+    on_action: fn(&mut State, Action, Key) -> Vec<Effect>,
+    on_raw_key: fn(&mut State, Key) -> Vec<Effect>,
+}
+
+impl WorkspaceKeys {
+    fn of(mode: Mode) -> Option<WorkspaceKeys> {
+        Some(match mode {
+            Mode::Completion => WorkspaceKeys {
+                captures: |s| s.completion.captures_keys(),
+                on_action: completion::update::on_action,
+                on_raw_key: completion::update::on_raw_key,
+            },
+            Mode::Release => WorkspaceKeys {
+                captures: |s| s.release.captures_keys(),
+                on_action: release::update::on_action,
+                on_raw_key: release::update::on_raw_key,
+            },
+            Mode::Privacy => WorkspaceKeys {
+                captures: |s| s.privacy.captures_keys(),
+                on_action: privacy::update::on_action,
+                on_raw_key: privacy::update::on_raw_key,
+            },
+            Mode::Identity => WorkspaceKeys {
+                captures: |s| s.identity.captures_keys(),
+                on_action: identity::update::on_action,
+                on_raw_key: identity::update::on_raw_key,
+            },
+            _ => return None,
+        })
     }
 }
 
-/// The Release workspace, like Completion: a popup, the filter line or the focused
-/// detail pane takes every key but quit; otherwise `[release]` actions, and unbound keys
-/// go to the queue.
-fn on_release_key(state: &mut State, key: Key) -> Vec<Effect> {
-    let action = state.keymap.resolve(Mode::Release, key);
-    if state.release.captures_keys() && action != Some(Action::Quit) {
-        return release::update::on_raw_key(state, key);
+/// A workflow workspace: while it captures keys every key but quit goes to it raw;
+/// otherwise its `[mode]` actions, the shell's actions (quit, help, palette, the
+/// workspace keys) to the router, and unbound keys to its queue.
+fn on_workspace_key(state: &mut State, key: Key, mode: Mode, screen: WorkspaceKeys) -> Vec<Effect> {
+    let action = state.keymap.resolve(mode, key);
+    if (screen.captures)(state) && action != Some(Action::Quit) {
+        return (screen.on_raw_key)(state, key);
     }
     match action {
-        Some(action) if action.allowed_in(Mode::Release) && !is_shell(action) => {
-            release::update::on_action(state, action, key)
+        Some(action) if action.allowed_in(mode) && !is_shell(action) => {
+            (screen.on_action)(state, action, key)
         }
-        Some(action) => on_action(state, Mode::Release, action),
-        None => release::update::on_raw_key(state, key),
-    }
-}
-
-/// The Privacy workspace, like Release.
-fn on_privacy_key(state: &mut State, key: Key) -> Vec<Effect> {
-    let action = state.keymap.resolve(Mode::Privacy, key);
-    if state.privacy.captures_keys() && action != Some(Action::Quit) {
-        return privacy::update::on_raw_key(state, key);
-    }
-    match action {
-        Some(action) if action.allowed_in(Mode::Privacy) && !is_shell(action) => {
-            privacy::update::on_action(state, action, key)
-        }
-        Some(action) => on_action(state, Mode::Privacy, action),
-        None => privacy::update::on_raw_key(state, key),
+        Some(action) => on_action(state, mode, action),
+        None => (screen.on_raw_key)(state, key),
     }
 }
 
@@ -158,7 +159,8 @@ fn type_char(state: &mut State, mode: Mode, c: char) -> Vec<Effect> {
         | Mode::Completion
         | Mode::Admin
         | Mode::Release
-        | Mode::Privacy => Vec::new(),
+        | Mode::Privacy
+        | Mode::Identity => Vec::new(),
     }
 }
 
@@ -221,6 +223,7 @@ fn on_action(state: &mut State, mode: Mode, action: Action) -> Vec<Effect> {
                 Mode::Admin => admin::update::on_action(state, action),
                 Mode::Release => release::update::on_action(state, action, key_of(action)),
                 Mode::Privacy => privacy::update::on_action(state, action, key_of(action)),
+                Mode::Identity => identity::update::on_action(state, action, key_of(action)),
                 Mode::Popup => break_glass::update::on_action(state, action),
                 Mode::Help => {
                     help::on_action(state, action);
@@ -276,8 +279,10 @@ fn switch_workspace(state: &mut State, workspace: Workspace) -> Vec<Effect> {
             state.screen = Screen::Privacy;
             return privacy::update::enter(state);
         }
-        // Not built: `refusal` turned them away above.
-        Workspace::Identity => {}
+        Workspace::Identity => {
+            state.screen = Screen::Identity;
+            return identity::update::enter(state);
+        }
     }
     Vec::new()
 }

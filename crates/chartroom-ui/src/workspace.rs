@@ -64,6 +64,7 @@ impl Workspace {
                 | Workspace::Completion
                 | Workspace::Release
                 | Workspace::Privacy
+                | Workspace::Identity
                 | Workspace::Admin
         )
     }
@@ -132,6 +133,9 @@ mod tests {
             if allowed(role, Permission::ReviewAccess) {
                 expected.push(Workspace::Privacy);
             }
+            if allowed(role, Permission::MergeCharts) {
+                expected.push(Workspace::Identity);
+            }
             if allowed(role, Permission::Administer) {
                 expected.push(Workspace::Admin);
             }
@@ -140,10 +144,6 @@ mod tests {
         assert_eq!(
             Workspace::Completion.refusal(Role::Clerk).as_deref(),
             Some("Completion: not permitted for clerk")
-        );
-        assert_eq!(
-            Workspace::Identity.refusal(Role::Admin).as_deref(),
-            Some("Identity: not available")
         );
         for w in Workspace::ALL {
             assert_eq!(Workspace::from_action(w.action()), Some(w));

@@ -9,12 +9,14 @@
 
 mod blocking;
 mod compare;
+mod overlay;
 mod profile;
 mod score;
 mod typo;
 
 pub use blocking::{find_candidates, BlockingStats, Candidate, MAX_BLOCK};
 pub use compare::{compare, Comparison};
+pub use overlay::{check_overlay, OverlayCandidate, OverlayRule, OverlaySignal, OverlaySource};
 pub use profile::Profile;
 pub use score::{score, weight, DEFAULT_THRESHOLD};
 pub use typo::{allowed_slips, is_typo, one_digit_apart, typo_distance};

@@ -7,11 +7,13 @@ mod decide;
 mod demo;
 mod eval;
 mod find;
+mod overlay;
 
 pub(crate) use decide::{pair_after_merge, PairChange};
 pub use decide::{PairDetail, PairView};
 pub use eval::{evaluate_duplicates, DuplicateEvalReport};
 pub use find::FindReport;
+pub use overlay::OverlayView;
 
 use super::{Result, ServiceError, Services};
 use chartroom_domain::identity::{FEED_MRN_SYSTEM, SOURCE_ID_SYSTEM};

@@ -7,6 +7,7 @@ mod completion;
 mod completion_demo;
 mod hl7;
 mod identity;
+mod identity_overlay;
 mod import_fhir;
 mod privacy;
 mod research;

@@ -17,6 +17,7 @@ pub mod break_glass;
 pub mod chart;
 pub mod completion;
 pub mod help;
+pub mod identity;
 pub mod notes;
 pub mod palette;
 pub mod privacy;

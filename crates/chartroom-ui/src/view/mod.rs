@@ -5,7 +5,7 @@ pub mod common;
 pub mod status;
 
 use super::screens::{
-    admin, break_glass, chart, completion, help, notes, palette, privacy, release, search,
+    admin, break_glass, chart, completion, help, identity, notes, palette, privacy, release, search,
 };
 
 use super::state::{Screen, State, MIN_HEIGHT, MIN_WIDTH};
@@ -35,6 +35,7 @@ pub fn view(state: &State, frame: &mut Frame) {
         Screen::Admin => admin::view::draw(state, frame, body),
         Screen::Release => release::view::draw(state, frame, body),
         Screen::Privacy => privacy::view::draw(state, frame, body),
+        Screen::Identity => identity::view::draw(state, frame, body),
     }
     if let Some(message) = &state.error {
         let line = Line::styled(format!(" ! {}", message), state.theme.style("error"));

@@ -55,6 +55,14 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::StartReview, "review"),
             (Action::DetermineCase, "determine"),
         ],
+        Mode::Identity => &[
+            (Action::Help, "help"),
+            (Action::IdentityView, "view"),
+            (Action::MergePair, "merge"),
+            (Action::NotDuplicate, "not dup"),
+            (Action::ScanChargeOut, "charge out"),
+            (Action::MarkMissing, "missing"),
+        ],
         Mode::Admin => &[
             (Action::Help, "help"),
             (Action::Refresh, "refresh"),

@@ -6,6 +6,7 @@
 mod admin_flow;
 mod app_flow;
 mod completion_flow;
+mod identity_flow;
 mod privacy_flow;
 mod release_entry;
 mod release_flow;

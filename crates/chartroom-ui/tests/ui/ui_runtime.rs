@@ -25,6 +25,8 @@ struct Fake {
     running: AtomicUsize,
 }
 
+impl chartroom_services::IdentityDesk for Fake {}
+
 impl ChartServices for Fake {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {
         now()
@@ -332,6 +334,8 @@ fn wake_is_called_when_answers_arrive() {
 
 /// Services whose data status (a long job) takes seconds; everything else is instant.
 struct SlowStatus;
+
+impl chartroom_services::IdentityDesk for SlowStatus {}
 
 impl ChartServices for SlowStatus {
     fn now(&self) -> chrono::DateTime<chrono::Utc> {

@@ -468,6 +468,14 @@ pub fn smithers_services(
     dir: &std::path::Path,
 ) -> (std::sync::Arc<chartroom_services::Services>, Session) {
     plant_smithers(dir);
+    fixed_services(dir)
+}
+
+/// Services over the store at `dir` as it is, at the flows' fixed clock (2026-11-25
+/// 14:05 UTC), with the local session of user `tester`.
+pub fn fixed_services(
+    dir: &std::path::Path,
+) -> (std::sync::Arc<chartroom_services::Services>, Session) {
     let clock = std::sync::Arc::new(FixedClock(
         Utc.with_ymd_and_hms(2026, 11, 25, 14, 5, 0)
             .single()

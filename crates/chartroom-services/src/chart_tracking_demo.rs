@@ -1,0 +1,99 @@
+//! The demo's file room: paper charts out in every state, so the Identity workspace's
+//! tracking view has work on first start — charged out to clinics and coding (due back
+//! later), overdue by days and weeks, off site, with a named borrower, missing, and
+//! requested while out. Every move goes through the same use cases a clerk's scan does
+//! (audited `chart-tracking`).
+
+use super::{Result, Services, Session};
+use chartroom_domain::chart_tracking::ChartPlace;
+use chartroom_domain::PatientId;
+use chrono::Duration;
+
+/// What the demo did to the file room.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DemoFileRoom {
+    pub out: usize,
+    pub overdue: usize,
+    pub missing: usize,
+    pub requested: usize,
+}
+
+/// (place, due back in days from today; negative = overdue).
+fn plan() -> Vec<(ChartPlace, Option<i64>)> {
+    let dept = |d: &str| ChartPlace::Department(d.into());
+    vec![
+        (dept("Cardiology Clinic"), Some(3)),
+        (dept("Coding"), Some(1)),
+        (dept("Oncology Clinic"), Some(7)),
+        (dept("Quality Review"), Some(14)),
+        (dept("Emergency Department"), Some(-2)),
+        (dept("Orthopedics Clinic"), Some(-9)),
+        (dept("Risk Management"), Some(-31)),
+        (ChartPlace::OffSite("Iron Mountain box 114".into()), None),
+        (ChartPlace::Borrower("Dr. Amara Lee".into()), Some(2)),
+        (ChartPlace::Missing, None),
+        (ChartPlace::Missing, None),
+    ]
+}
+
+impl Services {
+    pub(crate) fn plant_file_room(&self, session: &Session) -> Result<DemoFileRoom> {
+        let plan = plan();
+        let read = self.store.read()?;
+        let retired = read.retired_charts()?;
+        let mut ids: Vec<PatientId> = Vec::new();
+        for patient in read.patients()? {
+            let patient = patient?;
+            if !retired.contains(&patient.id) {
+                ids.push(patient.id);
+            }
+        }
+        drop(read);
+        // Evenly spread over the population, so the charts out fall in many
+        // terminal-digit sections.
+        let stride = (ids.len() / (plan.len() + 1)).max(1);
+        let charts: Vec<PatientId> = ids
+            .iter()
+            .skip(stride / 2)
+            .step_by(stride)
+            .take(plan.len())
+            .copied()
+            .collect();
+        let today = self.clock.now().date_naive();
+        let mut out = DemoFileRoom::default();
+        for (patient, (place, due_in)) in charts.iter().zip(plan) {
+            let due = due_in.map(|d| today + Duration::days(d));
+            let missing = place == ChartPlace::Missing;
+            if missing {
+                // A missing chart was charged out first and never came back.
+                self.move_chart(
+                    session,
+                    *patient,
+                    1,
+                    ChartPlace::Department("Surgery Clinic".into()),
+                    Some(today - Duration::days(20)),
+                    "demo",
+                )?;
+                self.move_chart(session, *patient, 1, place, None, "not at Surgery Clinic")?;
+                out.missing += 1;
+            } else {
+                self.move_chart(session, *patient, 1, place, due, "demo")?;
+            }
+            out.out += 1;
+            if due_in.is_some_and(|d| d < 0) {
+                out.overdue += 1;
+            }
+        }
+        // Requests for charts that are out: the clinic wants them back for a visit.
+        for patient in charts.iter().take(2) {
+            self.request_chart(
+                session,
+                *patient,
+                today + Duration::days(1),
+                "clinic visit tomorrow",
+            )?;
+            out.requested += 1;
+        }
+        Ok(out)
+    }
+}

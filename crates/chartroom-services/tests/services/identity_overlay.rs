@@ -1,0 +1,151 @@
+//! The overlay check through the services: a chart carrying someone else's visit is
+//! flagged with its evidence, a consistent chart is not, merged-away charts are skipped,
+//! and the run needs MergeCharts and is audited.
+
+use chartroom_domain::{AccessAction, Encounter, EncounterClass, FixedClock, Patient, Role, Sex};
+use chartroom_services::{NewUser, ServiceError, Services, Session};
+use chartroom_testkit::{patient, plant_patient};
+use chrono::{NaiveDate, TimeZone, Utc};
+use std::sync::Arc;
+
+fn visit(services: &Services, p: &Patient, on: (i32, u32, u32), reason: &str) -> String {
+    let mut tx = services.store_for_tests().write().unwrap();
+    let id = tx.next_encounter_id().unwrap();
+    let admit = NaiveDate::from_ymd_opt(on.0, on.1, on.2)
+        .unwrap()
+        .and_hms_opt(10, 0, 0)
+        .unwrap();
+    let number = format!("V{}", id.0);
+    tx.put_encounter(&Encounter {
+        id,
+        number: number.clone(),
+        patient: p.id,
+        class: EncounterClass::Outpatient,
+        admit,
+        discharge: Some(admit + chrono::Duration::hours(1)),
+        discharge_offset_secs: 0,
+        attending: None,
+        other_providers: vec![],
+        location: "Clinic".into(),
+        reason: reason.into(),
+        source_id: None,
+    })
+    .unwrap();
+    tx.commit().unwrap();
+    number
+}
+
+#[test]
+fn a_chart_with_someone_elses_visit_is_flagged_with_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+    ));
+    let services = Services::open(dir.path(), clock).unwrap();
+    let him = services.local_session("him1").unwrap();
+    let store = services.store_for_tests();
+
+    let mut man = patient("Marcus", "Bell", (1975, 4, 2));
+    man.sex = Sex::Male;
+    let man = plant_patient(store, man);
+    let mut woman = patient("Nora", "Bell", (1988, 9, 9));
+    woman.sex = Sex::Female;
+    let woman = plant_patient(store, woman);
+    visit(&services, &man, (2024, 5, 1), "Hypertension");
+    let wrong = visit(&services, &man, (2025, 2, 3), "Prenatal visit");
+    visit(&services, &woman, (2025, 2, 3), "Prenatal visit");
+    visit(&services, &woman, (2025, 9, 3), "Postpartum check");
+
+    let flagged = services.overlay_check(&him).unwrap();
+    assert_eq!(flagged.len(), 1, "{flagged:?}");
+    assert_eq!(flagged[0].patient.id, man.id);
+    let signal = &flagged[0].candidate.signals[0];
+    assert_eq!(signal.rule.code(), "sex_specific");
+    assert!(signal.explain().contains(&wrong), "{}", signal.explain());
+    assert!(flagged[0].candidate.score >= 30);
+
+    // Merged away, the chart is no longer checked on its own.
+    services
+        .merge_charts(&him, woman.id, man.id, "test")
+        .unwrap();
+    let after = services.overlay_check(&him).unwrap();
+    assert!(after.iter().all(|v| v.patient.id != man.id), "{after:?}");
+
+    let trail = services.audit_trail(&him, None, 50).unwrap();
+    assert!(trail
+        .iter()
+        .any(|e| e.event.event.action == AccessAction::Merge
+            && e.event.event.detail.starts_with("overlay check: ")));
+
+    let user = services
+        .add_user(
+            &him,
+            NewUser {
+                username: "clerk2".into(),
+                display_name: String::new(),
+                role: Role::Clerk,
+                department: "HIM".into(),
+                ssh_keys: vec![
+                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 c@d".into(),
+                ],
+            },
+        )
+        .unwrap();
+    let clerk = Session {
+        user,
+        id: "test".into(),
+        client: "127.0.0.1:5000".into(),
+    };
+    assert!(matches!(
+        services.overlay_check(&clerk),
+        Err(ServiceError::Forbidden { .. })
+    ));
+}
+
+#[test]
+fn the_demo_plants_one_overlay_of_each_kind_and_charts_out_in_every_state() {
+    use chartroom_generate::{GenerateOptions, NoProgress};
+    let dir = tempfile::tempdir().unwrap();
+    let options = GenerateOptions {
+        patients: 400,
+        ..GenerateOptions::default()
+    };
+    let now = options.as_of.and_hms_opt(18, 0, 0).unwrap().and_utc();
+    let services = Services::open(dir.path(), Arc::new(FixedClock(now))).unwrap();
+    services
+        .generate_demo("demo", &options, &NoProgress)
+        .unwrap();
+    let session = services.local_session("demo").unwrap();
+    let flagged = services.overlay_check(&session).unwrap();
+    let mut rules: Vec<&str> = flagged
+        .iter()
+        .flat_map(|v| v.candidate.rules())
+        .map(|r| r.code())
+        .collect();
+    rules.sort();
+    rules.dedup();
+    // The generator itself never contradicts a chart: every flag is a planted one.
+    assert_eq!(flagged.len(), 4, "{flagged:#?}");
+    for rule in [
+        "before_birth",
+        "after_death",
+        "sex_specific",
+        "overlapping_stays",
+    ] {
+        assert!(rules.contains(&rule), "no {rule}: {rules:?}");
+    }
+    // The demo's file room: charts out in every state, overdue first.
+    let out = services.charts_out(&session).unwrap();
+    let today = now.date_naive();
+    let overdue = out.iter().filter(|c| c.volume.overdue(today)).count();
+    let missing = out
+        .iter()
+        .filter(|c| c.volume.place == chartroom_domain::chart_tracking::ChartPlace::Missing)
+        .count();
+    assert_eq!((out.len(), overdue, missing), (11, 3, 2));
+    assert!(out[..3].iter().all(|c| c.volume.overdue(today)));
+    assert_eq!(
+        out.iter().filter(|c| !c.volume.requests.is_empty()).count(),
+        2
+    );
+}
