@@ -15,6 +15,7 @@ mod duplicates;
 mod hl7_feed;
 mod index_sync;
 mod merges;
+mod paged;
 pub mod privacy;
 pub mod retention;
 pub mod roi;

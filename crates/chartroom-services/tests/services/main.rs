@@ -9,6 +9,7 @@ mod hl7;
 mod identity;
 mod import_fhir;
 mod privacy;
+mod privacy_letter;
 mod research;
 mod retention;
 mod roi;
