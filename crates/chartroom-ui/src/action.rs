@@ -143,6 +143,8 @@ actions! {
     DenyRequest = "deny_request", "deny the request (asks the basis)", [Release];
     CancelRequest = "cancel_request", "cancel the request (asks why)", [Release];
     ReleaseDashboard = "release_dashboard", "dashboard: open by status, clocks, turnaround, per requester type", [Release];
+    PatientTimeline = "patient_timeline", "timeline: every access to the patient, per day (esc back)", [Privacy];
+    UserActivity = "user_activity", "activity: the user's accesses per day and patients touched (esc back)", [Privacy];
 }
 
 impl Action {

@@ -7,6 +7,7 @@ mod admin_flow;
 mod app_flow;
 mod completion_flow;
 mod privacy_flow;
+mod privacy_screens;
 mod release_entry;
 mod release_flow;
 mod ui_config;
