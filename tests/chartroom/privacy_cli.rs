@@ -242,10 +242,16 @@ fn report_access_letter_writes_pdf_or_text_by_extension() {
         ],
     ));
     let letter = std::fs::read_to_string(&txt).unwrap();
-    assert!(letter.starts_with("WHO VIEWED YOUR HEALTH RECORD"), "{letter}");
+    assert!(
+        letter.starts_with("WHO VIEWED YOUR HEALTH RECORD"),
+        "{letter}"
+    );
     assert!(letter.contains("Dear Bo Lind,"), "{letter}");
     let words = letter.split_whitespace().collect::<Vec<_>>().join(" ");
-    assert!(words.contains("between March 1, 2026 and March 31, 2026"), "{letter}");
+    assert!(
+        words.contains("between March 1, 2026 and March 31, 2026"),
+        "{letter}"
+    );
     assert!(letter.contains("Ann Lind") && letter.contains("viewed"));
     assert!(!letter.contains("Ray Dio"));
 

@@ -89,14 +89,27 @@ fn privacy_letter_pdf_names_the_staff_and_nothing_of_another_patient() {
     assert!(bytes.starts_with(b"%PDF"));
     // The text streams are uncompressed: the names are in the bytes.
     let text = String::from_utf8_lossy(&bytes);
-    for name in ["Kofi Osei", "Sam Garcia", "Maria Garcia", "Ana Garcia", "12 Oak St"] {
+    for name in [
+        "Kofi Osei",
+        "Sam Garcia",
+        "Maria Garcia",
+        "Ana Garcia",
+        "12 Oak St",
+    ] {
         assert!(text.contains(name), "{name} missing");
     }
     assert!(text.contains("Heart Center") && text.contains("printed"));
     assert!(text.contains("2026-03-04 11:05"), "local times: {text}");
     assert!(text.contains("UTC-05:00"));
     // Nothing of the other patient, and no user ids or workstations.
-    for absent in ["Nils Otherly", "Radiology", "Lind", "pat-2", "snoop", "WS-HC-2"] {
+    for absent in [
+        "Nils Otherly",
+        "Radiology",
+        "Lind",
+        "pat-2",
+        "snoop",
+        "WS-HC-2",
+    ] {
         assert!(!text.contains(absent), "{absent} leaked into the letter");
     }
 
@@ -148,7 +161,12 @@ fn privacy_letter_is_refused_without_the_role_or_a_chart_and_audited() {
     assert!(!out.exists());
     let officer = privacy(&admin);
     assert!(services
-        .write_access_letter(&officer, "pat-1", &AlertsQuery::default(), &dir.path().join("x.doc"))
+        .write_access_letter(
+            &officer,
+            "pat-1",
+            &AlertsQuery::default(),
+            &dir.path().join("x.doc")
+        )
         .is_err());
     assert!(matches!(
         services.write_access_letter(&officer, "no-such", &AlertsQuery::default(), &out),

@@ -40,7 +40,10 @@ fn privacy_app(dir: &std::path::Path) -> App {
         !a.state.privacy.alerts.rows().is_empty()
     });
     let top = &app.state.privacy.alerts.current().expect("a row").0.alert;
-    assert_eq!((top.user_id.as_str(), top.patient_id.as_str()), ("snoop", "123456"));
+    assert_eq!(
+        (top.user_id.as_str(), top.patient_id.as_str()),
+        ("snoop", "123456")
+    );
     app
 }
 
@@ -59,7 +62,9 @@ fn privacy_screens_evidence_timeline_and_activity() {
 
     // The patient's timeline: every user, newest first, under the chart.
     keys(&mut app, "esc t");
-    wait(&mut app, "the timeline", |a| a.state.privacy.timeline.is_some());
+    wait(&mut app, "the timeline", |a| {
+        a.state.privacy.timeline.is_some()
+    });
     let timeline = app.state.privacy.timeline.as_ref().expect("timeline");
     assert_eq!(timeline.lines.len(), 4);
     assert_eq!(timeline.days.counts, vec![2, 0, 1, 1]);
@@ -67,7 +72,9 @@ fn privacy_screens_evidence_timeline_and_activity() {
 
     // `u` on the newest access: that user's activity and the patients touched.
     keys(&mut app, "u");
-    wait(&mut app, "the activity", |a| a.state.privacy.activity.is_some());
+    wait(&mut app, "the activity", |a| {
+        a.state.privacy.activity.is_some()
+    });
     let activity = app.state.privacy.activity.as_ref().expect("activity");
     assert_eq!(activity.user_id, "snoop");
     assert_eq!(activity.patients.len(), 3);
@@ -92,10 +99,17 @@ fn privacy_screens_case_list_with_detail() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut app = privacy_app(dir.path());
     keys(&mut app, "p");
-    wait(&mut app, "the case", |a| a.state.privacy.counts.assigned == 1);
+    wait(&mut app, "the case", |a| {
+        a.state.privacy.counts.assigned == 1
+    });
     keys(&mut app, "tab r");
-    wait(&mut app, "the review", |a| a.state.privacy.counts.review == 1);
-    keys(&mut app, "n A s k e d space t h e space m a n a g e r enter");
+    wait(&mut app, "the review", |a| {
+        a.state.privacy.counts.review == 1
+    });
+    keys(
+        &mut app,
+        "n A s k e d space t h e space m a n a g e r enter",
+    );
     wait(&mut app, "the note", |a| {
         a.state.privacy.cases.rows()[0].0.history.len() == 3
     });

@@ -28,9 +28,13 @@ pub enum PrivacyJob {
         text: String,
     },
     /// Every access to one patient (the timeline, `t`).
-    Timeline { patient_id: String },
+    Timeline {
+        patient_id: String,
+    },
     /// One user's accesses (the activity, `u`).
-    Activity { user_id: String },
+    Activity {
+        user_id: String,
+    },
 }
 
 impl PrivacyJob {

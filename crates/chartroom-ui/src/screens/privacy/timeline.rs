@@ -72,7 +72,10 @@ impl DailySeries {
     pub fn bucketed(&self, bars: usize) -> (usize, Vec<u64>) {
         let bars = bars.max(1);
         let per = self.counts.len().div_ceil(bars).max(1);
-        (per, self.counts.chunks(per).map(|c| c.iter().sum()).collect())
+        (
+            per,
+            self.counts.chunks(per).map(|c| c.iter().sum()).collect(),
+        )
     }
 }
 

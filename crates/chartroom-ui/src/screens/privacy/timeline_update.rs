@@ -23,7 +23,10 @@ fn pair_on_screen(p: &PrivacyState) -> Option<(String, String)> {
         }),
         PrivacyView::Cases => p.cases.current().map(|r| {
             let c = &r.0;
-            (c.user_id.clone(), c.patients.first().cloned().unwrap_or_default())
+            (
+                c.user_id.clone(),
+                c.patients.first().cloned().unwrap_or_default(),
+            )
         }),
         PrivacyView::Timeline => {
             let row = p

@@ -159,28 +159,45 @@ fn render_list<const N: usize>(
     frame.render_widget(block, area);
     if rows.is_empty() {
         frame.render_widget(
-            Paragraph::new(Line::styled(" no accesses recorded", theme.style("text.dim"))),
+            Paragraph::new(Line::styled(
+                " no accesses recorded",
+                theme.style("text.dim"),
+            )),
             inner,
         );
         return;
     }
     let height = usize::from(inner.height.saturating_sub(1)).max(1);
     let offset = cursor.saturating_sub(height - 1);
-    let shown = rows.iter().enumerate().skip(offset).take(height).map(|(i, r)| {
-        let marks = format!(
-            "{}{}",
-            if i == cursor { CURSOR_MARK } else { " " },
-            if focus(r) { "*" } else { " " }
-        );
-        let style = if i == cursor {
-            theme.style("selection")
-        } else {
-            theme.style("text")
-        };
-        Row::new(std::iter::once(marks).chain(r.iter().cloned()).map(Cell::from)).style(style)
-    });
-    let head = Row::new(std::iter::once("").chain(header.iter().copied()).map(Cell::from))
-        .style(theme.style("column"));
+    let shown = rows
+        .iter()
+        .enumerate()
+        .skip(offset)
+        .take(height)
+        .map(|(i, r)| {
+            let marks = format!(
+                "{}{}",
+                if i == cursor { CURSOR_MARK } else { " " },
+                if focus(r) { "*" } else { " " }
+            );
+            let style = if i == cursor {
+                theme.style("selection")
+            } else {
+                theme.style("text")
+            };
+            Row::new(
+                std::iter::once(marks)
+                    .chain(r.iter().cloned())
+                    .map(Cell::from),
+            )
+            .style(style)
+        });
+    let head = Row::new(
+        std::iter::once("")
+            .chain(header.iter().copied())
+            .map(Cell::from),
+    )
+    .style(theme.style("column"));
     let widths: Vec<Constraint> = std::iter::once(Constraint::Length(2))
         .chain(widths.iter().copied())
         .collect();
@@ -327,9 +344,18 @@ mod tests {
         let screen = draw(|f| render_daily(f, Rect::new(0, 0, 80, 9), "User u", &s, &theme));
         let text = screen.join("\n");
         assert!(screen[0].contains("Per 3 days"), "{text}");
-        assert!(screen[7].starts_with("│11/01") && screen[7].contains("05/19"), "{text}");
+        assert!(
+            screen[7].starts_with("│11/01") && screen[7].contains("05/19"),
+            "{text}"
+        );
         let none = draw(|f| {
-            render_daily(f, Rect::new(0, 0, 40, 9), "User u", &DailySeries::default(), &theme)
+            render_daily(
+                f,
+                Rect::new(0, 0, 40, 9),
+                "User u",
+                &DailySeries::default(),
+                &theme,
+            )
         });
         assert!(none[0].contains("No accesses recorded"), "{}", none[0]);
     }

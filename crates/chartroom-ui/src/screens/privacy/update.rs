@@ -168,7 +168,9 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
             });
             Vec::new()
         }
-        Action::PatientTimeline | Action::UserActivity => super::timeline_update::open(state, action),
+        Action::PatientTimeline | Action::UserActivity => {
+            super::timeline_update::open(state, action)
+        }
         _ => on_raw_key(state, key),
     }
 }
