@@ -88,7 +88,8 @@ pub enum ReportCommand {
         #[command(flatten)]
         format: Format,
         /// Write the letter to the patient instead (OUT.pdf or OUT.txt, by extension).
-        #[arg(long, value_name = "OUT")]
+        /// One of the output choices: it stands for --json or --csv.
+        #[arg(long, value_name = "OUT", group = "Format")]
         letter: Option<PathBuf>,
     },
     /// A user's activity: every record they accessed (JSON lines or CSV).
