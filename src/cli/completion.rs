@@ -75,7 +75,8 @@ pub enum ReportCommand {
         #[arg(long)]
         as_of: Option<String>,
     },
-    /// Who viewed a patient's record: every access from every system (JSON lines or CSV).
+    /// Who viewed a patient's record: every access from every system (JSON lines or CSV),
+    /// or with --letter the letter to the patient (PDF or text).
     Access {
         #[arg(long)]
         data: PathBuf,
@@ -86,6 +87,10 @@ pub enum ReportCommand {
         period: super::privacy::Period,
         #[command(flatten)]
         format: Format,
+        /// Write the letter to the patient instead (OUT.pdf or OUT.txt, by extension).
+        /// One of the output choices: it stands for --json or --csv.
+        #[arg(long, value_name = "OUT", group = "Format")]
+        letter: Option<PathBuf>,
     },
     /// A user's activity: every record they accessed (JSON lines or CSV).
     Activity {
@@ -272,7 +277,11 @@ pub fn report(command: &ReportCommand) -> Result<ExitCode> {
             patient,
             period,
             format,
+            letter,
         } => {
+            if let Some(out) = letter {
+                return super::privacy::access_letter(data, patient, period, out);
+            }
             return super::privacy::access_report(data, patient, period, format.csv);
         }
         ReportCommand::Activity {

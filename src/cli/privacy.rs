@@ -1,6 +1,6 @@
 //! Access-log review for scripts: `import access-csv|roster|auditevent`, `alerts`,
-//! `report access` and `report activity`. The JSON lines are a contract
-//! (docs/PRIVACY.md): field names and order stay as they are.
+//! `report access` (or its `--letter` to the patient) and `report activity`. The JSON
+//! lines are a contract (docs/PRIVACY.md): field names and order stay as they are.
 
 use super::data::open_as_operator;
 use super::init_logging;
@@ -175,5 +175,24 @@ pub fn activity_report(dir: &Path, user: &str, period: &Period, csv: bool) -> Re
     let (services, session) = open_as_operator(dir)?;
     let activity = services.user_activity(&session, user, &query)?;
     print_lines(&activity.lines, csv)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `chartroom report access --patient ID --letter OUT.pdf|OUT.txt`: the letter to the
+/// patient. Says what it wrote; warns when the chart has no address to put on it.
+pub fn access_letter(dir: &Path, patient: &str, period: &Period, out: &Path) -> Result<ExitCode> {
+    let query = query(period)?;
+    let (services, session) = open_as_operator(dir)?;
+    let summary = services.write_access_letter(&session, patient, &query, out)?;
+    if !summary.addressed {
+        eprintln!("warning: the chart has no address; the letter names the patient only");
+    }
+    println!(
+        "{}: {} access(es), {} page(s) ({})",
+        out.display(),
+        summary.accesses,
+        summary.pages,
+        summary.format.code()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,7 @@
 //! Access-log review through the command line: `import roster`, `import access-csv`
 //! (re-import adds nothing; a bad row exits non-zero naming file, line and field),
 //! `alerts --json` (the contract's fields in order, worst first, a spike with its
-//! patients), `report access --json|--csv`.
+//! patients), `report access --json|--csv` and its `--letter` (PDF or text).
 
 use assert_cmd::Command;
 use serde_json::{json, Value};
@@ -161,5 +161,116 @@ fn alerts_json_follow_the_contract() {
     assert!(
         csv.starts_with("time,user_id,user_name,department,role,action"),
         "{csv}"
+    );
+}
+
+#[test]
+fn report_access_letter_writes_pdf_or_text_by_extension() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let bundle = json!({ "resourceType": "Bundle", "type": "collection", "entry": [
+        { "resource": { "resourceType": "Patient", "id": "pat-9",
+            "name": [{ "family": "Lind", "given": ["Bo"] }], "gender": "male", "birthDate": "1980-05-06",
+            "address": [{ "line": ["7 Elm St"], "city": "Riverton", "state": "MA", "postalCode": "01999" }] } },
+        { "resource": { "resourceType": "Patient", "id": "pat-8",
+            "name": [{ "family": "Other", "given": ["Di"] }], "gender": "female", "birthDate": "1990-01-01" } }
+    ]});
+    let bundle_path = dir.path().join("bundle.json");
+    std::fs::write(&bundle_path, bundle.to_string()).unwrap();
+    ok(&mut chartroom(
+        &data,
+        &["import", "fhir", bundle_path.to_str().unwrap()],
+    ));
+    let roster = dir.path().join("roster.csv");
+    std::fs::write(
+        &roster,
+        "user_id,name,department,role,home_address,linked_patient_id,provider_id\n\
+         snoop,Ann Lind,Heart Center,clerk,1 Pine Rd Riverton MA 01999,,\n\
+         rad,Ray Dio,Radiology,technologist,2 Pine Rd Riverton MA 01999,,\n",
+    )
+    .unwrap();
+    ok(&mut chartroom(
+        &data,
+        &["import", "roster", roster.to_str().unwrap()],
+    ));
+    let log = dir.path().join("access.csv");
+    std::fs::write(
+        &log,
+        "timestamp,user_id,patient_id,action,workstation,department\n\
+         2026-03-04T11:00:00-05:00,snoop,pat-9,view,WS-1,Heart Center\n\
+         2026-03-05T08:00:00-05:00,rad,pat-8,view,WS-9,Radiology\n",
+    )
+    .unwrap();
+    ok(&mut chartroom(
+        &data,
+        &["import", "access-csv", log.to_str().unwrap()],
+    ));
+
+    let pdf = dir.path().join("letter.pdf");
+    let said = ok(&mut chartroom(
+        &data,
+        &[
+            "report",
+            "access",
+            "--patient",
+            "pat-9",
+            "--letter",
+            pdf.to_str().unwrap(),
+        ],
+    ));
+    assert!(said.contains("1 access(es), 1 page(s) (pdf)"), "{said}");
+    let bytes = std::fs::read(&pdf).unwrap();
+    assert!(bytes.starts_with(b"%PDF"));
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(text.contains("Ann Lind") && text.contains("7 Elm St"));
+    assert!(!text.contains("Ray Dio") && !text.contains("snoop"));
+
+    let txt = dir.path().join("letter.txt");
+    ok(&mut chartroom(
+        &data,
+        &[
+            "report",
+            "access",
+            "--patient",
+            "pat-9",
+            "--from",
+            "2026-03-01",
+            "--to",
+            "2026-03-31",
+            "--letter",
+            txt.to_str().unwrap(),
+        ],
+    ));
+    let letter = std::fs::read_to_string(&txt).unwrap();
+    assert!(
+        letter.starts_with("WHO VIEWED YOUR HEALTH RECORD"),
+        "{letter}"
+    );
+    assert!(letter.contains("Dear Bo Lind,"), "{letter}");
+    let words = letter.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("between March 1, 2026 and March 31, 2026"),
+        "{letter}"
+    );
+    assert!(letter.contains("Ann Lind") && letter.contains("viewed"));
+    assert!(!letter.contains("Ray Dio"));
+
+    let out = chartroom(
+        &data,
+        &[
+            "report",
+            "access",
+            "--patient",
+            "pat-9",
+            "--letter",
+            dir.path().join("letter.docx").to_str().unwrap(),
+        ],
+    )
+    .output()
+    .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && stderr.contains(".pdf or .txt"),
+        "{stderr}"
     );
 }

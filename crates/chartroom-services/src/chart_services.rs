@@ -228,6 +228,25 @@ pub trait ChartServices: crate::IdentityDesk + Send + Sync {
     fn data_overview(&self, _session: &Session) -> Result<DataOverview, ServiceError> {
         Err(not_offered_admin())
     }
+
+    // Access-log review: the timelines of the Privacy workspace. Defaults refuse.
+
+    /// Every access to a patient (MRN or source id) from every system, oldest first.
+    fn patient_timeline(
+        &self,
+        _session: &Session,
+        _patient_id: &str,
+    ) -> Result<Vec<crate::privacy::AccessLine>, ServiceError> {
+        Err(not_offered_privacy())
+    }
+    /// Every access by a user, oldest first, with counts per day.
+    fn user_activity(
+        &self,
+        _session: &Session,
+        _user_id: &str,
+    ) -> Result<crate::privacy::UserActivity, ServiceError> {
+        Err(not_offered_privacy())
+    }
 }
 
 fn not_offered() -> ServiceError {
@@ -453,5 +472,21 @@ impl ChartServices for Services {
     }
     fn data_overview(&self, session: &Session) -> Result<DataOverview, ServiceError> {
         Services::data_overview(self, session)
+    }
+    fn patient_timeline(
+        &self,
+        session: &Session,
+        patient_id: &str,
+    ) -> Result<Vec<crate::privacy::AccessLine>, ServiceError> {
+        let all = crate::privacy::AlertsQuery::default();
+        Services::access_report(self, session, patient_id, &all)
+    }
+    fn user_activity(
+        &self,
+        session: &Session,
+        user_id: &str,
+    ) -> Result<crate::privacy::UserActivity, ServiceError> {
+        let all = crate::privacy::AlertsQuery::default();
+        Services::user_activity(self, session, user_id, &all)
     }
 }

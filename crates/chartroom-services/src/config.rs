@@ -22,6 +22,9 @@ pub struct DataConfig {
     pub time_zone: Option<String>,
     /// `[identity]`: duplicate detection settings.
     pub identity: IdentityConfig,
+    /// How a patient reaches the privacy office (the contact line of the "who viewed
+    /// my record" letter), e.g. `"Privacy Office, 1 Main St, (555) 010-0199"`.
+    pub privacy_contact: Option<String>,
 }
 
 /// `[identity]` in `config.toml`.
@@ -47,6 +50,7 @@ impl Default for DataConfig {
             listen: None,
             time_zone: None,
             identity: IdentityConfig::default(),
+            privacy_contact: None,
         }
     }
 }

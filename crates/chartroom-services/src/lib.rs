@@ -18,6 +18,7 @@ mod hl7_feed;
 mod identity_desk;
 mod index_sync;
 mod merges;
+mod paged;
 pub mod privacy;
 pub mod retention;
 pub mod roi;

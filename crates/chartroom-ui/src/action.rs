@@ -154,6 +154,8 @@ actions! {
     PreviousDay = "previous_day", "pull list: the day before", [Identity];
     NextDay = "next_day", "pull list: the day after", [Identity];
     ReleaseDashboard = "release_dashboard", "dashboard: open by status, clocks, turnaround, per requester type", [Release];
+    PatientTimeline = "patient_timeline", "timeline: every access to the patient, per day (esc back)", [Privacy];
+    UserActivity = "user_activity", "activity: the user's accesses per day and patients touched (esc back)", [Privacy];
 }
 
 impl Action {

@@ -24,6 +24,15 @@ pub fn run(services: &dyn ChartServices, session: &Session, job: PrivacyJob) -> 
         }
         PrivacyJob::Promote { alerts } => guarded(|| services.promote_alerts(session, &alerts))
             .map(|id| PrivacyAnswer::Done(format!("case #{id} opened"))),
+        PrivacyJob::Timeline { patient_id } => {
+            guarded(|| services.patient_timeline(session, &patient_id))
+                .map(|lines| PrivacyAnswer::Timeline { patient_id, lines })
+        }
+        PrivacyJob::Activity { user_id } => guarded(|| services.user_activity(session, &user_id))
+            .map(|activity| PrivacyAnswer::Activity {
+                user_id,
+                activity: Box::new(activity),
+            }),
         PrivacyJob::Case { id, action, text } => {
             guarded(|| services.case_action(session, id, action, &text)).map(|case| {
                 PrivacyAnswer::Done(format!(

@@ -7,6 +7,7 @@ mod demo;
 mod eval;
 mod evidence;
 mod facts;
+mod letter;
 mod report;
 mod review;
 
@@ -14,6 +15,7 @@ pub use alerts::{AlertView, AlertsQuery};
 pub use demo::PrivacyDemo;
 pub use eval::{PlantedRank, PrivacyEvalReport};
 pub use evidence::{AlertEvidence, EncounterLine};
+pub use letter::{LetterFormat, LetterSummary};
 pub use report::{AccessLine, UserActivity};
 pub use review::{AlertRef, CaseAction};
 

@@ -6,7 +6,7 @@ use super::facts::{is_record_access, record_of, roster_map};
 use crate::roi::resolve_patient;
 use crate::{Result, ServiceError, Services, Session};
 use chartroom_domain::privacy::AccessRecord;
-use chartroom_domain::{AccessAction, Permission};
+use chartroom_domain::{AccessAction, Patient, Permission};
 use chartroom_store::NameKind;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -38,6 +38,20 @@ impl Services {
         query: &AlertsQuery,
     ) -> Result<Vec<AccessLine>> {
         self.require(session, Permission::ReviewAccess)?;
+        let (patient, lines) = self.patient_accesses(reference, query)?;
+        let detail = format!("access report: {} accesses", lines.len());
+        let chart = patient.map(|p| p.id);
+        self.audit(self.audit_event(session, AccessAction::AccessReview, chart, detail))?;
+        Ok(lines)
+    }
+
+    /// The chart (when there is one here) and every access to it in the period, oldest
+    /// first; not audited (each caller audits what it made of them).
+    pub(crate) fn patient_accesses(
+        &self,
+        reference: &str,
+        query: &AlertsQuery,
+    ) -> Result<(Option<Patient>, Vec<AccessLine>)> {
         let (from_us, to_us) = query.bounds();
         let read = self.store.read()?;
         let chart = resolve_patient(&read, reference.trim())?;
@@ -101,9 +115,7 @@ impl Services {
                 }
             })
             .collect::<Vec<_>>();
-        let detail = format!("access report: {} accesses", lines.len());
-        self.audit(self.audit_event(session, AccessAction::AccessReview, chart, detail))?;
-        Ok(lines)
+        Ok((patient, lines))
     }
 
     /// Every access by `user_id` in the period, oldest first, with counts per day.

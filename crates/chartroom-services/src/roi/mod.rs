@@ -12,7 +12,6 @@ pub mod demo;
 mod desk;
 mod intake;
 mod packet;
-mod pdf;
 mod release;
 mod views;
 mod work;

@@ -1,16 +1,12 @@
 //! The packet's text, laid out into pages (pure): cover letter with the invoice, the
 //! written denial of psychotherapy notes for the patient (164.524(d)(2)), the 42 CFR
 //! 2.32 notice with the consent's scope when substance-use records go out, then each
-//! document on its own pages. [`super::pdf`] draws the pages and their footers.
+//! document on its own pages. [`crate::paged::pdf`] draws the pages and their footers.
 
+use crate::paged::{push_section, COLUMNS};
 use chartroom_domain::roi::{Authorization, RoiRequest, Selection};
 use chartroom_domain::{Category, Document, Patient};
 use chrono::NaiveDate;
-
-/// Characters per line (Courier 10 pt across 504 pt of a Letter page).
-pub(crate) const COLUMNS: usize = 84;
-/// Body lines per page (the footer has its own line below them).
-pub(crate) const LINES_PER_PAGE: usize = 54;
 
 pub(crate) struct PacketParts<'a> {
     pub request: &'a RoiRequest,
@@ -68,52 +64,6 @@ pub(crate) fn layout(p: &PacketParts<'_>) -> Vec<Vec<String>> {
         push_section(&mut pages, &text);
     }
     pages
-}
-
-/// Wraps `lines` and adds them as new pages.
-fn push_section(pages: &mut Vec<Vec<String>>, lines: &[String]) {
-    let mut page = Vec::new();
-    for line in lines.iter().flat_map(|l| wrap(l)) {
-        if page.len() == LINES_PER_PAGE {
-            pages.push(std::mem::take(&mut page));
-        }
-        page.push(line);
-    }
-    pages.push(page);
-}
-
-/// Printable ASCII only (the standard PDF font's encoding), wrapped at word breaks.
-fn wrap(line: &str) -> Vec<String> {
-    let clean: String = line
-        .chars()
-        .map(|c| match c {
-            '\t' => ' ',
-            c if c.is_ascii() && !c.is_ascii_control() => c,
-            _ => '?',
-        })
-        .collect();
-    let mut out = Vec::new();
-    let mut current = String::new();
-    for word in clean.split(' ') {
-        let mut word = word.to_string();
-        while word.len() > COLUMNS {
-            if !current.is_empty() {
-                out.push(std::mem::take(&mut current));
-            }
-            let rest = word.split_off(COLUMNS);
-            out.push(word);
-            word = rest;
-        }
-        if !current.is_empty() && current.len() + 1 + word.len() > COLUMNS {
-            out.push(std::mem::take(&mut current));
-        }
-        if !current.is_empty() {
-            current.push(' ');
-        }
-        current.push_str(&word);
-    }
-    out.push(current);
-    out
 }
 
 fn or_blank(text: Option<&String>) -> &str {
@@ -231,20 +181,4 @@ fn part2_notice(p: &PacketParts<'_>) -> Vec<String> {
         ),
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn wrapping_keeps_words_and_the_width() {
-        let long = "word ".repeat(40);
-        let lines = wrap(&long);
-        assert!(lines.iter().all(|l| l.len() <= COLUMNS));
-        assert_eq!(lines.concat().matches("word").count(), 40);
-        assert_eq!(wrap(&"x".repeat(200)).len(), 3);
-        assert_eq!(wrap("caf\u{e9}"), ["caf?"]);
-        assert_eq!(wrap(""), [""]);
-    }
 }

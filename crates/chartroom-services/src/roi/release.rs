@@ -136,7 +136,7 @@ impl Services {
             pages: plan.pages.len(),
             fee_cents: plan.fee_cents,
         };
-        let pdf = super::pdf::render(
+        let pdf = crate::paged::pdf::render(
             &plan.pages,
             &footer(&plan.patient),
             &format!("Release of information {}", request.intake.request_id),

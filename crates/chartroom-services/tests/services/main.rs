@@ -10,6 +10,7 @@ mod identity;
 mod identity_overlay;
 mod import_fhir;
 mod privacy;
+mod privacy_letter;
 mod research;
 mod retention;
 mod roi;

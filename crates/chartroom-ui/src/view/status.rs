@@ -52,6 +52,8 @@ fn hinted(mode: Mode) -> &'static [(Action, &'static str)] {
             (Action::PrivacyView, "alerts/cases"),
             (Action::DismissAlert, "dismiss"),
             (Action::PromoteAlert, "case"),
+            (Action::PatientTimeline, "timeline"),
+            (Action::UserActivity, "activity"),
             (Action::StartReview, "review"),
             (Action::DetermineCase, "determine"),
         ],

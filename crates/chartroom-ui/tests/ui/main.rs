@@ -8,6 +8,7 @@ mod app_flow;
 mod completion_flow;
 mod identity_flow;
 mod privacy_flow;
+mod privacy_screens;
 mod release_entry;
 mod release_flow;
 mod ui_config;

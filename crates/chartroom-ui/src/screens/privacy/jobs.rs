@@ -2,7 +2,9 @@
 //! is `crate::privacy_runtime`.
 
 use chartroom_domain::privacy::Case;
-use chartroom_services::privacy::{AlertEvidence, AlertRef, AlertView, CaseAction};
+use chartroom_services::privacy::{
+    AccessLine, AlertEvidence, AlertRef, AlertView, CaseAction, UserActivity,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PrivacyJob {
@@ -25,6 +27,14 @@ pub enum PrivacyJob {
         action: CaseAction,
         text: String,
     },
+    /// Every access to one patient (the timeline, `t`).
+    Timeline {
+        patient_id: String,
+    },
+    /// One user's accesses (the activity, `u`).
+    Activity {
+        user_id: String,
+    },
 }
 
 impl PrivacyJob {
@@ -35,6 +45,8 @@ impl PrivacyJob {
             PrivacyJob::Dismiss { .. } => "dismissing",
             PrivacyJob::Promote { .. } => "opening the case",
             PrivacyJob::Case { .. } => "changing the case",
+            PrivacyJob::Timeline { .. } => "loading the patient's timeline",
+            PrivacyJob::Activity { .. } => "loading the user's activity",
         }
     }
 }
@@ -48,4 +60,12 @@ pub enum PrivacyAnswer {
     Evidence(Box<AlertEvidence>),
     /// A change went through: say so and reload.
     Done(String),
+    Timeline {
+        patient_id: String,
+        lines: Vec<AccessLine>,
+    },
+    Activity {
+        user_id: String,
+        activity: Box<UserActivity>,
+    },
 }

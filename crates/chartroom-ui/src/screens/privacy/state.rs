@@ -1,16 +1,21 @@
 //! Privacy workspace state: plain data changed only by `update`.
 
 use super::rows::{AlertRow, CaseRow};
+use super::timeline::{PatientTimeline, UserTimeline};
 use crate::widgets::{Column, ReasonPopup, WorkQueue};
 use chartroom_domain::privacy::CaseStatus;
 use chartroom_services::privacy::AlertEvidence;
 use ratatui::layout::Constraint;
 
-/// Which list is on screen.
+/// What is on screen: one of the lists, or a timeline reached from one (`t`, `u`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PrivacyView {
     Alerts,
     Cases,
+    /// Every access to the patient of the alert or case.
+    Timeline,
+    /// The user's accesses per day and the patients they touched.
+    Activity,
 }
 
 /// What is open over the workspace; it takes every key until answered.
@@ -55,6 +60,13 @@ pub struct PrivacyState {
     pub popup: Option<Popup>,
     pub notice: Option<String>,
     pub loaded: bool,
+    /// The timelines: whose (user, patient), the list they were opened from, what
+    /// came back, and the row under the cursor in its list.
+    pub focus_pair: (String, String),
+    pub back_to: PrivacyView,
+    pub timeline: Option<PatientTimeline>,
+    pub activity: Option<UserTimeline>,
+    pub timeline_cursor: usize,
 }
 
 impl Default for PrivacyState {
@@ -70,6 +82,11 @@ impl Default for PrivacyState {
             popup: None,
             notice: None,
             loaded: false,
+            focus_pair: (String::new(), String::new()),
+            back_to: PrivacyView::Alerts,
+            timeline: None,
+            activity: None,
+            timeline_cursor: 0,
         }
     }
 }
@@ -80,6 +97,7 @@ impl PrivacyState {
             || match self.view {
                 PrivacyView::Alerts => self.alerts.filter_focused(),
                 PrivacyView::Cases => self.cases.filter_focused(),
+                PrivacyView::Timeline | PrivacyView::Activity => false,
             }
     }
 

@@ -1,9 +1,10 @@
 //! Keys and answers of the Privacy workspace. Pure: loads and changes are effects.
 //!
 //! Keymap actions (`[privacy]`): switch alerts/cases, dismiss (the selection, else the
-//! alert under the cursor), promote to a case, the case transitions, a note, refresh.
-//! Other keys go to the queue (arrows, `/` filter, space select, `s` sort, enter: the
-//! evidence) or, with the detail focused, scroll it. A popup takes every key first.
+//! alert under the cursor), promote to a case, the case transitions, a note, refresh,
+//! the patient's timeline and the user's activity. Other keys go to the queue (arrows,
+//! `/` filter, space select, `s` sort, enter: the evidence), or, with the detail
+//! focused or a timeline shown, scroll it (esc goes back). A popup takes every key first.
 
 use super::jobs::{PrivacyAnswer, PrivacyJob};
 use super::rows::{AlertRow, CaseRow};
@@ -87,6 +88,7 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
             p.view = match p.view {
                 PrivacyView::Alerts => PrivacyView::Cases,
                 PrivacyView::Cases => PrivacyView::Alerts,
+                PrivacyView::Timeline | PrivacyView::Activity => p.back_to,
             };
             p.detail_focused = false;
             p.detail_scroll = 0;
@@ -166,6 +168,9 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
             });
             Vec::new()
         }
+        Action::PatientTimeline | Action::UserActivity => {
+            super::timeline_update::open(state, action)
+        }
         _ => on_raw_key(state, key),
     }
 }
@@ -174,6 +179,10 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
     let p = &mut state.privacy;
     if let Some(popup) = p.popup.take() {
         return on_popup_key(state, popup, key);
+    }
+    if matches!(p.view, PrivacyView::Timeline | PrivacyView::Activity) {
+        super::timeline_update::on_key(p, key);
+        return Vec::new();
     }
     if p.detail_focused {
         match key.code() {
@@ -213,6 +222,7 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
                 p.detail_scroll = 0;
             }
         }
+        PrivacyView::Timeline | PrivacyView::Activity => {}
     }
     Vec::new()
 }
@@ -295,6 +305,9 @@ pub fn on_answer(state: &mut State, answer: PrivacyAnswer) -> Vec<Effect> {
         PrivacyAnswer::Done(notice) => {
             p.notice = Some(notice);
             return vec![job(PrivacyJob::Load)];
+        }
+        PrivacyAnswer::Timeline { .. } | PrivacyAnswer::Activity { .. } => {
+            super::timeline_update::on_answer(p, answer)
         }
     }
     Vec::new()

@@ -1,10 +1,12 @@
 //! Drawing the Privacy workspace: the dashboard line (alerts, cases by status, breach
 //! clocks running), the alert queue or the case list, the detail pane (an alert's
 //! evidence: user and patient side by side, the accesses, the encounters; a case's
-//! determination, clock and history); popups on top.
+//! determination, clock and history); popups on top. The timelines draw in
+//! `timeline_view`.
 
 use super::rows::{case_status, AlertRow, CaseRow};
 use super::state::{Popup, PrivacyState, PrivacyView};
+use super::timeline_view;
 use crate::state::State;
 use crate::theme::Theme;
 use crate::widgets::{detail_pane, reason, split_queue_detail, work_queue_view, Detail};
@@ -22,6 +24,11 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
         Constraint::Fill(1),
     ]));
     frame.render_widget(Paragraph::new(dashboard_line(p, theme)), dash);
+    match p.view {
+        PrivacyView::Timeline => return timeline_view::draw_timeline(p, theme, frame, body),
+        PrivacyView::Activity => return timeline_view::draw_activity(p, theme, frame, body),
+        PrivacyView::Alerts | PrivacyView::Cases => {}
+    }
     let (queue_area, detail_area) = split_queue_detail(body);
     let detail = match p.view {
         PrivacyView::Alerts => {
@@ -30,7 +37,7 @@ pub fn draw(state: &State, frame: &mut Frame, area: Rect) {
                 .current()
                 .map(|row| alert_detail(row, p.evidence.as_ref()))
         }
-        PrivacyView::Cases => {
+        PrivacyView::Cases | PrivacyView::Timeline | PrivacyView::Activity => {
             work_queue_view::render(frame, queue_area, &p.cases, theme, !p.detail_focused);
             p.cases.current().map(case_detail)
         }

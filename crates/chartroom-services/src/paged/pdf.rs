@@ -1,7 +1,9 @@
-//! Draws the laid-out packet as a PDF (pdf-writer; services/ only): Letter pages in
-//! the standard Courier font (nothing to embed), each footed with the patient's name,
-//! MRN and "Page n of m".
+//! Draws laid-out pages as a PDF (pdf-writer; services/ only): Letter pages in the
+//! standard Courier font (nothing to embed), each footed with a line naming the
+//! document (the patient's name and MRN) and "Page n of m". Text streams are left
+//! uncompressed: the files are small and tests can read them back.
 
+use super::ascii;
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 const WIDTH: f32 = 612.0;
@@ -58,21 +60,8 @@ fn text_at(content: &mut Content, x: f32, y: f32, text: &str) {
     content.end_text();
 }
 
-/// Printable ASCII (the footer's name may carry accents).
-fn ascii(text: &str) -> String {
-    text.chars()
-        .map(|c| {
-            if c.is_ascii() && !c.is_ascii_control() {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect()
-}
-
 /// The number of pages a PDF written by [`render`] declares (`/Count` of its page
-/// tree); tests read packets back with it.
+/// tree); tests read packets and letters back with it.
 #[cfg(test)]
 pub(crate) fn page_count(bytes: &[u8]) -> Option<usize> {
     let text = String::from_utf8_lossy(bytes);
