@@ -20,5 +20,5 @@ pub mod work_queue_view;
 
 pub use confirm::{Confirm, ConfirmOutcome};
 pub use detail_pane::{split_queue_detail, Detail};
-pub use reason::{ReasonChoice, ReasonOutcome, ReasonPopup};
+pub use reason::{choices_from, reason_text, ReasonChoice, ReasonOutcome, ReasonPopup};
 pub use work_queue::{Column, QueueOutcome, QueueRow, SortDir, SortKey, WorkQueue};

@@ -46,6 +46,36 @@ pub enum ReasonOutcome {
     },
 }
 
+/// The choices of a reason popup from its labels: a catch-all (a label starting with
+/// "Other") needs an explanation.
+pub fn choices_from(labels: &[&str]) -> Vec<ReasonChoice> {
+    labels
+        .iter()
+        .map(|l| {
+            if l.starts_with("Other") {
+                ReasonChoice::with_explanation(*l)
+            } else {
+                ReasonChoice::new(*l)
+            }
+        })
+        .collect()
+}
+
+/// What a submitted popup recorded, as one reason: the chosen label (unless the
+/// catch-all) and the typed words, `label: words`.
+pub fn reason_text(labels: &[&str], choice: Option<usize>, explanation: String) -> String {
+    let label = choice
+        .and_then(|i| labels.get(i))
+        .copied()
+        .filter(|l| !l.starts_with("Other"))
+        .unwrap_or_default();
+    match (label.is_empty(), explanation.is_empty()) {
+        (_, true) => label.to_string(),
+        (true, false) => explanation,
+        (false, false) => format!("{label}: {explanation}"),
+    }
+}
+
 /// Reason popup state: plain data.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReasonPopup {

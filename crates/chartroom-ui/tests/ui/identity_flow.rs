@@ -4,25 +4,14 @@
 //! station charges a chart out at typing speed and checks it back in, the missing-chart
 //! workflow marks one missing and a scan finds it (80×24 snapshot of the tracking view).
 
-use super::ui_support::{fixed_services, keys, screen, smithers_services, snapshot_app, wait};
+use super::ui_support::{
+    fixed_services, keys, screen, screen_rows, smithers_services, snapshot_app, wait,
+};
 use chartroom_domain::chart_tracking::ChartPlace;
 use chartroom_domain::duplicates::DuplicateStatus;
 use chartroom_domain::*;
 use chartroom_ui::screens::identity::state::IdentityView;
 use chartroom_ui::App;
-
-/// The 80×24 screen as text, row by row.
-fn text(app: &App) -> String {
-    let t = screen(app);
-    let buffer = t.backend().buffer();
-    let width = usize::from(buffer.area.width);
-    let cells: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
-    cells
-        .chunks(width)
-        .map(|row| row.concat())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 fn at(y: i32, m: u32, d: u32, h: u32) -> chrono::NaiveDateTime {
     chrono::NaiveDate::from_ymd_opt(y, m, d)
@@ -106,7 +95,7 @@ fn identity_workspace_compares_merges_and_unmerges_a_pair() {
     wait(&mut app, "the comparison", |a| {
         a.state.identity.shown_pair().is_some()
     });
-    let shown = text(&app);
+    let shown = screen_rows(&app);
     assert!(
         shown.contains("≠ nickname") && shown.contains("≠ one_digit"),
         "{shown}"
@@ -166,7 +155,7 @@ fn scan_station_charges_out_checks_in_and_finds_a_missing_chart() {
             ChartPlace::Department("Coding".into())
         )]
     );
-    let shown = text(&app);
+    let shown = screen_rows(&app);
     assert!(
         shown.contains("✓ 56-34-12 Smithers, Jonathan v1: charged out to dept Coding"),
         "{shown}"
@@ -178,7 +167,7 @@ fn scan_station_charges_out_checks_in_and_finds_a_missing_chart() {
     wait(&mut app, "the refusal", |a| {
         a.state.identity.scan.log.first().is_some_and(|l| !l.ok)
     });
-    assert!(!text(&app).contains("999999"));
+    assert!(!screen_rows(&app).contains("999999"));
 
     // Missing: x, y; then the chart turns up and is scanned in.
     keys(&mut app, "x y");
@@ -188,8 +177,8 @@ fn scan_station_charges_out_checks_in_and_finds_a_missing_chart() {
     keys(&mut app, "i 1 2 3 4 5 6 enter");
     wait(&mut app, "the check-in", |a| place(a).is_empty());
     assert!(
-        text(&app).contains("found and checked in"),
+        screen_rows(&app).contains("found and checked in"),
         "{}",
-        text(&app)
+        screen_rows(&app)
     );
 }

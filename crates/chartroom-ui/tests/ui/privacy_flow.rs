@@ -3,7 +3,7 @@
 //! the evidence of an alert, a dismissal with a reason, and one alert taken from
 //! promotion to a closed case with a breach assessment, read off the 80×24 screen.
 
-use super::ui_support::{keys, screen, smithers_services, snapshot_app, wait};
+use super::ui_support::{keys, screen_rows, smithers_services, snapshot_app, wait};
 use chartroom_domain::privacy::{CaseStatus, Determination};
 
 const ROSTER: &str = "user_id,name,department,role,home_address,linked_patient_id,provider_id
@@ -16,18 +16,6 @@ const LOG: &str = "timestamp,user_id,patient_id,action,workstation,department
 2026-11-16T10:20:00-05:00,snoop,123456,print,WS-HC-1,Heart Center
 2026-11-18T02:40:00-05:00,night,123456,view,WS-HC-2,Heart Center
 ";
-
-/// The 80×24 screen as text, row by row.
-fn text(t: &ratatui::Terminal<ratatui::backend::TestBackend>) -> String {
-    let buffer = t.backend().buffer();
-    let width = usize::from(buffer.area.width);
-    let cells: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
-    cells
-        .chunks(width)
-        .map(|row| row.concat())
-        .collect::<Vec<_>>()
-        .join("\n")
-}
 
 #[test]
 fn privacy_workspace_from_alert_to_closed_case() {
@@ -53,7 +41,7 @@ fn privacy_workspace_from_alert_to_closed_case() {
     wait(&mut app, "the evidence", |a| {
         a.state.privacy.evidence.is_some()
     });
-    let shown = text(&screen(&app));
+    let shown = screen_rows(&app);
     assert!(
         shown.contains("snoop") && shown.contains("same_last_name"),
         "{shown}"
@@ -95,6 +83,6 @@ fn privacy_workspace_from_alert_to_closed_case() {
         app.state.privacy.cases.rows()[0].0.status,
         CaseStatus::Closed
     );
-    let shown = text(&screen(&app));
+    let shown = screen_rows(&app);
     assert!(shown.contains("#1") && shown.contains("closed"), "{shown}");
 }

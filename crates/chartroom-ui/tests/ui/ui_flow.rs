@@ -236,7 +236,7 @@ fn workspaces_switch_by_key_and_refuse_what_the_role_may_not_enter() {
         s.error.as_deref(),
         Some("Completion: not permitted for clerk")
     );
-    // An admin may enter Admin (it reads its figures), not a workspace not built yet.
+    // An admin may enter Admin (it reads its figures).
     let mut admin = state();
     admin.role = Role::Admin;
     let effects = key(&mut admin, "f8");
@@ -250,9 +250,23 @@ fn workspaces_switch_by_key_and_refuse_what_the_role_may_not_enter() {
     // A clerk may not.
     key(&mut s, "f8");
     assert_eq!(s.error.as_deref(), Some("Admin: not permitted for clerk"));
-    key(&mut admin, "f7");
-    assert_eq!(admin.error.as_deref(), Some("Identity: not available"));
-    assert_eq!(admin.workspace, Workspace::Admin);
+    // Identity (f7) loads the duplicate pairs and the charts out.
+    let effects = key(&mut admin, "f7");
+    assert_eq!(admin.workspace, Workspace::Identity);
+    use chartroom_ui::screens::identity::jobs::IdentityJob;
+    assert_eq!(
+        effects,
+        vec![
+            chartroom_ui::Effect::Identity(IdentityJob::Pairs),
+            chartroom_ui::Effect::Identity(IdentityJob::ChartsOut)
+        ]
+    );
+    // A clerk may not merge charts.
+    key(&mut s, "f7");
+    assert_eq!(
+        s.error.as_deref(),
+        Some("Identity: not permitted for clerk")
+    );
     // Privacy (f6) for roles that review access: it loads the alerts and cases.
     let effects = key(&mut admin, "f6");
     assert_eq!(admin.workspace, Workspace::Privacy);

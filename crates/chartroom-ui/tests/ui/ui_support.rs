@@ -486,3 +486,17 @@ pub fn fixed_services(
     let session = services.local_session("tester").expect("session");
     (services, session)
 }
+
+/// The app drawn at 80×24, as text: one line per screen row (for `contains` checks
+/// that must not match across rows).
+pub fn screen_rows(app: &App) -> String {
+    let t = screen(app);
+    let buffer = t.backend().buffer();
+    let width = usize::from(buffer.area.width);
+    let cells: Vec<&str> = buffer.content().iter().map(|c| c.symbol()).collect();
+    cells
+        .chunks(width)
+        .map(|row| row.concat())
+        .collect::<Vec<_>>()
+        .join("\n")
+}

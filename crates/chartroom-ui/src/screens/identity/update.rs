@@ -15,7 +15,8 @@ use crate::key::{Key, KeyCode};
 use crate::msg::Effect;
 use crate::state::State;
 use crate::widgets::{
-    Confirm, ConfirmOutcome, QueueOutcome, QueueRow, ReasonChoice, ReasonOutcome, ReasonPopup,
+    choices_from, reason_text, Confirm, ConfirmOutcome, QueueOutcome, QueueRow, ReasonChoice,
+    ReasonOutcome, ReasonPopup,
 };
 use chartroom_domain::chart_tracking::ChartPlace;
 use chartroom_domain::duplicates::DuplicateStatus;
@@ -50,33 +51,6 @@ const DEFER_REASONS: [&str; 3] = [
     "Waiting for the other facility's records",
     "Other",
 ];
-
-fn choices(labels: &[&str]) -> Vec<ReasonChoice> {
-    labels
-        .iter()
-        .map(|l| {
-            if l.starts_with("Other") {
-                ReasonChoice::with_explanation(*l)
-            } else {
-                ReasonChoice::new(*l)
-            }
-        })
-        .collect()
-}
-
-/// The chosen label (unless a catch-all) and the typed words, as one reason.
-fn reason_text(labels: &[&str], choice: Option<usize>, explanation: String) -> String {
-    let label = choice
-        .and_then(|i| labels.get(i))
-        .copied()
-        .filter(|l| !l.starts_with("Other"))
-        .unwrap_or_default();
-    match (label.is_empty(), explanation.is_empty()) {
-        (_, true) => label.to_string(),
-        (true, false) => explanation,
-        (false, false) => format!("{label}: {explanation}"),
-    }
-}
 
 pub fn enter(state: &mut State) -> Vec<Effect> {
     if state.identity.loaded {
@@ -202,7 +176,7 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
                 a,
                 b,
                 status,
-                reason: ReasonPopup::new(title, format!("{title}: why?"), choices(labels)),
+                reason: ReasonPopup::new(title, format!("{title}: why?"), choices_from(labels)),
             });
             Vec::new()
         }
@@ -232,7 +206,7 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
                 reason: ReasonPopup::new(
                     "Charge out",
                     format!("Scans charge charts out to (due back in {DUE_BACK_DAYS} days):"),
-                    choices(&CHARGE_OUT_PLACES),
+                    choices_from(&CHARGE_OUT_PLACES),
                 ),
             });
             Vec::new()

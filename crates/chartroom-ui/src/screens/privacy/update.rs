@@ -13,7 +13,9 @@ use crate::action::Action;
 use crate::key::{Key, KeyCode};
 use crate::msg::Effect;
 use crate::state::State;
-use crate::widgets::{QueueOutcome, QueueRow, ReasonChoice, ReasonOutcome, ReasonPopup};
+use crate::widgets::{
+    choices_from, reason_text, QueueOutcome, QueueRow, ReasonChoice, ReasonOutcome, ReasonPopup,
+};
 use chartroom_domain::privacy::Determination;
 use chartroom_services::privacy::{AlertRef, CaseAction};
 
@@ -28,19 +30,6 @@ pub const DISMISS_REASONS: [&str; 4] = [
     "Duplicate of an alert already reviewed",
     "Other",
 ];
-
-fn reason_choices(labels: &[&str]) -> Vec<ReasonChoice> {
-    labels
-        .iter()
-        .map(|l| {
-            if *l == "Other" {
-                ReasonChoice::with_explanation(*l)
-            } else {
-                ReasonChoice::new(*l)
-            }
-        })
-        .collect()
-}
 
 pub fn enter(state: &mut State) -> Vec<Effect> {
     if state.privacy.loaded {
@@ -112,7 +101,7 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
                 reason: ReasonPopup::new(
                     "Dismiss",
                     format!("Dismiss {} alert(s): why?", rows.len()),
-                    reason_choices(&DISMISS_REASONS),
+                    choices_from(&DISMISS_REASONS),
                 ),
                 pairs,
             });
@@ -153,7 +142,7 @@ pub fn on_action(state: &mut State, action: Action, key: Key) -> Vec<Effect> {
                 reason: ReasonPopup::new(
                     "Determination",
                     format!("Case #{id}: the determination"),
-                    reason_choices(&labels),
+                    choices_from(&labels),
                 ),
             });
             Vec::new()
@@ -227,19 +216,6 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
     Vec::new()
 }
 
-fn submitted_text(labels: &[&str], choice: Option<usize>, explanation: String) -> String {
-    let label = choice
-        .and_then(|i| labels.get(i))
-        .copied()
-        .filter(|l| *l != "Other")
-        .unwrap_or_default();
-    match (label.is_empty(), explanation.is_empty()) {
-        (_, true) => label.to_string(),
-        (true, false) => explanation,
-        (false, false) => format!("{label}: {explanation}"),
-    }
-}
-
 fn on_popup_key(state: &mut State, popup: Popup, key: Key) -> Vec<Effect> {
     let p = &mut state.privacy;
     match popup {
@@ -251,7 +227,7 @@ fn on_popup_key(state: &mut State, popup: Popup, key: Key) -> Vec<Effect> {
                 explanation,
             } => {
                 p.alerts.clear_selection();
-                let reason = submitted_text(&DISMISS_REASONS, choice, explanation);
+                let reason = reason_text(&DISMISS_REASONS, choice, explanation);
                 return vec![job(PrivacyJob::Dismiss { pairs, reason })];
             }
         },
