@@ -14,7 +14,7 @@ use crate::key::{Key, KeyCode};
 use crate::msg::Effect;
 use crate::state::State;
 use crate::widgets::{
-    choices_from, reason_text, QueueOutcome, QueueRow, ReasonChoice, ReasonOutcome, ReasonPopup,
+    choices_from, reason_text, QueueOutcome, QueueRow, ReasonOutcome, ReasonPopup,
 };
 use chartroom_domain::privacy::Determination;
 use chartroom_services::privacy::{AlertRef, CaseAction};
