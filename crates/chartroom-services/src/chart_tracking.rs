@@ -118,7 +118,7 @@ impl Services {
     }
 
     /// Writes a volume's new state with its audit entry, in the transaction that read it.
-    fn save_volume(
+    pub(crate) fn save_volume(
         &self,
         mut tx: WriteTx<'_>,
         session: &Session,

@@ -5,7 +5,7 @@
 //! (audited `chart-tracking`).
 
 use super::{Result, Services, Session};
-use chartroom_domain::chart_tracking::ChartPlace;
+use chartroom_domain::chart_tracking::{ChartPlace, ChartVolume};
 use chartroom_domain::PatientId;
 use chrono::Duration;
 
@@ -17,6 +17,9 @@ pub struct DemoFileRoom {
     pub missing: usize,
     pub requested: usize,
 }
+
+/// Days a clinic keeps a chart (as the Identity workspace's charge-out).
+const DUE_BACK_DAYS: i64 = 7;
 
 /// (place, due back in days from today; negative = overdue).
 fn plan() -> Vec<(ChartPlace, Option<i64>)> {
@@ -59,26 +62,44 @@ impl Services {
             .take(plan.len())
             .copied()
             .collect();
-        let today = self.clock.now().date_naive();
+        let now = self.clock.now().naive_utc();
+        let today = now.date();
         let mut out = DemoFileRoom::default();
         for (patient, (place, due_in)) in charts.iter().zip(plan) {
+            // Charged out a week before it is due (off site: two months ago), so the
+            // moves read like a file room's history rather than all happening today.
+            let out_since = match due_in {
+                Some(d) => (now + Duration::days(d - DUE_BACK_DAYS)).min(now),
+                None => now - Duration::days(60),
+            };
             let due = due_in.map(|d| today + Duration::days(d));
-            let missing = place == ChartPlace::Missing;
-            if missing {
-                // A missing chart was charged out first and never came back.
-                self.move_chart(
-                    session,
-                    *patient,
-                    1,
-                    ChartPlace::Department("Surgery Clinic".into()),
-                    Some(today - Duration::days(20)),
+            let mut volume = ChartVolume::on_shelf(*patient, 1, out_since);
+            let by = &session.user.username;
+            if place == ChartPlace::Missing {
+                // Charged out to a clinic three weeks ago, not there when asked for.
+                let clinic = ChartPlace::Department("Surgery Clinic".into());
+                let lent = now - Duration::days(21);
+                volume.move_to(
+                    clinic,
+                    lent,
+                    by,
+                    Some(lent.date() + Duration::days(7)),
                     "demo",
-                )?;
-                self.move_chart(session, *patient, 1, place, None, "not at Surgery Clinic")?;
+                );
+                volume.move_to(
+                    place,
+                    now - Duration::days(6),
+                    by,
+                    None,
+                    "not at Surgery Clinic",
+                );
                 out.missing += 1;
             } else {
-                self.move_chart(session, *patient, 1, place, due, "demo")?;
+                volume.move_to(place, out_since, by, due, "demo");
             }
+            let tx = self.store.write()?;
+            let detail = format!("demo: chart volume 1 moved to {}", volume.place.label());
+            self.save_volume(tx, session, *patient, volume, detail)?;
             out.out += 1;
             if due_in.is_some_and(|d| d < 0) {
                 out.overdue += 1;
