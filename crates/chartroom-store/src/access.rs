@@ -129,17 +129,18 @@ fn day_key(day: i64, patient: u32) -> DayKey {
     k
 }
 
-/// The whole name dictionary, both ways (for rule runs and reports).
+/// Names of the access tables both ways: the whole dictionary (rule runs) or only the
+/// names some rows use (reports).
 #[derive(Clone, Debug, Default)]
 pub struct AccessNames {
-    names: Vec<String>,
+    names: HashMap<u32, String>,
     ids: HashMap<(u8, String), u32>,
 }
 
 impl AccessNames {
     /// The text of a name id (empty for 0 or an unknown id).
     pub fn text(&self, id: u32) -> &str {
-        self.names.get(id as usize).map_or("", String::as_str)
+        self.names.get(&id).map_or("", String::as_str)
     }
     pub fn id(&self, kind: NameKind, text: &str) -> Option<u32> {
         self.ids.get(&(kind.byte(), text.to_string())).copied()
@@ -281,10 +282,7 @@ impl Store {
 impl ReadTx {
     /// The name dictionary.
     pub fn access_names(&self) -> Result<AccessNames> {
-        let mut out = AccessNames {
-            names: vec![String::new()],
-            ids: HashMap::new(),
-        };
+        let mut out = AccessNames::default();
         let table = self.open(ACCESS_NAME_OF)?;
         for row in table.range::<&NameKey>(..)? {
             let (k, v) = row?;
@@ -296,10 +294,39 @@ impl ReadTx {
                 reason: "empty name".into(),
             })?;
             let text = String::from_utf8_lossy(text).into_owned();
-            while out.names.len() < id as usize {
-                out.names.push(String::new());
-            }
-            out.names.push(text.clone());
+            out.names.insert(id, text.clone());
+            out.ids.insert((*kind, text), id);
+        }
+        Ok(out)
+    }
+
+    /// Only the names `rows` use, each looked up once: a report on one patient or one
+    /// user needs a few names out of millions, and loading them all is most of its time.
+    pub fn access_names_of(&self, rows: &[AccessRow]) -> Result<AccessNames> {
+        let mut wanted: BTreeSet<u32> = BTreeSet::new();
+        for r in rows {
+            wanted.extend([
+                r.patient,
+                r.user,
+                r.action,
+                r.workstation,
+                r.department,
+                r.source,
+            ]);
+        }
+        wanted.remove(&0);
+        let table = self.open(ACCESS_NAME_OF)?;
+        let mut out = AccessNames::default();
+        for id in wanted {
+            let Some(bytes) = table.get(&id.to_be_bytes())? else {
+                continue;
+            };
+            let bytes = bytes.value();
+            let Some((kind, text)) = bytes.split_first() else {
+                continue;
+            };
+            let text = String::from_utf8_lossy(text).into_owned();
+            out.names.insert(id, text.clone());
             out.ids.insert((*kind, text), id);
         }
         Ok(out)

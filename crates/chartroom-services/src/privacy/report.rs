@@ -67,17 +67,14 @@ impl Services {
             forms.insert(p.mrn.to_string());
             forms.extend(p.identifiers.iter().map(|i| i.value.clone()));
         }
-        let names = read.access_names()?;
-        let mut records = Vec::new();
+        let mut rows = Vec::new();
         for form in &forms {
-            if let Some(id) = names.id(NameKind::Patient, form) {
-                records.extend(
-                    read.access_of_patient(id, from_us, to_us)?
-                        .iter()
-                        .map(|r| record_of(&names, r)),
-                );
+            if let Some(id) = read.access_name_id(NameKind::Patient, form)? {
+                rows.extend(read.access_of_patient(id, from_us, to_us)?);
             }
         }
+        let names = read.access_names_of(&rows)?;
+        let mut records: Vec<AccessRecord> = rows.iter().map(|r| record_of(&names, r)).collect();
         if let Some(p) = &patient {
             for event in read.audit_for_patient(p.id, usize::MAX)? {
                 let e = &event.event;
@@ -128,15 +125,12 @@ impl Services {
         self.require(session, Permission::ReviewAccess)?;
         let (from_us, to_us) = query.bounds();
         let read = self.store.read()?;
-        let names = read.access_names()?;
-        let mut records: Vec<AccessRecord> = match names.id(NameKind::User, user_id.trim()) {
-            Some(id) => read
-                .access_by_user(id, from_us, to_us)?
-                .iter()
-                .map(|r| record_of(&names, r))
-                .collect(),
+        let rows = match read.access_name_id(NameKind::User, user_id.trim())? {
+            Some(id) => read.access_by_user(id, from_us, to_us)?,
             None => Vec::new(),
         };
+        let names = read.access_names_of(&rows)?;
+        let mut records: Vec<AccessRecord> = rows.iter().map(|r| record_of(&names, r)).collect();
         if let Some(user) = read.user_by_name(user_id.trim())? {
             for event in read.audit_by_user(user.id, usize::MAX)? {
                 let e = &event.event;
