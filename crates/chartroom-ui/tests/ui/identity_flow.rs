@@ -121,6 +121,22 @@ fn identity_workspace_compares_merges_and_unmerges_a_pair() {
     wait(&mut app, "the decision", |a| {
         pair_status(a) == Some(DuplicateStatus::NotDuplicate)
     });
+    // The pull list: today's (the fixed clock's) one visit, then an empty next day.
+    keys(&mut app, "esc tab tab tab");
+    assert_eq!(app.state.identity.view, IdentityView::PullList);
+    wait(&mut app, "the pull list", |a| {
+        a.state.identity.pull.rows().len() == 1
+    });
+    assert!(
+        screen_rows(&app).contains("67-45-23 Smithers, Jon"),
+        "{}",
+        screen_rows(&app)
+    );
+    keys(&mut app, "]");
+    wait(&mut app, "the next day", |a| {
+        a.state.identity.pull.rows().is_empty()
+    });
+    assert!(screen_rows(&app).contains("no visits that day"));
 }
 
 fn place(app: &App) -> Vec<(String, ChartPlace)> {

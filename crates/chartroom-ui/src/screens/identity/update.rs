@@ -472,10 +472,17 @@ pub fn on_answer(state: &mut State, answer: IdentityAnswer) -> Vec<Effect> {
         ),
         IdentityAnswer::PullList { date, items } => {
             if i.pull_date == Some(date) {
-                i.pull.title = format!(
-                    "Pull list {}, terminal-digit order",
-                    date.format("%a %m/%d/%Y")
-                );
+                i.pull.title = if items.is_empty() {
+                    format!(
+                        "Pull list {}: no visits that day ([ ] change the day)",
+                        date.format("%a %m/%d/%Y")
+                    )
+                } else {
+                    format!(
+                        "Pull list {}, terminal-digit order",
+                        date.format("%a %m/%d/%Y")
+                    )
+                };
                 i.pull
                     .set_rows(items.into_iter().map(super::rows::PullRow).collect());
             }
