@@ -2,7 +2,7 @@
 //! status and aging bucket, across many providers, months on both sides of 50 %.
 
 use chartroom_domain::{DeficiencyStatus, FixedClock};
-use chartroom_generate::{GenerateOptions, NoProgress};
+use chartroom_generate::NoProgress;
 use chartroom_services::completion::{DeficiencyFilter, DeficiencyRow};
 use chartroom_services::Services;
 use std::collections::HashSet;
@@ -11,16 +11,8 @@ use std::sync::Arc;
 #[test]
 fn the_demo_population_has_deficiencies_in_every_status_and_age() {
     let dir = tempfile::tempdir().unwrap();
-    let options = GenerateOptions {
-        patients: 3_000,
-        ..GenerateOptions::default()
-    };
+    let (services, session, options) = super::support::demo_services(dir.path(), 3_000);
     let now = options.as_of.and_hms_opt(18, 0, 0).unwrap().and_utc();
-    let services = Services::open(dir.path(), Arc::new(FixedClock(now))).unwrap();
-    services
-        .generate_demo("demo", &options, &NoProgress)
-        .unwrap();
-    let session = services.local_session("demo").unwrap();
     let as_of = options.as_of;
     let rows = services
         .deficiency_rows(&session, &DeficiencyFilter::default(), as_of)

@@ -8,9 +8,9 @@ use chartroom_domain::chart_tracking::ChartPlace;
 use chartroom_domain::duplicates::DuplicateStatus;
 use chartroom_domain::{
     AccessAction, Address, Encounter, EncounterClass, EncounterId, FixedClock, Patient, PatientId,
-    Role, Sex, Ssn,
+    Sex, Ssn,
 };
-use chartroom_services::{NewUser, ServiceError, Services, Session};
+use chartroom_services::{ServiceError, Services, Session};
 use chartroom_testkit::{patient, plant_patient};
 use chrono::{NaiveDate, TimeZone, Utc};
 use proptest::prelude::*;
@@ -195,25 +195,7 @@ fn only_merge_roles_review_duplicates_and_refusals_are_audited() {
     let dir = tempfile::tempdir().unwrap();
     let (services, admin) = open(dir.path());
     let people = population(&services);
-    let user = services
-        .add_user(
-            &admin,
-            NewUser {
-                username: "clerk1".into(),
-                display_name: String::new(),
-                role: Role::Clerk,
-                department: "HIM".into(),
-                ssh_keys: vec![
-                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 c@d".into(),
-                ],
-            },
-        )
-        .unwrap();
-    let clerk = Session {
-        user,
-        id: "test".into(),
-        client: "127.0.0.1:5000".into(),
-    };
+    let clerk = super::support::clerk_session(&services, &admin, "clerk1");
     assert!(matches!(
         services.find_duplicates(&clerk),
         Err(ServiceError::Forbidden { .. })

@@ -2,8 +2,8 @@
 //! flagged with its evidence, a consistent chart is not, merged-away charts are skipped,
 //! and the run needs MergeCharts and is audited.
 
-use chartroom_domain::{AccessAction, Encounter, EncounterClass, FixedClock, Patient, Role, Sex};
-use chartroom_services::{NewUser, ServiceError, Services, Session};
+use chartroom_domain::{AccessAction, Encounter, EncounterClass, FixedClock, Patient, Sex};
+use chartroom_services::{ServiceError, Services};
 use chartroom_testkit::{patient, plant_patient};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::sync::Arc;
@@ -77,25 +77,7 @@ fn a_chart_with_someone_elses_visit_is_flagged_with_its_evidence() {
         .any(|e| e.event.event.action == AccessAction::Merge
             && e.event.event.detail.starts_with("overlay check: ")));
 
-    let user = services
-        .add_user(
-            &him,
-            NewUser {
-                username: "clerk2".into(),
-                display_name: String::new(),
-                role: Role::Clerk,
-                department: "HIM".into(),
-                ssh_keys: vec![
-                    "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGm3ZkBpG3cJcUOyTWl2D8yD1pK9mR4v0P7wKQ0xY2a3 c@d".into(),
-                ],
-            },
-        )
-        .unwrap();
-    let clerk = Session {
-        user,
-        id: "test".into(),
-        client: "127.0.0.1:5000".into(),
-    };
+    let clerk = super::support::clerk_session(&services, &him, "clerk2");
     assert!(matches!(
         services.overlay_check(&clerk),
         Err(ServiceError::Forbidden { .. })
@@ -104,18 +86,8 @@ fn a_chart_with_someone_elses_visit_is_flagged_with_its_evidence() {
 
 #[test]
 fn the_demo_plants_one_overlay_of_each_kind_and_charts_out_in_every_state() {
-    use chartroom_generate::{GenerateOptions, NoProgress};
     let dir = tempfile::tempdir().unwrap();
-    let options = GenerateOptions {
-        patients: 400,
-        ..GenerateOptions::default()
-    };
-    let now = options.as_of.and_hms_opt(18, 0, 0).unwrap().and_utc();
-    let services = Services::open(dir.path(), Arc::new(FixedClock(now))).unwrap();
-    services
-        .generate_demo("demo", &options, &NoProgress)
-        .unwrap();
-    let session = services.local_session("demo").unwrap();
+    let (services, session, options) = super::support::demo_services(dir.path(), 400);
     let flagged = services.overlay_check(&session).unwrap();
     let mut rules: Vec<&str> = flagged
         .iter()
@@ -136,7 +108,7 @@ fn the_demo_plants_one_overlay_of_each_kind_and_charts_out_in_every_state() {
     }
     // The demo's file room: charts out in every state, overdue first.
     let out = services.charts_out(&session).unwrap();
-    let today = now.date_naive();
+    let today = options.as_of;
     let overdue = out.iter().filter(|c| c.volume.overdue(today)).count();
     let missing = out
         .iter()

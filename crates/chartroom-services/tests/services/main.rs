@@ -17,3 +17,4 @@ mod roi;
 mod roi_demo;
 mod roi_desk;
 mod roles;
+mod support;

@@ -2,7 +2,7 @@
 //! services produce, due-soon and overdue clocks, several requester types.
 
 use chartroom_domain::FixedClock;
-use chartroom_generate::{GenerateOptions, NoProgress};
+use chartroom_generate::NoProgress;
 use chartroom_services::Services;
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -10,16 +10,8 @@ use std::sync::Arc;
 #[test]
 fn the_demo_population_has_requests_in_every_status_and_clock() {
     let dir = tempfile::tempdir().unwrap();
-    let options = GenerateOptions {
-        patients: 300,
-        ..GenerateOptions::default()
-    };
+    let (services, session, options) = super::support::demo_services(dir.path(), 300);
     let now = options.as_of.and_hms_opt(18, 0, 0).unwrap().and_utc();
-    let services = Services::open(dir.path(), Arc::new(FixedClock(now))).unwrap();
-    services
-        .generate_demo("demo", &options, &NoProgress)
-        .unwrap();
-    let session = services.local_session("demo").unwrap();
     let rows = services.roi_list(&session, options.as_of).unwrap();
     assert!(
         rows.len() >= 36 && rows.len() <= 240,
