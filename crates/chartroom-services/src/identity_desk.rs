@@ -81,13 +81,12 @@ pub trait IdentityDesk {
     fn scan_chart(&self, _session: &Session, _label: &str, _mode: &ScanMode) -> Result<ScanResult> {
         Err(not_offered())
     }
-    /// Moves a volume by hand (the missing-chart workflow marks it missing).
-    fn move_chart(
+    /// The missing-chart workflow's first step: the volume is not where the records say.
+    fn mark_chart_missing(
         &self,
         _session: &Session,
         _patient: PatientId,
         _volume: u16,
-        _to: ChartPlace,
         _note: &str,
     ) -> Result<ChartVolume> {
         Err(not_offered())
@@ -158,14 +157,21 @@ impl IdentityDesk for Services {
     fn scan_chart(&self, session: &Session, label: &str, mode: &ScanMode) -> Result<ScanResult> {
         Services::scan_chart(self, session, label, mode)
     }
-    fn move_chart(
+    fn mark_chart_missing(
         &self,
         session: &Session,
         patient: PatientId,
         volume: u16,
-        to: ChartPlace,
         note: &str,
     ) -> Result<ChartVolume> {
-        Services::move_chart(self, session, patient, volume, to, None, note)
+        Services::move_chart(
+            self,
+            session,
+            patient,
+            volume,
+            ChartPlace::Missing,
+            None,
+            note,
+        )
     }
 }

@@ -73,18 +73,11 @@ pub fn run(services: &dyn ChartServices, session: &Session, job: IdentityJob) ->
             patient,
             volume,
             note,
-        } => guarded(|| {
-            services.move_chart(
-                session,
-                patient,
-                volume,
-                chartroom_domain::chart_tracking::ChartPlace::Missing,
-                &note,
-            )
-        })
-        .map(|_| IdentityAnswer::Done {
-            notice: "chart marked missing".into(),
-            reload: IdentityJob::ChartsOut,
+        } => guarded(|| services.mark_chart_missing(session, patient, volume, &note)).map(|_| {
+            IdentityAnswer::Done {
+                notice: "chart marked missing".into(),
+                reload: IdentityJob::ChartsOut,
+            }
         }),
     };
     match answer {
