@@ -256,8 +256,8 @@ pub fn on_raw_key(state: &mut State, key: Key) -> Vec<Effect> {
         return on_popup_key(state, popup, key);
     }
     let i = &mut state.identity;
-    if i.view == IdentityView::Charts && i.charts.filter().is_empty() && !i.charts.filter_focused()
-    {
+    // The filter line, while focused, takes digits; otherwise a digit is a scan.
+    if i.view == IdentityView::Charts && !i.charts.filter_focused() {
         if let Some(effects) = on_scan_key(state, key) {
             return effects;
         }
