@@ -223,22 +223,46 @@ fn withhold_snippet(snippet: &mut chartroom_search::Snippet) {
     snippet.marks.clear();
 }
 
+/// A chart with its encounters and documents, and those of every chart merged into it
+/// (a merge makes the duplicate's record follow the survivor), newest first.
 fn load_chart(read: &ReadTx, patient: Patient) -> Result<Chart> {
     let mut names = ProviderNames::new(read);
-    let mut encounters = Vec::new();
-    for encounter in read.encounters_of(patient.id)? {
-        let attending_name = names.name(encounter.attending)?;
-        encounters.push(EncounterView {
-            encounter,
-            attending_name,
-        });
+    // Merged into it directly, or into a chart that was merged into it later.
+    let mut charts = vec![patient.id];
+    let mut next = 0;
+    while let Some(id) = charts.get(next).copied() {
+        for retired in read.merged_into(id)? {
+            if !charts.contains(&retired) {
+                charts.push(retired);
+            }
+        }
+        next += 1;
     }
+    let mut encounters = Vec::new();
     let mut documents = Vec::new();
-    for document in read.documents_of(patient.id)? {
-        let author_name = names.name(document.author)?;
-        documents.push(DocumentView {
-            document,
-            author_name,
+    for id in &charts {
+        for encounter in read.encounters_of(*id)? {
+            let attending_name = names.name(encounter.attending)?;
+            encounters.push(EncounterView {
+                encounter,
+                attending_name,
+            });
+        }
+        for document in read.documents_of(*id)? {
+            let author_name = names.name(document.author)?;
+            documents.push(DocumentView {
+                document,
+                author_name,
+            });
+        }
+    }
+    if charts.len() > 1 {
+        // The same order as one chart's reads: newest first, then by id.
+        encounters.sort_by(|a, b| {
+            (b.encounter.admit, b.encounter.id).cmp(&(a.encounter.admit, a.encounter.id))
+        });
+        documents.sort_by(|a, b| {
+            (b.document.time, b.document.id).cmp(&(a.document.time, a.document.id))
         });
     }
     Ok(Chart {

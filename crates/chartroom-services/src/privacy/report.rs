@@ -60,9 +60,16 @@ impl Services {
             None => None,
         };
         // The imported logs may name the patient by any of its ids.
+        // A chart merged into this one is the same person: its accesses follow it.
         let mut forms: BTreeSet<String> = BTreeSet::new();
         forms.insert(reference.trim().to_string());
+        let mut charts: Vec<Patient> = patient.iter().cloned().collect();
         if let Some(p) = &patient {
+            for retired in read.merged_into(p.id)? {
+                charts.extend(read.patient(retired)?);
+            }
+        }
+        for p in &charts {
             forms.insert(p.mrn.digits());
             forms.insert(p.mrn.to_string());
             forms.extend(p.identifiers.iter().map(|i| i.value.clone()));
@@ -75,7 +82,7 @@ impl Services {
         }
         let names = read.access_names_of(&rows)?;
         let mut records: Vec<AccessRecord> = rows.iter().map(|r| record_of(&names, r)).collect();
-        if let Some(p) = &patient {
+        for p in &charts {
             for event in read.audit_for_patient(p.id, usize::MAX)? {
                 let e = &event.event;
                 let t = e.time.timestamp_micros();

@@ -121,3 +121,59 @@ fn the_demo_plants_one_overlay_of_each_kind_and_charts_out_in_every_state() {
         2
     );
 }
+
+/// A merge makes the retired chart's record follow the survivor: opening the survivor
+/// shows both charts' encounters (newest first), also through a second merge into it,
+/// and its access report lists who opened the duplicate; an unmerge takes them back.
+#[test]
+fn the_survivor_chart_shows_the_merged_charts_visits() {
+    use chartroom_services::OpenChart;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = Arc::new(FixedClock(
+        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
+    ));
+    let services = Services::open(dir.path(), clock).unwrap();
+    let him = services.local_session("him1").unwrap();
+    let store = services.store_for_tests();
+    let keep = plant_patient(store, patient("Ada", "Moss", (1970, 1, 2)));
+    let gone = plant_patient(store, patient("Ada", "Mos", (1970, 1, 2)));
+    let third = plant_patient(store, patient("Adah", "Moss", (1970, 1, 2)));
+    let v1 = visit(&services, &keep, (2024, 5, 1), "Checkup");
+    let v2 = visit(&services, &gone, (2025, 2, 3), "Flu");
+    let v3 = visit(&services, &third, (2023, 7, 9), "Sprain");
+    let numbers = |id| match services.open_chart(&him, id, None).unwrap() {
+        OpenChart::Opened(chart) => chart
+            .encounters
+            .iter()
+            .map(|e| e.encounter.number.clone())
+            .collect::<Vec<_>>(),
+        OpenChart::NeedsReason { .. } => panic!("no reason needed"),
+    };
+    assert_eq!(numbers(keep.id), vec![v1.clone()]);
+    // Someone opened the duplicate before the merge: the survivor's access report has it.
+    numbers(gone.id);
+    services
+        .merge_charts(&him, keep.id, gone.id, "same")
+        .unwrap();
+    assert_eq!(numbers(keep.id), vec![v2.clone(), v1.clone()]);
+    let report = services
+        .access_report(
+            &him,
+            &keep.mrn.digits(),
+            &chartroom_services::privacy::AlertsQuery::default(),
+        )
+        .unwrap();
+    assert!(
+        report.iter().any(|l| l.record.patient == gone.source_id()),
+        "{report:?}"
+    );
+    // A second duplicate merged into the same survivor.
+    services
+        .merge_charts(&him, keep.id, third.id, "same")
+        .unwrap();
+    assert_eq!(numbers(keep.id), vec![v2.clone(), v1.clone(), v3]);
+    services.unmerge_chart(&him, third.id, "twin").unwrap();
+    services.unmerge_chart(&him, gone.id, "twin").unwrap();
+    assert_eq!(numbers(keep.id), vec![v1]);
+    assert_eq!(numbers(gone.id), vec![v2]);
+}
