@@ -227,17 +227,7 @@ fn withhold_snippet(snippet: &mut chartroom_search::Snippet) {
 /// (a merge makes the duplicate's record follow the survivor), newest first.
 fn load_chart(read: &ReadTx, patient: Patient) -> Result<Chart> {
     let mut names = ProviderNames::new(read);
-    // Merged into it directly, or into a chart that was merged into it later.
-    let mut charts = vec![patient.id];
-    let mut next = 0;
-    while let Some(id) = charts.get(next).copied() {
-        for retired in read.merged_into(id)? {
-            if !charts.contains(&retired) {
-                charts.push(retired);
-            }
-        }
-        next += 1;
-    }
+    let charts = read.charts_of_person(patient.id)?;
     let mut encounters = Vec::new();
     let mut documents = Vec::new();
     for id in &charts {

@@ -149,6 +149,22 @@ impl ReadTx {
         self.listing(SURVIVOR_MERGES, survivor)
     }
 
+    /// `survivor` and every chart merged into it, directly or into a chart that was
+    /// itself merged into it later: one person's record, survivor first.
+    pub fn charts_of_person(&self, survivor: PatientId) -> Result<Vec<PatientId>> {
+        let mut charts = vec![survivor];
+        let mut next = 0;
+        while let Some(id) = charts.get(next).copied() {
+            for retired in self.merged_into(id)? {
+                if !charts.contains(&retired) {
+                    charts.push(retired);
+                }
+            }
+            next += 1;
+        }
+        Ok(charts)
+    }
+
     /// Charts that share a secondary identifier with `patient` (flagged for review).
     pub fn identifier_conflicts(&self, patient: PatientId) -> Result<Vec<PatientId>> {
         self.listing(IDENTIFIER_CONFLICTS, patient)

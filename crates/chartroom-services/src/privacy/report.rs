@@ -63,10 +63,10 @@ impl Services {
         // A chart merged into this one is the same person: its accesses follow it.
         let mut forms: BTreeSet<String> = BTreeSet::new();
         forms.insert(reference.trim().to_string());
-        let mut charts: Vec<Patient> = patient.iter().cloned().collect();
+        let mut charts: Vec<Patient> = Vec::new();
         if let Some(p) = &patient {
-            for retired in read.merged_into(p.id)? {
-                charts.extend(read.patient(retired)?);
+            for id in read.charts_of_person(p.id)? {
+                charts.extend(read.patient(id)?);
             }
         }
         for p in &charts {

@@ -104,7 +104,11 @@ impl Services {
         let read = self.store.read()?;
         let id =
             resolve_patient(&read, patient)?.ok_or(ServiceError::NotFound { what: "patient" })?;
-        let mut out = read.disclosures_of(id)?;
+        // Disclosures from a duplicate chart merged into this one are the same person's.
+        let mut out = Vec::new();
+        for chart in read.charts_of_person(id)? {
+            out.extend(read.disclosures_of(chart)?);
+        }
         out.sort_by(|a, b| (a.date, &a.request_id).cmp(&(b.date, &b.request_id)));
         let detail = format!("accounting of disclosures: {} entries", out.len());
         self.audit(self.audit_event(session, AccessAction::RoiRequest, Some(id), detail))?;
