@@ -35,14 +35,20 @@ fn visit(services: &Services, p: &Patient, on: (i32, u32, u32), reason: &str) ->
     number
 }
 
-#[test]
-fn a_chart_with_someone_elses_visit_is_flagged_with_its_evidence() {
-    let dir = tempfile::tempdir().unwrap();
+/// Services at 2026-11-02 09:00 UTC with the local session of `him1`.
+fn him_services(dir: &std::path::Path) -> (Services, chartroom_services::Session) {
     let clock = Arc::new(FixedClock(
         Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
     ));
-    let services = Services::open(dir.path(), clock).unwrap();
+    let services = Services::open(dir, clock).unwrap();
     let him = services.local_session("him1").unwrap();
+    (services, him)
+}
+
+#[test]
+fn a_chart_with_someone_elses_visit_is_flagged_with_its_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (services, him) = him_services(dir.path());
     let store = services.store_for_tests();
 
     let mut man = patient("Marcus", "Bell", (1975, 4, 2));
@@ -129,11 +135,7 @@ fn the_demo_plants_one_overlay_of_each_kind_and_charts_out_in_every_state() {
 fn the_survivor_chart_shows_the_merged_charts_visits() {
     use chartroom_services::OpenChart;
     let dir = tempfile::tempdir().unwrap();
-    let clock = Arc::new(FixedClock(
-        Utc.with_ymd_and_hms(2026, 11, 2, 9, 0, 0).unwrap(),
-    ));
-    let services = Services::open(dir.path(), clock).unwrap();
-    let him = services.local_session("him1").unwrap();
+    let (services, him) = him_services(dir.path());
     let store = services.store_for_tests();
     let keep = plant_patient(store, patient("Ada", "Moss", (1970, 1, 2)));
     let gone = plant_patient(store, patient("Ada", "Mos", (1970, 1, 2)));

@@ -12,7 +12,9 @@ use serde_json::json;
 use std::path::Path;
 use std::sync::Arc;
 
-fn open(dir: &Path) -> (Services, Session) {
+/// Services at 2026-03-20 12:00 UTC with the local session of `privacy1` (also the
+/// letter tests').
+pub(super) fn open(dir: &Path) -> (Services, Session) {
     let clock = Arc::new(FixedClock(
         Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap(),
     ));
@@ -21,7 +23,7 @@ fn open(dir: &Path) -> (Services, Session) {
     (services, session)
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
+pub(super) fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path

@@ -3,28 +3,13 @@
 //! user ids or workstations), its refusal and audit; the patient timeline and the user
 //! activity through `ChartServices`, role-gated and audited.
 
-use chartroom_domain::{AccessAction, FixedClock, Role};
+use super::privacy::{open, write};
+use chartroom_domain::{AccessAction, Role};
 use chartroom_services::privacy::{AlertsQuery, LetterFormat};
 use chartroom_services::{ChartServices, ServiceError, Services, Session};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::NaiveDate;
 use serde_json::json;
 use std::path::Path;
-use std::sync::Arc;
-
-fn open(dir: &Path) -> (Services, Session) {
-    let clock = Arc::new(FixedClock(
-        Utc.with_ymd_and_hms(2026, 3, 20, 12, 0, 0).unwrap(),
-    ));
-    let services = Services::open(dir, clock).unwrap();
-    let session = services.local_session("privacy1").unwrap();
-    (services, session)
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
 
 /// Two charts: `pat-1` (Ana Garcia, 12 Oak St) and `pat-2` (Bo Lind), and a log where
 /// three staff look at pat-1 and a fourth only at pat-2.
