@@ -57,6 +57,12 @@ fn import_merge_unmerge_and_refusal() {
     assert!(hits.contains("\"mrn\":\"7700112233\""), "{hits}");
     assert!(hits.contains("merged into"), "{hits}");
     assert!(!hits.contains("DUP42"), "{hits}");
+    // The duplicate queue knows the two charts are one (never proposed again).
+    let pairs = stdout(&chartroom(&["duplicates", "list", "--json"], &data));
+    assert!(
+        pairs.contains("\"status\":\"verified_duplicate\""),
+        "{pairs}"
+    );
 
     let out = stdout(&chartroom(
         &["unmerge", "DUP42", "--reason", "two people"],
@@ -65,6 +71,8 @@ fn import_merge_unmerge_and_refusal() {
     assert!(out.contains("unmerged DUP42"), "{out}");
     let hits = stdout(&chartroom(&["search", "--json", "ACC-2"], &data));
     assert!(hits.contains("\"mrn\":\"DUP42\""), "{hits}");
+    let pairs = stdout(&chartroom(&["duplicates", "list", "--json"], &data));
+    assert!(!pairs.contains("verified_duplicate"), "{pairs}");
     let out = stdout(&chartroom(&["merge", "7700112233", "DUP42"], &data));
     assert!(out.contains("merged DUP42 into 7700112233"), "{out}");
 

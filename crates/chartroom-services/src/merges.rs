@@ -2,8 +2,8 @@
 //! A40 records one through the feed; these use cases are the same merge done by hand
 //! (and its undo), for the Identity workspace and the command line.
 
-use super::duplicates::PairChange;
 use super::{PatientResult, Result, ServiceError, Services, Session};
+use chartroom_domain::duplicates::PairChange;
 use chartroom_domain::identity::FEED_MRN_SYSTEM;
 use chartroom_domain::{AccessAction, MergeRecord, Mrn, Patient, PatientId, Permission};
 use chartroom_store::ReadTx;

@@ -7,6 +7,7 @@
 //! duplicate" threshold, statuses potential / verified duplicate / verified
 //! non-duplicate); Fellegi & Sunter (1969) for agreement and disagreement weights.
 
+mod after_merge;
 mod blocking;
 mod compare;
 mod overlay;
@@ -14,6 +15,7 @@ mod profile;
 mod score;
 mod typo;
 
+pub use after_merge::{fresh_pair, pair_after_merge, PairChange};
 pub use blocking::{find_candidates, BlockingStats, Candidate, MAX_BLOCK};
 pub use compare::{compare, Comparison};
 pub use overlay::{check_overlay, OverlayCandidate, OverlayRule, OverlaySignal, OverlaySource};

@@ -9,6 +9,7 @@ use super::fields::{self, At, Cx};
 use super::parse::{Message, ParseProblem, Segment};
 use crate::chart_upsert::{upsert_provider, ProviderFields};
 use crate::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
+use chartroom_domain::duplicates::{self, PairChange};
 use chartroom_domain::identity::FEED_MRN_SYSTEM;
 use chartroom_domain::{
     decides_identity, Encounter, EncounterClass, EncounterId, Identifier, MergeRecord, Mrn,
@@ -561,6 +562,16 @@ impl Adt<'_, '_> {
                 undone: None,
             };
             self.tx.put_merge(&record)?;
+            // The same merge as the Identity workspace's: the pair of the two charts
+            // becomes a verified duplicate, so the queue never proposes it again.
+            let stored = self.read.duplicate_pair(survivor, retired)?;
+            let (s, r) = (self.patient(survivor)?, self.patient(retired)?);
+            // A pair the merge creates is dated by the message (imports are replayable).
+            match duplicates::pair_after_merge(stored, s.as_ref().zip(r.as_ref()), &record, at) {
+                Some(PairChange::Put(pair)) => self.tx.put_duplicate_pair(&pair)?,
+                Some(PairChange::Remove(a, b)) => self.tx.remove_duplicate_pair(a, b),
+                None => {}
+            }
             self.overlay.merges.insert(retired, Some(survivor));
             merges += 1;
         }

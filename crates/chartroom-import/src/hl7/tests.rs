@@ -1,6 +1,7 @@
 //! Tests of the HL7 import against hand-made messages and the shared samples.
 
 use super::*;
+use chartroom_domain::duplicates::DuplicateStatus;
 use chartroom_domain::{EncounterClass, Mrn, NameKind, Sex};
 use chartroom_testkit::{shared_data, temp_store};
 
@@ -97,6 +98,11 @@ PID|1||00777001^^^HOSP^MR||Doe^Janet R||19800214|F
     assert_eq!(merge.survivor, id);
     assert!(merge.active());
     assert_eq!(read.merged_into(id).unwrap(), vec![retired.id]);
+    // The A40 is the same merge as the workspace's: its pair is a verified duplicate.
+    let pair = read.duplicate_pair(retired.id, id).unwrap().unwrap();
+    assert_eq!(pair.status, DuplicateStatus::VerifiedDuplicate);
+    assert_eq!(pair.history.len(), 1);
+    assert!(pair.history[0].by.starts_with("hl7:"), "{:?}", pair.history);
     // The A08 naming the retired MRN updated the survivor.
     let survivor = read.patient(id).unwrap().unwrap();
     assert_eq!(survivor.name.given, "Janet R");

@@ -3,7 +3,7 @@
 use super::super::{Result, ServiceError, Services, Session};
 use super::chart_by_source_id;
 use chartroom_domain::duplicates::{
-    compare, score, DuplicatePair, DuplicateStatus, PairDecision, Profile,
+    self, fresh_pair, DuplicatePair, DuplicateStatus, PairChange, PairDecision,
 };
 use chartroom_domain::{AccessAction, Encounter, MergeRecord, Patient, PatientId, Permission};
 use chartroom_store::ReadTx;
@@ -25,85 +25,18 @@ pub struct PairDetail {
     pub b_encounters: Vec<Encounter>,
 }
 
-/// Marks the decision of a pair a merge created (no `find` had proposed it), so its
-/// unmerge removes the pair again.
-const CREATED_BY_MERGE: &str = "(pair recorded by the merge)";
-
-/// How a merge or unmerge changes the pair of its two charts.
-pub(crate) enum PairChange {
-    Put(DuplicatePair),
-    Remove(PatientId, PatientId),
-}
-
-fn fresh_pair(a: &Patient, b: &Patient, now: NaiveDateTime) -> DuplicatePair {
-    let (first, second) = if a.id <= b.id { (a, b) } else { (b, a) };
-    let comparison = compare(&Profile::of(first), &Profile::of(second));
-    DuplicatePair {
-        a: first.id,
-        b: second.id,
-        score: score(&comparison),
-        fields: comparison.fields.to_vec(),
-        status: DuplicateStatus::Potential,
-        found: now,
-        history: Vec::new(),
-    }
-}
-
-/// The pair row after `record` (a merge, or an unmerge when `undone` is set): a merge
-/// verifies the pair (creating it if `find` never proposed it); an unmerge puts back
-/// the status it had before, or removes a pair the merge created.
+/// The pair row after `record` (a merge or an unmerge), read from the store: the
+/// domain's `pair_after_merge` over the stored pair and the two charts.
 pub(crate) fn pair_after_merge(
     read: &ReadTx,
     record: &MergeRecord,
     now: NaiveDateTime,
 ) -> Result<Option<PairChange>> {
     let stored = read.duplicate_pair(record.survivor, record.retired)?;
-    if record.active() {
-        let (mut pair, reason) = match stored {
-            Some(p) => (p, record.reason.clone()),
-            None => {
-                let (Some(a), Some(b)) = (
-                    read.patient(record.survivor)?,
-                    read.patient(record.retired)?,
-                ) else {
-                    return Ok(None);
-                };
-                (
-                    fresh_pair(&a, &b, now),
-                    format!("{} {CREATED_BY_MERGE}", record.reason),
-                )
-            }
-        };
-        pair.status = DuplicateStatus::VerifiedDuplicate;
-        pair.history.push(PairDecision {
-            status: DuplicateStatus::VerifiedDuplicate,
-            at: record.at,
-            by: record.by.clone(),
-            reason,
-        });
-        return Ok(Some(PairChange::Put(pair)));
-    }
-    let Some(mut pair) = stored.filter(|p| p.status == DuplicateStatus::VerifiedDuplicate) else {
-        return Ok(None);
-    };
-    let n = pair.history.len();
-    let created_by_merge = n == 1 && pair.history[0].reason.ends_with(CREATED_BY_MERGE);
-    if n == 0 || created_by_merge {
-        return Ok(Some(PairChange::Remove(pair.a, pair.b)));
-    }
-    let before = pair.history[..n - 1]
-        .last()
-        .map(|d| d.status)
-        .unwrap_or(DuplicateStatus::Potential);
-    let (at, by) = record.undone.clone().unwrap_or((now, String::new()));
-    pair.status = before;
-    pair.history.push(PairDecision {
-        status: before,
-        at,
-        by,
-        reason: "unmerged".into(),
-    });
-    Ok(Some(PairChange::Put(pair)))
+    let survivor = read.patient(record.survivor)?;
+    let retired = read.patient(record.retired)?;
+    let charts = survivor.as_ref().zip(retired.as_ref());
+    Ok(duplicates::pair_after_merge(stored, charts, record, now))
 }
 
 impl Services {

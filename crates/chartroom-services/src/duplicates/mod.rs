@@ -9,7 +9,7 @@ mod eval;
 mod find;
 mod overlay;
 
-pub(crate) use decide::{pair_after_merge, PairChange};
+pub(crate) use decide::pair_after_merge;
 pub use decide::{PairDetail, PairView};
 pub use eval::{evaluate_duplicates, DuplicateEvalReport};
 pub use find::FindReport;
