@@ -144,7 +144,10 @@ impl Services {
         rules: &RoiRules,
         patient: PatientId,
     ) -> Result<Vec<(DocFacts, Document)>> {
-        let mut docs = read.documents_of(patient)?;
+        let mut docs = Vec::new();
+        for chart in read.charts_of_person(patient)? {
+            docs.extend(read.documents_of(chart)?);
+        }
         docs.sort_by_key(|d| (d.time, d.id));
         let mut implied: HashMap<u64, BTreeSet<Category>> = HashMap::new();
         let mut out = Vec::with_capacity(docs.len());

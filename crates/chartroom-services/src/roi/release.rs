@@ -51,8 +51,11 @@ impl Services {
         paid: bool,
     ) -> Result<Plan> {
         let intake = &request.intake;
+        // A request logged against a chart since merged is the survivor's: its packet
+        // is the whole person's record (every chart merged into the survivor).
+        let survivor = crate::merges::survivor_of(read, intake.patient)?;
         let patient = read
-            .patient(intake.patient)?
+            .patient(survivor)?
             .ok_or(ServiceError::NotFound { what: "patient" })?;
         let facts = self.release_facts(read, rules, patient.id)?;
         let only: Vec<_> = facts.iter().map(|(f, _)| f.clone()).collect();

@@ -3,6 +3,7 @@
 
 use super::intake::resolve_patient;
 use super::load_rules;
+use crate::merges::survivor_of;
 use crate::{Result, ServiceError, Services, Session};
 use chartroom_domain::roi::{
     days_left, due, missing, work::status, Disclosure, RoiRequest, RoiStatus, RoiWork, Selection,
@@ -72,7 +73,8 @@ impl Services {
                     work.unpaid().map_or(plan.fee_cents, |i| i.amount_cents)
                 }
             };
-            let patient = read.patient(request.intake.patient)?;
+            // Listed under the chart that stands for the person now (a merge since).
+            let patient = read.patient(survivor_of(&read, request.intake.patient)?)?;
             rows.push(RoiDeskRow {
                 row: RoiRow {
                     request_id: request.intake.request_id.clone(),

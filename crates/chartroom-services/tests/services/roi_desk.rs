@@ -348,3 +348,41 @@ fn the_three_part_test_is_recorded_for_administrative_law_enforcement_requests_o
     let desk = rows.iter().find(|r| r.row.request_id == "ADMIN").unwrap();
     assert_eq!(desk.work.three_part_test.as_ref(), Some(&met));
 }
+
+#[test]
+fn a_request_on_a_chart_since_merged_is_the_survivors_and_releases_the_whole_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let (services, session) = setup(dir.path());
+    // A duplicate registration of the same woman, with one note of its own.
+    let bundle = json!({ "resourceType": "Bundle", "type": "collection", "entry": [
+        { "resource": { "resourceType": "Patient", "id": "pat-dup",
+            "name": [{ "family": "Okafor", "given": ["Adaeze"] }],
+            "gender": "female", "birthDate": "1970-02-03" } },
+        { "resource": { "resourceType": "DocumentReference", "id": "dup-note",
+            "status": "current",
+            "type": { "coding": [{ "system": "http://loinc.org", "code": "11506-3" }] },
+            "subject": { "reference": "Patient/pat-dup" }, "date": "2026-01-16T10:00:00Z",
+            "content": [{ "attachment": { "contentType": "text/plain",
+                "data": "UHJvZ3Jlc3Mgbm90ZSB0ZXh0Lg==" } }] } } ] });
+    let path = dir.path().join("dup.json");
+    std::fs::write(&path, bundle.to_string()).unwrap();
+    services.import_fhir(&session, &path).unwrap();
+    let mut line = request("DUPREQ", "patient", Value::Null);
+    line["patient"]["id"] = json!("pat-dup");
+    let file = write_lines(dir.path(), "dup.jsonl", &[line]);
+    services.import_roi_requests(&session, &file).unwrap();
+
+    let find = |id: &str| services.chart_by_source_id(&session, id).unwrap().unwrap();
+    let (keep, gone) = (find("pat-1"), find("pat-dup"));
+    services
+        .merge_charts(&session, keep.id, gone.id, "same person")
+        .unwrap();
+    let rows = services.roi_desk(&session, day("2026-03-10")).unwrap();
+    let desk = rows.iter().find(|r| r.row.request_id == "DUPREQ").unwrap();
+    assert_eq!(desk.mrn, keep.mrn, "listed under the survivor");
+    let included = &desk.preview.as_ref().unwrap().included;
+    assert!(
+        included.iter().any(|d| d == "dup-note") && included.iter().any(|d| d == "plain"),
+        "the packet is the whole person's record: {included:?}"
+    );
+}
