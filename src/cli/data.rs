@@ -38,7 +38,7 @@ pub fn demo(dir: &Path, population: PopulationArgs, ui_args: &UiArgs) -> Result<
             population.patients,
             dir.display()
         );
-        generate(dir, population)?;
+        generate(dir, population, false)?;
     }
     tui(dir, ui_args)
 }
@@ -57,7 +57,7 @@ pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
+pub fn generate(dir: &Path, population: PopulationArgs, charts_only: bool) -> Result<ExitCode> {
     let PopulationArgs {
         patients,
         seed,
@@ -73,7 +73,11 @@ pub fn generate(dir: &Path, population: PopulationArgs) -> Result<ExitCode> {
         ..GenerateOptions::default()
     };
     let progress = IndicatifProgress::new(patients);
-    let (report, reindexed) = services.generate_demo(&os_user(), &options, &progress)?;
+    let (report, reindexed) = if charts_only {
+        services.generate_charts(&os_user(), &options, &progress)?
+    } else {
+        services.generate_demo(&os_user(), &options, &progress)?
+    };
     eprintln!("{report}");
     eprintln!(
         "indexed {} patients and {} notes in {:.1} s",

@@ -59,6 +59,10 @@ enum Command {
         data: PathBuf,
         #[command(flatten)]
         population: PopulationArgs,
+        /// Charts only, no workspace queues (deficiencies, requests, access traffic,
+        /// duplicate decisions): for scale runs of search, notes and imports.
+        #[arg(long)]
+        charts_only: bool,
     },
     /// Import charts from another system.
     Import {
@@ -332,7 +336,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             data::demo(&dir, population, &ui)
         }
         Command::Tui { data, ui } => data::tui(&data, &ui),
-        Command::Generate { data, population } => data::generate(&data, population),
+        Command::Generate {
+            data,
+            population,
+            charts_only,
+        } => data::generate(&data, population, charts_only),
         Command::Import {
             kind: ImportKind::SyntheaCsv { dir, data },
         } => data::import_synthea(&dir, &data),

@@ -133,16 +133,7 @@ impl Services {
         options: &GenerateOptions,
         progress: &dyn Progress,
     ) -> Result<(GenerateReport, ReindexReport)> {
-        if self.store.read()?.user_by_name(operator)?.is_some() {
-            let session = self.local_session(operator)?;
-            self.require(&session, Permission::ImportData)?;
-        }
-        let report = chartroom_generate::generate(&self.store, options, progress)?;
-        let session = self.local_session(operator)?;
-        self.require(&session, Permission::ImportData)?;
-        let detail = format!("demo population: {} charts generated", report.patients);
-        let event = self.audit_event(&session, AccessAction::Import, None, detail);
-        self.audit(event)?;
+        let (report, session) = self.generate_only(operator, options, progress)?;
         // The Completion workspace's work: what the charts lack, and how far along it is.
         self.analyze_deficiencies(&session, false)?;
         let history = self.plant_completion_history(&session, options.as_of, options.seed)?;
@@ -180,6 +171,38 @@ impl Services {
         self.audit(self.audit_event(&session, AccessAction::ChartTracking, None, detail))?;
         let reindexed = self.rebuild_index()?;
         Ok((report, reindexed))
+    }
+
+    /// The charts alone (no workspace plants), then the index: for scale runs, where
+    /// the demo's queues would add half an hour at a million patients.
+    pub fn generate_charts(
+        &self,
+        operator: &str,
+        options: &GenerateOptions,
+        progress: &dyn Progress,
+    ) -> Result<(GenerateReport, ReindexReport)> {
+        let (report, _) = self.generate_only(operator, options, progress)?;
+        Ok((report, self.rebuild_index()?))
+    }
+
+    /// Generates the population's charts and audits it; the operator's session after.
+    fn generate_only(
+        &self,
+        operator: &str,
+        options: &GenerateOptions,
+        progress: &dyn Progress,
+    ) -> Result<(GenerateReport, Session)> {
+        if self.store.read()?.user_by_name(operator)?.is_some() {
+            let session = self.local_session(operator)?;
+            self.require(&session, Permission::ImportData)?;
+        }
+        let report = chartroom_generate::generate(&self.store, options, progress)?;
+        let session = self.local_session(operator)?;
+        self.require(&session, Permission::ImportData)?;
+        let detail = format!("demo population: {} charts generated", report.patients);
+        let event = self.audit_event(&session, AccessAction::Import, None, detail);
+        self.audit(event)?;
+        Ok((report, session))
     }
 
     /// Rebuilds the whole search index from the store.
