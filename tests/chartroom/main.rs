@@ -7,6 +7,7 @@
 mod cli_roundtrip;
 mod deid_cli;
 mod generate_store;
+mod growth_boundaries;
 mod hl7_cli;
 mod hl7_mllp;
 mod privacy_cli;

@@ -35,13 +35,13 @@ struct Term {
 }
 
 impl Term {
-    async fn open(port: u16, key: Arc<PrivateKey>) -> Term {
+    async fn open(port: u16, key: Arc<PrivateKey>, user: &str) -> Term {
         let config = Arc::new(client::Config::default());
         let mut handle = client::connect(config, ("127.0.0.1", port), AnyHost)
             .await
             .unwrap();
         let auth = handle
-            .authenticate_publickey("loadclerk", PrivateKeyWithHashAlg::new(key, None))
+            .authenticate_publickey(user, PrivateKeyWithHashAlg::new(key, None))
             .await
             .unwrap();
         assert!(auth.success());
@@ -99,13 +99,17 @@ impl Term {
     }
 }
 
-fn rss_kib(pid: u32) -> u64 {
+fn status_kib(pid: u32, field: &str) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         .unwrap_or(0)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    status_kib(pid, "VmRSS:")
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -118,21 +122,32 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 fn twenty_sessions_typing_searches() {
     let bin = env!("CARGO_BIN_EXE_chartroom");
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("data");
-    let patients = std::env::var("CHARTROOM_LOAD_PATIENTS").unwrap_or_else(|_| "5000".into());
-    let status = Command::new(bin)
-        .args(["generate", "--patients", &patients, "--seed", "5", "--data"])
-        .arg(&dir)
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    // CHARTROOM_LOAD_DATA: an existing population (a 1M-patient one for the scale
+    // figures) instead of generating CHARTROOM_LOAD_PATIENTS charts.
+    let dir = match std::env::var_os("CHARTROOM_LOAD_DATA") {
+        Some(existing) => std::path::PathBuf::from(existing),
+        None => {
+            let dir = tmp.path().join("data");
+            let patients =
+                std::env::var("CHARTROOM_LOAD_PATIENTS").unwrap_or_else(|_| "5000".into());
+            let status = Command::new(bin)
+                .args(["generate", "--patients", &patients, "--seed", "5", "--data"])
+                .arg(&dir)
+                .stderr(Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+            dir
+        }
+    };
+    // A user of its own per run, so an existing population can be measured again.
+    let user = format!("loadclerk{}", std::process::id());
     let key = PrivateKey::random(&mut rand_ssh::rng(), Algorithm::Ed25519).unwrap();
     let pub_path = tmp.path().join("load.pub");
     std::fs::write(&pub_path, key.public_key().to_openssh().unwrap()).unwrap();
     let _ = key.to_openssh(LineEnding::LF).unwrap();
     let status = Command::new(bin)
-        .args(["users", "add", "loadclerk", "--role", "clerk", "--key"])
+        .args(["users", "add", &user, "--role", "clerk", "--key"])
         .arg(&pub_path)
         .arg("--data")
         .arg(&dir)
@@ -169,12 +184,12 @@ fn twenty_sessions_typing_searches() {
     std::thread::sleep(Duration::from_millis(500));
     let rss0 = rss_kib(pid);
     let (rss1, rss20, mut times) = rt.block_on(async {
-        let mut first = Term::open(port, key.clone()).await;
+        let mut first = Term::open(port, key.clone(), &user).await;
         first.type_query("smith").await;
         let rss1 = rss_kib(pid);
         let mut terms = vec![first];
         for _ in 1..SESSIONS {
-            terms.push(Term::open(port, key.clone()).await);
+            terms.push(Term::open(port, key.clone(), &user).await);
         }
         let tasks: Vec<_> = terms
             .into_iter()
@@ -198,6 +213,20 @@ fn twenty_sessions_typing_searches() {
             terms.push(term);
         }
         let rss20 = rss_kib(pid);
+        // What the resident memory is: the process's own heap, or pages of the mapped
+        // index files (the kernel may drop those under pressure).
+        println!(
+            "ssh_rss_anon_20_sessions {:.1} MB",
+            status_kib(pid, "RssAnon:") as f64 / 1024.0
+        );
+        println!(
+            "ssh_rss_file_20_sessions {:.1} MB",
+            status_kib(pid, "RssFile:") as f64 / 1024.0
+        );
+        println!(
+            "ssh_rss_peak {:.1} MB",
+            status_kib(pid, "VmHWM:") as f64 / 1024.0
+        );
         drop(terms);
         (rss1, rss20, all)
     });
