@@ -37,8 +37,11 @@ fn dependencies(manifest: &str) -> Vec<String> {
             continue;
         }
         if in_deps {
+            // `redb = "4"`, `redb.workspace = true`, `redb = { workspace = true }`
             if let Some((name, _)) = line.split_once('=') {
-                out.push(name.trim().trim_matches('"').to_string());
+                let name = name.trim().trim_matches('"');
+                let name = name.split('.').next().unwrap_or(name);
+                out.push(name.to_string());
             }
         }
     }
@@ -84,6 +87,7 @@ fn the_dependency_lists_parse() {
         .flat_map(|(_, t)| dependencies(t))
         .collect();
     assert!(all.iter().any(|d| d == "serde"), "{all:?}");
+    assert!(all.iter().any(|d| d == "chartroom-services"), "{all:?}");
 }
 
 #[test]
@@ -136,10 +140,19 @@ fn every_store_table_has_byte_string_keys() {
     for (path, text) in sources_of("chartroom-store") {
         for (at, _) in text.match_indices("TableDefinition<") {
             let rest = &text[at + "TableDefinition<".len()..];
-            let key = rest.split(',').next().unwrap_or("").trim();
-            if key == "'static" || key == "'a" {
-                continue; // the generic helper, not a table
+            // the first type argument, lifetimes dropped: `'static, &'static IdKey, ..`
+            let Some(key) = rest
+                .split(',')
+                .map(str::trim)
+                .find(|arg| !arg.starts_with('\''))
+            else {
+                continue;
+            };
+            let key = key.replace("'static ", "");
+            if key.len() == 1 {
+                continue; // a generic helper's `K`, not a table
             }
+            let key = key.as_str();
             definitions += 1;
             let byte_key = key.starts_with("&[u8")
                 || ["&IdKey", "&PairKey", "&NameKey", "&AccessKey", "&DayKey"].contains(&key);
