@@ -336,25 +336,38 @@ fn note_figures(services: &Services, session: &Session) -> Result<()> {
         "discharge",
     ];
     let mut batch = services.search_batch(session, "benchmark notes")?;
-    let mut latencies = Vec::new();
+    let mut timed: Vec<(Duration, String)> = Vec::new();
     for (round, text) in words.iter().cycle().take(words.len() * 8).enumerate() {
         let mut query = NoteQuery {
             text: text.to_string(),
             ..NoteQuery::default()
         };
-        match round % 4 {
-            1 => query.doc_type = Some(DocumentType::DischargeSummary),
+        let filter = match round % 4 {
+            1 => {
+                query.doc_type = Some(DocumentType::DischargeSummary);
+                " (discharge summaries)"
+            }
             2 => {
                 query.from = NaiveDate::from_ymd_opt(2024, 1, 1);
                 query.to = NaiveDate::from_ymd_opt(2024, 12, 31);
+                " (2024)"
             }
-            _ => {}
-        }
+            _ => "",
+        };
         let started = Instant::now();
         batch.notes(&query, 20)?;
-        latencies.push(started.elapsed());
+        timed.push((started.elapsed(), format!("{text}{filter}")));
     }
     batch.finish()?;
+    timed.sort_unstable_by_key(|(took, _)| std::cmp::Reverse(*took));
+    // the slowest queries, so a p99 says which shape it comes from
+    for (took, label) in timed.iter().take(3) {
+        println!(
+            "# slow note query {:.1} ms: {label}",
+            took.as_secs_f64() * 1000.0
+        );
+    }
+    let mut latencies: Vec<Duration> = timed.into_iter().map(|(took, _)| took).collect();
     latencies.sort_unstable();
     figure("note_search_queries", latencies.len() as f64, "queries");
     figure("note_search_p50", percentile(&latencies, 0.50), "ms");

@@ -8,6 +8,7 @@ use super::snippet::{make_snippet, Highlight};
 use super::{DocumentRecord, NoteHit, NoteQuery, Result, SearchError};
 use chartroom_domain::{DocumentId, DocumentType, PatientId, ProviderId};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::Path;
 use tantivy::collector::TopDocs;
@@ -28,7 +29,10 @@ pub struct NoteFields {
     pub author: Field,
     pub time: Field,
     pub doc_type: Field,
-    pub title: Field,
+    /// The note's text and, as a second value, its title: one scored field, so a query of
+    /// words is a plain union or intersection of term scorers that tantivy prunes
+    /// (block-max WAND); with text and title apart every word was a two-field union and
+    /// AND / OR queries scored every matching note. The text is the first (stored) value.
     pub text: Field,
     pub author_name: Field,
 }
@@ -47,7 +51,6 @@ pub fn note_schema() -> (Schema, NoteFields) {
         author: b.add_u64_field("author", INDEXED | FAST),
         time: b.add_i64_field("time", INDEXED | FAST),
         doc_type: b.add_text_field("doc_type", STRING | STORED),
-        title: b.add_text_field("title", text.clone()),
         text: b.add_text_field("text", text),
         author_name: b.add_text_field(
             "author_name",
@@ -66,6 +69,43 @@ pub struct NoteIndex {
 /// Text hits fetched per wanted note before filtering by type or date (`prefiltered`).
 const PREFILTER_FACTOR: usize = 20;
 const PREFILTER_MIN: usize = 400;
+
+/// Completions of `prefix*` scored as words; a prefix with more is matched unscored.
+const PREFIX_EXPANSION: usize = 64;
+
+/// The smallest byte string above every string that starts with `prefix` (`None` when
+/// there is none: all 0xFF).
+fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut upper = prefix.to_vec();
+    while let Some(last) = upper.pop() {
+        if last < u8::MAX {
+            upper.push(last + 1);
+            return Some(upper);
+        }
+    }
+    None
+}
+
+/// Adds `query` to a disjunction, lifting the clauses of an inner disjunction to the
+/// outer one: `a OR cardi*` stays one flat union of term scorers, which tantivy prunes.
+fn push_alternative(clauses: &mut Vec<(Occur, Box<dyn Query>)>, query: Box<dyn Query>) {
+    if let Some(inner) = query.downcast_ref::<BooleanQuery>() {
+        if inner
+            .clauses()
+            .iter()
+            .all(|(occur, _)| *occur == Occur::Should)
+        {
+            clauses.extend(
+                inner
+                    .clauses()
+                    .iter()
+                    .map(|(occur, q)| (*occur, q.box_clone())),
+            );
+            return;
+        }
+    }
+    clauses.push((Occur::Should, query));
+}
 
 /// The note query's date range as note times: from the start of `from` (included) to the
 /// start of the day after `to` (excluded), so both days count whole.
@@ -108,8 +148,8 @@ impl NoteIndex {
         }
         doc.add_i64(f.time, seconds(d.time));
         doc.add_text(f.doc_type, d.doc_type.code());
-        doc.add_text(f.title, &d.title);
         doc.add_text(f.text, &d.text);
+        doc.add_text(f.text, &d.title);
         if let Some(n) = &rec.author_name {
             doc.add_text(f.author_name, n);
         }
@@ -126,35 +166,71 @@ impl NoteIndex {
         out
     }
 
-    fn in_fields(&self, make: impl Fn(Field) -> Box<dyn Query>) -> Box<dyn Query> {
-        Box::new(BooleanQuery::new(vec![
-            (Occur::Should, make(self.f.text)),
-            (Occur::Should, make(self.f.title)),
-        ]))
+    fn term_query(&self, term: &str) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(self.f.text, term),
+            IndexRecordOption::WithFreqs,
+        ))
     }
 
     fn terms_query(&self, terms: &[String]) -> Option<Box<dyn Query>> {
         match terms {
             [] => None,
-            [one] => Some(self.in_fields(|field| {
-                Box::new(TermQuery::new(
-                    Term::from_field_text(field, one),
-                    IndexRecordOption::WithFreqs,
-                ))
-            })),
-            many => Some(self.in_fields(|field| {
+            [one] => Some(self.term_query(one)),
+            many => {
                 let terms = many
                     .iter()
-                    .map(|t| Term::from_field_text(field, t))
+                    .map(|t| Term::from_field_text(self.f.text, t))
                     .collect();
-                Box::new(PhraseQuery::new(terms))
-            })),
+                Some(Box::new(PhraseQuery::new(terms)))
+            }
         }
     }
 
+    /// `prefix*` as the words of the index that begin with it, each scored like a typed
+    /// word (up to [`PREFIX_EXPANSION`] of them), so the best notes come first
+    /// and tantivy can prune. A prefix with more completions than that (two or three
+    /// letters) matches them all through the term automaton, unscored: nothing is left
+    /// out, it is only slower.
+    fn prefix_query(&self, searcher: &Searcher, prefix: &str) -> Result<Box<dyn Query>> {
+        let mut completions: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
+        let upper = prefix_upper_bound(prefix.as_bytes());
+        for seg in searcher.segment_readers() {
+            let inverted = seg.inverted_index(self.f.text).map_err(index_err)?;
+            let mut range = inverted.terms().range().ge(prefix.as_bytes());
+            if let Some(upper) = &upper {
+                range = range.lt(upper);
+            }
+            let mut stream = range.into_stream().map_err(index_err)?;
+            while stream.advance() {
+                *completions.entry(stream.key().to_vec()).or_default() +=
+                    u64::from(stream.value().doc_freq);
+                if completions.len() > PREFIX_EXPANSION {
+                    return Ok(Box::new(FuzzyTermQuery::new_prefix(
+                        Term::from_field_text(self.f.text, prefix),
+                        0,
+                        true,
+                    )));
+                }
+            }
+        }
+        let clauses = completions
+            .into_keys()
+            .filter_map(|bytes| String::from_utf8(bytes).ok())
+            .map(|word| (Occur::Should, self.term_query(&word)))
+            .collect();
+        Ok(Box::new(BooleanQuery::new(clauses)))
+    }
+
     /// Builds the tantivy query; collects what to highlight (not under NOT).
-    fn build(&self, node: &Node, hl: &mut Highlight, negated: bool) -> Option<Box<dyn Query>> {
-        match node {
+    fn build(
+        &self,
+        searcher: &Searcher,
+        node: &Node,
+        hl: &mut Highlight,
+        negated: bool,
+    ) -> Result<Option<Box<dyn Query>>> {
+        Ok(match node {
             Node::Word(w) | Node::Phrase(w) => {
                 let terms = self.analyze(w);
                 if !negated {
@@ -169,34 +245,28 @@ impl NoteIndex {
                     .flat_map(char::to_lowercase)
                     .collect();
                 if lowered.is_empty() {
-                    return None;
+                    return Ok(None);
                 }
                 if !negated {
                     hl.prefixes.push(lowered.clone());
                 }
-                Some(self.in_fields(|field| {
-                    Box::new(FuzzyTermQuery::new_prefix(
-                        Term::from_field_text(field, &lowered),
-                        0,
-                        true,
-                    ))
-                }))
+                Some(self.prefix_query(searcher, &lowered)?)
             }
             Node::And(items) => {
                 let mut clauses = Vec::new();
                 let mut positive = false;
                 for item in items {
                     if let Node::Not(inner) = item {
-                        if let Some(q) = self.build(inner, hl, !negated) {
+                        if let Some(q) = self.build(searcher, inner, hl, !negated)? {
                             clauses.push((Occur::MustNot, q));
                         }
-                    } else if let Some(q) = self.build(item, hl, negated) {
+                    } else if let Some(q) = self.build(searcher, item, hl, negated)? {
                         positive = true;
                         clauses.push((Occur::Must, q));
                     }
                 }
                 if clauses.is_empty() {
-                    return None;
+                    return Ok(None);
                 }
                 if !positive {
                     clauses.push((Occur::Must, Box::new(AllQuery)));
@@ -204,22 +274,25 @@ impl NoteIndex {
                 Some(Box::new(BooleanQuery::new(clauses)))
             }
             Node::Or(items) => {
-                let clauses: Vec<(Occur, Box<dyn Query>)> = items
-                    .iter()
-                    .filter_map(|i| self.build(i, hl, negated))
-                    .map(|q| (Occur::Should, q))
-                    .collect();
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+                for item in items {
+                    if let Some(q) = self.build(searcher, item, hl, negated)? {
+                        push_alternative(&mut clauses, q);
+                    }
+                }
                 (!clauses.is_empty())
                     .then(|| Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>)
             }
             Node::Not(inner) => {
-                let q = self.build(inner, hl, !negated)?;
+                let Some(q) = self.build(searcher, inner, hl, !negated)? else {
+                    return Ok(None);
+                };
                 Some(Box::new(BooleanQuery::new(vec![
                     (Occur::Must, Box::new(AllQuery)),
                     (Occur::MustNot, q),
                 ])))
             }
-        }
+        })
     }
 
     fn filters(&self, q: &NoteQuery) -> Vec<(Occur, Box<dyn Query>)> {
@@ -345,10 +418,13 @@ impl NoteIndex {
             return Ok(Vec::new());
         }
         let mut hl = Highlight::default();
-        let text_query = node.as_ref().and_then(|n| self.build(n, &mut hl, false));
+        let searcher = self.sub.reader.searcher();
+        let text_query = match &node {
+            Some(n) => self.build(&searcher, n, &mut hl, false)?,
+            None => None,
+        };
         let mut clauses = self.filters(q);
         let has_text = text_query.is_some();
-        let searcher = self.sub.reader.searcher();
         // A type or date filter over a text query: the text alone is searched with pruning
         // and its best hits filtered (see `prefiltered`); only when too few pass is the
         // whole intersection scored.

@@ -679,3 +679,48 @@ fn filtered_note_search_matches_filtering_the_text_results() {
     let want: Vec<&NoteHit> = everything.iter().filter(|h| in_march(h)).take(10).collect();
     assert_eq!(scores(&got.iter().collect::<Vec<_>>()), scores(&want));
 }
+
+#[test]
+fn note_titles_are_searched_with_the_text_and_prefixes_rank_like_words() {
+    let mut notes = note_population();
+    notes.push(note(
+        10,
+        7,
+        DocumentType::ProgressNote,
+        "2024-04-01",
+        "Cardiac arrest overnight. Cardiac monitor on. Cardiac enzymes drawn.",
+    ));
+    // more completions of `zzw` than a prefix expands to: matched all the same
+    for i in 0..70 {
+        notes.push(note(
+            100 + i,
+            8,
+            DocumentType::Other,
+            "2024-05-01",
+            &format!("Filler zzword{i} text."),
+        ));
+    }
+    let (_dir, idx) = build(Vec::new(), notes);
+    // the title ("Discharge Summary", "Emergency Note") is searched like the text
+    assert_eq!(note_ids(&idx, text("summary")), vec![1]);
+    assert_eq!(note_ids(&idx, text("emergency AND x-ray")), vec![3]);
+    assert_eq!(note_ids(&idx, text("\"chest pain\"")), vec![1, 4]);
+    // a prefix is scored: the note saying "cardiac" three times comes first
+    let hits = idx.search_notes(&text("cardi*"), 10).expect("search");
+    let ids: Vec<u64> = hits.iter().map(|h| h.document.0).collect();
+    assert_eq!(ids.first(), Some(&10), "{ids:?}");
+    assert_eq!(ids.len(), 3);
+    assert!(hits[0].score > hits[2].score);
+    // OR over a prefix and a word: one flat union, every match found
+    assert_eq!(note_ids(&idx, text("cardi* OR cough")), vec![1, 2, 4, 10]);
+    assert_eq!(
+        idx.search_notes(&text("zzw*"), 100).expect("search").len(),
+        70
+    );
+    assert_eq!(
+        idx.search_notes(&text("zzword7*"), 100)
+            .expect("search")
+            .len(),
+        1
+    );
+}

@@ -307,12 +307,15 @@ fn compare_ids<T: Ord + Copy + std::hash::Hash + std::fmt::Display>(
 }
 
 impl Services {
-    /// Rebuilds an empty index from a non-empty store, then applies the outbox.
+    /// Rebuilds an empty index (or one with an empty half: a new version recreates an
+    /// index whose schema changed) from a non-empty store, then applies the outbox.
     pub(super) fn bring_index_up_to_date(&self) -> Result<()> {
         let _guard = self.index_sync.lock().unwrap_or_else(|p| p.into_inner());
         let store_counts = self.store.read()?.counts()?;
         let index_counts = self.index.counts()?;
-        if index_counts.patients == 0 && store_counts.patients > 0 {
+        if (index_counts.patients == 0 && store_counts.patients > 0)
+            || (index_counts.documents == 0 && store_counts.documents > 0)
+        {
             rebuild_index(&self.store, self.index.as_ref())?;
         }
         drain_outbox(&self.store, self.index.as_ref())?;
