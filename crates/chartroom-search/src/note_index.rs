@@ -86,6 +86,20 @@ fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// Whether tantivy answers the top hits of `query` without scoring every match: a word,
+/// or a union or an intersection of words (block-max WAND).
+fn prunable(query: &dyn Query) -> bool {
+    if query.is::<TermQuery>() {
+        return true;
+    }
+    let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
+        return false;
+    };
+    let clauses = boolean.clauses();
+    let all = |occur: Occur| clauses.iter().all(|(o, _)| *o == occur);
+    (all(Occur::Should) || all(Occur::Must)) && clauses.iter().all(|(_, q)| q.is::<TermQuery>())
+}
+
 /// Adds `query` to a disjunction, lifting the clauses of an inner disjunction to the
 /// outer one: `a OR cardi*` stays one flat union of term scorers, which tantivy prunes.
 fn push_alternative(clauses: &mut Vec<(Occur, Box<dyn Query>)>, query: Box<dyn Query>) {
@@ -365,6 +379,14 @@ impl NoteIndex {
         q: &NoteQuery,
         limit: usize,
     ) -> Result<Option<Vec<(f32, DocAddress)>>> {
+        // A query tantivy cannot prune (a phrase, NOT) is scored wherever it matches
+        // whatever the limit, so fetching its top hits first only adds to the
+        // intersection that follows when too few pass: measured at 5.3M notes,
+        // `pain NOT chest` on discharge summaries took 26-37 ms that way. The
+        // intersection alone is driven by the filter's postings.
+        if !prunable(text) {
+            return Ok(None);
+        }
         let only_type_and_dates = q.patient.is_none()
             && q.author.is_none()
             && q.author_name.is_none()
