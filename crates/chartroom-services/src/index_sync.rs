@@ -142,11 +142,30 @@ pub fn drain_outbox(store: &Store, index: &dyn ChartIndex) -> Result<usize> {
 /// everything pending is applied in one batch and left for the next open to acknowledge
 /// (applying again is harmless: upserts).
 fn apply_outbox(store: &Store, index: &dyn ChartIndex, ack: bool) -> Result<usize> {
-    let mut applied = 0;
     let mut batch = OUTBOX_BATCH;
+    let applied = apply_batches(store, index, ack, &mut batch)?;
+    if batch == OUTBOX_BULK_BATCH {
+        // Everything is applied and acknowledged: a failed compaction leaves a correct
+        // index with more segments, not a failed command.
+        if let Err(e) = index.bulk_load(false) {
+            tracing::warn!("the index was not compacted after a bulk load: {e}");
+        }
+    }
+    Ok(applied)
+}
+
+/// The loop of [`apply_outbox`]; `batch` grows to [`OUTBOX_BULK_BATCH`] (and the index is
+/// told a bulk load began) when a batch comes full.
+fn apply_batches(
+    store: &Store,
+    index: &dyn ChartIndex,
+    ack: bool,
+    batch: &mut usize,
+) -> Result<usize> {
+    let mut applied = 0;
     loop {
         let read = store.read()?;
-        let pending = read.outbox(if ack { batch } else { usize::MAX })?;
+        let pending = read.outbox(if ack { *batch } else { usize::MAX })?;
         let Some(&(last_seq, _)) = pending.last() else {
             return Ok(applied);
         };
@@ -176,8 +195,9 @@ fn apply_outbox(store: &Store, index: &dyn ChartIndex, ack: bool) -> Result<usiz
             return Ok(applied);
         }
         store.ack_outbox(last_seq)?;
-        if pending.len() == batch {
-            batch = OUTBOX_BULK_BATCH;
+        if pending.len() == *batch && *batch != OUTBOX_BULK_BATCH {
+            *batch = OUTBOX_BULK_BATCH;
+            index.bulk_load(true)?;
         }
     }
 }
