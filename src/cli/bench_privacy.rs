@@ -72,16 +72,13 @@ pub(super) fn run(services: &Services, session: &Session, events: usize) -> Resu
     for i in 0..events {
         let day = start + Duration::days((i * 30 / events.max(1)) as i64);
         let u = rng.next(USERS);
+        let (hour, minute, second) = (rng.next(24), rng.next(60), rng.next(60));
+        let patient = &patients[rng.next(patients.len())];
+        let workstation = u % 97;
+        let department = DEPARTMENTS[u % DEPARTMENTS.len()];
         writeln!(
             out,
-            "{}T{:02}:{:02}:{:02}-05:00,u{u:04},{},view,WS-{},{}",
-            day,
-            rng.next(24),
-            rng.next(60),
-            rng.next(60),
-            u % 97,
-            patients[rng.next(patients.len())],
-            DEPARTMENTS[u % DEPARTMENTS.len()]
+            "{day}T{hour:02}:{minute:02}:{second:02}-05:00,u{u:04},{patient},view,WS-{workstation},{department}",
         )?;
     }
     out.flush()?;

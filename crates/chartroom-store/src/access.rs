@@ -148,7 +148,7 @@ impl AccessNames {
 }
 
 /// Rows buffered before a sorted flush: sorted keys make the B-tree inserts local.
-const FLUSH_ROWS: usize = 200_000;
+const FLUSH_ROWS: usize = 1_000_000;
 
 /// The writer of one import: everything it writes commits together or not at all.
 pub struct AccessWriter<'t> {
