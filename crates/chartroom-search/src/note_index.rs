@@ -13,7 +13,8 @@ use std::ops::Bound;
 use std::path::Path;
 use tantivy::collector::TopDocs;
 use tantivy::query::{
-    AllQuery, BooleanQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, RangeQuery,
+    TermQuery,
 };
 use tantivy::schema::document::Value;
 use tantivy::schema::{
@@ -86,10 +87,17 @@ fn prefix_upper_bound(prefix: &[u8]) -> Option<Vec<u8>> {
     None
 }
 
+/// BM25's inverse document frequency (tantivy's formula), for blending prefix completions.
+fn idf(doc_freq: u64, docs: u64) -> f32 {
+    let (df, n) = (doc_freq as f32, docs.max(doc_freq) as f32);
+    (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
+}
+
 /// Whether tantivy answers the top hits of `query` without scoring every match: a word,
-/// or a union or an intersection of words (block-max WAND).
+/// or a union or an intersection of words (block-max WAND). A boosted query here is always
+/// a boosted word (a prefix completion).
 fn prunable(query: &dyn Query) -> bool {
-    if query.is::<TermQuery>() {
+    if query.is::<TermQuery>() || query.is::<BoostQuery>() {
         return true;
     }
     let Some(boolean) = query.downcast_ref::<BooleanQuery>() else {
@@ -97,7 +105,10 @@ fn prunable(query: &dyn Query) -> bool {
     };
     let clauses = boolean.clauses();
     let all = |occur: Occur| clauses.iter().all(|(o, _)| *o == occur);
-    (all(Occur::Should) || all(Occur::Must)) && clauses.iter().all(|(_, q)| q.is::<TermQuery>())
+    (all(Occur::Should) || all(Occur::Must))
+        && clauses
+            .iter()
+            .all(|(_, q)| q.is::<TermQuery>() || q.is::<BoostQuery>())
 }
 
 /// Adds `query` to a disjunction, lifting the clauses of an inner disjunction to the
@@ -201,9 +212,9 @@ impl NoteIndex {
         }
     }
 
-    /// `prefix*` as the words of the index that begin with it, each scored like a typed
-    /// word (up to [`PREFIX_EXPANSION`] of them), so the best notes come first
-    /// and tantivy can prune. A prefix with more completions than that (two or three
+    /// `prefix*` as the words of the index that begin with it (up to
+    /// [`PREFIX_EXPANSION`] of them), each scored like a typed word as common as the
+    /// commonest completion, so the best notes come first and tantivy can prune. A prefix with more completions than that (two or three
     /// letters) matches them all through the term automaton, unscored: nothing is left
     /// out, it is only slower.
     fn prefix_query(&self, searcher: &Searcher, prefix: &str) -> Result<Box<dyn Query>> {
@@ -228,10 +239,21 @@ impl NoteIndex {
                 }
             }
         }
+        // Each completion weighs as much as the commonest one (Lucene's "blended" prefix
+        // scoring): with its own rarity a rare completion would outrank every note with a
+        // common one, so `cardi*` listed one-line reports saying `cardiopulmonary` above
+        // notes about cardiac care. A boost on a term keeps it a term scorer (pruned).
+        let docs = searcher.num_docs();
+        let commonest = completions.values().copied().max().unwrap_or(0);
+        let blended = idf(commonest, docs);
         let clauses = completions
-            .into_keys()
-            .filter_map(|bytes| String::from_utf8(bytes).ok())
-            .map(|word| (Occur::Should, self.term_query(&word)))
+            .into_iter()
+            .filter_map(|(bytes, freq)| Some((String::from_utf8(bytes).ok()?, freq)))
+            .map(|(word, freq)| {
+                let boost = blended / idf(freq, docs).max(f32::EPSILON);
+                let term: Box<dyn Query> = Box::new(BoostQuery::new(self.term_query(&word), boost));
+                (Occur::Should, term)
+            })
             .collect();
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
