@@ -233,11 +233,11 @@ impl ChartIndex for TantivyIndex {
             self.notes.sub.commit(&mut w)?;
         }
         if !pats.is_empty() {
+            let documents = self.patients.documents(&pats);
             let mut w = self.patients.sub.writer()?;
-            for p in &pats {
+            for (p, document) in pats.iter().zip(documents) {
                 w.delete_term(self.patients.id_term(p.patient.id));
-                w.add_document(self.patients.document(p))
-                    .map_err(index_files::index_err)?;
+                w.add_document(document).map_err(index_files::index_err)?;
             }
             self.patients.sub.commit(&mut w)?;
         }

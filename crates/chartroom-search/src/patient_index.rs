@@ -127,6 +127,39 @@ impl PatientIndex {
         Term::from_field_u64(self.f.id, id.0)
     }
 
+    /// The documents of many records, in order, built on every core when there are
+    /// enough of them: name normalisation and phonetic keys made the thread that feeds
+    /// the index writer the bottleneck of a large outbox drain (11 % of an import's
+    /// samples, while the indexing threads waited).
+    pub fn documents(&self, records: &[PatientRecord]) -> Vec<TantivyDocument> {
+        const PARALLEL_FROM: usize = 4_096;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        if records.len() < PARALLEL_FROM || threads < 2 {
+            return records.iter().map(|r| self.document(r)).collect();
+        }
+        let chunk = records.len().div_ceil(threads);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = records
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        part.iter()
+                            .map(|r| self.document(r))
+                            .collect::<Vec<TantivyDocument>>()
+                    })
+                })
+                .collect();
+            parts
+                .into_iter()
+                .flat_map(|part| {
+                    // a panic in a builder thread is a bug: re-raise it here
+                    part.join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
+                .collect()
+        })
+    }
+
     pub fn document(&self, rec: &PatientRecord) -> TantivyDocument {
         let f = &self.f;
         let r = RankRecord::from_record(rec);

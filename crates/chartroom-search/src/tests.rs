@@ -724,3 +724,27 @@ fn note_titles_are_searched_with_the_text_and_prefixes_rank_like_words() {
         1
     );
 }
+
+#[test]
+fn a_large_change_set_is_indexed_whole_and_in_order() {
+    // enough records for the documents to be built on several threads
+    let names = ["Ortiz", "Nakamura", "Okafor", "Lindqvist", "Haddad"];
+    let records: Vec<PatientRecord> = (1..=5_000)
+        .map(|i| {
+            let family = format!("{}{}", names[i as usize % names.len()], i);
+            patient(i, "Casey", &family, "1970-01-01")
+        })
+        .collect();
+    let (_dir, idx) = build(Vec::new(), Vec::new());
+    let changes = || records.iter().cloned().map(IndexChange::Patient).collect();
+    idx.apply(changes()).expect("apply");
+    // again: every record replaces its own document (the id each delete names matches)
+    idx.apply(changes()).expect("apply again");
+    assert_eq!(idx.counts().expect("counts").patients, 5_000);
+    assert_eq!(idx.patient_ids().expect("ids").len(), 5_000);
+    // each document is its own record's: the MRN (1000 + id) finds that patient
+    for id in [1u64, 2_048, 4_321, 5_000] {
+        let (found, _) = top(&idx, &format!("{}", 1000 + id));
+        assert_eq!(found, id);
+    }
+}
