@@ -90,28 +90,27 @@ fn the_dependency_lists_parse() {
     assert!(all.iter().any(|d| d == "chartroom-services"), "{all:?}");
 }
 
-#[test]
-fn redb_is_a_dependency_of_the_store_crate_only_and_never_re_exported() {
-    assert_eq!(users_of("redb"), vec!["chartroom-store".to_string()]);
-    for (path, text) in sources_of("chartroom-store") {
+/// `dependency` is named by `krate`'s manifest alone and `krate` never re-exports it, so
+/// callers cannot be tied to it.
+fn only_behind(dependency: &str, krate: &str) {
+    assert_eq!(users_of(dependency), vec![krate.to_string()]);
+    for (path, text) in sources_of(krate) {
         assert!(
-            !text.contains("pub use redb"),
-            "{} re-exports redb: callers would be tied to it",
+            !text.contains(&format!("pub use {dependency}")),
+            "{} re-exports {dependency}",
             path.display()
         );
     }
 }
 
 #[test]
+fn redb_is_a_dependency_of_the_store_crate_only_and_never_re_exported() {
+    only_behind("redb", "chartroom-store");
+}
+
+#[test]
 fn tantivy_is_a_dependency_of_the_search_crate_only_and_never_re_exported() {
-    assert_eq!(users_of("tantivy"), vec!["chartroom-search".to_string()]);
-    for (path, text) in sources_of("chartroom-search") {
-        assert!(
-            !text.contains("pub use tantivy"),
-            "{} re-exports tantivy",
-            path.display()
-        );
-    }
+    only_behind("tantivy", "chartroom-search");
 }
 
 #[test]
