@@ -214,9 +214,9 @@ impl NoteIndex {
 
     /// `prefix*` as the words of the index that begin with it (up to
     /// [`PREFIX_EXPANSION`] of them), each scored like a typed word as common as the
-    /// commonest completion, so the best notes come first and tantivy can prune. A prefix with more completions than that (two or three
-    /// letters) matches them all through the term automaton, unscored: nothing is left
-    /// out, it is only slower.
+    /// commonest completion, so the best notes come first and tantivy can prune. A prefix
+    /// with more completions than that (two or three letters) matches them all through
+    /// the term automaton, unscored: nothing is left out, it is only slower.
     fn prefix_query(&self, searcher: &Searcher, prefix: &str) -> Result<Box<dyn Query>> {
         let mut completions: BTreeMap<Vec<u8>, u64> = BTreeMap::new();
         let upper = prefix_upper_bound(prefix.as_bytes());
@@ -251,8 +251,8 @@ impl NoteIndex {
             .filter_map(|(bytes, freq)| Some((String::from_utf8(bytes).ok()?, freq)))
             .map(|(word, freq)| {
                 let boost = blended / idf(freq, docs).max(f32::EPSILON);
-                let term: Box<dyn Query> = Box::new(BoostQuery::new(self.term_query(&word), boost));
-                (Occur::Should, term)
+                let word: Box<dyn Query> = Box::new(BoostQuery::new(self.term_query(&word), boost));
+                (Occur::Should, word)
             })
             .collect();
         Ok(Box::new(BooleanQuery::new(clauses)))
