@@ -63,7 +63,7 @@ use chart_upsert::{
 };
 use chartroom_domain::{Encounter, PatientId, ProviderId};
 use chartroom_store::{Store, StoreError};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use synthea::ProviderRow;
@@ -378,17 +378,25 @@ fn import_encounters(
     let read = store.read().map_err(store_error)?;
     let mut tx = store.write().map_err(store_error)?;
     let mut taken = TakenNumbers::default();
+    // Patients imported earlier (not in this patients.csv) whose visits change here: the
+    // index holds each patient's encounter numbers, and only a written patient is queued
+    // for it, so they are written again (unchanged) before the commit.
+    let mut requeue: HashSet<PatientId> = HashSet::new();
     synthea::read_encounters(dir, |row| {
         let patient = match patients.get(&row.patient) {
             Some(id) => *id,
-            None => read.patient_by_identifier(SYNTHEA_SYSTEM, &row.patient).map_err(store_error)?.ok_or_else(|| {
-                ImportError::Field {
-                    file: FILE.into(),
-                    line: row.line,
-                    column: "PATIENT",
-                    problem: "refers to a patient Id that is neither in patients.csv nor already imported".into(),
-                }
-            })?,
+            None => {
+                let id = read.patient_by_identifier(SYNTHEA_SYSTEM, &row.patient).map_err(store_error)?.ok_or_else(|| {
+                    ImportError::Field {
+                        file: FILE.into(),
+                        line: row.line,
+                        column: "PATIENT",
+                        problem: "refers to a patient Id that is neither in patients.csv nor already imported".into(),
+                    }
+                })?;
+                requeue.insert(id);
+                id
+            }
         };
         // An attending missing from providers.csv leaves the encounter without one (and is
         // counted): losing every encounter of the file over it would be worse.
@@ -436,5 +444,10 @@ fn import_encounters(
         }
         Ok(())
     })?;
+    for id in requeue {
+        if let Some(patient) = read.patient(id).map_err(store_error)? {
+            tx.put_patient(&patient).map_err(store_error)?;
+        }
+    }
     tx.commit().map_err(store_error)
 }

@@ -577,3 +577,48 @@ fn a_shared_licence_is_kept_on_both_charts_and_flagged() {
     assert_eq!(read.identifier_conflicts(one).expect("flags"), vec![two]);
     assert_eq!(read.identifier_conflicts(two).expect("flags"), vec![one]);
 }
+
+#[test]
+fn a_visit_for_a_patient_imported_earlier_queues_the_patient_for_the_index() {
+    // The index holds each patient's encounter numbers; a later encounters.csv whose
+    // patient is not in that export's patients.csv must still bring the patient's index
+    // record up to date.
+    let (_dir, store) = open_store();
+    import_synthea_csv(&store, &fixtures().join("synthea-reordered")).expect("first import");
+    store
+        .ack_outbox(u64::MAX)
+        .expect("the index took everything");
+    let later = tempfile::tempdir().expect("temp dir");
+    let source = fixtures().join("synthea-reordered");
+    let header = |file: &str| {
+        let text = std::fs::read_to_string(source.join(file)).expect("fixture");
+        text.lines().next().expect("header").to_string()
+    };
+    std::fs::write(
+        later.path().join("patients.csv"),
+        header("patients.csv") + "\n",
+    )
+    .expect("write");
+    std::fs::write(
+        later.path().join("encounters.csv"),
+        format!(
+            "{}\n,,,,,Encounter for check up,,ambulatory,,,,00000000-0000-4000-8000-000000000001,2024-06-01T10:30:00Z,2024-06-01T10:00:00Z,00000000-0000-4000-a000-0000000000f1\n",
+            header("encounters.csv")
+        ),
+    )
+    .expect("write");
+    let report = import_synthea_csv(&store, later.path()).expect("later import");
+    assert_eq!(report.encounters_added, 1);
+    let read = store.read().expect("read");
+    let id = read
+        .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000001")
+        .expect("lookup")
+        .expect("found");
+    let queued: Vec<_> = read
+        .outbox(100)
+        .expect("outbox")
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect();
+    assert_eq!(queued, vec![chartroom_store::OutboxItem::Patient(id)]);
+}
