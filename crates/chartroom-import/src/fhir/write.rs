@@ -63,6 +63,12 @@ pub(super) struct FileWrite<'a, 's> {
     pub state: &'a mut ImportState,
     pub report: &'a mut FhirImportReport,
     pub full_urls: FullUrls,
+    /// Charts stored by an earlier import that this file adds to: the index holds each
+    /// chart's visit numbers and only a written chart is queued for it, so these are
+    /// written again (unchanged) at the end of the file.
+    pub earlier_charts: HashSet<PatientId>,
+    /// Charts this file writes itself (queued already; never overwritten at the end).
+    pub charts_written: HashSet<PatientId>,
 }
 
 pub(crate) fn write_file(
@@ -96,8 +102,11 @@ pub(crate) fn write_file(
         state,
         report,
         full_urls,
+        earlier_charts: HashSet::new(),
+        charts_written: HashSet::new(),
     };
     w.write(parsed.items)?;
+    w.requeue_earlier_charts()?;
     w.tx.commit().map_err(store_error)
 }
 
@@ -330,6 +339,7 @@ impl FileWrite<'_, '_> {
             newly_marked = marks_hiv && add_hiv(chart);
         })
         .map_err(|e| self.store_error(e))?;
+        self.charts_written.insert(id);
         match upserted {
             Upserted::Added => self.report.patients_added += 1,
             Upserted::Updated => self.report.patients_updated += 1,
@@ -346,6 +356,26 @@ impl FileWrite<'_, '_> {
         Ok(())
     }
 
+    /// Queues for the index the earlier import's charts this file added to (see
+    /// [`FileWrite::earlier_charts`]), unless this file wrote them itself.
+    fn requeue_earlier_charts(&mut self) -> Result<(), FhirImportError> {
+        let mut ids: Vec<PatientId> = self
+            .earlier_charts
+            .difference(&self.charts_written)
+            .copied()
+            .collect();
+        ids.sort_unstable();
+        for id in ids {
+            let chart = self.read.patient(id).map_err(|e| self.store_error(e))?;
+            if let Some(chart) = chart {
+                self.tx
+                    .put_patient(&chart)
+                    .map_err(|e| self.store_error(e))?;
+            }
+        }
+        Ok(())
+    }
+
     /// HIV evidence in this file about charts written by an earlier file or import.
     fn mark_hiv_elsewhere(&mut self, hiv: &HivSubjects) -> Result<(), FhirImportError> {
         for id in &hiv.elsewhere {
@@ -355,6 +385,7 @@ impl FileWrite<'_, '_> {
                     self.tx
                         .put_patient(&chart)
                         .map_err(|e| self.store_error(e))?;
+                    self.charts_written.insert(chart.id);
                     self.report.hiv_marked += 1;
                 }
             }
@@ -365,7 +396,7 @@ impl FileWrite<'_, '_> {
     /// The patient a resource belongs to: in this import, else imported before. An
     /// unresolvable patient fails the file (a chart's data must not float free).
     pub(super) fn subject(
-        &self,
+        &mut self,
         item: &Item,
         subject: Option<&Reference>,
     ) -> Result<PatientId, FhirImportError> {
@@ -393,6 +424,7 @@ impl FileWrite<'_, '_> {
                 .patient_by_identifier(SYNTHEA_SYSTEM, source)
                 .map_err(|e| self.store_error(e))?;
             if let Some(id) = found {
+                self.earlier_charts.insert(id);
                 return Ok(id);
             }
         }

@@ -386,3 +386,44 @@ fn a_csv_patient_imported_again_from_fhir_is_the_same_chart() {
         .iter()
         .any(|i| i.system == "http://hospital.example.org" && i.value == "H-12345"));
 }
+
+/// An Encounter file whose patient came in by an earlier import queues that chart for the
+/// index (which holds each chart's visit numbers).
+#[test]
+fn a_visit_for_a_chart_imported_earlier_queues_the_chart_for_the_index() {
+    let (dir, store) = open_store();
+    chartroom_import::import_synthea_csv(&store, &chartroom_testkit::fixture("synthea-good"))
+        .expect("csv");
+    store
+        .ack_outbox(u64::MAX)
+        .expect("the index took everything");
+    let id = store
+        .read()
+        .expect("read")
+        .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000002")
+        .expect("lookup")
+        .expect("csv patient");
+    let file = dir.path().join("Encounter.ndjson");
+    std::fs::write(
+        &file,
+        concat!(
+            r#"{"resourceType":"Encounter","id":"enc-later-1","status":"finished","#,
+            r#""class":{"code":"AMB"},"period":{"start":"2025-03-01T10:00:00Z","#,
+            r#""end":"2025-03-01T10:30:00Z"},"#,
+            r#""subject":{"reference":"Patient/00000000-0000-4000-8000-000000000002"}}"#,
+            "\n"
+        ),
+    )
+    .expect("write");
+    let report = import_fhir(&store, &file).expect("fhir");
+    assert_eq!(report.encounters_added, 1);
+    let queued: Vec<_> = store
+        .read()
+        .expect("read")
+        .outbox(100)
+        .expect("outbox")
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect();
+    assert_eq!(queued, vec![chartroom_store::OutboxItem::Patient(id)]);
+}
