@@ -609,16 +609,14 @@ fn a_visit_for_a_patient_imported_earlier_queues_the_patient_for_the_index() {
     .expect("write");
     let report = import_synthea_csv(&store, later.path()).expect("later import");
     assert_eq!(report.encounters_added, 1);
-    let read = store.read().expect("read");
-    let id = read
+    let id = store
+        .read()
+        .expect("read")
         .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000001")
         .expect("lookup")
         .expect("found");
-    let queued: Vec<_> = read
-        .outbox(100)
-        .expect("outbox")
-        .into_iter()
-        .map(|(_, item)| item)
-        .collect();
-    assert_eq!(queued, vec![chartroom_store::OutboxItem::Patient(id)]);
+    assert_eq!(
+        chartroom_testkit::queued_for_index(&store),
+        vec![chartroom_store::OutboxItem::Patient(id)]
+    );
 }

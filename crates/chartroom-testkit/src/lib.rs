@@ -4,7 +4,7 @@
 #![allow(clippy::expect_used)] // test helpers: a failed fixture is a failed test
 
 use chartroom_domain::{Patient, PatientFlags, PersonName, Sex};
-use chartroom_store::Store;
+use chartroom_store::{OutboxItem, Store};
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 
@@ -72,6 +72,19 @@ pub fn plant_patient(store: &Store, mut patient: Patient) -> Patient {
     tx.put_patient(&patient).expect("put patient");
     tx.commit().expect("commit");
     patient
+}
+
+/// What the store has queued for the search index and the index has not taken yet,
+/// oldest first (up to 1,000 entries).
+pub fn queued_for_index(store: &Store) -> Vec<OutboxItem> {
+    store
+        .read()
+        .expect("read")
+        .outbox(1_000)
+        .expect("outbox")
+        .into_iter()
+        .map(|(_, item)| item)
+        .collect()
 }
 
 /// Peak resident memory of this process so far (Linux `VmHWM`), in MB; 0 elsewhere.

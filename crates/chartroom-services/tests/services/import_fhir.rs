@@ -417,13 +417,8 @@ fn a_visit_for_a_chart_imported_earlier_queues_the_chart_for_the_index() {
     .expect("write");
     let report = import_fhir(&store, &file).expect("fhir");
     assert_eq!(report.encounters_added, 1);
-    let queued: Vec<_> = store
-        .read()
-        .expect("read")
-        .outbox(100)
-        .expect("outbox")
-        .into_iter()
-        .map(|(_, item)| item)
-        .collect();
-    assert_eq!(queued, vec![chartroom_store::OutboxItem::Patient(id)]);
+    assert_eq!(
+        chartroom_testkit::queued_for_index(&store),
+        vec![chartroom_store::OutboxItem::Patient(id)]
+    );
 }
