@@ -7,8 +7,9 @@ use super::read::ReadTx;
 use super::tables::*;
 use super::{Result, Store, StoreError};
 use chartroom_domain::privacy::RosterEntry;
-use redb::{ReadableTable, ReadableTableMetadata, Table};
+use redb::{ReadableTable, ReadableTableMetadata, Table, TableDefinition, WriteTransaction};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// What an interned name is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -79,21 +80,43 @@ fn i64_at(b: &[u8], at: usize) -> i64 {
     time_from(x)
 }
 
-fn key4(first: u32, time: i64, third: u32, action: u32) -> AccessKey {
-    let mut k = [0u8; 20];
-    k[..4].copy_from_slice(&first.to_be_bytes());
-    k[4..12].copy_from_slice(&time_bytes(time));
-    k[12..16].copy_from_slice(&third.to_be_bytes());
-    k[16..].copy_from_slice(&action.to_be_bytes());
+/// `(day, first, time, third, action)`: an event key of either event table.
+fn key_at(day: i64, first: u32, time: i64, third: u32, action: u32) -> AccessKey {
+    let mut k = [0u8; 24];
+    k[..4].copy_from_slice(&day_bytes(day));
+    k[4..8].copy_from_slice(&first.to_be_bytes());
+    k[8..16].copy_from_slice(&time_bytes(time));
+    k[16..20].copy_from_slice(&third.to_be_bytes());
+    k[20..].copy_from_slice(&action.to_be_bytes());
+    k
+}
+
+fn event_key(first: u32, time: i64, third: u32, action: u32) -> AccessKey {
+    key_at(day_of(time), first, time, third, action)
+}
+
+fn day_bytes(day: i64) -> [u8; 4] {
+    ((day + (1 << 31)) as u32).to_be_bytes()
+}
+
+fn day_from(b: &[u8]) -> i64 {
+    i64::from(u32_at(b, 0)) - (1 << 31)
+}
+
+/// `(name id, day)`: a row of the patient-days or user-days table.
+fn days_key(id: u32, day: i64) -> DayKey {
+    let mut k = [0u8; 8];
+    k[..4].copy_from_slice(&id.to_be_bytes());
+    k[4..].copy_from_slice(&day_bytes(day));
     k
 }
 
 impl AccessRow {
     fn patient_key(&self) -> AccessKey {
-        key4(self.patient, self.time_us, self.user, self.action)
+        event_key(self.patient, self.time_us, self.user, self.action)
     }
     fn user_key(&self) -> AccessKey {
-        key4(self.user, self.time_us, self.patient, self.action)
+        event_key(self.user, self.time_us, self.patient, self.action)
     }
     fn value(&self) -> AccessValue {
         let mut v = [0u8; 16];
@@ -105,28 +128,27 @@ impl AccessRow {
     }
     fn from_patient_row(k: &AccessKey, v: &AccessValue) -> AccessRow {
         AccessRow {
-            patient: u32_at(k, 0),
-            time_us: i64_at(k, 4),
-            user: u32_at(k, 12),
-            action: u32_at(k, 16),
+            patient: u32_at(k, 4),
+            time_us: i64_at(k, 8),
+            user: u32_at(k, 16),
+            action: u32_at(k, 20),
             workstation: u32_at(v, 0),
             department: u32_at(v, 4),
             source: u32_at(v, 8),
             offset_secs: u32_at(v, 12) as i32,
         }
     }
+    /// A row of schema 3's `access-by-patient-1` (patient, time, user, action).
+    fn from_v1_row(k: &AccessKeyV1, v: &AccessValue) -> AccessRow {
+        let mut key = [0u8; 24];
+        key[4..].copy_from_slice(k);
+        AccessRow::from_patient_row(&key, v)
+    }
 }
 
 /// UTC day number of a time (days since 1970-01-01).
 pub fn day_of(time_us: i64) -> i64 {
     time_us.div_euclid(86_400_000_000)
-}
-
-fn day_key(day: i64, patient: u32) -> DayKey {
-    let mut k = [0u8; 8];
-    k[..4].copy_from_slice(&((day + (1 << 31)) as u32).to_be_bytes());
-    k[4..].copy_from_slice(&patient.to_be_bytes());
-    k
 }
 
 /// Names of the access tables both ways: the whole dictionary (rule runs) or only the
@@ -147,21 +169,114 @@ impl AccessNames {
     }
 }
 
+/// The keys of `id`'s events on `day` with `from_us <= time < to_us`: `lo..hi`.
+fn day_range(day: i64, id: u32, from_us: i64, to_us: i64) -> (AccessKey, AccessKey) {
+    let lo = key_at(day, id, from_us, 0, 0);
+    let hi = key_at(day, id, to_us, 0, 0);
+    (lo, hi)
+}
+
 /// Rows buffered before a sorted flush: sorted keys make the B-tree inserts local.
 const FLUSH_ROWS: usize = 1_000_000;
 
+/// One of the two halves of the event tables: the rows by patient (with the patients'
+/// days) or the index by user (with the users' days). An import writes the two on two
+/// threads, each from its own sorted copy of a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Patient,
+    User,
+}
+
+struct SideTables<'t> {
+    side: Side,
+    by_patient: Option<Table<'t, &'static AccessKey, &'static AccessValue>>,
+    by_user: Option<Table<'t, &'static AccessKey, ()>>,
+    days: Table<'t, &'static DayKey, ()>,
+    day_keys: Vec<DayKey>,
+}
+
+impl<'t> SideTables<'t> {
+    fn open(txn: &'t WriteTransaction, side: Side) -> Result<Self> {
+        Ok(match side {
+            Side::Patient => SideTables {
+                side,
+                by_patient: Some(txn.open_table(ACCESS_BY_PATIENT)?),
+                by_user: None,
+                days: txn.open_table(ACCESS_PATIENT_DAYS)?,
+                day_keys: Vec::new(),
+            },
+            Side::User => SideTables {
+                side,
+                by_patient: None,
+                by_user: Some(txn.open_table(ACCESS_BY_USER)?),
+                days: txn.open_table(ACCESS_USER_DAYS)?,
+                day_keys: Vec::new(),
+            },
+        })
+    }
+
+    /// Writes a batch (in any order; sorted here, so the inserts walk the tree once) and
+    /// returns how many events were new (counted on the patient side only).
+    fn write(&mut self, rows: &mut [AccessRow]) -> Result<u64> {
+        let mut added = 0;
+        match self.side {
+            // Integer tuples, not the key bytes: comparing them is the sort's hot loop.
+            Side::Patient => rows.sort_unstable_by_key(|r| {
+                (day_of(r.time_us), r.patient, r.time_us, r.user, r.action)
+            }),
+            Side::User => rows.sort_unstable_by_key(|r| {
+                (day_of(r.time_us), r.user, r.time_us, r.patient, r.action)
+            }),
+        }
+        for row in rows.iter() {
+            let day = day_of(row.time_us);
+            if let Some(table) = &mut self.by_patient {
+                if table.insert(&row.patient_key(), &row.value())?.is_none() {
+                    added += 1;
+                }
+                self.day_keys.push(days_key(row.patient, day));
+            }
+            if let Some(table) = &mut self.by_user {
+                table.insert(&row.user_key(), ())?;
+                self.day_keys.push(days_key(row.user, day));
+            }
+        }
+        self.day_keys.sort_unstable();
+        self.day_keys.dedup();
+        for day in &self.day_keys {
+            self.days.insert(day, ())?;
+        }
+        self.day_keys.clear();
+        Ok(added)
+    }
+}
+
+/// Writes one side from the batches it receives until the sender hangs up; returns the
+/// number of new events.
+fn write_side(
+    txn: &WriteTransaction,
+    side: Side,
+    batches: Receiver<Vec<AccessRow>>,
+) -> Result<u64> {
+    let mut tables = SideTables::open(txn, side)?;
+    let mut added = 0;
+    for mut batch in batches {
+        added += tables.write(&mut batch)?;
+    }
+    Ok(added)
+}
+
 /// The writer of one import: everything it writes commits together or not at all.
 pub struct AccessWriter<'t> {
-    by_patient: Table<'t, &'static AccessKey, &'static AccessValue>,
-    by_user: Table<'t, &'static AccessKey, ()>,
-    days: Table<'t, &'static DayKey, ()>,
+    /// To the two threads writing the event tables (patient side, user side).
+    sides: [SyncSender<Vec<AccessRow>>; 2],
     names: Table<'t, &'static [u8], &'static NameKey>,
     name_of: Table<'t, &'static NameKey, &'static [u8]>,
     roster: Table<'t, &'static NameKey, &'static [u8]>,
     cache: [HashMap<Box<str>, u32>; 6],
     next_name: u32,
     buffer: Vec<AccessRow>,
-    added: u64,
 }
 
 impl AccessWriter<'_> {
@@ -203,29 +318,20 @@ impl AccessWriter<'_> {
         Ok(())
     }
 
+    /// Hands the buffered rows to the two side writers and goes back to parsing while
+    /// they insert. At most one batch waits per side, so memory stays bounded.
     fn flush(&mut self) -> Result<()> {
-        let mut rows = std::mem::take(&mut self.buffer);
-        rows.sort_unstable();
-        let mut days: BTreeSet<DayKey> = BTreeSet::new();
-        for row in &rows {
-            if self
-                .by_patient
-                .insert(&row.patient_key(), &row.value())?
-                .is_none()
-            {
-                self.added += 1;
-            }
-            days.insert(day_key(day_of(row.time_us), row.patient));
+        if self.buffer.is_empty() {
+            return Ok(());
         }
-        rows.sort_unstable_by_key(|r| (r.user, r.time_us, r.patient, r.action));
-        for row in &rows {
-            self.by_user.insert(&row.user_key(), ())?;
-        }
-        for day in &days {
-            self.days.insert(day, ())?;
-        }
-        rows.clear();
-        self.buffer = rows;
+        let rows = std::mem::replace(&mut self.buffer, Vec::with_capacity(FLUSH_ROWS));
+        // A side that hung up failed; its own error is reported when it is joined.
+        self.sides[1]
+            .send(rows.clone())
+            .map_err(|_| StoreError::WriterStopped)?;
+        self.sides[0]
+            .send(rows)
+            .map_err(|_| StoreError::WriterStopped)?;
         Ok(())
     }
 
@@ -256,23 +362,36 @@ impl Store {
                 Some((k, _)) => u32::from_be_bytes(*k.value()).saturating_add(1),
                 None => 1,
             };
-            let mut writer = AccessWriter {
-                by_patient: txn
-                    .open_table(ACCESS_BY_PATIENT)
-                    .map_err(StoreError::from)?,
-                by_user: txn.open_table(ACCESS_BY_USER).map_err(StoreError::from)?,
-                days: txn.open_table(ACCESS_DAYS).map_err(StoreError::from)?,
-                names: txn.open_table(ACCESS_NAMES).map_err(StoreError::from)?,
-                name_of,
-                roster: txn.open_table(ROSTER).map_err(StoreError::from)?,
-                cache: Default::default(),
-                next_name,
-                buffer: Vec::new(),
-                added: 0,
-            };
-            let value = run(&mut writer)?;
-            writer.flush()?;
-            (value, writer.added)
+            let names = txn.open_table(ACCESS_NAMES).map_err(StoreError::from)?;
+            let roster = txn.open_table(ROSTER).map_err(StoreError::from)?;
+            let txn = &txn;
+            std::thread::scope(|scope| {
+                let (patient_tx, patient_rx) = sync_channel(1);
+                let (user_tx, user_rx) = sync_channel(1);
+                let patient_side = scope.spawn(move || write_side(txn, Side::Patient, patient_rx));
+                let user_side = scope.spawn(move || write_side(txn, Side::User, user_rx));
+                let mut writer = AccessWriter {
+                    sides: [patient_tx, user_tx],
+                    names,
+                    name_of,
+                    roster,
+                    cache: Default::default(),
+                    next_name,
+                    buffer: Vec::new(),
+                };
+                let value =
+                    run(&mut writer).and_then(|v| writer.flush().map(|()| v).map_err(E::from));
+                // Hanging up ends both side writers; their errors come before the one
+                // the parser saw when a side stopped.
+                drop(writer);
+                let added = join_side(patient_side);
+                let user = join_side(user_side);
+                let added = added.and_then(|n| user.map(|_| n)).map_err(E::from);
+                match (value, added) {
+                    (Ok(v), Ok(n)) => Ok((v, n)),
+                    (Err(e), Ok(_)) | (_, Err(e)) => Err(e),
+                }
+            })?
         };
         txn.commit().map_err(StoreError::from)?;
         Ok((value, added))
@@ -349,13 +468,14 @@ impl ReadTx {
         from_us: i64,
         to_us: i64,
     ) -> Result<Vec<AccessRow>> {
-        let table = self.open(ACCESS_BY_PATIENT)?;
-        let lo = key4(patient, from_us, 0, 0);
-        let hi = key4(patient, to_us, 0, 0);
+        let rows = self.open(ACCESS_BY_PATIENT)?;
         let mut out = Vec::new();
-        for row in table.range::<&AccessKey>(&lo..&hi)? {
-            let (k, v) = row?;
-            out.push(AccessRow::from_patient_row(k.value(), v.value()));
+        for day in self.access_days(ACCESS_PATIENT_DAYS, patient, from_us, to_us)? {
+            let (lo, hi) = day_range(day, patient, from_us, to_us);
+            for row in rows.range::<&AccessKey>(&lo..&hi)? {
+                let (k, v) = row?;
+                out.push(AccessRow::from_patient_row(k.value(), v.value()));
+            }
         }
         Ok(out)
     }
@@ -364,38 +484,63 @@ impl ReadTx {
     pub fn access_by_user(&self, user: u32, from_us: i64, to_us: i64) -> Result<Vec<AccessRow>> {
         let index = self.open(ACCESS_BY_USER)?;
         let rows = self.open(ACCESS_BY_PATIENT)?;
-        let lo = key4(user, from_us, 0, 0);
-        let hi = key4(user, to_us, 0, 0);
         let mut out = Vec::new();
-        for row in index.range::<&AccessKey>(&lo..&hi)? {
-            let (k, _) = row?;
-            let k = k.value();
-            let (time, patient, action) = (i64_at(k, 4), u32_at(k, 12), u32_at(k, 16));
-            let pk = key4(patient, time, user, action);
-            let v = rows.get(&pk)?.ok_or_else(|| StoreError::Corrupt {
-                table: ACCESS_BY_USER_NAME,
-                key: format!("user {user} at {time}"),
-                reason: "points at a missing access event".into(),
-            })?;
-            out.push(AccessRow::from_patient_row(&pk, v.value()));
+        for day in self.access_days(ACCESS_USER_DAYS, user, from_us, to_us)? {
+            let (lo, hi) = day_range(day, user, from_us, to_us);
+            for row in index.range::<&AccessKey>(&lo..&hi)? {
+                let (k, _) = row?;
+                let k = k.value();
+                let (time, patient, action) = (i64_at(k, 8), u32_at(k, 16), u32_at(k, 20));
+                let pk = key_at(day, patient, time, user, action);
+                let v = rows.get(&pk)?.ok_or_else(|| StoreError::Corrupt {
+                    table: ACCESS_BY_USER_NAME,
+                    key: format!("user {user} at {time}"),
+                    reason: "points at a missing access event".into(),
+                })?;
+                out.push(AccessRow::from_patient_row(&pk, v.value()));
+            }
         }
         Ok(out)
     }
 
-    /// Every access with `from_us <= time < to_us`, by patient then time. Reads only the
-    /// patients the day index lists for those days.
-    pub fn access_in(&self, from_us: i64, to_us: i64) -> Result<Vec<AccessRow>> {
-        let days = self.open(ACCESS_DAYS)?;
-        let mut patients: BTreeSet<u32> = BTreeSet::new();
-        let lo = day_key(day_of(from_us), 0);
-        let hi = day_key(day_of(to_us.saturating_sub(1)), u32::MAX);
-        for row in days.range::<&DayKey>(&lo..=&hi)? {
-            let (k, _) = row?;
-            patients.insert(u32_at(k.value(), 4));
+    /// The days in `[from_us, to_us)` on which `id` (a patient or a user, by `table`)
+    /// has access events.
+    fn access_days(
+        &self,
+        table: TableDefinition<&'static DayKey, ()>,
+        id: u32,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<Vec<i64>> {
+        if to_us <= from_us {
+            return Ok(Vec::new());
         }
+        let days = self.open(table)?;
+        let lo = days_key(id, day_of(from_us));
+        let hi = days_key(id, day_of(to_us - 1));
         let mut out = Vec::new();
-        for p in patients {
-            out.extend(self.access_of_patient(p, from_us, to_us)?);
+        for row in days.range::<&DayKey>(&lo..=&hi)? {
+            out.push(day_from(&row?.0.value()[4..]));
+        }
+        Ok(out)
+    }
+
+    /// Every access with `from_us <= time < to_us`, by day, then patient, then time:
+    /// one range of the day-led event table.
+    pub fn access_in(&self, from_us: i64, to_us: i64) -> Result<Vec<AccessRow>> {
+        let mut out = Vec::new();
+        if to_us <= from_us {
+            return Ok(out);
+        }
+        let rows = self.open(ACCESS_BY_PATIENT)?;
+        let lo = key_at(day_of(from_us), 0, i64::MIN, 0, 0);
+        let hi = key_at(day_of(to_us - 1), u32::MAX, i64::MAX, u32::MAX, u32::MAX);
+        for row in rows.range::<&AccessKey>(&lo..=&hi)? {
+            let (k, v) = row?;
+            let r = AccessRow::from_patient_row(k.value(), v.value());
+            if (from_us..to_us).contains(&r.time_us) {
+                out.push(r);
+            }
         }
         Ok(out)
     }
@@ -416,4 +561,44 @@ impl ReadTx {
         }
         Ok(out)
     }
+}
+
+fn join_side(handle: std::thread::ScopedJoinHandle<'_, Result<u64>>) -> Result<u64> {
+    handle.join().unwrap_or(Err(StoreError::WriterStopped))
+}
+
+/// Schema 4: copies schema 3's patient-led event rows into the day-led tables, in sorted
+/// batches like an import, then deletes the v1 tables (the by-user and day indexes are
+/// rebuilt from the rows). A store without them (created by this build) has nothing to
+/// copy.
+pub(crate) fn migrate_events_from_v1(txn: &WriteTransaction) -> Result<u64> {
+    let mut copied = 0;
+    {
+        let old = match txn.open_table(ACCESS_BY_PATIENT_V1) {
+            Ok(t) => t,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
+            Err(e) => return Err(e.into()),
+        };
+        let mut patients = SideTables::open(txn, Side::Patient)?;
+        let mut users = SideTables::open(txn, Side::User)?;
+        let mut batch: Vec<AccessRow> = Vec::new();
+        let mut write = |batch: &mut Vec<AccessRow>| -> Result<u64> {
+            let added = patients.write(batch)?;
+            users.write(batch)?;
+            batch.clear();
+            Ok(added)
+        };
+        for row in old.iter()? {
+            let (k, v) = row?;
+            batch.push(AccessRow::from_v1_row(k.value(), v.value()));
+            if batch.len() >= FLUSH_ROWS {
+                copied += write(&mut batch)?;
+            }
+        }
+        copied += write(&mut batch)?;
+    }
+    txn.delete_table(ACCESS_BY_PATIENT_V1)?;
+    txn.delete_table(ACCESS_BY_USER_V1)?;
+    txn.delete_table(ACCESS_DAYS_V1)?;
+    Ok(copied)
 }

@@ -95,6 +95,10 @@ pub enum StoreError {
     /// for itself forever. Use the `WriteTx`'s own methods instead.
     #[error("a write transaction is already open on this thread (use WriteTx::append_audit inside an action)")]
     NestedWrite,
+    /// A thread writing an import's access events stopped (its own error, if any, is
+    /// the one reported).
+    #[error("an access-event writer thread stopped")]
+    WriterStopped,
 }
 
 pub type Result<T> = std::result::Result<T, StoreError>;

@@ -20,12 +20,13 @@ use serde::Serialize;
 use std::path::Path;
 
 /// The schema version this build writes and understands.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 type Migration = fn(&WriteTransaction) -> Result<()>;
 
 /// `MIGRATIONS[i]` brings the store from version `i` to version `i + 1`.
-const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [migrate_to_1, migrate_to_2, migrate_to_3];
+pub(crate) const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] =
+    [migrate_to_1, migrate_to_2, migrate_to_3, migrate_to_4];
 
 /// v1: creates every table and the meta entries (counters start at 1, MRNs at 100001).
 pub(crate) fn migrate_to_1(txn: &WriteTransaction) -> Result<()> {
@@ -87,6 +88,17 @@ fn migrate_to_2(txn: &WriteTransaction) -> Result<()> {
 /// registered `since 3`.
 fn migrate_to_3(txn: &WriteTransaction) -> Result<()> {
     tables::create_since(txn, 3)?;
+    Ok(())
+}
+
+/// v4 (access-log scale): access events keyed by day first, so an import's batches land
+/// at the end of the table; the patient-led v1 event tables are copied over and deleted.
+fn migrate_to_4(txn: &WriteTransaction) -> Result<()> {
+    tables::create_since(txn, 4)?;
+    let copied = crate::access::migrate_events_from_v1(txn)?;
+    if copied > 0 {
+        tracing::info!(events = copied, "access events re-keyed by day");
+    }
     Ok(())
 }
 

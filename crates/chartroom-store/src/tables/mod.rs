@@ -90,7 +90,7 @@ pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
 pub(crate) type AccessTable<'t> = Table<'t, &'static AccessKey, &'static AccessValue>;
 /// A key-only index of access keys.
 pub(crate) type AccessIndexTable<'t> = Table<'t, &'static AccessKey, ()>;
-/// Patients touched per day.
+/// The days a patient or user appears in the access events.
 pub(crate) type DayTable<'t> = Table<'t, &'static DayKey, ()>;
 /// Interned names: kind + text → 4-byte id.
 pub(crate) type NamesTable<'t> = Table<'t, &'static [u8], &'static NameKey>;
@@ -217,9 +217,10 @@ tables! {
     destructions:            DESTRUCTIONS          as RowTable,     since 3;
     // Access-log review: imported access events, their name dictionary, the HR roster,
     // cases and alert dispositions.
-    access_by_patient:       ACCESS_BY_PATIENT     as AccessTable,  since 3, counted as access_events;
-    access_by_user:          ACCESS_BY_USER        as AccessIndexTable, since 3;
-    access_days:             ACCESS_DAYS           as DayTable,     since 3;
+    access_by_patient:       ACCESS_BY_PATIENT     as AccessTable,  since 4, counted as access_events;
+    access_by_user:          ACCESS_BY_USER        as AccessIndexTable, since 4;
+    access_patient_days:     ACCESS_PATIENT_DAYS   as DayTable,     since 4;
+    access_user_days:        ACCESS_USER_DAYS      as DayTable,     since 4;
     access_names:            ACCESS_NAMES          as NamesTable,   since 3;
     access_name_of:          ACCESS_NAME_OF        as NameRowTable, since 3;
     roster:                  ROSTER                as NameRowTable, since 3, counted as roster;
