@@ -112,7 +112,8 @@ fn make(data: &Path, out: &Path, per_kind: usize, seed: u64) -> Result<ExitCode>
         })
         .collect();
     let nickname_of = |given: &str| chartroom_domain::matching::nickname_for(given);
-    let queries = eval_queries(&eval, per_kind, seed, &nickname_of);
+    let census = services.name_census(&session, &purpose)?;
+    let queries = eval_queries(&eval, per_kind, seed, &nickname_of, &census);
     let file =
         std::fs::File::create(out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut w = BufWriter::new(file);

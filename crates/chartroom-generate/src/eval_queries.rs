@@ -177,6 +177,37 @@ fn slipped_date(rng: &mut ChaCha8Rng, dob: NaiveDate, today_year: i32) -> Option
     candidates.choose(rng).copied()
 }
 
+/// How many charts of the whole population carry each family name and each given +
+/// family pair (lowercased). A query with no date of birth can only name one patient
+/// when nobody else has that name, so `rare_name_typo` judges rarity here, on the
+/// population, not on the sample (at 1M patients a name seen once in a sample of 8,000
+/// is often a father's and his son's), and keeps only typos that spell nobody's name.
+#[derive(Clone, Debug, Default)]
+pub struct NameCensus {
+    family: HashMap<String, u32>,
+    full: HashMap<(String, String), u32>,
+}
+
+impl NameCensus {
+    /// Counts one chart.
+    pub fn add(&mut self, given: &str, family: &str) {
+        let (given, family) = (lower(given), lower(family));
+        *self.full.entry((given, family.clone())).or_default() += 1;
+        *self.family.entry(family).or_default() += 1;
+    }
+    /// Charts with this (lowercased) family name.
+    pub fn family(&self, family: &str) -> u32 {
+        self.family.get(family).copied().unwrap_or(0)
+    }
+    /// Charts with this (lowercased) given and family name.
+    pub fn full(&self, given: &str, family: &str) -> u32 {
+        self.full
+            .get(&(given.to_string(), family.to_string()))
+            .copied()
+            .unwrap_or(0)
+    }
+}
+
 /// Makes up to one query of each kind for each sampled patient, then keeps at most
 /// `per_kind` per kind. Deterministic for `seed`. `nickname_of` maps a given name to a
 /// nickname in use (`robert` → `bob`), or `None`.
@@ -185,16 +216,10 @@ pub fn eval_queries(
     per_kind: usize,
     seed: u64,
     nickname_of: &dyn Fn(&str) -> Option<String>,
+    census: &NameCensus,
 ) -> Vec<EvalQuery> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut by_kind: Vec<Vec<EvalQuery>> = vec![Vec::new(); KINDS.len()];
-    // family names seen once in the sample: the rare names of `rare_name_typo`
-    let mut family_count: HashMap<String, usize> = HashMap::new();
-    for ep in patients {
-        *family_count
-            .entry(lower(&ep.patient.name.family))
-            .or_default() += 1;
-    }
     for ep in patients {
         let p = ep.patient;
         let given = lower(&p.name.given);
@@ -350,7 +375,7 @@ pub fn eval_queries(
             &family,
             &dob,
             nickname_of,
-            &family_count,
+            census,
             &mut push,
         );
         partial_date_kinds(p, &given, &family, &mut push);
@@ -372,7 +397,7 @@ fn combined_kinds(
     family: &str,
     dob: &str,
     nickname_of: &dyn Fn(&str) -> Option<String>,
-    family_count: &HashMap<String, usize>,
+    census: &NameCensus,
     push: &mut impl FnMut(&'static str, String),
 ) {
     let today = chrono::Utc::now().year();
@@ -408,9 +433,17 @@ fn combined_kinds(
         let f = typo(rng, family);
         push("typo_both_dob", format!("{g} {f} {dob}"));
     }
-    let rare = family_count.get(family).is_some_and(|n| *n == 1) && family.len() >= 8;
-    if rare || parts.len() > 1 {
-        push("rare_name_typo", format!("{given} {}", typo(rng, family)));
+    // Rare in the population (or hyphenated), nobody else of the same name, and a
+    // typo that is not someone's family name: otherwise the query names another
+    // patient as well as this one, and no search could tell them apart.
+    let rare = census.family(family) == 1 && family.len() >= 8;
+    if (rare || parts.len() > 1) && census.full(given, family) == 1 {
+        let typoed = (0..4)
+            .map(|_| typo(rng, family))
+            .find(|t| census.family(t) == 0);
+        if let Some(typoed) = typoed {
+            push("rare_name_typo", format!("{given} {typoed}"));
+        }
     }
 }
 
@@ -473,8 +506,10 @@ mod tests {
             encounter_numbers: &numbers,
         }];
         let nick = |g: &str| (g == "robert").then(|| "bob".to_string());
-        let a = eval_queries(&ep, 10, 3, &nick);
-        let b = eval_queries(&ep, 10, 3, &nick);
+        let mut census = NameCensus::default();
+        census.add(&p.name.given, &p.name.family);
+        let a = eval_queries(&ep, 10, 3, &nick, &census);
+        let b = eval_queries(&ep, 10, 3, &nick, &census);
         assert_eq!(a, b);
         let kinds: Vec<_> = a.iter().map(|q| q.kind).collect();
         for kind in [
@@ -533,6 +568,29 @@ mod tests {
         );
         let both = of("typo_both_dob");
         assert!(!both.starts_with("robert smith-jones"), "{both}");
+    }
+
+    #[test]
+    fn a_name_two_charts_share_makes_no_rare_name_query() {
+        let p = patient();
+        let numbers = vec!["A1000".to_string()];
+        let ep = [EvalPatient {
+            patient: &p,
+            encounter_numbers: &numbers,
+        }];
+        let rare = |census: &NameCensus| {
+            eval_queries(&ep, 10, 3, &|_: &str| None, census)
+                .into_iter()
+                .find(|q| q.kind == "rare_name_typo")
+        };
+        let mut census = NameCensus::default();
+        census.add("Robert", "Smith-Jones");
+        let alone = rare(&census).expect("a hyphenated name nobody else has");
+        let typoed = alone.q.trim_start_matches("robert ");
+        assert_eq!(census.family(typoed), 0, "{typoed}");
+        // father and son: the same name on two charts, and no DOB to tell them apart
+        census.add("Robert", "Smith-Jones");
+        assert_eq!(rare(&census), None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 use super::{index_sync::patient_record, Result, Services, Session};
 use chartroom_domain::{AccessAction, Permission};
+use chartroom_generate::eval_queries::NameCensus;
 use chartroom_search::PatientRecord;
 
 impl Services {
@@ -28,5 +29,24 @@ impl Services {
         let event = self.audit_event(session, AccessAction::Export, None, detail);
         self.audit(event)?;
         Ok(sampled)
+    }
+
+    /// Counts the given and family names of every chart, for the search eval's
+    /// rarity (`NameCensus`). Audited like the sample: it reads every chart.
+    pub fn name_census(&self, session: &Session, purpose: &str) -> Result<NameCensus> {
+        self.require(session, Permission::Administer)?;
+        let read = self.store.read()?;
+        let mut census = NameCensus::default();
+        let mut charts = 0u64;
+        for patient in read.patients()? {
+            let patient = patient?;
+            census.add(&patient.name.given, &patient.name.family);
+            charts += 1;
+        }
+        drop(read);
+        let detail = format!("{purpose}: names of {charts} charts counted");
+        let event = self.audit_event(session, AccessAction::Export, None, detail);
+        self.audit(event)?;
+        Ok(census)
     }
 }
