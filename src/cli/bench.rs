@@ -40,6 +40,10 @@ pub struct BenchArgs {
     /// reports and the rule run (on an existing data directory).
     #[arg(long)]
     privacy: bool,
+    /// Only time access lookups on the events already imported: this many patients'
+    /// histories and users' activity, all time (p50 / p99 / max).
+    #[arg(long, value_name = "N")]
+    access_lookups: Option<usize>,
     /// Events in the synthetic month (`--privacy`).
     #[arg(long, default_value_t = 2_000_000)]
     privacy_events: usize,
@@ -115,6 +119,11 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     if args.completion && !fresh {
         let session = services.local_session(&os_user())?;
         super::bench_completion::run(&services, &session, args.reanalyse)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let (Some(count), false) = (args.access_lookups, fresh) {
+        let session = services.local_session(&os_user())?;
+        super::bench_privacy::lookups(&services, &session, count)?;
         return Ok(ExitCode::SUCCESS);
     }
     if args.privacy && !fresh {

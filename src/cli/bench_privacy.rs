@@ -139,3 +139,47 @@ pub(super) fn run(services: &Services, session: &Session, events: usize) -> Resu
     figure("alerts_month", alerts.len() as f64, "alerts");
     Ok(())
 }
+
+/// `chartroom bench --access-lookups N`: on the events already imported, N patients'
+/// whole access histories ("who looked at my record", all time) and N users' whole
+/// activity, spread over the name dictionary; p50 / p99 / max per kind.
+pub(super) fn lookups(services: &Services, session: &Session, count: usize) -> Result<()> {
+    let (users, patients) = services.sample_access_ids(session, count)?;
+    anyhow::ensure!(
+        !users.is_empty() && !patients.is_empty(),
+        "the data directory has no imported access events"
+    );
+    let all_time = AlertsQuery {
+        from: None,
+        to: None,
+        include_disposed: true,
+    };
+    let timed = |name: &str, ids: &[String], run: &dyn Fn(&str) -> Result<usize>| {
+        let mut ms = Vec::with_capacity(ids.len());
+        let mut events = 0usize;
+        for id in ids {
+            let started = Instant::now();
+            events += run(id)?;
+            ms.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+        ms.sort_by(f64::total_cmp);
+        let at = |q: f64| ms[((ms.len() - 1) as f64 * q).round() as usize];
+        figure(&format!("{name}_count"), ms.len() as f64, "lookups");
+        figure(
+            &format!("{name}_events_mean"),
+            events as f64 / ms.len() as f64,
+            "events",
+        );
+        figure(&format!("{name}_p50"), at(0.5), "ms");
+        figure(&format!("{name}_p99"), at(0.99), "ms");
+        figure(&format!("{name}_max"), at(1.0), "ms");
+        Ok::<(), anyhow::Error>(())
+    };
+    timed("patient_history", &patients, &|id| {
+        Ok(services.access_report(session, id, &all_time)?.len())
+    })?;
+    timed("user_activity", &users, &|id| {
+        Ok(services.user_activity(session, id, &all_time)?.lines.len())
+    })?;
+    Ok(())
+}

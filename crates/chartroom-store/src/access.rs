@@ -138,6 +138,13 @@ impl AccessRow {
             offset_secs: u32_at(v, 12) as i32,
         }
     }
+    fn from_user_row(k: &AccessKey, v: &AccessValue) -> AccessRow {
+        AccessRow {
+            user: u32_at(k, 4),
+            patient: u32_at(k, 16),
+            ..AccessRow::from_patient_row(k, v)
+        }
+    }
     /// A row of schema 3's `access-by-patient-1` (patient, time, user, action).
     fn from_v1_row(k: &AccessKeyV1, v: &AccessValue) -> AccessRow {
         let mut key = [0u8; 24];
@@ -167,6 +174,17 @@ impl AccessNames {
     pub fn id(&self, kind: NameKind, text: &str) -> Option<u32> {
         self.ids.get(&(kind.byte(), text.to_string())).copied()
     }
+    /// Every name of one kind with its id, in id order (first seen first).
+    pub fn of_kind(&self, kind: NameKind) -> Vec<(u32, &str)> {
+        let mut out: Vec<(u32, &str)> = self
+            .ids
+            .iter()
+            .filter(|((k, _), _)| *k == kind.byte())
+            .map(|((_, text), id)| (*id, text.as_str()))
+            .collect();
+        out.sort_unstable();
+        out
+    }
 }
 
 /// The keys of `id`'s events on `day` with `from_us <= time < to_us`: `lo..hi`.
@@ -191,7 +209,7 @@ enum Side {
 struct SideTables<'t> {
     side: Side,
     by_patient: Option<Table<'t, &'static AccessKey, &'static AccessValue>>,
-    by_user: Option<Table<'t, &'static AccessKey, ()>>,
+    by_user: Option<Table<'t, &'static AccessKey, &'static AccessValue>>,
     days: Table<'t, &'static DayKey, ()>,
     day_keys: Vec<DayKey>,
 }
@@ -238,7 +256,7 @@ impl<'t> SideTables<'t> {
                 self.day_keys.push(days_key(row.patient, day));
             }
             if let Some(table) = &mut self.by_user {
-                table.insert(&row.user_key(), ())?;
+                table.insert(&row.user_key(), &row.value())?;
                 self.day_keys.push(days_key(row.user, day));
             }
         }
@@ -482,22 +500,13 @@ impl ReadTx {
 
     /// Accesses by one user with `from_us <= time < to_us`, oldest first.
     pub fn access_by_user(&self, user: u32, from_us: i64, to_us: i64) -> Result<Vec<AccessRow>> {
-        let index = self.open(ACCESS_BY_USER)?;
-        let rows = self.open(ACCESS_BY_PATIENT)?;
+        let rows = self.open(ACCESS_BY_USER)?;
         let mut out = Vec::new();
         for day in self.access_days(ACCESS_USER_DAYS, user, from_us, to_us)? {
             let (lo, hi) = day_range(day, user, from_us, to_us);
-            for row in index.range::<&AccessKey>(&lo..&hi)? {
-                let (k, _) = row?;
-                let k = k.value();
-                let (time, patient, action) = (i64_at(k, 8), u32_at(k, 16), u32_at(k, 20));
-                let pk = key_at(day, patient, time, user, action);
-                let v = rows.get(&pk)?.ok_or_else(|| StoreError::Corrupt {
-                    table: ACCESS_BY_USER_NAME,
-                    key: format!("user {user} at {time}"),
-                    reason: "points at a missing access event".into(),
-                })?;
-                out.push(AccessRow::from_patient_row(&pk, v.value()));
+            for row in rows.range::<&AccessKey>(&lo..&hi)? {
+                let (k, v) = row?;
+                out.push(AccessRow::from_user_row(k.value(), v.value()));
             }
         }
         Ok(out)

@@ -186,4 +186,32 @@ impl Services {
             patients: patients.len(),
         })
     }
+
+    /// About `count` user ids and `count` patient ids as imported, spread evenly over
+    /// the access logs' name dictionary (for `chartroom bench --access-lookups`).
+    pub fn sample_access_ids(
+        &self,
+        session: &Session,
+        count: usize,
+    ) -> Result<(Vec<String>, Vec<String>)> {
+        self.require(session, Permission::ReviewAccess)?;
+        let names = self.store.read()?.access_names()?;
+        let sample = |kind: NameKind| -> Vec<String> {
+            let all = names.of_kind(kind);
+            let step = (all.len() / count.max(1)).max(1);
+            all.iter()
+                .step_by(step)
+                .take(count)
+                .map(|(_, text)| text.to_string())
+                .collect()
+        };
+        let (users, patients) = (sample(NameKind::User), sample(NameKind::Patient));
+        let detail = format!(
+            "access-log ids sampled for a benchmark: {} users, {} patients",
+            users.len(),
+            patients.len()
+        );
+        self.audit(self.audit_event(session, AccessAction::Export, None, detail))?;
+        Ok((users, patients))
+    }
 }

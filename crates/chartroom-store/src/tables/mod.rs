@@ -86,10 +86,8 @@ pub(crate) type ListingTable<'t> = Table<'t, &'static PairKey, ()>;
 pub(crate) type PairRowTable<'t> = Table<'t, &'static PairKey, &'static [u8]>;
 /// Key-only set of row ids.
 pub(crate) type MarkTable<'t> = Table<'t, &'static IdKey, ()>;
-/// Access events by patient: fixed-width key and value (`privacy.rs`).
+/// Access events by patient or by user: fixed-width key and value (`privacy.rs`).
 pub(crate) type AccessTable<'t> = Table<'t, &'static AccessKey, &'static AccessValue>;
-/// A key-only index of access keys.
-pub(crate) type AccessIndexTable<'t> = Table<'t, &'static AccessKey, ()>;
 /// The days a patient or user appears in the access events.
 pub(crate) type DayTable<'t> = Table<'t, &'static DayKey, ()>;
 /// Interned names: kind + text → 4-byte id.
@@ -218,7 +216,7 @@ tables! {
     // Access-log review: imported access events, their name dictionary, the HR roster,
     // cases and alert dispositions.
     access_by_patient:       ACCESS_BY_PATIENT     as AccessTable,  since 4, counted as access_events;
-    access_by_user:          ACCESS_BY_USER        as AccessIndexTable, since 4;
+    access_by_user:          ACCESS_BY_USER        as AccessTable,  since 4;
     access_patient_days:     ACCESS_PATIENT_DAYS   as DayTable,     since 4;
     access_user_days:        ACCESS_USER_DAYS      as DayTable,     since 4;
     access_names:            ACCESS_NAMES          as NamesTable,   since 3;

@@ -81,6 +81,11 @@ fn assert_reads(store: &Store) {
     let user = read.access_by_user(10, FEB_1, FEB_1 + 3 * DAY).unwrap();
     assert_eq!(times(&user), vec![9, 23, 29, 49]);
     assert_eq!(user[2].patient, 2);
+    assert_eq!(
+        user[0],
+        row(1, 10, FEB_1 + 9 * HOUR),
+        "every field read back"
+    );
     let day2 = read.access_in(FEB_1 + DAY, FEB_1 + 2 * DAY).unwrap();
     let mut pairs: Vec<(u32, u32)> = day2.iter().map(|r| (r.patient, r.user)).collect();
     pairs.sort_unstable();
