@@ -295,6 +295,7 @@ pub struct AccessWriter<'t> {
     cache: [HashMap<Box<str>, u32>; 6],
     next_name: u32,
     buffer: Vec<AccessRow>,
+    batch_rows: usize,
 }
 
 impl AccessWriter<'_> {
@@ -330,7 +331,7 @@ impl AccessWriter<'_> {
     /// nothing).
     pub fn add(&mut self, row: AccessRow) -> Result<()> {
         self.buffer.push(row);
-        if self.buffer.len() >= FLUSH_ROWS {
+        if self.buffer.len() >= self.batch_rows {
             self.flush()?;
         }
         Ok(())
@@ -342,7 +343,7 @@ impl AccessWriter<'_> {
         if self.buffer.is_empty() {
             return Ok(());
         }
-        let rows = std::mem::replace(&mut self.buffer, Vec::with_capacity(FLUSH_ROWS));
+        let rows = std::mem::replace(&mut self.buffer, Vec::with_capacity(self.batch_rows));
         // A side that hung up failed; its own error is reported when it is joined.
         self.sides[1]
             .send(rows.clone())
@@ -368,6 +369,16 @@ impl Store {
     /// and the number of events that were new.
     pub fn import_access<T, E: From<StoreError>>(
         &self,
+        run: impl FnOnce(&mut AccessWriter<'_>) -> std::result::Result<T, E>,
+    ) -> std::result::Result<(T, u64), E> {
+        self.import_access_in_batches(FLUSH_ROWS, run)
+    }
+
+    /// [`Store::import_access`] with batches of `batch_rows` (tests use tiny batches to
+    /// cross several hand-offs to the writer threads).
+    pub(crate) fn import_access_in_batches<T, E: From<StoreError>>(
+        &self,
+        batch_rows: usize,
         run: impl FnOnce(&mut AccessWriter<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<(T, u64), E> {
         let mut guard = self.writer_guard()?;
@@ -396,6 +407,7 @@ impl Store {
                     cache: Default::default(),
                     next_name,
                     buffer: Vec::new(),
+                    batch_rows: batch_rows.max(1),
                 };
                 let value =
                     run(&mut writer).and_then(|v| writer.flush().map(|()| v).map_err(E::from));

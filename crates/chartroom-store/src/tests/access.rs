@@ -103,6 +103,39 @@ fn events_read_back_by_patient_user_and_day_and_a_reimport_adds_nothing() {
     assert_eq!(day_of(FEB_1 - 1), day_of(FEB_1) - 1, "days are UTC days");
 }
 
+#[test]
+fn many_batches_through_the_writer_threads_commit_together_or_not_at_all() {
+    let (_dir, store) = super::open();
+    // Batches of two: the five events cross three hand-offs to the writer threads.
+    let ((), added) = store
+        .import_access_in_batches(2, |w| {
+            for r in events() {
+                w.add(r)?;
+            }
+            Ok::<_, super::super::StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(added, 5);
+    assert_reads(&store);
+    // A failure after two batches went to the writers leaves nothing of the file.
+    let failed = store.import_access_in_batches(2, |w| {
+        for hour in 0..5 {
+            w.add(row(7, 70, FEB_1 + 40 * DAY + hour * HOUR))?;
+        }
+        Err::<(), _>(super::super::StoreError::Exhausted { what: "test" })
+    });
+    assert!(matches!(
+        failed,
+        Err(super::super::StoreError::Exhausted { .. })
+    ));
+    let read = store.read().unwrap();
+    assert!(read
+        .access_of_patient(7, i64::MIN / 4, i64::MAX / 4)
+        .unwrap()
+        .is_empty());
+    assert_eq!(read.access_count().unwrap(), 5);
+}
+
 /// `(patient, time, user, action)`, schema 3's key.
 fn v1_key(first: u32, time: i64, third: u32, action: u32) -> AccessKeyV1 {
     let mut k = [0u8; 20];
