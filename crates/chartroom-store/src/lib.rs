@@ -20,6 +20,7 @@
 //! See docs/store.md for the design notes.
 
 mod access;
+mod access_write;
 mod audit;
 // Public only so that benches/ can reach the tests' sample rows; not part of the API.
 #[doc(hidden)]
@@ -42,7 +43,8 @@ mod write_rows;
 #[cfg(test)]
 mod tests;
 
-pub use access::{day_of, AccessNames, AccessRow, AccessWriter, NameKind};
+pub use access::{day_of, AccessNames, AccessRow, NameKind};
+pub use access_write::AccessWriter;
 pub use meta::{FIRST_AUDIT_SEQ, FIRST_ID, FIRST_MRN};
 pub use migrations::SCHEMA_VERSION;
 pub use read::ReadTx;

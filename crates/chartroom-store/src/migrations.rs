@@ -95,7 +95,7 @@ fn migrate_to_3(txn: &WriteTransaction) -> Result<()> {
 /// at the end of the table; the patient-led v1 event tables are copied over and deleted.
 fn migrate_to_4(txn: &WriteTransaction) -> Result<()> {
     tables::create_since(txn, 4)?;
-    let copied = crate::access::migrate_events_from_v1(txn)?;
+    let copied = crate::access_write::migrate_events_from_v1(txn)?;
     if copied > 0 {
         tracing::info!(events = copied, "access events re-keyed by day");
     }
