@@ -163,7 +163,7 @@ fn score(data: &Path, queries: &Path, show_misses: bool) -> Result<ExitCode> {
             .position(|h| h.patient.source_id() == parsed.expect);
         let kind = parsed.kind.unwrap_or_else(|| "all".into());
         kind_latencies.entry(kind.clone()).or_default().push(took);
-        if show_misses && rank.is_none_or(|r| r >= 5) {
+        if show_misses && rank != Some(0) {
             eprintln!("miss {kind}: {:?} (rank {:?})", parsed.q, rank);
         }
         for key in [kind, "overall".to_string()] {

@@ -177,23 +177,39 @@ fn slipped_date(rng: &mut ChaCha8Rng, dob: NaiveDate, today_year: i32) -> Option
     candidates.choose(rng).copied()
 }
 
-/// How many charts of the whole population carry each family name and each given +
-/// family pair (lowercased). A query with no date of birth can only name one patient
-/// when nobody else has that name, so `rare_name_typo` judges rarity here, on the
-/// population, not on the sample (at 1M patients a name seen once in a sample of 8,000
-/// is often a father's and his son's), and keeps only typos that spell nobody's name.
+/// How many charts of the whole population carry each family name, each given +
+/// family pair and each given + family + birth year (lowercased). A query without a
+/// whole date of birth can only name one patient when nobody else answers it as well:
+/// `rare_name_typo` judges rarity here, on the population, not on the sample (at 1M
+/// patients a name seen once in a sample of 8,000 is often a father's and his son's) and
+/// keeps only typos that spell nobody's name; `partial_yy` ("robert brown 98") and
+/// `family_part_year2` ("mary ellis 84" for Mary Ellis-Shaw) skip a patient when another
+/// of that name was born the same year (at 1M there are several Michael Smiths born in
+/// 2002, and a Mary Ellis born in 1984 is the better answer to "mary ellis 84").
 #[derive(Clone, Debug, Default)]
 pub struct NameCensus {
     family: HashMap<String, u32>,
     full: HashMap<(String, String), u32>,
+    full_year: HashMap<(String, String, i32), u32>,
 }
 
 impl NameCensus {
     /// Counts one chart.
-    pub fn add(&mut self, given: &str, family: &str) {
+    pub fn add(&mut self, given: &str, family: &str, birth_year: i32) {
         let (given, family) = (lower(given), lower(family));
+        *self
+            .full_year
+            .entry((given.clone(), family.clone(), birth_year))
+            .or_default() += 1;
         *self.full.entry((given, family.clone())).or_default() += 1;
         *self.family.entry(family).or_default() += 1;
+    }
+    /// Charts with this (lowercased) given and family name born in `year`.
+    pub fn full_year(&self, given: &str, family: &str, year: i32) -> u32 {
+        self.full_year
+            .get(&(given.to_string(), family.to_string(), year))
+            .copied()
+            .unwrap_or(0)
     }
     /// Charts with this (lowercased) family name.
     pub fn family(&self, family: &str) -> u32 {
@@ -378,7 +394,7 @@ pub fn eval_queries(
             census,
             &mut push,
         );
-        partial_date_kinds(p, &given, &family, &mut push);
+        partial_date_kinds(p, &given, &family, census, &mut push);
     }
     by_kind
         .into_iter()
@@ -424,8 +440,10 @@ fn combined_kinds(
     let parts: Vec<&str> = family.split(['-', ' ']).filter(|s| s.len() > 1).collect();
     if parts.len() > 1 {
         if let Some(part) = parts.choose(rng) {
-            let year2 = p.dob.format("%y");
-            push("family_part_year2", format!("{given} {part} {year2}"));
+            if census.full_year(given, part, p.dob.year()) == 0 {
+                let year2 = p.dob.format("%y");
+                push("family_part_year2", format!("{given} {part} {year2}"));
+            }
         }
     }
     if given.chars().count() >= 4 && family.chars().count() >= 4 {
@@ -452,6 +470,7 @@ fn partial_date_kinds(
     p: &Patient,
     given: &str,
     family: &str,
+    census: &NameCensus,
     push: &mut impl FnMut(&'static str, String),
 ) {
     let d = p.dob;
@@ -471,7 +490,9 @@ fn partial_date_kinds(
         "partial_yyyy_mm",
         format!("{given} {family} {}", d.format("%Y-%m")),
     );
-    push("partial_yy", format!("{given} {family} {}", d.format("%y")));
+    if census.full_year(given, family, d.year()) <= 1 {
+        push("partial_yy", format!("{given} {family} {}", d.format("%y")));
+    }
 }
 
 #[cfg(test)]
@@ -507,7 +528,7 @@ mod tests {
         }];
         let nick = |g: &str| (g == "robert").then(|| "bob".to_string());
         let mut census = NameCensus::default();
-        census.add(&p.name.given, &p.name.family);
+        census.add(&p.name.given, &p.name.family, 1984);
         let a = eval_queries(&ep, 10, 3, &nick, &census);
         let b = eval_queries(&ep, 10, 3, &nick, &census);
         assert_eq!(a, b);
@@ -584,13 +605,23 @@ mod tests {
                 .find(|q| q.kind == "rare_name_typo")
         };
         let mut census = NameCensus::default();
-        census.add("Robert", "Smith-Jones");
+        census.add("Robert", "Smith-Jones", 1984);
         let alone = rare(&census).expect("a hyphenated name nobody else has");
         let typoed = alone.q.trim_start_matches("robert ");
         assert_eq!(census.family(typoed), 0, "{typoed}");
         // father and son: the same name on two charts, and no DOB to tell them apart
-        census.add("Robert", "Smith-Jones");
+        census.add("Robert", "Smith-Jones", 2010);
         assert_eq!(rare(&census), None);
+        let kinds = |census: &NameCensus| -> Vec<&'static str> {
+            eval_queries(&ep, 10, 3, &|_: &str| None, census)
+                .into_iter()
+                .map(|q| q.kind)
+                .collect()
+        };
+        assert!(kinds(&census).contains(&"partial_yy"), "born another year");
+        // another Robert Smith-Jones born in 1984: "robert smith-jones 84" names both
+        census.add("Robert", "Smith-Jones", 1984);
+        assert!(!kinds(&census).contains(&"partial_yy"));
     }
 
     #[test]

@@ -40,7 +40,11 @@ impl Services {
         let mut charts = 0u64;
         for patient in read.patients()? {
             let patient = patient?;
-            census.add(&patient.name.given, &patient.name.family);
+            census.add(
+                &patient.name.given,
+                &patient.name.family,
+                chrono::Datelike::year(&patient.dob),
+            );
             charts += 1;
         }
         drop(read);
