@@ -518,14 +518,18 @@ mod tests {
         }
     }
 
+    /// A sample of one: the patient with one account number.
+    fn sample_of<'a>(p: &'a Patient, numbers: &'a [String]) -> [EvalPatient<'a>; 1] {
+        [EvalPatient {
+            patient: p,
+            encounter_numbers: numbers,
+        }]
+    }
+
     #[test]
     fn makes_each_applicable_kind_deterministically() {
-        let p = patient();
-        let numbers = vec!["A1000".to_string()];
-        let ep = [EvalPatient {
-            patient: &p,
-            encounter_numbers: &numbers,
-        }];
+        let (p, numbers) = (patient(), vec!["A1000".to_string()]);
+        let ep = sample_of(&p, &numbers);
         let nick = |g: &str| (g == "robert").then(|| "bob".to_string());
         let mut census = NameCensus::default();
         census.add(&p.name.given, &p.name.family, 1984);
@@ -593,12 +597,8 @@ mod tests {
 
     #[test]
     fn a_name_two_charts_share_makes_no_rare_name_query() {
-        let p = patient();
-        let numbers = vec!["A1000".to_string()];
-        let ep = [EvalPatient {
-            patient: &p,
-            encounter_numbers: &numbers,
-        }];
+        let (p, numbers) = (patient(), vec!["A1000".to_string()]);
+        let ep = sample_of(&p, &numbers);
         let rare = |census: &NameCensus| {
             eval_queries(&ep, 10, 3, &|_: &str| None, census)
                 .into_iter()
