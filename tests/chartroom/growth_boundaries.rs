@@ -154,7 +154,15 @@ fn every_store_table_has_byte_string_keys() {
             let key = key.as_str();
             definitions += 1;
             let byte_key = key.starts_with("&[u8")
-                || ["&IdKey", "&PairKey", "&NameKey", "&AccessKey", "&DayKey"].contains(&key);
+                || [
+                    "&IdKey",
+                    "&PairKey",
+                    "&NameKey",
+                    "&AccessKey",
+                    "&AccessKeyV1",
+                    "&DayKey",
+                ]
+                .contains(&key);
             assert!(byte_key, "{}: table key {key}", path.display());
         }
     }
