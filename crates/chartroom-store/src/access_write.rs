@@ -8,7 +8,7 @@ use super::codec;
 use super::tables::*;
 use super::{Result, Store, StoreError};
 use chartroom_domain::privacy::RosterEntry;
-use redb::{ReadableTable, Table, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use std::collections::HashMap;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -262,6 +262,11 @@ pub(crate) fn migrate_events_from_v1(txn: &WriteTransaction) -> Result<u64> {
             Err(redb::TableError::TableDoesNotExist(_)) => return Ok(0),
             Err(e) => return Err(e.into()),
         };
+        let total = old.len()?;
+        if total > 0 {
+            // About 3 s per million events: say so before a long first open.
+            tracing::info!(events = total, "re-keying access events by day (schema 4)");
+        }
         let mut patients = SideTables::open(txn, Side::Patient)?;
         let mut users = SideTables::open(txn, Side::User)?;
         let mut batch: Vec<AccessRow> = Vec::new();
