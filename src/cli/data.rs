@@ -31,16 +31,48 @@ fn is_empty_data_dir(dir: &Path) -> bool {
     !dir.join("chartroom.redb").exists()
 }
 
+/// Present in a data directory while `demo` generates into it. Still there on the next
+/// `demo`, it means the generation was interrupted (Ctrl-C, a closed terminal): the
+/// partial population is ours to replace, where a store without it may be anyone's.
+const DEMO_UNFINISHED: &str = "demo-unfinished";
+
 pub fn demo(dir: &Path, population: PopulationArgs, ui_args: &UiArgs) -> Result<ExitCode> {
+    let unfinished = dir.join(DEMO_UNFINISHED);
+    if unfinished.exists() {
+        eprintln!(
+            "chartroom: the demo population in {} was interrupted while it was generated; generating it again",
+            dir.display()
+        );
+        remove_if_present(&dir.join("chartroom.redb"))?;
+        remove_if_present(&dir.join("index"))?;
+    }
     if is_empty_data_dir(dir) {
         eprintln!(
             "chartroom: generating a demo population of {} patients into {}",
             population.patients,
             dir.display()
         );
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        std::fs::write(&unfinished, "a demo population is being generated here\n")
+            .with_context(|| format!("cannot write {}", unfinished.display()))?;
         generate(dir, population, false)?;
+        remove_if_present(&unfinished)?;
     }
     tui(dir, ui_args)
+}
+
+fn remove_if_present(path: &Path) -> Result<()> {
+    let removed = if path.is_dir() {
+        std::fs::remove_dir_all(path)
+    } else {
+        std::fs::remove_file(path)
+    };
+    match removed {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("cannot remove {}", path.display()))
+        }
+        _ => Ok(()),
+    }
 }
 
 pub fn tui(dir: &Path, ui_args: &UiArgs) -> Result<ExitCode> {

@@ -310,3 +310,36 @@ fn the_command_reports_and_fails_with_file_line_and_column() {
     // The malformed line holds a birth date; it is not echoed.
     assert!(!stderr.contains("1970-01-01"), "{stderr}");
 }
+
+#[test]
+fn an_interrupted_demo_is_generated_again_and_a_finished_one_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}"));
+    let demo = |data: &Path| {
+        // The TUI at the end needs a terminal and fails here; the data step is the test.
+        let out = chartroom()
+            .args(["demo", "--patients", "40", "--data"])
+            .arg(data)
+            .output()
+            .unwrap_or_else(|e| panic!("run: {e}"));
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // Ctrl-C during the first demo left half a store and the marker.
+    let data = dir.path().join("demo");
+    std::fs::create_dir_all(&data).unwrap_or_else(|e| panic!("mkdir: {e}"));
+    std::fs::write(data.join("chartroom.redb"), b"half a store").unwrap_or_default();
+    std::fs::write(data.join("demo-unfinished"), b"").unwrap_or_default();
+    let err = demo(&data);
+    assert!(err.contains("interrupted while it was generated"), "{err}");
+    assert!(!data.join("demo-unfinished").exists(), "{err}");
+    let verified = stdout_of(chartroom().args(["verify", "--data"]).arg(&data));
+    assert!(verified.contains("40 in store and index"), "{verified}");
+    // A finished population (or anyone's store without the marker) is opened as it is.
+    let err = demo(&data);
+    assert!(!err.contains("generating"), "{err}");
+    let other = dir.path().join("imported");
+    generate(&other, 30);
+    let err = demo(&other);
+    assert!(!err.contains("generating"), "{err}");
+    let verified = stdout_of(chartroom().args(["verify", "--data"]).arg(&other));
+    assert!(verified.contains("30 in store and index"), "{verified}");
+}
