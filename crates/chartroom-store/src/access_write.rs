@@ -26,38 +26,33 @@ enum Side {
 
 struct SideTables<'t> {
     side: Side,
-    by_patient: Option<Table<'t, &'static AccessKey, &'static AccessValue>>,
-    by_user: Option<Table<'t, &'static AccessKey, &'static AccessValue>>,
+    /// `access-by-patient-2` or `access-by-user-2` (the same row shape, keyed the two ways).
+    events: Table<'t, &'static AccessKey, &'static AccessValue>,
+    /// `access-patient-days-1` or `access-user-days-1`.
     days: Table<'t, &'static DayKey, ()>,
     day_keys: Vec<DayKey>,
 }
 
 impl<'t> SideTables<'t> {
     fn open(txn: &'t WriteTransaction, side: Side) -> Result<Self> {
-        Ok(match side {
-            Side::Patient => SideTables {
-                side,
-                by_patient: Some(txn.open_table(ACCESS_BY_PATIENT)?),
-                by_user: None,
-                days: txn.open_table(ACCESS_PATIENT_DAYS)?,
-                day_keys: Vec::new(),
-            },
-            Side::User => SideTables {
-                side,
-                by_patient: None,
-                by_user: Some(txn.open_table(ACCESS_BY_USER)?),
-                days: txn.open_table(ACCESS_USER_DAYS)?,
-                day_keys: Vec::new(),
-            },
+        let (events, days) = match side {
+            Side::Patient => (ACCESS_BY_PATIENT, ACCESS_PATIENT_DAYS),
+            Side::User => (ACCESS_BY_USER, ACCESS_USER_DAYS),
+        };
+        Ok(SideTables {
+            side,
+            events: txn.open_table(events)?,
+            days: txn.open_table(days)?,
+            day_keys: Vec::new(),
         })
     }
 
     /// Writes a batch (in any order; sorted here, so the inserts walk the tree once) and
-    /// returns how many events were new (counted on the patient side only).
+    /// returns how many of its events were new.
     fn write(&mut self, rows: &mut [AccessRow]) -> Result<u64> {
         let mut added = 0;
+        // Integer tuples, not the key bytes: comparing them is the sort's hot loop.
         match self.side {
-            // Integer tuples, not the key bytes: comparing them is the sort's hot loop.
             Side::Patient => rows.sort_unstable_by_key(|r| {
                 (day_of(r.time_us), r.patient, r.time_us, r.user, r.action)
             }),
@@ -66,17 +61,14 @@ impl<'t> SideTables<'t> {
             }),
         }
         for row in rows.iter() {
-            let day = day_of(row.time_us);
-            if let Some(table) = &mut self.by_patient {
-                if table.insert(&row.patient_key(), &row.value())?.is_none() {
-                    added += 1;
-                }
-                self.day_keys.push(days_key(row.patient, day));
+            let (key, id) = match self.side {
+                Side::Patient => (row.patient_key(), row.patient),
+                Side::User => (row.user_key(), row.user),
+            };
+            if self.events.insert(&key, &row.value())?.is_none() {
+                added += 1;
             }
-            if let Some(table) = &mut self.by_user {
-                table.insert(&row.user_key(), &row.value())?;
-                self.day_keys.push(days_key(row.user, day));
-            }
+            self.day_keys.push(days_key(id, day_of(row.time_us)));
         }
         self.day_keys.sort_unstable();
         self.day_keys.dedup();
@@ -89,7 +81,7 @@ impl<'t> SideTables<'t> {
 }
 
 /// Writes one side from the batches it receives until the sender hangs up; returns the
-/// number of new events.
+/// number of new events (both sides count the same events; the patient side's is used).
 fn write_side(
     txn: &WriteTransaction,
     side: Side,
