@@ -5,7 +5,7 @@
 use super::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
 use super::SYNTHEA_SYSTEM;
 use chartroom_domain::{
-    Address, AltName, EncounterId, Identifier, NameKind, Patient, PatientFlags, PatientId,
+    Address, AltName, Encounter, Identifier, NameKind, Patient, PatientFlags, PatientId,
     PersonName, Provider, ProviderId, Sex, Ssn,
 };
 use chartroom_store::{ReadTx, StoreError, WriteTx};
@@ -48,34 +48,65 @@ pub(crate) fn upsert_patient(
     demographics: Demographics,
     also: impl FnOnce(&mut Patient),
 ) -> Result<(PatientId, Upserted), StoreError> {
-    let existing = match read.patient_by_identifier(SYNTHEA_SYSTEM, &demographics.source_id)? {
+    let (patient, stored) = merged_patient(read, tx, demographics, also)?;
+    tx.put_patient(&patient)?;
+    let upserted = match stored {
+        Some(_) => Upserted::Updated,
+        None => Upserted::Added,
+    };
+    Ok((patient.id, upserted))
+}
+
+/// [`upsert_patient`], except that a chart the file would leave exactly as it is, is not
+/// written at all (`None`): not rewritten, not queued for the index. A daily load of a
+/// whole export, or the re-import after a crash, then costs reads instead of writes.
+pub(crate) fn upsert_patient_if_changed(
+    read: &ReadTx,
+    tx: &mut WriteTx,
+    demographics: Demographics,
+) -> Result<(PatientId, Option<Upserted>), StoreError> {
+    let (patient, stored) = merged_patient(read, tx, demographics, |_| {})?;
+    let upserted = match stored {
+        Some(old) if old == patient => return Ok((patient.id, None)),
+        Some(_) => Upserted::Updated,
+        None => Upserted::Added,
+    };
+    tx.put_patient(&patient)?;
+    Ok((patient.id, Some(upserted)))
+}
+
+/// The chart as it will be after the file: the stored one with the demographics copied
+/// on, or a new one (fresh row id and MRN); and the stored one, if any.
+fn merged_patient(
+    read: &ReadTx,
+    tx: &mut WriteTx,
+    demographics: Demographics,
+    also: impl FnOnce(&mut Patient),
+) -> Result<(Patient, Option<Patient>), StoreError> {
+    let stored = match read.patient_by_identifier(SYNTHEA_SYSTEM, &demographics.source_id)? {
         Some(id) => read.patient(id)?,
         None => None,
     };
-    let (mut patient, upserted) = match existing {
-        Some(p) => (p, Upserted::Updated),
-        None => (
-            Patient {
-                id: tx.next_patient_id()?,
-                mrn: tx.next_mrn()?,
-                name: PersonName::default(),
-                other_names: Vec::new(),
-                dob: demographics.dob,
-                sex: demographics.sex,
-                address: None,
-                phones: Vec::new(),
-                ssn: None,
-                flags: PatientFlags::default(),
-                identifiers: Vec::new(),
-                staff_link: None,
-            },
-            Upserted::Added,
-        ),
+    let mut patient = match &stored {
+        Some(p) => p.clone(),
+        None => Patient {
+            id: tx.next_patient_id()?,
+            mrn: tx.next_mrn()?,
+            name: PersonName::default(),
+            other_names: Vec::new(),
+            dob: demographics.dob,
+            sex: demographics.sex,
+            address: None,
+            phones: Vec::new(),
+            ssn: None,
+            flags: PatientFlags::default(),
+            identifiers: Vec::new(),
+            staff_link: None,
+        },
     };
     apply_demographics(&mut patient, demographics);
     also(&mut patient);
-    tx.put_patient(&patient)?;
-    Ok((patient.id, upserted))
+    Ok((patient, stored))
 }
 
 /// Copies a file's demographics onto a (new or existing) patient. What the file does
@@ -203,13 +234,13 @@ pub(crate) fn account_number(source_id: &str, long: bool) -> String {
     format!("SY{}", &hex[..take])
 }
 
-/// The account number for a Synthea encounter and, on re-import, the row it updates.
+/// The account number for a Synthea encounter and, on re-import, the stored row it updates.
 /// `taken` holds the numbers already given out in this file.
 pub(crate) fn place_number(
     read: &ReadTx,
     source_id: &str,
     taken: &mut TakenNumbers,
-) -> Result<(String, Option<EncounterId>), StoreError> {
+) -> Result<(String, Option<Encounter>), StoreError> {
     for long in [false, true] {
         let number = account_number(source_id, long);
         if taken.contains(&number) {
@@ -218,7 +249,7 @@ pub(crate) fn place_number(
         match read.encounter_by_number(&number)? {
             Some(e) if e.source_id.as_deref() == Some(source_id) => {
                 taken.insert(&number);
-                return Ok((number, Some(e.id)));
+                return Ok((number, Some(e)));
             }
             Some(_) => continue,
             None => {

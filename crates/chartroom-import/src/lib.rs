@@ -58,8 +58,8 @@ pub use hl7::{import_hl7, Hl7ImportError, Hl7ImportReport, Hl7Options};
 pub use synthea_export::{export_synthea_csv, ExportError, ExportOptions, ExportReport};
 
 use chart_upsert::{
-    place_number, upsert_patient, upsert_provider, Demographics, ProviderFields, TakenNumbers,
-    Upserted,
+    place_number, upsert_patient_if_changed, upsert_provider, Demographics, ProviderFields,
+    TakenNumbers, Upserted,
 };
 use chartroom_domain::{Encounter, PatientId, ProviderId};
 use chartroom_store::{Store, StoreError};
@@ -156,8 +156,12 @@ pub enum ImportError {
 pub struct ImportReport {
     pub patients_added: u64,
     pub patients_updated: u64,
+    /// Charts already stored exactly as the file has them: not written, not reindexed.
+    pub patients_unchanged: u64,
     pub encounters_added: u64,
     pub encounters_updated: u64,
+    /// Encounters already stored exactly as the file has them (not written).
+    pub encounters_unchanged: u64,
     pub providers_added: u64,
     pub providers_updated: u64,
     pub procedures_added: u64,
@@ -188,11 +192,13 @@ impl std::fmt::Display for ImportReport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "imported patients: {} added, {} updated; encounters: {} added, {} updated; procedures: {} added, {} updated; providers: {} added, {} updated; {} organizations; {:.2} s",
+            "imported patients: {} added, {} updated, {} unchanged; encounters: {} added, {} updated, {} unchanged; procedures: {} added, {} updated; providers: {} added, {} updated; {} organizations; {:.2} s",
             self.patients_added,
             self.patients_updated,
+            self.patients_unchanged,
             self.encounters_added,
             self.encounters_updated,
+            self.encounters_unchanged,
             self.procedures_added,
             self.procedures_updated,
             self.providers_added,
@@ -271,7 +277,7 @@ pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, Imp
     }
 
     let rows = synthea::read_patients(dir)?;
-    let patients =
+    let written =
         write_patients(store, rows, &mut report).map_err(|source| ImportError::Store {
             file: "patients.csv",
             source,
@@ -281,7 +287,7 @@ pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, Imp
         import_encounters(
             store,
             dir,
-            &patients,
+            &written,
             &providers,
             have_providers,
             &organizations,
@@ -289,7 +295,7 @@ pub fn import_synthea_csv(store: &Store, dir: &Path) -> Result<ImportReport, Imp
         )?;
     }
     if present("procedures.csv", &mut report) {
-        synthea_procedures::import_procedures(store, dir, &patients, &mut report)?;
+        synthea_procedures::import_procedures(store, dir, &written.ids, &mut report)?;
     }
     report.elapsed = started.elapsed();
     Ok(report)
@@ -337,25 +343,37 @@ fn write_providers(
     tx.commit()
 }
 
+/// The charts of patients.csv by Synthea Id, and those of them the file left exactly as
+/// they were (not written, so not queued for the index by their own write).
+struct PatientsWritten {
+    ids: HashMap<String, PatientId>,
+    unchanged: HashSet<PatientId>,
+}
+
 fn write_patients(
     store: &Store,
     rows: Vec<Demographics>,
     report: &mut ImportReport,
-) -> Result<HashMap<String, PatientId>, StoreError> {
+) -> Result<PatientsWritten, StoreError> {
     let read = store.read()?;
     let mut tx = store.write()?;
     let mut ids = HashMap::with_capacity(rows.len());
+    let mut unchanged = HashSet::new();
     for row in rows {
         let source_id = row.source_id.clone();
-        let (id, upserted) = upsert_patient(&read, &mut tx, row, |_| {})?;
+        let (id, upserted) = upsert_patient_if_changed(&read, &mut tx, row)?;
         match upserted {
-            Upserted::Added => report.patients_added += 1,
-            Upserted::Updated => report.patients_updated += 1,
+            Some(Upserted::Added) => report.patients_added += 1,
+            Some(Upserted::Updated) => report.patients_updated += 1,
+            None => {
+                report.patients_unchanged += 1;
+                unchanged.insert(id);
+            }
         }
         ids.insert(source_id, id);
     }
     tx.commit()?;
-    Ok(ids)
+    Ok(PatientsWritten { ids, unchanged })
 }
 
 /// Writes encounters while `encounters.csv` is read, in one write transaction flushed
@@ -365,7 +383,7 @@ fn write_patients(
 fn import_encounters(
     store: &Store,
     dir: &Path,
-    patients: &HashMap<String, PatientId>,
+    patients: &PatientsWritten,
     providers: &HashMap<String, ProviderId>,
     have_providers: bool,
     organizations: &HashMap<String, String>,
@@ -378,13 +396,14 @@ fn import_encounters(
     let read = store.read().map_err(store_error)?;
     let mut tx = store.write().map_err(store_error)?;
     let mut taken = TakenNumbers::default();
-    // Patients imported earlier (not in this patients.csv) whose visits change here: the
-    // index holds each patient's encounter numbers, and only a written patient is queued
-    // for it, so they are written again (unchanged) before the commit.
+    // Patients this import did not write (imported earlier, or in patients.csv but
+    // unchanged) whose visits change here: the index holds each patient's encounter
+    // numbers, and only a written patient is queued for it, so they are written again
+    // (unchanged) before the commit.
     let mut requeue: HashSet<PatientId> = HashSet::new();
     synthea::read_encounters(dir, |row| {
-        let patient = match patients.get(&row.patient) {
-            Some(id) => *id,
+        let (patient, not_written) = match patients.ids.get(&row.patient) {
+            Some(id) => (*id, patients.unchanged.contains(id)),
             None => {
                 let id = read.patient_by_identifier(SYNTHEA_SYSTEM, &row.patient).map_err(store_error)?.ok_or_else(|| {
                     ImportError::Field {
@@ -394,8 +413,7 @@ fn import_encounters(
                         problem: "refers to a patient Id that is neither in patients.csv nor already imported".into(),
                     }
                 })?;
-                requeue.insert(id);
-                id
+                (id, true)
             }
         };
         // An attending missing from providers.csv leaves the encounter without one (and is
@@ -407,17 +425,13 @@ fn import_encounters(
         if have_providers && row.provider.is_some() && attending.is_none() {
             report.unknown_providers += 1;
         }
-        let (number, existing) = place_number(&read, &row.id, &mut taken).map_err(store_error)?;
-        let id = match existing {
-            Some(id) => {
-                report.encounters_updated += 1;
-                id
-            }
-            None => {
-                report.encounters_added += 1;
-                tx.next_encounter_id().map_err(store_error)?
-            }
+        let (number, stored) = place_number(&read, &row.id, &mut taken).map_err(store_error)?;
+        let id = match &stored {
+            Some(e) => e.id,
+            None => tx.next_encounter_id().map_err(store_error)?,
         };
+        // A visit moving to another chart leaves the old chart's indexed numbers stale.
+        let moved_from = stored.as_ref().map(|e| e.patient).filter(|p| *p != patient);
         let location = row
             .organization
             .as_ref()
@@ -438,7 +452,21 @@ fn import_encounters(
             source_id: Some(row.id),
             discharge_offset_secs: 0,
         };
+        // A visit stored exactly so is left alone: rewriting it would also put it back
+        // in the analysis queue.
+        match stored {
+            Some(e) if e == encounter => {
+                report.encounters_unchanged += 1;
+                return Ok(());
+            }
+            Some(_) => report.encounters_updated += 1,
+            None => report.encounters_added += 1,
+        }
         tx.put_encounter(&encounter).map_err(store_error)?;
+        if not_written {
+            requeue.insert(patient);
+        }
+        requeue.extend(moved_from);
         if tx.pending() >= FLUSH_EVERY {
             tx.flush().map_err(store_error)?;
         }

@@ -158,6 +158,9 @@ fn reimport_updates_in_place() {
     let Some(csv) = shared_csv() else { return };
     let (_dir, store) = open_store();
     import_synthea_csv(&store, &csv).expect("first import");
+    store
+        .ack_outbox(u64::MAX)
+        .expect("the index took everything");
     let before: Vec<_> = store
         .read()
         .expect("read")
@@ -166,11 +169,25 @@ fn reimport_updates_in_place() {
         .collect::<Result<_, _>>()
         .expect("rows");
     let report = import_synthea_csv(&store, &csv).expect("second import");
-    assert_eq!((report.patients_added, report.patients_updated), (0, 27));
+    // The same files again: every chart and visit is already so; nothing is rewritten
+    // and nothing goes back to the index.
     assert_eq!(
-        (report.encounters_added, report.encounters_updated),
-        (0, 604)
+        (
+            report.patients_added,
+            report.patients_updated,
+            report.patients_unchanged
+        ),
+        (0, 0, 27)
     );
+    assert_eq!(
+        (
+            report.encounters_added,
+            report.encounters_updated,
+            report.encounters_unchanged
+        ),
+        (0, 0, 604)
+    );
+    assert_eq!(chartroom_testkit::queued_for_index(&store), vec![]);
     assert_eq!((report.providers_added, report.providers_updated), (0, 166));
     assert_eq!(
         (report.procedures_added, report.procedures_updated),
@@ -609,6 +626,52 @@ fn a_visit_for_a_patient_imported_earlier_queues_the_patient_for_the_index() {
     .expect("write");
     let report = import_synthea_csv(&store, later.path()).expect("later import");
     assert_eq!(report.encounters_added, 1);
+    let id = store
+        .read()
+        .expect("read")
+        .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000001")
+        .expect("lookup")
+        .expect("found");
+    assert_eq!(
+        chartroom_testkit::queued_for_index(&store),
+        vec![chartroom_store::OutboxItem::Patient(id)]
+    );
+}
+
+#[test]
+fn an_unchanged_patient_with_a_new_visit_is_queued_for_the_index() {
+    let (_dir, store) = open_store();
+    let source = fixtures().join("synthea-reordered");
+    import_synthea_csv(&store, &source).expect("first import");
+    store
+        .ack_outbox(u64::MAX)
+        .expect("the index took everything");
+    // The same patients.csv (every chart unchanged) with one new visit.
+    let later = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(
+        source.join("patients.csv"),
+        later.path().join("patients.csv"),
+    )
+    .expect("copy");
+    let text = std::fs::read_to_string(source.join("encounters.csv")).expect("fixture");
+    let header = text.lines().next().expect("header");
+    std::fs::write(
+        later.path().join("encounters.csv"),
+        format!(
+            "{header}\n,,,,,Encounter for check up,,ambulatory,,,,00000000-0000-4000-8000-000000000001,2024-06-01T10:30:00Z,2024-06-01T10:00:00Z,00000000-0000-4000-a000-0000000000f2\n"
+        ),
+    )
+    .expect("write");
+    let report = import_synthea_csv(&store, later.path()).expect("later import");
+    assert_eq!(
+        (
+            report.patients_updated,
+            report.encounters_added,
+            report.encounters_unchanged
+        ),
+        (0, 1, 0)
+    );
+    assert!(report.patients_unchanged > 0, "{report}");
     let id = store
         .read()
         .expect("read")

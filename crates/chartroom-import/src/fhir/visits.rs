@@ -75,9 +75,9 @@ impl FileWrite<'_, '_> {
         let (number, existing) =
             place_number(&self.read, &source_id, numbers).map_err(|err| self.store_error(err))?;
         let id = match existing {
-            Some(id) => {
+            Some(stored) => {
                 self.report.encounters_updated += 1;
-                id
+                stored.id
             }
             None => {
                 self.report.encounters_added += 1;
