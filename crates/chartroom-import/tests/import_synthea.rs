@@ -626,16 +626,7 @@ fn a_visit_for_a_patient_imported_earlier_queues_the_patient_for_the_index() {
     .expect("write");
     let report = import_synthea_csv(&store, later.path()).expect("later import");
     assert_eq!(report.encounters_added, 1);
-    let id = store
-        .read()
-        .expect("read")
-        .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000001")
-        .expect("lookup")
-        .expect("found");
-    assert_eq!(
-        chartroom_testkit::queued_for_index(&store),
-        vec![chartroom_store::OutboxItem::Patient(id)]
-    );
+    assert_only_queued(&store, "00000000-0000-4000-8000-000000000001");
 }
 
 #[test]
@@ -672,14 +663,19 @@ fn an_unchanged_patient_with_a_new_visit_is_queued_for_the_index() {
         (0, 1, 0)
     );
     assert!(report.patients_unchanged > 0, "{report}");
+    assert_only_queued(&store, "00000000-0000-4000-8000-000000000001");
+}
+
+/// The index queue holds exactly the chart of this Synthea Id.
+fn assert_only_queued(store: &Store, synthea_id: &str) {
     let id = store
         .read()
         .expect("read")
-        .patient_by_identifier("synthea", "00000000-0000-4000-8000-000000000001")
+        .patient_by_identifier("synthea", synthea_id)
         .expect("lookup")
         .expect("found");
     assert_eq!(
-        chartroom_testkit::queued_for_index(&store),
+        chartroom_testkit::queued_for_index(store),
         vec![chartroom_store::OutboxItem::Patient(id)]
     );
 }
