@@ -285,6 +285,25 @@ pub struct Patient {
 }
 
 impl Patient {
+    /// A new chart: these five facts, nothing else on file yet (no other names,
+    /// address, phones, SSN, flags, identifiers or staff link).
+    pub fn new_chart(id: PatientId, mrn: Mrn, name: PersonName, dob: NaiveDate, sex: Sex) -> Self {
+        Patient {
+            id,
+            mrn,
+            name,
+            other_names: Vec::new(),
+            dob,
+            sex,
+            address: None,
+            phones: Vec::new(),
+            ssn: None,
+            flags: PatientFlags::default(),
+            identifiers: Vec::new(),
+            staff_link: None,
+        }
+    }
+
     /// The source system's identifier when there is one (e.g. the Synthea `Id`),
     /// otherwise the MRN digits: what scripts and benchmarks key on.
     pub fn source_id(&self) -> String {

@@ -5,8 +5,8 @@
 use super::synthea::{DRIVERS_LICENSE_SYSTEM, PASSPORT_SYSTEM};
 use super::SYNTHEA_SYSTEM;
 use chartroom_domain::{
-    Address, AltName, Encounter, Identifier, NameKind, Patient, PatientFlags, PatientId,
-    PersonName, Provider, ProviderId, Sex, Ssn,
+    Address, AltName, Encounter, Identifier, NameKind, Patient, PatientId, PersonName, Provider,
+    ProviderId, Sex, Ssn,
 };
 use chartroom_store::{ReadTx, StoreError, WriteTx};
 use chrono::NaiveDate;
@@ -89,20 +89,13 @@ fn merged_patient(
     };
     let mut patient = match &stored {
         Some(p) => p.clone(),
-        None => Patient {
-            id: tx.next_patient_id()?,
-            mrn: tx.next_mrn()?,
-            name: PersonName::default(),
-            other_names: Vec::new(),
-            dob: demographics.dob,
-            sex: demographics.sex,
-            address: None,
-            phones: Vec::new(),
-            ssn: None,
-            flags: PatientFlags::default(),
-            identifiers: Vec::new(),
-            staff_link: None,
-        },
+        None => Patient::new_chart(
+            tx.next_patient_id()?,
+            tx.next_mrn()?,
+            PersonName::default(),
+            demographics.dob,
+            demographics.sex,
+        ),
     };
     apply_demographics(&mut patient, demographics);
     also(&mut patient);

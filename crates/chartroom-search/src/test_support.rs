@@ -4,8 +4,8 @@
 
 use super::{DocumentRecord, PatientRecord};
 use chartroom_domain::{
-    Document, DocumentId, DocumentType, Mrn, Patient, PatientFlags, PatientId, PersonName,
-    ProviderId, Sex, SignatureStatus,
+    Document, DocumentId, DocumentType, Mrn, Patient, PatientId, PersonName, ProviderId, Sex,
+    SignatureStatus,
 };
 use chrono::NaiveDate;
 
@@ -16,20 +16,13 @@ pub fn date(s: &str) -> NaiveDate {
 /// A patient with MRN = 1000 + id and no other details.
 pub fn patient(id: u64, given: &str, family: &str, dob: &str) -> PatientRecord {
     PatientRecord {
-        patient: Patient {
-            id: PatientId(id),
-            mrn: Mrn(1000 + id as u32),
-            name: PersonName::new(given, family),
-            other_names: Vec::new(),
-            dob: date(dob),
-            sex: Sex::Unknown,
-            address: None,
-            phones: Vec::new(),
-            ssn: None,
-            flags: PatientFlags::default(),
-            identifiers: Vec::new(),
-            staff_link: None,
-        },
+        patient: Patient::new_chart(
+            PatientId(id),
+            Mrn(1000 + id as u32),
+            PersonName::new(given, family),
+            date(dob),
+            Sex::Unknown,
+        ),
         encounter_numbers: Vec::new(),
     }
 }

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use super::*;
-use crate::{EncounterId, Mrn, PatientFlags, PersonName, ProcedureId};
+use crate::{EncounterId, Mrn, PersonName, ProcedureId};
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
@@ -15,20 +15,13 @@ fn at(y: i32, m: u32, d: u32) -> NaiveDateTime {
 }
 
 fn patient(sex: Sex, dob: NaiveDate) -> Patient {
-    Patient {
-        id: PatientId(7),
-        mrn: Mrn(100_007),
-        name: PersonName::new("Alex", "Rivera"),
-        other_names: Vec::new(),
+    Patient::new_chart(
+        PatientId(7),
+        Mrn(100_007),
+        PersonName::new("Alex", "Rivera"),
         dob,
         sex,
-        address: None,
-        phones: Vec::new(),
-        ssn: None,
-        flags: PatientFlags::default(),
-        identifiers: Vec::new(),
-        staff_link: None,
-    }
+    )
 }
 
 fn visit(

@@ -13,7 +13,7 @@ use chartroom_domain::duplicates::{self, PairChange};
 use chartroom_domain::identity::FEED_MRN_SYSTEM;
 use chartroom_domain::{
     decides_identity, Encounter, EncounterClass, EncounterId, Identifier, MergeRecord, Mrn,
-    Patient, PatientFlags, PatientId, ProviderId, Sex, Ssn,
+    Patient, PatientId, ProviderId, Sex, Ssn,
 };
 use chartroom_store::{ReadTx, StoreError, WriteTx};
 use chrono::{FixedOffset, NaiveDateTime};
@@ -309,20 +309,13 @@ impl Adt<'_, '_> {
             .repetitions()
             .find_map(|r| fields::person_name(&r))
             .ok_or_else(|| ParseProblem::new("PID", 5, "is missing (a new chart needs a name)"))?;
-        Ok(Patient {
-            id: self.tx.next_patient_id()?,
+        Ok(Patient::new_chart(
+            self.tx.next_patient_id()?,
             mrn,
             name,
-            other_names: Vec::new(),
             dob,
-            sex: Sex::Unknown,
-            address: None,
-            phones: Vec::new(),
-            ssn: None,
-            flags: PatientFlags::default(),
-            identifiers: Vec::new(),
-            staff_link: None,
-        })
+            Sex::Unknown,
+        ))
     }
 
     /// PID-3's identifiers that the chart does not have yet. A deciding one (MRN as
