@@ -17,7 +17,7 @@ pub use case::{
     BREACH_NOTICE_DAYS,
 };
 pub use params::PrivacyRules;
-pub use rank::{rank, Alert, PairInput};
+pub use rank::{lookback_candidates, rank, Alert, PairInput, UserHistory};
 pub use rules::{evaluate_pair, Finding, PairVerdict, Rule};
 pub use text::{family_of, normalise_name, same_department, AddressMatch};
 

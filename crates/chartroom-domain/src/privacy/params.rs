@@ -51,6 +51,10 @@ pub struct PrivacyRules {
     /// `spike_factor` times the user's median day.
     pub spike_min_patients: u32,
     pub spike_factor: f64,
+    /// When the queried period holds fewer than three other active days of a user (a
+    /// run over yesterday), the user's days in this many days before it complete the
+    /// baseline, so a coder's ordinary busy day is not a spike.
+    pub spike_lookback_days: i64,
     /// A user with this many other alerts at or above `repeat_alert_score` is a repeat
     /// offender in this run.
     pub repeat_min_alerts: u32,
@@ -94,6 +98,7 @@ impl Default for PrivacyRules {
             deceased_grace_days: 90,
             spike_min_patients: 25,
             spike_factor: 4.0,
+            spike_lookback_days: 30,
             repeat_min_alerts: 3,
             repeat_alert_score: 40.0,
             min_raw_score: 20.0,

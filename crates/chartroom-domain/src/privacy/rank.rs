@@ -63,9 +63,49 @@ struct Spike {
     members: BTreeSet<usize>,
 }
 
+/// Distinct patients on each active day of each user before the queried period (see
+/// [`PrivacyRules::spike_lookback_days`]), for the users [`lookback_candidates`] names.
+pub type UserHistory = HashMap<String, Vec<usize>>;
+
+/// Each user's distinct patients per local day of `records`.
+fn patients_per_day(
+    records: &[AccessRecord],
+) -> BTreeMap<&str, BTreeMap<NaiveDate, BTreeSet<&str>>> {
+    let mut out: BTreeMap<&str, BTreeMap<NaiveDate, BTreeSet<&str>>> = BTreeMap::new();
+    for r in records {
+        out.entry(r.user.as_str())
+            .or_default()
+            .entry(r.local_time().date())
+            .or_default()
+            .insert(r.patient.as_str());
+    }
+    out
+}
+
+/// The users whose baseline the period alone cannot give: a day with at least
+/// `spike_min_patients` distinct patients and fewer than three other active days.
+pub fn lookback_candidates<'a>(rules: &PrivacyRules, records: &'a [AccessRecord]) -> Vec<&'a str> {
+    patients_per_day(records)
+        .into_iter()
+        .filter(|(_, days)| {
+            days.len() <= 3
+                && days
+                    .values()
+                    .any(|p| p.len() >= rules.spike_min_patients as usize)
+        })
+        .map(|(user, _)| user)
+        .collect()
+}
+
 /// The user's spike days: distinct patients in a local day against the median of the
-/// user's other active days.
-fn spikes_of(rules: &PrivacyRules, pairs: &[PairInput], indexes: &[usize]) -> Vec<Spike> {
+/// user's other active days (in the period, and before it when the period has fewer
+/// than three: `history`).
+fn spikes_of(
+    rules: &PrivacyRules,
+    pairs: &[PairInput],
+    indexes: &[usize],
+    history: &[usize],
+) -> Vec<Spike> {
     let mut by_day: BTreeMap<NaiveDate, BTreeSet<usize>> = BTreeMap::new();
     for &i in indexes {
         for a in pairs[i].accesses {
@@ -84,6 +124,9 @@ fn spikes_of(rules: &PrivacyRules, pairs: &[PairInput], indexes: &[usize]) -> Ve
             .filter(|(d, _)| *d != day)
             .map(|(_, c)| *c)
             .collect();
+        if others.len() < 3 {
+            others.extend_from_slice(history);
+        }
         let baseline = median(&mut others);
         let spike = if others.len() >= 3 {
             n as f64 >= rules.spike_factor * baseline.max(1.0)
@@ -139,7 +182,7 @@ struct Draft {
 }
 
 /// Runs the rules over every pair and returns the alerts worst first.
-pub fn rank(rules: &PrivacyRules, pairs: &[PairInput]) -> Vec<Alert> {
+pub fn rank(rules: &PrivacyRules, pairs: &[PairInput], history: &UserHistory) -> Vec<Alert> {
     let verdicts: Vec<PairVerdict> = pairs
         .iter()
         .map(|p| {
@@ -160,7 +203,8 @@ pub fn rank(rules: &PrivacyRules, pairs: &[PairInput]) -> Vec<Alert> {
     let mut folded = vec![false; pairs.len()];
     let mut drafts: Vec<Draft> = Vec::new();
     for (user, indexes) in &by_user {
-        let spikes = spikes_of(rules, pairs, indexes);
+        let before = history.get(*user).map_or(&[][..], Vec::as_slice);
+        let spikes = spikes_of(rules, pairs, indexes, before);
         if spikes.is_empty() {
             continue;
         }

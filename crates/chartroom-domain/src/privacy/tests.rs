@@ -74,7 +74,7 @@ fn score(
         patient,
         accesses,
     }];
-    let alerts = rank(&rules, &pairs);
+    let alerts = rank(&rules, &pairs, &UserHistory::new());
     match alerts.first() {
         Some(a) => (a.score, a.rules.iter().map(|r| r.code()).collect()),
         None => (0, Vec::new()),
@@ -224,6 +224,52 @@ fn break_glass_and_department_mismatch() {
     );
 }
 
+/// A run over one day: sixty patients that day and no other day in the period. Alone it
+/// is a spike (the 50-patient floor); against the user's usual 55-60 a day before the
+/// period it is an ordinary day; against a usual 5 it is a spike again.
+#[test]
+fn a_short_period_takes_its_spike_baseline_from_the_days_before() {
+    let rules = PrivacyRules::default();
+    let user = nurse("Cody Coder", "Health Information Management");
+    let facts: Vec<(String, PatientFacts)> =
+        (0..60).map(|i| (format!("p{i}"), patient())).collect();
+    let accesses = [at(12, 11)];
+    let pairs: Vec<PairInput> = facts
+        .iter()
+        .map(|(id, f)| PairInput {
+            user_id: "coder",
+            patient_id: id,
+            roster: Some(&user),
+            patient: f,
+            accesses: &accesses,
+        })
+        .collect();
+    let records: Vec<AccessRecord> = facts
+        .iter()
+        .map(|(id, _)| {
+            let mut r = at(12, 11);
+            r.user = "coder".into();
+            r.patient = id.clone();
+            r
+        })
+        .collect();
+    assert_eq!(lookback_candidates(&rules, &records), vec!["coder"]);
+    let spikes = |history: Vec<usize>| {
+        let history: UserHistory = [("coder".to_string(), history)].into_iter().collect();
+        rank(&rules, &pairs, &history)
+            .iter()
+            .filter(|a| a.is_spike())
+            .count()
+    };
+    assert_eq!(spikes(Vec::new()), 1, "no days before: the floor decides");
+    assert_eq!(
+        spikes(vec![55, 60, 58, 61]),
+        0,
+        "a usual day for this coder"
+    );
+    assert_eq!(spikes(vec![5, 6, 4, 5]), 1, "twelve times the usual day");
+}
+
 #[test]
 fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
     let rules = PrivacyRules::default();
@@ -252,7 +298,7 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
             accesses,
         });
     }
-    let alerts = rank(&rules, &pairs);
+    let alerts = rank(&rules, &pairs, &UserHistory::new());
     let spike: Vec<&Alert> = alerts.iter().filter(|a| a.is_spike()).collect();
     assert_eq!(spike.len(), 1);
     assert_eq!(spike[0].rules[0], Rule::VolumeSpike);
@@ -282,7 +328,7 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
             accesses: &one,
         })
         .collect();
-    let alerts = rank(&rules, &pairs);
+    let alerts = rank(&rules, &pairs, &UserHistory::new());
     assert_eq!(alerts.len(), 3);
     assert!(
         alerts

@@ -4,9 +4,11 @@ use super::facts::{roster_map, timeline, FactsBuilder};
 use super::load_privacy_rules;
 use crate::{Result, Services, Session};
 use chartroom_domain::privacy::{
-    rank, AccessRecord, Alert, AlertDisposition, PairInput, PatientFacts, RosterEntry,
+    lookback_candidates, rank, AccessRecord, Alert, AlertDisposition, PairInput, PatientFacts,
+    PrivacyRules, RosterEntry, UserHistory,
 };
 use chartroom_domain::{AccessAction, Permission};
+use chartroom_store::{NameKind, ReadTx};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::collections::HashMap;
 
@@ -52,10 +54,17 @@ pub(crate) struct RunInput {
     pub records: Vec<AccessRecord>,
     pub roster: HashMap<String, RosterEntry>,
     pub facts: HashMap<String, PatientFacts>,
+    /// The volume-spike baseline before the period, for the users who need one.
+    pub history: UserHistory,
 }
 
 impl Services {
-    pub(crate) fn gather(&self, from_us: i64, to_us: i64) -> Result<RunInput> {
+    pub(crate) fn gather(
+        &self,
+        rules: &PrivacyRules,
+        from_us: i64,
+        to_us: i64,
+    ) -> Result<RunInput> {
         let read = self.store.read()?;
         let mut records = timeline(&read, from_us, to_us)?;
         records.sort_unstable_by(|a, b| {
@@ -69,10 +78,12 @@ impl Services {
                 facts.insert(r.patient.clone(), builder.build(&r.patient)?);
             }
         }
+        let history = spike_history(&read, rules, &records, from_us)?;
         Ok(RunInput {
             records,
             roster,
             facts,
+            history,
         })
     }
 
@@ -81,7 +92,7 @@ impl Services {
         self.require(session, Permission::ReviewAccess)?;
         let rules = load_privacy_rules(self.data_dir())?;
         let (from_us, to_us) = query.bounds();
-        let input = self.gather(from_us, to_us)?;
+        let input = self.gather(&rules, from_us, to_us)?;
         let alerts = run_rules(&rules, &input);
         let dispositions: HashMap<(String, String), AlertDisposition> = self
             .store
@@ -145,5 +156,37 @@ pub(crate) fn run_rules(
         });
         start = end;
     }
-    rank(rules, &pairs)
+    rank(rules, &pairs, &input.history)
+}
+
+/// Distinct patients per local day, over the `spike_lookback_days` before the period, of
+/// each user whose baseline the period cannot give (imported events; a period with no
+/// start has nothing before it). A range scan per day the user worked.
+fn spike_history(
+    read: &ReadTx,
+    rules: &PrivacyRules,
+    records: &[AccessRecord],
+    from_us: i64,
+) -> Result<UserHistory> {
+    let mut history = UserHistory::new();
+    if from_us <= i64::MIN / 4 || rules.spike_lookback_days <= 0 {
+        return Ok(history);
+    }
+    let since = from_us - rules.spike_lookback_days * 86_400_000_000;
+    for user in lookback_candidates(rules, records) {
+        let Some(id) = read.access_name_id(NameKind::User, user)? else {
+            continue;
+        };
+        let mut days: HashMap<i64, std::collections::HashSet<u32>> = HashMap::new();
+        for row in read.access_by_user(id, since, from_us)? {
+            let local_us = row.time_us + i64::from(row.offset_secs) * 1_000_000;
+            days.entry(local_us.div_euclid(86_400_000_000))
+                .or_default()
+                .insert(row.patient);
+        }
+        if !days.is_empty() {
+            history.insert(user.to_string(), days.values().map(|p| p.len()).collect());
+        }
+    }
+    Ok(history)
 }

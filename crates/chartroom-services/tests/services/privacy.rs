@@ -451,3 +451,47 @@ fn privacy_bench() {
         alerts.len()
     );
 }
+
+/// A run over one day: the coder's usual sixty charts a day (read from the ten days
+/// before the period) are no spike; the clerk who usually opens five is one.
+#[test]
+fn a_one_day_run_takes_the_spike_baseline_from_the_days_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let (services, session) = open(dir.path());
+    let mut log = String::from("timestamp,user_id,patient_id,action,workstation,department\n");
+    for day in 1..=11 {
+        let (coder, clerk) = (60, if day == 11 { 60 } else { 5 });
+        for p in 0..coder {
+            log.push_str(&format!(
+                "2026-03-{day:02}T10:{:02}:00-05:00,coder,c{day}-{p},view,WS-1,Coding\n",
+                p % 60
+            ));
+        }
+        for p in 0..clerk {
+            log.push_str(&format!(
+                "2026-03-{day:02}T11:{:02}:00-05:00,clerk,k{day}-{p},view,WS-2,Registration\n",
+                p % 60
+            ));
+        }
+    }
+    let path = write(dir.path(), "days.csv", &log);
+    services
+        .import_access_csv(&session, &path, None, &mut |_| {})
+        .unwrap();
+    let day = NaiveDate::from_ymd_opt(2026, 3, 11);
+    let spikes: Vec<String> = services
+        .privacy_alerts(
+            &session,
+            &AlertsQuery {
+                from: day,
+                to: day,
+                include_disposed: true,
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .filter(|a| a.alert.is_spike())
+        .map(|a| a.alert.user_id)
+        .collect();
+    assert_eq!(spikes, vec!["clerk".to_string()]);
+}
