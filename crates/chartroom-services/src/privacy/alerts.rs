@@ -172,7 +172,8 @@ fn spike_history(
     if from_us <= i64::MIN / 4 || rules.spike_lookback_days <= 0 {
         return Ok(history);
     }
-    let since = from_us - rules.spike_lookback_days * 86_400_000_000;
+    // Saturating: privacy.toml may say any number of days.
+    let since = from_us.saturating_sub(rules.spike_lookback_days.saturating_mul(86_400_000_000));
     for user in lookback_candidates(rules, records) {
         let Some(id) = read.access_name_id(NameKind::User, user)? else {
             continue;
