@@ -224,6 +224,25 @@ fn break_glass_and_department_mismatch() {
     );
 }
 
+/// One user's pairs with each of `patients`, every pair with the same accesses.
+fn same_accesses<'a>(
+    user_id: &'a str,
+    roster: &'a RosterEntry,
+    patients: &'a [(String, PatientFacts)],
+    accesses: &'a [AccessRecord],
+) -> Vec<PairInput<'a>> {
+    patients
+        .iter()
+        .map(|(id, f)| PairInput {
+            user_id,
+            patient_id: id,
+            roster: Some(roster),
+            patient: f,
+            accesses,
+        })
+        .collect()
+}
+
 /// A run over one day: sixty patients that day and no other day in the period. Alone it
 /// is a spike (the 50-patient floor); against the user's usual 55-60 a day before the
 /// period it is an ordinary day; against a usual 5 it is a spike again.
@@ -234,16 +253,7 @@ fn a_short_period_takes_its_spike_baseline_from_the_days_before() {
     let facts: Vec<(String, PatientFacts)> =
         (0..60).map(|i| (format!("p{i}"), patient())).collect();
     let accesses = [at(12, 11)];
-    let pairs: Vec<PairInput> = facts
-        .iter()
-        .map(|(id, f)| PairInput {
-            user_id: "coder",
-            patient_id: id,
-            roster: Some(&user),
-            patient: f,
-            accesses: &accesses,
-        })
-        .collect();
+    let pairs = same_accesses("coder", &user, &facts, &accesses);
     let records: Vec<AccessRecord> = facts
         .iter()
         .map(|(id, _)| {
@@ -318,16 +328,7 @@ fn volume_spike_is_one_alert_and_repeat_offenders_are_marked() {
             (format!("v{i}"), f)
         })
         .collect();
-    let pairs: Vec<PairInput> = victims
-        .iter()
-        .map(|(id, f)| PairInput {
-            user_id: "u1",
-            patient_id: id,
-            roster: Some(&snooper),
-            patient: f,
-            accesses: &one,
-        })
-        .collect();
+    let pairs = same_accesses("u1", &snooper, &victims, &one);
     let alerts = rank(&rules, &pairs, &UserHistory::new());
     assert_eq!(alerts.len(), 3);
     assert!(
