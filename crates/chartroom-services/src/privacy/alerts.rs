@@ -8,7 +8,7 @@ use chartroom_domain::privacy::{
     PrivacyRules, RosterEntry, UserHistory,
 };
 use chartroom_domain::{AccessAction, Permission};
-use chartroom_store::{NameKind, ReadTx};
+use chartroom_store::{day_of, NameKind, ReadTx};
 use chrono::{NaiveDate, TimeZone, Utc};
 use std::collections::HashMap;
 
@@ -181,7 +181,7 @@ fn spike_history(
         let mut days: HashMap<i64, std::collections::HashSet<u32>> = HashMap::new();
         for row in read.access_by_user(id, since, from_us)? {
             let local_us = row.time_us + i64::from(row.offset_secs) * 1_000_000;
-            days.entry(local_us.div_euclid(86_400_000_000))
+            days.entry(day_of(local_us))
                 .or_default()
                 .insert(row.patient);
         }
