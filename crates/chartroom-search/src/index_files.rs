@@ -1,24 +1,34 @@
 //! One tantivy index on disk with its single writer and a manually reloaded reader.
 
 use super::{Result, SearchError};
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use tantivy::directory::MmapDirectory;
 use tantivy::merge_policy::{LogMergePolicy, NoMergePolicy};
-use tantivy::schema::Schema;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyError};
+use tantivy::schema::{Field, Schema};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, TantivyError, Term};
 
-/// Writer memory budget per index, shared by its indexing threads (tantivy grows each
-/// thread's arena as documents arrive, so an idle writer costs little). Two threads: in a
-/// rebuild the one indexing thread was 72 % of the CPU samples and the thread reading the
-/// store 25 %, so the indexer was the bottleneck of a 2-core machine.
-const WRITER_MEMORY: usize = 256 * 1024 * 1024;
+/// Writer memory budgets, shared by an index's indexing threads. tantivy grows each
+/// thread's arena as documents arrive and frees it at each commit, so an idle writer or
+/// one committing small batches costs little; in a bulk load, a thread closes its
+/// segment when its arena is full. Measured on a 1M-chart import (2026-12-02): 512 and
+/// 768 MB made 4 segments but saved no wall time worth having (the final merge is
+/// mostly term-dictionary building either way) and raised the peak above 2 GB, so the
+/// patient index keeps 256 MB.
+pub const PATIENT_WRITER_MEMORY: usize = 256 * 1024 * 1024;
+pub const NOTE_WRITER_MEMORY: usize = 256 * 1024 * 1024;
+/// Two threads: in a rebuild the one indexing thread was 72 % of the CPU samples and
+/// the thread reading the store 25 %, so the indexer was the bottleneck of a 2-core
+/// machine.
 const WRITER_THREADS: usize = 2;
 
 pub struct SubIndex {
     pub index: Index,
     pub reader: IndexReader,
     writer: Mutex<IndexWriter>,
+    /// Ids given a document since the last commit (the reader does not see them yet).
+    staged: Mutex<HashSet<u64>>,
     pub path: PathBuf,
 }
 
@@ -32,7 +42,7 @@ fn open_err(path: &Path, e: impl ToString) -> SearchError {
 /// Opens (or creates) the index in `path`. The index is derived data: when its schema is
 /// from another version it is emptied and recreated, and `verify` reports the drift
 /// until `reindex` runs.
-pub fn open_index(path: &Path, schema: Schema) -> Result<SubIndex> {
+pub fn open_index(path: &Path, schema: Schema, writer_memory: usize) -> Result<SubIndex> {
     std::fs::create_dir_all(path).map_err(|e| open_err(path, e))?;
     let dir = MmapDirectory::open(path).map_err(|e| open_err(path, e))?;
     let index = match Index::open_or_create(dir, schema.clone()) {
@@ -47,7 +57,7 @@ pub fn open_index(path: &Path, schema: Schema) -> Result<SubIndex> {
         Err(e) => return Err(open_err(path, e)),
     };
     let writer = index
-        .writer_with_num_threads(WRITER_THREADS, WRITER_MEMORY)
+        .writer_with_num_threads(WRITER_THREADS, writer_memory)
         .map_err(|e| open_err(path, e))?;
     let reader = index
         .reader_builder()
@@ -58,6 +68,7 @@ pub fn open_index(path: &Path, schema: Schema) -> Result<SubIndex> {
         index,
         reader,
         writer: Mutex::new(writer),
+        staged: Mutex::new(HashSet::new()),
         path: path.to_path_buf(),
     })
 }
@@ -76,7 +87,36 @@ impl SubIndex {
     /// Commits and makes the changes visible to new searches.
     pub fn commit(&self, writer: &mut IndexWriter) -> Result<()> {
         writer.commit().map_err(index_err)?;
+        self.staged_ids().clear();
         self.reader.reload().map_err(index_err)
+    }
+
+    fn staged_ids(&self) -> MutexGuard<'_, HashSet<u64>> {
+        self.staged.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Queues each document as the one document of its id (`id_field`). The old one is
+    /// deleted first only when there is one, committed or queued since the last commit:
+    /// tantivy keeps every delete until the commit and checks it against each segment
+    /// written meanwhile, and an unconditional delete per chart made a bulk load of 1M
+    /// new charts slower and 1.7 GB larger in memory than the documents themselves.
+    pub fn upsert(
+        &self,
+        writer: &mut IndexWriter,
+        id_field: Field,
+        documents: impl IntoIterator<Item = (u64, TantivyDocument)>,
+    ) -> Result<()> {
+        let searcher = self.reader.searcher();
+        let mut staged = self.staged_ids();
+        for (id, document) in documents {
+            let term = Term::from_field_u64(id_field, id);
+            let indexed = searcher.doc_freq(&term).map_err(index_err)? > 0;
+            if !staged.insert(id) || indexed {
+                writer.delete_term(term);
+            }
+            writer.add_document(document).map_err(index_err)?;
+        }
+        Ok(())
     }
 
     /// Merges every segment into one (after a rebuild: one term dictionary to walk per

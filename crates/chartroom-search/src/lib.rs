@@ -130,6 +130,18 @@ pub trait ChartIndex: Send + Sync {
     ) -> Result<IndexCounts>;
     /// Upserts changed records (by id) and makes them searchable.
     fn apply(&self, changes: Vec<IndexChange>) -> Result<()>;
+    /// Upserts changed records without making them searchable or durable yet: they are
+    /// committed by the next [`ChartIndex::commit`] (or `apply`), and lost if the process
+    /// ends first. A bulk load stages many batches and commits rarely, so the index
+    /// writes a few large segments instead of many small ones that must be merged.
+    /// Default: `apply`.
+    fn stage(&self, changes: Vec<IndexChange>) -> Result<()> {
+        self.apply(changes)
+    }
+    /// Makes every staged change searchable and durable. Default: nothing staged.
+    fn commit(&self) -> Result<()> {
+        Ok(())
+    }
     fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientHit>>;
     fn search_notes(&self, query: &NoteQuery, limit: usize) -> Result<Vec<NoteHit>>;
     fn counts(&self) -> Result<IndexCounts>;
@@ -164,9 +176,73 @@ impl TantivyIndex {
     }
 }
 
-/// Documents are committed in batches of this many during a rebuild so memory stays
-/// bounded and progress is durable.
+impl TantivyIndex {
+    /// Deletes and upserts `changes`; with `commit`, each writer that got changes commits
+    /// them (searchable and durable), else they wait for the next commit.
+    fn write_changes(&self, changes: Vec<IndexChange>, commit: bool) -> Result<()> {
+        let (mut pats, mut docs) = (Vec::new(), Vec::new());
+        let (mut gone_pats, mut gone_docs) = (Vec::new(), Vec::new());
+        for c in changes {
+            match c {
+                IndexChange::Patient(p) => pats.push(p),
+                IndexChange::Document(d) => docs.push(d),
+                IndexChange::RemovePatient(id) => gone_pats.push(id),
+                IndexChange::RemoveDocument(id) => gone_docs.push(id),
+            }
+        }
+        if !gone_pats.is_empty() {
+            let mut w = self.patients.sub.writer()?;
+            for id in &gone_pats {
+                w.delete_term(self.patients.id_term(*id));
+            }
+            if commit {
+                self.patients.sub.commit(&mut w)?;
+            }
+        }
+        if !gone_docs.is_empty() {
+            let mut w = self.notes.sub.writer()?;
+            for id in &gone_docs {
+                w.delete_term(self.notes.id_term(*id));
+            }
+            if commit {
+                self.notes.sub.commit(&mut w)?;
+            }
+        }
+        if !pats.is_empty() {
+            let documents = self.patients.documents(&pats);
+            let mut w = self.patients.sub.writer()?;
+            let ids = pats.iter().map(|p| p.patient.id.0);
+            self.patients
+                .sub
+                .upsert(&mut w, self.patients.f.id, ids.zip(documents))?;
+            if commit {
+                self.patients.sub.commit(&mut w)?;
+            }
+        }
+        if !docs.is_empty() {
+            let mut w = self.notes.sub.writer()?;
+            let documents = docs
+                .iter()
+                .map(|d| Ok((d.document.id.0, self.notes.document(d)?)))
+                .collect::<Result<Vec<_>>>()?;
+            self.notes.sub.upsert(&mut w, self.notes.f.id, documents)?;
+            if commit {
+                self.notes.sub.commit(&mut w)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Notes are committed in batches of this many during a rebuild so progress is durable
+/// (the note index merges its segments in the background).
 const REBUILD_BATCH: u64 = 200_000;
+/// Patient documents staged between commits in a rebuild or a bulk load. Each commit
+/// closes a segment per indexing thread, and every segment is merged away at the end:
+/// at 1M patients, commits every 200,000 left 17 segments, whose merge took 22 s.
+pub const PATIENT_BULK_COMMIT: usize = 500_000;
+/// Patient records turned into documents at a time in a rebuild (on every core).
+const REBUILD_DOCUMENT_CHUNK: usize = 20_000;
 
 impl ChartIndex for TantivyIndex {
     fn rebuild(
@@ -179,12 +255,21 @@ impl ChartIndex for TantivyIndex {
             let mut w = self.patients.sub.writer()?;
             self.patients.sub.pause_merges(&mut w);
             w.delete_all_documents().map_err(index_files::index_err)?;
-            for rec in patients {
-                w.add_document(self.patients.document(&rec))
-                    .map_err(index_files::index_err)?;
-                counts.patients += 1;
-                if counts.patients % REBUILD_BATCH == 0 {
+            let mut since_commit = 0;
+            loop {
+                let chunk: Vec<PatientRecord> =
+                    (&mut *patients).take(REBUILD_DOCUMENT_CHUNK).collect();
+                if chunk.is_empty() {
+                    break;
+                }
+                for document in self.patients.documents(&chunk) {
+                    w.add_document(document).map_err(index_files::index_err)?;
+                }
+                counts.patients += chunk.len() as u64;
+                since_commit += chunk.len();
+                if since_commit >= PATIENT_BULK_COMMIT {
                     w.commit().map_err(index_files::index_err)?;
+                    since_commit = 0;
                 }
             }
             self.patients.sub.commit(&mut w)?;
@@ -208,49 +293,20 @@ impl ChartIndex for TantivyIndex {
     }
 
     fn apply(&self, changes: Vec<IndexChange>) -> Result<()> {
-        let (mut pats, mut docs) = (Vec::new(), Vec::new());
-        let (mut gone_pats, mut gone_docs) = (Vec::new(), Vec::new());
-        for c in changes {
-            match c {
-                IndexChange::Patient(p) => pats.push(p),
-                IndexChange::Document(d) => docs.push(d),
-                IndexChange::RemovePatient(id) => gone_pats.push(id),
-                IndexChange::RemoveDocument(id) => gone_docs.push(id),
-            }
-        }
-        if !gone_pats.is_empty() {
+        self.write_changes(changes, true)
+    }
+
+    fn stage(&self, changes: Vec<IndexChange>) -> Result<()> {
+        self.write_changes(changes, false)
+    }
+
+    fn commit(&self) -> Result<()> {
+        {
             let mut w = self.patients.sub.writer()?;
-            for id in &gone_pats {
-                w.delete_term(self.patients.id_term(*id));
-            }
             self.patients.sub.commit(&mut w)?;
         }
-        if !gone_docs.is_empty() {
-            let mut w = self.notes.sub.writer()?;
-            for id in &gone_docs {
-                w.delete_term(self.notes.id_term(*id));
-            }
-            self.notes.sub.commit(&mut w)?;
-        }
-        if !pats.is_empty() {
-            let documents = self.patients.documents(&pats);
-            let mut w = self.patients.sub.writer()?;
-            for (p, document) in pats.iter().zip(documents) {
-                w.delete_term(self.patients.id_term(p.patient.id));
-                w.add_document(document).map_err(index_files::index_err)?;
-            }
-            self.patients.sub.commit(&mut w)?;
-        }
-        if !docs.is_empty() {
-            let mut w = self.notes.sub.writer()?;
-            for d in &docs {
-                w.delete_term(self.notes.id_term(d.document.id));
-                w.add_document(self.notes.document(d)?)
-                    .map_err(index_files::index_err)?;
-            }
-            self.notes.sub.commit(&mut w)?;
-        }
-        Ok(())
+        let mut w = self.notes.sub.writer()?;
+        self.notes.sub.commit(&mut w)
     }
 
     fn search_patients(&self, query: &str, limit: usize) -> Result<Vec<PatientHit>> {

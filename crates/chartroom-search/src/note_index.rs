@@ -2,7 +2,7 @@
 //! phrases), filters by patient, type, author and date, and snippets with marks.
 
 use super::gated::docs_holding;
-use super::index_files::{index_err, open_index, SubIndex};
+use super::index_files::{index_err, open_index, SubIndex, NOTE_WRITER_MEMORY};
 use super::note_query::{parse_note_query, Node};
 use super::snippet::{make_snippet, Highlight};
 use super::{DocumentRecord, NoteHit, NoteQuery, Result, SearchError};
@@ -149,7 +149,7 @@ fn seconds(t: NaiveDateTime) -> i64 {
 impl NoteIndex {
     pub fn open(dir: &Path) -> Result<NoteIndex> {
         let (schema, f) = note_schema();
-        let sub = open_index(dir, schema)?;
+        let sub = open_index(dir, schema, NOTE_WRITER_MEMORY)?;
         let analyzer = sub
             .index
             .tokenizers()

@@ -10,7 +10,7 @@
 //! compressed dictionaries: decompressing one per candidate dominated query time).
 
 use super::gated::docs_holding;
-use super::index_files::{open_index, SubIndex};
+use super::index_files::{open_index, SubIndex, PATIENT_WRITER_MEMORY};
 use super::patient_gated::exact_number_keys;
 use super::patient_query::{parse_patient_query, PatientQuery, WordKeys};
 use super::ranking::{allowed_typos, IndexHits, Ranker};
@@ -118,7 +118,7 @@ impl PatientIndex {
     pub fn open(dir: &Path) -> Result<PatientIndex> {
         let (schema, f) = patient_schema();
         Ok(PatientIndex {
-            sub: open_index(dir, schema)?,
+            sub: open_index(dir, schema, PATIENT_WRITER_MEMORY)?,
             f,
         })
     }

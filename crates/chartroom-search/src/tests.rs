@@ -267,6 +267,44 @@ fn apply_upserts_and_ids_stay_in_sync() {
     assert!(idx.size_bytes() > 0);
 }
 
+/// Staged changes are invisible until the commit, and an id staged twice, or staged
+/// over a committed document, still ends as exactly one document (the delete before an
+/// add is skipped only for ids the index has never seen).
+#[test]
+fn staged_upserts_show_at_commit_once_per_id() {
+    let (_dir, idx) = build(population(), Vec::new());
+    idx.stage(vec![
+        IndexChange::Patient(patient(40, "Staged", "Person", "2000-01-01")),
+        IndexChange::Patient(patient(2, "Jonathan", "Quigley", "1990-07-15")),
+    ])
+    .expect("stage");
+    assert_eq!(idx.counts().expect("counts").patients, 19);
+    assert!(idx
+        .search_patients("quigley", 5)
+        .expect("search")
+        .is_empty());
+    // the same new id again before the commit: replaces its staged document
+    idx.stage(vec![IndexChange::Patient(patient(
+        40,
+        "Restaged",
+        "Person",
+        "2000-01-01",
+    ))])
+    .expect("stage again");
+    idx.commit().expect("commit");
+    assert_eq!(idx.counts().expect("counts").patients, 20);
+    assert_top(&idx, "quigley", 2);
+    assert_top(&idx, "restaged person", 40);
+    let ids = idx.patient_ids().expect("ids");
+    assert_eq!(ids.iter().filter(|id| id.0 == 40).count(), 1);
+    assert_eq!(ids.iter().filter(|id| id.0 == 2).count(), 1);
+    assert!(idx
+        .search_patients("zimmerman", 5)
+        .expect("search")
+        .iter()
+        .all(|h| h.patient.0 != 2));
+}
+
 #[test]
 fn searches_run_while_apply_writes() {
     let (_dir, idx) = build(population(), Vec::new());

@@ -5,6 +5,7 @@ use super::{Result, ServiceError, Services};
 use chartroom_domain::{DocumentId, PatientId, Provider, ProviderId};
 use chartroom_search::{
     ChartIndex, DocumentRecord, IndexChange, IndexCounts, PatientRecord, TantivyIndex,
+    PATIENT_BULK_COMMIT,
 };
 use chartroom_store::{ChainCheck, OutboxItem, ReadTx, Store, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -156,7 +157,10 @@ fn apply_outbox(store: &Store, index: &dyn ChartIndex, ack: bool) -> Result<usiz
 }
 
 /// The loop of [`apply_outbox`]; `batch` grows to [`OUTBOX_BULK_BATCH`] (and the index is
-/// told a bulk load began) when a batch comes full.
+/// told a bulk load began) when a batch comes full. From then on batches are staged in
+/// the index and committed every [`PATIENT_BULK_COMMIT`] changes and at the end, and the
+/// outbox is acknowledged only up to what a commit covered: a crash in between loses
+/// staged work, never an outbox entry.
 fn apply_batches(
     store: &Store,
     index: &dyn ChartIndex,
@@ -164,43 +168,68 @@ fn apply_batches(
     batch: &mut usize,
 ) -> Result<usize> {
     let mut applied = 0;
+    // The newest entry staged (the read cursor) and how many wait for a commit.
+    let mut staged_through: Option<u64> = None;
+    let mut staged = 0;
     loop {
         let read = store.read()?;
-        let pending = read.outbox(if ack { *batch } else { usize::MAX })?;
+        let limit = if ack { *batch } else { usize::MAX };
+        let pending = read.outbox_after(staged_through, limit)?;
         let Some(&(last_seq, _)) = pending.last() else {
-            return Ok(applied);
+            break;
         };
-        let authors = provider_names(&read)?;
-        let mut changes = Vec::with_capacity(pending.len());
-        for (_, item) in &pending {
-            match *item {
-                OutboxItem::Patient(id) => {
-                    match read.patient(id)? {
-                        Some(p) => changes.push(IndexChange::Patient(patient_record(&read, p)?)),
-                        // destroyed: the index lets go of it too
-                        None => changes.push(IndexChange::RemovePatient(id)),
-                    }
-                }
-                OutboxItem::Document(id) => match read.document(id)? {
-                    Some(document) => changes.push(IndexChange::Document(DocumentRecord {
-                        author_name: document.author.and_then(|a| authors.get(&a).cloned()),
-                        document,
-                    })),
-                    None => changes.push(IndexChange::RemoveDocument(id)),
-                },
-            }
-        }
-        index.apply(changes)?;
+        let changes = index_changes(&read, &pending)?;
         applied += pending.len();
         if !ack {
+            index.apply(changes)?;
             return Ok(applied);
         }
+        if *batch == OUTBOX_BULK_BATCH {
+            index.stage(changes)?;
+            staged_through = Some(last_seq);
+            staged += pending.len();
+            if staged >= PATIENT_BULK_COMMIT {
+                index.commit()?;
+                store.ack_outbox(last_seq)?;
+                staged = 0;
+            }
+            continue;
+        }
+        index.apply(changes)?;
         store.ack_outbox(last_seq)?;
-        if pending.len() == *batch && *batch != OUTBOX_BULK_BATCH {
+        if pending.len() == *batch {
             *batch = OUTBOX_BULK_BATCH;
             index.bulk_load(true)?;
         }
     }
+    if let (Some(last_seq), true) = (staged_through, staged > 0) {
+        index.commit()?;
+        store.ack_outbox(last_seq)?;
+    }
+    Ok(applied)
+}
+
+/// What the index must do for these outbox entries, read from one snapshot.
+fn index_changes(read: &ReadTx, pending: &[(u64, OutboxItem)]) -> Result<Vec<IndexChange>> {
+    let authors = provider_names(read)?;
+    let mut changes = Vec::with_capacity(pending.len());
+    for (_, item) in pending {
+        match *item {
+            OutboxItem::Patient(id) => match read.patient(id)? {
+                Some(p) => changes.push(IndexChange::Patient(patient_record(read, p)?)),
+                // destroyed: the index lets go of it too
+                None => changes.push(IndexChange::RemovePatient(id)),
+            },
+            OutboxItem::Document(id) => match read.document(id)? {
+                Some(document) => changes.push(IndexChange::Document(DocumentRecord {
+                    author_name: document.author.and_then(|a| authors.get(&a).cloned()),
+                    document,
+                })),
+                None => changes.push(IndexChange::RemoveDocument(id)),
+            },
+        }
+    }
+    Ok(changes)
 }
 
 /// `chartroom verify`: store/index agreement and the audit chain. Read-only: it does
@@ -384,6 +413,23 @@ mod tests {
     struct Recorder {
         calls: Mutex<Vec<String>>,
         patients: Mutex<Vec<PatientId>>,
+        /// `commit` fails (a full disk under the index, say).
+        failing_commit: bool,
+    }
+
+    impl Recorder {
+        fn record(&self, call: &str, changes: Vec<IndexChange>) {
+            self.calls
+                .lock()
+                .unwrap()
+                .push(format!("{call} {}", changes.len()));
+            let mut patients = self.patients.lock().unwrap();
+            for change in changes {
+                if let IndexChange::Patient(p) = change {
+                    patients.push(p.patient.id);
+                }
+            }
+        }
     }
 
     impl ChartIndex for Recorder {
@@ -395,15 +441,17 @@ mod tests {
             Ok(IndexCounts::default())
         }
         fn apply(&self, changes: Vec<IndexChange>) -> chartroom_search::Result<()> {
-            self.calls
-                .lock()
-                .unwrap()
-                .push(format!("apply {}", changes.len()));
-            let mut patients = self.patients.lock().unwrap();
-            for change in changes {
-                if let IndexChange::Patient(p) = change {
-                    patients.push(p.patient.id);
-                }
+            self.record("apply", changes);
+            Ok(())
+        }
+        fn stage(&self, changes: Vec<IndexChange>) -> chartroom_search::Result<()> {
+            self.record("stage", changes);
+            Ok(())
+        }
+        fn commit(&self) -> chartroom_search::Result<()> {
+            self.calls.lock().unwrap().push("commit".into());
+            if self.failing_commit {
+                return Err(chartroom_search::SearchError::Index("disk full".into()));
             }
             Ok(())
         }
@@ -455,8 +503,9 @@ mod tests {
             vec![
                 format!("apply {OUTBOX_BATCH}"),
                 "bulk true".to_string(),
-                format!("apply {OUTBOX_BULK_BATCH}"),
-                "apply 10".to_string(),
+                format!("stage {OUTBOX_BULK_BATCH}"),
+                "stage 10".to_string(),
+                "commit".to_string(),
                 "bulk false".to_string(),
             ]
         );
@@ -472,6 +521,32 @@ mod tests {
                 .len(),
             0
         );
+    }
+
+    #[test]
+    fn staged_batches_stay_in_the_outbox_until_a_commit_covers_them() {
+        let (_dir, store) = store_with_patients(OUTBOX_BATCH + 20);
+        let index = Recorder {
+            failing_commit: true,
+            ..Recorder::default()
+        };
+        assert!(drain_outbox(&store, &index).is_err());
+        // the first batch was applied (committed) and acknowledged; the staged 20 were not
+        let left = store.read().expect("read").outbox(100).expect("outbox");
+        assert_eq!(left.len(), 20);
+        assert_eq!(
+            index.calls.lock().unwrap().last().map(String::as_str),
+            Some("bulk false"),
+            "a bulk load that began ends even when it failed"
+        );
+        let index = Recorder::default();
+        assert_eq!(drain_outbox(&store, &index).expect("drain again"), 20);
+        assert!(store
+            .read()
+            .expect("read")
+            .outbox(10)
+            .expect("outbox")
+            .is_empty());
     }
 
     #[test]

@@ -335,9 +335,23 @@ impl ReadTx {
 
     /// Outbox entries in order, oldest first: (seq, item).
     pub fn outbox(&self, limit: usize) -> Result<Vec<(u64, OutboxItem)>> {
+        self.outbox_after(None, limit)
+    }
+
+    /// Outbox entries after seq `after` (all when `None`), oldest first: a bulk drain
+    /// reads on past what it applied but has not acknowledged yet.
+    pub fn outbox_after(&self, after: Option<u64>, limit: usize) -> Result<Vec<(u64, OutboxItem)>> {
         let outbox = self.open(OUTBOX)?;
         let mut out = Vec::new();
-        for row in ReadableTable::range::<&IdKey>(&outbox, ..)?.take(limit) {
+        let from = match after {
+            Some(seq) => match seq.checked_add(1) {
+                Some(next) => next,
+                None => return Ok(out),
+            },
+            None => 0,
+        };
+        let from = id_key(from);
+        for row in ReadableTable::range::<&IdKey>(&outbox, &from..)?.take(limit) {
             let (key, value) = row?;
             let seq = id_from_key(key.value());
             let item: OutboxRow = codec::decode(OUTBOX_NAME, &|| seq.to_string(), value.value())?;
