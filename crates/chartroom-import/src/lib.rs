@@ -392,6 +392,9 @@ fn import_encounters(
     const FILE: &str = "encounters.csv";
     /// Buffered encounters between flushes into the redb transaction.
     const FLUSH_EVERY: usize = 20_000;
+    /// New encounters handed to the store together: it sorts each table's keys, so a
+    /// large batch walks each B-tree once (~70 MB of rows at 200,000).
+    const NEW_BATCH: usize = 200_000;
     let store_error = |source| ImportError::Store { file: FILE, source };
     let read = store.read().map_err(store_error)?;
     let mut tx = store.write().map_err(store_error)?;
@@ -401,6 +404,7 @@ fn import_encounters(
     // numbers, and only a written patient is queued for it, so they are written again
     // (unchanged) before the commit.
     let mut requeue: HashSet<PatientId> = HashSet::new();
+    let mut new_encounters: Vec<Encounter> = Vec::new();
     synthea::read_encounters(dir, |row| {
         let (patient, not_written) = match patients.ids.get(&row.patient) {
             Some(id) => (*id, patients.unchanged.contains(id)),
@@ -454,17 +458,27 @@ fn import_encounters(
         };
         // A visit stored exactly so is left alone: rewriting it would also put it back
         // in the analysis queue.
+        if not_written && stored.as_ref() != Some(&encounter) {
+            requeue.insert(patient);
+        }
         match stored {
             Some(e) if e == encounter => {
                 report.encounters_unchanged += 1;
                 return Ok(());
             }
-            Some(_) => report.encounters_updated += 1,
-            None => report.encounters_added += 1,
-        }
-        tx.put_encounter(&encounter).map_err(store_error)?;
-        if not_written {
-            requeue.insert(patient);
+            Some(_) => {
+                report.encounters_updated += 1;
+                tx.put_encounter(&encounter).map_err(store_error)?;
+            }
+            None => {
+                report.encounters_added += 1;
+                new_encounters.push(encounter);
+                if new_encounters.len() >= NEW_BATCH {
+                    tx.put_new_encounters(&new_encounters)
+                        .map_err(store_error)?;
+                    new_encounters.clear();
+                }
+            }
         }
         requeue.extend(moved_from);
         if tx.pending() >= FLUSH_EVERY {
@@ -472,6 +486,8 @@ fn import_encounters(
         }
         Ok(())
     })?;
+    tx.put_new_encounters(&new_encounters)
+        .map_err(store_error)?;
     for id in requeue {
         if let Some(patient) = read.patient(id).map_err(store_error)? {
             tx.put_patient(&patient).map_err(store_error)?;

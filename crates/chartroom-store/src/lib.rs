@@ -26,6 +26,7 @@ mod audit;
 #[doc(hidden)]
 pub mod bench_support;
 mod codec;
+mod encounter_bulk;
 mod identity_rows;
 mod legacy_v1;
 mod meta;
@@ -97,9 +98,9 @@ pub enum StoreError {
     /// for itself forever. Use the `WriteTx`'s own methods instead.
     #[error("a write transaction is already open on this thread (use WriteTx::append_audit inside an action)")]
     NestedWrite,
-    /// A thread writing an import's access events stopped (its own error, if any, is
-    /// the one reported).
-    #[error("an access-event writer thread stopped")]
+    /// A thread writing part of a bulk load (access events, new encounters) stopped
+    /// (its own error, if any, is the one reported).
+    #[error("a writer thread of a bulk load stopped")]
     WriterStopped,
 }
 

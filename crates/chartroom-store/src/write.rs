@@ -9,6 +9,7 @@
 //! the counters read there are protected by redb's single-writer lock until commit.
 
 use super::codec::{self};
+use super::encounter_bulk::write_new_encounters;
 use super::identity_rows::{write_pair_row, PairRowWrite};
 use super::meta::Counters;
 use super::privacy_rows::{write_case, write_disposition};
@@ -393,6 +394,17 @@ impl<'s> WriteTx<'s> {
     /// rolled back: do not flush between a savepoint and its rollback.
     pub fn rollback_to(&mut self, savepoint: usize) {
         self.ops.truncate(savepoint);
+    }
+
+    /// Writes many new encounters now (ids fresh from [`WriteTx::next_encounter_id`]),
+    /// after the writes buffered before them: each table's keys sorted, two tables per
+    /// thread (`encounter_bulk.rs`). Same rows and checks as [`WriteTx::put_encounter`]
+    /// for a new encounter; a number already taken fails the call, and the transaction
+    /// must then be dropped (nothing of it is committed). An import of a whole encounters
+    /// file hands them over in large batches.
+    pub fn put_new_encounters(&mut self, encounters: &[Encounter]) -> Result<()> {
+        self.flush()?;
+        write_new_encounters(&self.txn, encounters)
     }
 
     /// Number of buffered writes (for progress reporting in bulk loads).

@@ -2,6 +2,7 @@
 
 mod access;
 mod audit;
+mod encounter_bulk;
 mod files;
 mod migration;
 
