@@ -95,6 +95,27 @@ impl SubIndex {
         self.staged.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Deletes the documents of `ids` (`id_field`); with `commit`, commits when there
+    /// were any.
+    pub fn remove(
+        &self,
+        id_field: Field,
+        ids: impl ExactSizeIterator<Item = u64>,
+        commit: bool,
+    ) -> Result<()> {
+        if ids.len() == 0 {
+            return Ok(());
+        }
+        let mut writer = self.writer()?;
+        for id in ids {
+            writer.delete_term(Term::from_field_u64(id_field, id));
+        }
+        if commit {
+            self.commit(&mut writer)?;
+        }
+        Ok(())
+    }
+
     /// Queues each document as the one document of its id (`id_field`). The old one is
     /// deleted first only when there is one, committed or queued since the last commit:
     /// tantivy keeps every delete until the commit and checks it against each segment

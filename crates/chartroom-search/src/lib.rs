@@ -190,24 +190,12 @@ impl TantivyIndex {
                 IndexChange::RemoveDocument(id) => gone_docs.push(id),
             }
         }
-        if !gone_pats.is_empty() {
-            let mut w = self.patients.sub.writer()?;
-            for id in &gone_pats {
-                w.delete_term(self.patients.id_term(*id));
-            }
-            if commit {
-                self.patients.sub.commit(&mut w)?;
-            }
-        }
-        if !gone_docs.is_empty() {
-            let mut w = self.notes.sub.writer()?;
-            for id in &gone_docs {
-                w.delete_term(self.notes.id_term(*id));
-            }
-            if commit {
-                self.notes.sub.commit(&mut w)?;
-            }
-        }
+        let gone_pats = gone_pats.iter().map(|id| id.0);
+        self.patients
+            .sub
+            .remove(self.patients.f.id, gone_pats, commit)?;
+        let gone_docs = gone_docs.iter().map(|id| id.0);
+        self.notes.sub.remove(self.notes.f.id, gone_docs, commit)?;
         if !pats.is_empty() {
             let documents = self.patients.documents(&pats);
             let mut w = self.patients.sub.writer()?;

@@ -158,10 +158,6 @@ impl NoteIndex {
         Ok(NoteIndex { sub, f, analyzer })
     }
 
-    pub fn id_term(&self, id: DocumentId) -> Term {
-        Term::from_field_u64(self.f.id, id.0)
-    }
-
     pub fn document(&self, rec: &DocumentRecord) -> Result<TantivyDocument> {
         let f = &self.f;
         let d = &rec.document;

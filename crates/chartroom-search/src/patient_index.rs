@@ -123,10 +123,6 @@ impl PatientIndex {
         })
     }
 
-    pub fn id_term(&self, id: PatientId) -> Term {
-        Term::from_field_u64(self.f.id, id.0)
-    }
-
     /// The documents of many records, in order, built on every core when there are
     /// enough of them: name normalisation and phonetic keys made the thread that feeds
     /// the index writer the bottleneck of a large outbox drain (11 % of an import's
