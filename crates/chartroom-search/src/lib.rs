@@ -225,10 +225,11 @@ impl TantivyIndex {
 /// Notes are committed in batches of this many during a rebuild so progress is durable
 /// (the note index merges its segments in the background).
 const REBUILD_BATCH: u64 = 200_000;
-/// Patient documents staged between commits in a rebuild or a bulk load. Each commit
-/// closes a segment per indexing thread, and every segment is merged away at the end:
-/// at 1M patients, commits every 200,000 left 17 segments, whose merge took 22 s.
-pub const PATIENT_BULK_COMMIT: usize = 500_000;
+/// Changes staged between commits in a bulk load (patient or note documents), and
+/// patient documents between commits in a rebuild. Each commit closes a segment per
+/// indexing thread, and every patient segment is merged away at the end: at 1M patients,
+/// commits every 200,000 left 17 segments, whose merge took 22 s.
+pub const BULK_COMMIT_CHANGES: usize = 500_000;
 /// Patient records turned into documents at a time in a rebuild (on every core).
 const REBUILD_DOCUMENT_CHUNK: usize = 20_000;
 
@@ -255,7 +256,7 @@ impl ChartIndex for TantivyIndex {
                 }
                 counts.patients += chunk.len() as u64;
                 since_commit += chunk.len();
-                if since_commit >= PATIENT_BULK_COMMIT {
+                if since_commit >= BULK_COMMIT_CHANGES {
                     w.commit().map_err(index_files::index_err)?;
                     since_commit = 0;
                 }

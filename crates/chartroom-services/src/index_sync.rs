@@ -5,7 +5,7 @@ use super::{Result, ServiceError, Services};
 use chartroom_domain::{DocumentId, PatientId, Provider, ProviderId};
 use chartroom_search::{
     ChartIndex, DocumentRecord, IndexChange, IndexCounts, PatientRecord, TantivyIndex,
-    PATIENT_BULK_COMMIT,
+    BULK_COMMIT_CHANGES,
 };
 use chartroom_store::{ChainCheck, OutboxItem, ReadTx, Store, StoreError};
 use std::collections::{HashMap, HashSet};
@@ -158,7 +158,7 @@ fn apply_outbox(store: &Store, index: &dyn ChartIndex, ack: bool) -> Result<usiz
 
 /// The loop of [`apply_outbox`]; `batch` grows to [`OUTBOX_BULK_BATCH`] (and the index is
 /// told a bulk load began) when a batch comes full. From then on batches are staged in
-/// the index and committed every [`PATIENT_BULK_COMMIT`] changes and at the end, and the
+/// the index and committed every [`BULK_COMMIT_CHANGES`] changes and at the end, and the
 /// outbox is acknowledged only up to what a commit covered: a crash in between loses
 /// staged work, never an outbox entry.
 fn apply_batches(
@@ -188,7 +188,7 @@ fn apply_batches(
             index.stage(changes)?;
             staged_through = Some(last_seq);
             staged += pending.len();
-            if staged >= PATIENT_BULK_COMMIT {
+            if staged >= BULK_COMMIT_CHANGES {
                 index.commit()?;
                 store.ack_outbox(last_seq)?;
                 staged = 0;
