@@ -116,26 +116,36 @@ impl SubIndex {
         Ok(())
     }
 
-    /// Queues each document as the one document of its id (`id_field`). The old one is
+    /// Queues each document as the one document of its id (`id_field`); with `commit`,
+    /// commits when there were any. The old one is
     /// deleted first only when there is one, committed or queued since the last commit:
     /// tantivy keeps every delete until the commit and checks it against each segment
     /// written meanwhile, and an unconditional delete per chart made a bulk load of 1M
     /// new charts slower and 1.7 GB larger in memory than the documents themselves.
     pub fn upsert(
         &self,
-        writer: &mut IndexWriter,
         id_field: Field,
-        documents: impl IntoIterator<Item = (u64, TantivyDocument)>,
+        documents: Vec<(u64, TantivyDocument)>,
+        commit: bool,
     ) -> Result<()> {
-        let searcher = self.reader.searcher();
-        let mut staged = self.staged_ids();
-        for (id, document) in documents {
-            let term = Term::from_field_u64(id_field, id);
-            let indexed = searcher.doc_freq(&term).map_err(index_err)? > 0;
-            if !staged.insert(id) || indexed {
-                writer.delete_term(term);
+        if documents.is_empty() {
+            return Ok(());
+        }
+        let mut writer = self.writer()?;
+        {
+            let searcher = self.reader.searcher();
+            let mut staged = self.staged_ids();
+            for (id, document) in documents {
+                let term = Term::from_field_u64(id_field, id);
+                let indexed = searcher.doc_freq(&term).map_err(index_err)? > 0;
+                if !staged.insert(id) || indexed {
+                    writer.delete_term(term);
+                }
+                writer.add_document(document).map_err(index_err)?;
             }
-            writer.add_document(document).map_err(index_err)?;
+        }
+        if commit {
+            self.commit(&mut writer)?;
         }
         Ok(())
     }

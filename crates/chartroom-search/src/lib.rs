@@ -174,9 +174,7 @@ impl TantivyIndex {
             notes: NoteIndex::open(&root.join("notes"))?,
         })
     }
-}
 
-impl TantivyIndex {
     /// Deletes and upserts `changes`; with `commit`, each writer that got changes commits
     /// them (searchable and durable), else they wait for the next commit.
     fn write_changes(&self, changes: Vec<IndexChange>, commit: bool) -> Result<()> {
@@ -196,28 +194,16 @@ impl TantivyIndex {
             .remove(self.patients.f.id, gone_pats, commit)?;
         let gone_docs = gone_docs.iter().map(|id| id.0);
         self.notes.sub.remove(self.notes.f.id, gone_docs, commit)?;
-        if !pats.is_empty() {
-            let documents = self.patients.documents(&pats);
-            let mut w = self.patients.sub.writer()?;
-            let ids = pats.iter().map(|p| p.patient.id.0);
-            self.patients
-                .sub
-                .upsert(&mut w, self.patients.f.id, ids.zip(documents))?;
-            if commit {
-                self.patients.sub.commit(&mut w)?;
-            }
-        }
-        if !docs.is_empty() {
-            let mut w = self.notes.sub.writer()?;
-            let documents = docs
-                .iter()
-                .map(|d| Ok((d.document.id.0, self.notes.document(d)?)))
-                .collect::<Result<Vec<_>>>()?;
-            self.notes.sub.upsert(&mut w, self.notes.f.id, documents)?;
-            if commit {
-                self.notes.sub.commit(&mut w)?;
-            }
-        }
+        let ids = pats.iter().map(|p| p.patient.id.0);
+        let documents = ids.zip(self.patients.documents(&pats)).collect();
+        self.patients
+            .sub
+            .upsert(self.patients.f.id, documents, commit)?;
+        let documents = docs
+            .iter()
+            .map(|d| Ok((d.document.id.0, self.notes.document(d)?)))
+            .collect::<Result<Vec<_>>>()?;
+        self.notes.sub.upsert(self.notes.f.id, documents, commit)?;
         Ok(())
     }
 }

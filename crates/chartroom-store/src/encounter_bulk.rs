@@ -19,6 +19,9 @@ use redb::WriteTransaction;
 /// batch) fails with `Duplicate`; the caller's transaction is then dropped, so nothing of
 /// it is written.
 pub(crate) fn write_new_encounters(txn: &WriteTransaction, encounters: &[Encounter]) -> Result<()> {
+    if encounters.is_empty() {
+        return Ok(());
+    }
     std::thread::scope(|scope| {
         let numbers = scope.spawn(|| write_lookup_side(txn, encounters));
         let rows = write_row_side(txn, encounters);
